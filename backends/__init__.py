@@ -1,0 +1,1 @@
+"""Backend adapters: one small module per array library."""

@@ -1,0 +1,112 @@
+"""What every backend adapter provides: the standard's gaps, filled once per library.
+
+An adapter holds the library's array-API namespace (``xp``, from array-api-compat)
+and adds only what the standard lacks: random numbers, scatter-add with repeated
+indices, item assignment (functional where arrays are immutable), devices, dtype
+names, and conversion to NumPy for printing and tests. The defaults here are
+written against the standard; a library's module overrides what it does better.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from polygrad._dtypes import DTYPES, DType, dtype_name
+
+
+class Backend:
+    """Base adapter. Subclasses set ``name``, ``xp`` and the array type checks."""
+
+    name = "abstract"
+    #: False where arrays cannot be written in place (JAX): writes rebind instead.
+    mutable = True
+    #: Python-level array types of this library, for ``is_array`` and inference.
+    array_types: tuple[type, ...] = ()
+
+    def __init__(self) -> None:
+        self._dtype_cache: dict[Any, DType] = {}
+        self._native: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return f"<polygrad backend {self.name!r}>"
+
+    # -- arrays and dtypes ---------------------------------------------------------
+    def is_array(self, obj: Any) -> bool:
+        return isinstance(obj, self.array_types)
+
+    def dtype(self, dtype: Any) -> Any:
+        """The library's dtype for a polygrad dtype, a name or a library dtype."""
+        name = dtype_name(dtype)
+        if name is None:
+            raise TypeError(f"unknown dtype {dtype!r}")
+        native = self._native.get(name)
+        if native is None:
+            native = getattr(self.xp, name, None)
+            if native is None:
+                raise TypeError(f"dtype {name} is not supported by the {self.name} backend")
+            self._native[name] = native
+        return native
+
+    def pg_dtype(self, native: Any) -> DType:
+        """The polygrad dtype of a library dtype (cached: called on every ``.dtype``)."""
+        found = self._dtype_cache.get(native)
+        if found is None:
+            name = dtype_name(native)
+            if name is None:
+                raise TypeError(f"unsupported dtype {native!r}")
+            found = self._dtype_cache[native] = DTYPES[name]
+        return found
+
+    def asarray(self, obj: Any, dtype: Any = None, device: Any = None, copy: bool | None = None) -> Any:
+        kwargs: dict[str, Any] = {}
+        if dtype is not None:
+            kwargs["dtype"] = self.dtype(dtype)
+        if device is not None:
+            kwargs["device"] = device
+        if copy is not None:
+            kwargs["copy"] = copy
+        return self.xp.asarray(obj, **kwargs)
+
+    def to_numpy(self, array: Any) -> np.ndarray:
+        return np.asarray(array)
+
+    # -- devices -------------------------------------------------------------------
+    def device_of(self, array: Any) -> Any:
+        return array.device
+
+    def default_device(self) -> Any:
+        return self.xp.__array_namespace_info__().default_device()
+
+    def devices(self) -> list[Any]:
+        return list(self.xp.__array_namespace_info__().devices())
+
+    def parse_device(self, device: Any) -> Any:
+        """A user's device spec (None, a string like ``"cpu"``, a device) as a device."""
+        return device
+
+    # -- the standard's gaps ---------------------------------------------------------
+    def seed(self, seed: int) -> None:
+        raise NotImplementedError
+
+    def uniform(self, shape: tuple[int, ...], dtype: Any, device: Any) -> Any:
+        """Samples from U[0, 1)."""
+        raise NotImplementedError
+
+    def normal(self, shape: tuple[int, ...], dtype: Any, device: Any) -> Any:
+        """Samples from N(0, 1)."""
+        raise NotImplementedError
+
+    def setitem(self, array: Any, key: Any, value: Any) -> Any:
+        """``array[key] = value``; returns the written array (a new one if immutable)."""
+        array[key] = value
+        return array
+
+    def scatter_add(self, shape: tuple[int, ...], dtype: Any, key: Any, values: Any,
+                    device: Any = None) -> Any:
+        """A zero array of ``shape`` with ``values`` added at ``key`` (repeats add up)."""
+        raise NotImplementedError
+
+    def copy(self, array: Any) -> Any:
+        return self.xp.asarray(array, copy=True)

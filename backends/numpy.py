@@ -1,0 +1,55 @@
+"""NumPy backend: the default, always installed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import array_api_compat.numpy as xp
+import numpy as np
+
+from ._base import Backend
+
+
+class NumpyBackend(Backend):
+    name = "numpy"
+    xp = xp
+    array_types = (np.ndarray, np.generic)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rng = np.random.default_rng()
+
+    def seed(self, seed: int) -> None:
+        self._rng = np.random.default_rng(seed)
+
+    def uniform(self, shape: tuple[int, ...], dtype: Any, device: Any) -> Any:
+        return self._rng.random(shape, dtype=np.float64).astype(self.dtype(dtype), copy=False)
+
+    def normal(self, shape: tuple[int, ...], dtype: Any, device: Any) -> Any:
+        return self._rng.standard_normal(shape, dtype=np.float64).astype(self.dtype(dtype), copy=False)
+
+    def scatter_add(self, shape: tuple[int, ...], dtype: Any, key: Any, values: Any,
+                    device: Any = None) -> Any:
+        out = np.zeros(shape, dtype=dtype)
+        np.add.at(out, key, values)
+        return out
+
+    def to_numpy(self, array: Any) -> np.ndarray:
+        return np.asarray(array)
+
+    def device_of(self, array: Any) -> Any:
+        return "cpu"
+
+    def default_device(self) -> Any:
+        return "cpu"
+
+    def devices(self) -> list[Any]:
+        return ["cpu"]
+
+    def parse_device(self, device: Any) -> Any:
+        if device not in (None, "cpu"):
+            raise RuntimeError(f"the numpy backend has only the 'cpu' device, got {device!r}")
+        return "cpu"
+
+
+backend = NumpyBackend()

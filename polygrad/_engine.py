@@ -1,0 +1,261 @@
+"""The backward engine: ``backward()`` and ``autograd.grad()`` over the recorded graph.
+
+Iterative (no recursion limit): one walk counts each node's incoming edges, then
+nodes run as soon as every gradient for them has arrived. Without
+``create_graph`` rules run on raw backend arrays (the fast path); with it they run
+on Tensors through polygrad's namespace, so the backward is itself recorded.
+Saved values are released as each node finishes unless ``retain_graph``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._grad_mode import _grad_enabled
+from ._node import AccumulateGrad, Node
+from ._tensor import Tensor, _make
+
+
+def _sum_to(xp: Any, g: Any, shape: tuple[int, ...]) -> Any:
+    """Undo broadcasting: sum ``g`` down to ``shape`` (the one place this happens)."""
+    gshape = tuple(g.shape)
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1
+    )
+    if axes:
+        g = xp.sum(g, axis=axes, keepdims=True)
+    if lead:
+        g = xp.reshape(g, shape)
+    return g
+
+
+def fix_grad(xp: Any, g: Any, spec: tuple[Any, ...] | None) -> Any:
+    """Bring a rule's gradient to its input's shape and dtype."""
+    if spec is None or g is None:
+        return g
+    shape, dtype = spec
+    if shape is not None:
+        g = _sum_to(xp, g, shape)
+    if dtype is not None and g.dtype != dtype:
+        g = xp.astype(g, dtype)
+    return g
+
+
+def _run_hooks(hooks: Any, value: Any, create_graph: bool, backend: Any) -> Any:
+    """Tensor hooks see and return Tensors; returns a raw array in fast mode."""
+    from ._hooks import call_tensor_hook
+
+    tensor = value if create_graph else _make(value, backend)
+    for hook in list(hooks.values()):
+        tensor = call_tensor_hook(hook, tensor)
+    return tensor if create_graph else tensor._data
+
+
+def execute(roots: list[tuple[Node, int]], grads: list[Any], *, retain_graph: bool,
+            create_graph: bool, targets: list[tuple[Node, int]] | None = None,
+            accumulate: bool = True) -> dict[tuple[Node, int], Any]:
+    """Run the graph backward from ``roots`` seeded with ``grads``.
+
+    With ``targets`` only the part of the graph that leads to them runs, and the
+    gradient arriving at each target edge is returned (for ``autograd.grad`` and
+    ``backward(inputs=...)``); otherwise every leaf accumulates into ``.grad``.
+    """
+    # 1. Walk the graph once: children of each node, in post-order.
+    order: list[Node] = []
+    seen: set[Node] = set()
+    stack: list[tuple[Node, int]] = []
+    for node, _ in roots:
+        if node not in seen:
+            seen.add(node)
+            stack.append((node, 0))
+        while stack:
+            current, i = stack[-1]
+            edges = current.next_functions
+            while i < len(edges):
+                child = edges[i][0]
+                i += 1
+                if child is not None and child not in seen:
+                    seen.add(child)
+                    stack[-1] = (current, i)
+                    stack.append((child, 0))
+                    break
+            else:
+                stack.pop()
+                order.append(current)
+
+    # 2. Which nodes must run, and how many gradients each waits for.
+    capture: dict[Node, set[int]] = {}
+    if targets is not None:
+        for node, nr in targets:
+            capture.setdefault(node, set()).add(nr)
+        runs: set[Node] = set()
+        for node in order:  # children come before parents
+            if any(c is not None and (c in runs or c in capture) for c, _ in node.next_functions):
+                runs.add(node)
+        if accumulate:
+            runs.update(n for n in capture if type(n) is AccumulateGrad)
+    deps: dict[Node, int] = {}
+    for node in order:
+        if targets is not None and node not in runs:
+            continue
+        for child, _ in node.next_functions:
+            if child is not None:
+                deps[child] = deps.get(child, 0) + 1
+
+    # 3. Seed the roots' buffers, then run nodes as they become ready.
+    buffers: dict[Node, Any] = {}
+    for (node, nr), g in zip(roots, grads):
+        _add_to_buffer(buffers, node, nr, g)
+    captured: dict[tuple[Node, int], Any] = {}
+    ready = [node for node in dict.fromkeys(n for n, _ in roots) if deps.get(node, 0) == 0]
+    previous_mode = _grad_enabled.get()
+    _grad_enabled.set(create_graph)
+    try:
+        while ready:
+            node = ready.pop()
+            buffer = buffers.pop(node, None)
+            if buffer is not None:
+                buffer = _prepare_inputs(node, buffer, create_graph, captured, capture)
+            if buffer is not None and (targets is None or node in runs):
+                if type(node) is AccumulateGrad:
+                    if accumulate:
+                        _accumulate(node, buffer, create_graph)
+                    continue
+                input_grads = _call_node(node, buffer, create_graph, retain_graph)
+            else:
+                input_grads = None
+            edges = node.next_functions
+            for i, (child, nr) in enumerate(edges):
+                if child is None or child not in deps:
+                    continue
+                if input_grads is not None:
+                    g = input_grads[i]
+                    if g is not None:
+                        _add_to_buffer(buffers, child, nr, g)
+                remaining = deps[child] - 1
+                deps[child] = remaining
+                if remaining == 0:
+                    ready.append(child)
+    finally:
+        _grad_enabled.set(previous_mode)
+    return captured
+
+
+def _add_to_buffer(buffers: dict[Node, Any], node: Node, nr: int, g: Any) -> None:
+    if node._num_outputs == 1:
+        old = buffers.get(node)
+        buffers[node] = g if old is None else old + g
+        return
+    slots = buffers.get(node)
+    if slots is None:
+        slots = buffers[node] = [None] * node._num_outputs
+    old = slots[nr]
+    slots[nr] = g if old is None else old + g
+
+
+def _prepare_inputs(node: Node, buffer: Any, create_graph: bool,
+                    captured: dict[tuple[Node, int], Any], capture: dict[Node, set[int]]) -> Any:
+    """Tensor hooks, retain_grad and captures on the gradients a node is about to receive."""
+    hooks = node._hooks
+    if hooks is not None:
+        single = node._num_outputs == 1
+        slots = [buffer] if single else buffer
+        for nr, tensor_hooks in hooks.tensor_pre.items():
+            if slots[nr] is not None and tensor_hooks:
+                slots[nr] = _run_hooks(tensor_hooks, slots[nr], create_graph, node._backend)
+        if hooks.pre:
+            from ._hooks import call_node_prehooks
+
+            slots = call_node_prehooks(node, hooks.pre, slots, create_graph)
+        for nr, ref in hooks.retain.items():
+            tensor = ref()
+            if tensor is not None and slots[nr] is not None:
+                _retain(tensor, slots[nr], create_graph)
+        buffer = slots[0] if single else slots
+    if type(node) is AccumulateGrad:
+        leaf = node.variable
+        if leaf is not None and leaf._extra is not None and leaf._extra.hooks:
+            buffer = _run_hooks(leaf._extra.hooks, buffer, create_graph, node._backend)
+    wanted = capture.get(node)
+    if wanted:
+        slots = [buffer] if node._num_outputs == 1 else buffer
+        for nr in wanted:
+            captured[(node, nr)] = slots[nr]
+    return buffer
+
+
+def _call_node(node: Node, buffer: Any, create_graph: bool, retain_graph: bool) -> Any:
+    if create_graph:
+        from ._namespace import namespace_for
+
+        xp = namespace_for(node._backend)
+        if node._num_outputs == 1:
+            g = buffer if isinstance(buffer, Tensor) else _make(buffer, node._backend)
+        else:
+            g = tuple(_materialize(node, i, s, True) for i, s in enumerate(buffer))
+        grads = node.vjp(xp, g, *node._saved_tensors())
+    else:
+        xp = node._backend.xp
+        g = buffer if node._num_outputs == 1 else tuple(
+            _materialize(node, i, s, False) for i, s in enumerate(buffer))
+        grads = node.vjp(xp, g, *node._saved_raw())
+    fix = node._fix
+    if fix is not None:
+        grads = tuple(fix_grad(xp, gi, spec) for gi, spec in zip(grads, fix))
+    hooks = node._hooks
+    if hooks is not None and hooks.post:
+        from ._hooks import call_node_posthooks
+
+        grads = call_node_posthooks(node, hooks.post, grads, buffer, create_graph)
+    if not retain_graph:
+        node._release()
+    return grads
+
+
+def _materialize(node: Node, index: int, g: Any, create_graph: bool) -> Any:
+    """Unused outputs of multi-output nodes receive zeros, as torch's built-ins do."""
+    if g is not None:
+        return g if not create_graph or isinstance(g, Tensor) else _make(g, node._backend)
+    shape, dtype = node._output_meta[index]  # type: ignore[attr-defined]
+    zeros = node._backend.xp.zeros(shape, dtype=dtype, device=node._output_device)  # type: ignore[attr-defined]
+    return _make(zeros, node._backend) if create_graph else zeros
+
+
+def _retain(tensor: Tensor, g: Any, create_graph: bool) -> None:
+    value = g if create_graph else _make(g, tensor._backend)
+    if not create_graph:
+        value._vc[1] = 0  # its buffer may be shared: copy on first in-place write
+    if tensor._grad is None:
+        tensor._grad = value
+    else:
+        tensor._grad = tensor._grad + value if create_graph else _make(
+            tensor._grad._data + g, tensor._backend)
+
+
+def _accumulate(node: AccumulateGrad, g: Any, create_graph: bool) -> None:
+    leaf = node.variable
+    if leaf is None:
+        return
+    if create_graph:
+        gt = g if isinstance(g, Tensor) else _make(g, leaf._backend)
+        gt = fix_grad(gt.__array_namespace__(), gt, (tuple(leaf._data.shape), None))
+        if leaf._grad is None:
+            leaf._grad = gt if gt._grad_fn is not None else gt.detach()
+        else:
+            leaf._grad = leaf._grad + gt
+    else:
+        grad = leaf._grad
+        if grad is None:
+            grad = leaf._grad = _make(g, leaf._backend)
+            grad._vc[1] = 0  # the buffer may be shared with other grads: copy on write
+        else:
+            grad._data = grad._data + g  # same Tensor object, new buffer (safe on all backends)
+            grad._vc[0] += 1
+    extra = leaf._extra
+    if extra is not None and extra.post_acc_hooks:
+        for hook in list(extra.post_acc_hooks.values()):
+            if hook(leaf) is not None:
+                raise RuntimeError("Tensor post accumulate grad hooks should return None.")

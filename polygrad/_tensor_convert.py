@@ -1,0 +1,119 @@
+"""Leaving the graph and changing type: ``backward``, ``item``, ``numpy``, ``float()``,
+``to``/``double``/``clone``, ``__array_namespace__`` and the Python number protocols.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+ops: Any = None  # polygrad.ops, bound by polygrad/__init__ (it imports Tensor itself)
+
+_NUMPY_REQUIRES_GRAD = (
+    "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+)
+
+
+class TensorConversions:
+    __slots__ = ()
+
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs: Any = None) -> None:
+        """Accumulate the gradient of this tensor into the leaves' ``.grad``."""
+        from .autograd._entry import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # -- to Python and NumPy -------------------------------------------------------------
+    def item(self) -> Any:
+        if self.numel() != 1:  # type: ignore[attr-defined]
+            raise RuntimeError(
+                f"a Tensor with {self.numel()} elements cannot be converted to Scalar"  # type: ignore[attr-defined]
+            )
+        return self._to_numpy().reshape(()).item()
+
+    def tolist(self) -> Any:
+        return self._to_numpy().tolist()
+
+    def _to_numpy(self) -> Any:
+        return self._backend.to_numpy(self._data)  # type: ignore[attr-defined]
+
+    def numpy(self, *, force: bool = False) -> Any:
+        """The values as a NumPy array (refused while the tensor requires grad)."""
+        if self._requires_grad and not force:  # type: ignore[attr-defined]
+            raise RuntimeError(_NUMPY_REQUIRES_GRAD)
+        return self._to_numpy()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        if self._requires_grad:  # type: ignore[attr-defined]
+            raise RuntimeError(_NUMPY_REQUIRES_GRAD)
+        array = self._to_numpy()
+        return array if dtype is None else array.astype(dtype)
+
+    def __float__(self) -> float:
+        if self._requires_grad:  # type: ignore[attr-defined]
+            warnings.warn(
+                "Converting a tensor with requires_grad=True to a scalar may lead to "
+                "unexpected behavior.\nConsider using tensor.detach() first.",
+                UserWarning, stacklevel=2)
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        return bool(self.item())
+
+    def __complex__(self) -> complex:
+        return complex(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.kind not in ("signed integer", "unsigned integer", "bool"):  # type: ignore[attr-defined]
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    # -- the array API --------------------------------------------------------------------
+    def __array_namespace__(self, /, *, api_version: str | None = None) -> Any:
+        from ._namespace import namespace_for
+
+        return namespace_for(self._backend)  # type: ignore[attr-defined]
+
+    # -- copies and dtype changes -------------------------------------------------------------
+    def clone(self) -> Any:
+        return ops.clone(self)
+
+    def contiguous(self) -> Any:
+        return self
+
+    def to(self, *args: Any, dtype: Any = None, **kwargs: Any) -> Any:
+        for a in args:
+            if dtype is None and not isinstance(a, str):
+                dtype = a
+        if dtype is None or dtype == self.dtype:  # type: ignore[attr-defined]
+            return self
+        return ops.astype(self, dtype)
+
+    def type(self, dtype: Any = None) -> Any:
+        if dtype is None:
+            from ._format import legacy_type_name
+
+            return legacy_type_name(self)
+        return self.to(dtype)
+
+    def double(self) -> Any:
+        return self.to("float64")
+
+    def float(self) -> Any:
+        return self.to("float32")
+
+    def half(self) -> Any:
+        return self.to("float16")
+
+    def long(self) -> Any:
+        return self.to("int64")
+
+    def int(self) -> Any:
+        return self.to("int32")
+
+    def bool(self) -> Any:
+        return self.to("bool")

@@ -1,0 +1,23 @@
+"""torch.autograd's API on polygrad: ``backward``, ``grad``, ``Function``, grad modes."""
+
+from .._grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
+from .._node import Node
+from ._entry import backward, grad
+from .function import Function, FunctionCtx, once_differentiable
+
+
+def Variable(tensor, requires_grad=False, volatile=False):  # noqa: N802 - torch's legacy name
+    """Legacy wrapper: returns the tensor itself (``volatile`` has no effect)."""
+    import warnings
+
+    if volatile:
+        warnings.warn(
+            "volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
+            UserWarning, stacklevel=2)
+    if requires_grad:
+        tensor.requires_grad_(True)
+    return tensor
+
+
+__all__ = ["Function", "FunctionCtx", "Node", "Variable", "backward", "enable_grad", "grad",
+           "inference_mode", "no_grad", "once_differentiable", "set_grad_enabled"]

@@ -1,0 +1,174 @@
+"""Arithmetic: ``+ - * / ** @`` and negation, with their rules and torch's node names.
+
+Each rule is array-API code of the incoming gradient ``g``, the saved values and a
+namespace ``xp``; broadcasting and dtype are undone afterwards by the engine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._node import Node
+from .._record import binary_operands, operand, record
+from .._tensor import Tensor
+
+
+def _needs(node: Node, i: int) -> bool:
+    return node.next_functions[i][0] is not None
+
+
+class AddBackward0(Node):
+    __slots__ = ()
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (g, g)
+
+
+class SubBackward0(Node):
+    __slots__ = ()
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (g, -g)
+
+
+class RsubBackward1(Node):
+    """``scalar - x``: the scalar has no edge, as in torch."""
+
+    __slots__ = ()
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (-g,)
+
+
+class MulBackward0(Node):
+    __slots__ = ()
+    _saved_from = (0, 1)
+
+    def vjp(self, xp: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        return (g * y if _needs(self, 0) else None, g * x if _needs(self, 1) else None)
+
+
+class DivBackward0(Node):
+    __slots__ = ()
+    _saved_from = (0, 1)
+
+    def vjp(self, xp: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        gx = g / y
+        return (gx if _needs(self, 0) else None, -gx * x / y if _needs(self, 1) else None)
+
+
+class NegBackward0(Node):
+    __slots__ = ()
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (-g,)
+
+
+class ReciprocalBackward0(Node):
+    __slots__ = ()
+    _saved_from = (-1,)
+
+    def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
+        return (-g * result * result,)
+
+
+class PowBackward0(Node):
+    """``x ** p`` with a Python-number exponent (saved as ``_exponent``)."""
+
+    __slots__ = ("exponent",)
+    _saved_from = (0,)
+
+    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
+        p = self.exponent
+        if p == 0:
+            return (xp.zeros_like(g),)
+        return (g * p * x ** (p - 1),)
+
+
+class PowBackward1(Node):
+    """``x ** y`` with a tensor exponent."""
+
+    __slots__ = ()
+    _saved_from = (0, 1, -1)
+
+    def vjp(self, xp: Any, g: Any, x: Any, y: Any, result: Any) -> tuple[Any, ...]:
+        gx = gy = None
+        if _needs(self, 0):
+            # torch: the gradient is 0 where the exponent is 0, even at x = 0
+            gx = xp.where(y == 0, xp.zeros_like(g), g * y * x ** (y - 1))
+        if _needs(self, 1):
+            # 0 ** y for y >= 0: the log term is taken as 0 (torch's convention)
+            safe = (x == 0) & (y >= 0)
+            gy = xp.where(safe, xp.zeros_like(g), g * result * xp.log(x))
+        return (gx, gy)
+
+
+class PowBackward2(Node):
+    """``base ** x`` with a Python-number base (saved as ``_base``)."""
+
+    __slots__ = ("base",)
+    _saved_from = (-1, 0)
+
+    def vjp(self, xp: Any, g: Any, result: Any, x: Any) -> tuple[Any, ...]:
+        if self.base == 0:
+            return (xp.where(x >= 0, xp.zeros_like(g), g * result * float("-inf")),)
+        import math
+
+        return (g * result * math.log(self.base),)
+
+
+def add(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise ``x1 + x2`` (broadcasting)."""
+    a, b, backend, ta, tb = binary_operands(x1, x2)
+    return record(AddBackward0, (ta, tb), a + b, backend, broadcast=True)
+
+
+def subtract(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise ``x1 - x2``; a Python-number ``x1`` records torch's ``RsubBackward1``."""
+    a, b, backend, ta, tb = binary_operands(x1, x2)
+    if ta is None:
+        return record(RsubBackward1, (tb,), a - b, backend, broadcast=True)
+    return record(SubBackward0, (ta, tb), a - b, backend, broadcast=True)
+
+
+def multiply(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise ``x1 * x2``."""
+    a, b, backend, ta, tb = binary_operands(x1, x2)
+    return record(MulBackward0, (ta, tb), a * b, backend, broadcast=True)
+
+
+def divide(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise true division; ``number / x`` is ``reciprocal(x) * number`` as in torch."""
+    a, b, backend, ta, tb = binary_operands(x1, x2)
+    if ta is None:
+        return multiply(reciprocal(tb), a)
+    return record(DivBackward0, (ta, tb), a / b, backend, broadcast=True)
+
+
+def negative(x: Any, /) -> Tensor:
+    """Elementwise ``-x``."""
+    x = operand(x)
+    return record(NegBackward0, (x,), -x._data, x._backend)
+
+
+def reciprocal(x: Any, /) -> Tensor:
+    """Elementwise ``1 / x``."""
+    x = operand(x)
+    return record(ReciprocalBackward0, (x,), 1.0 / x._data, x._backend)
+
+
+def pow(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise ``x1 ** x2`` (torch's three node kinds by which side is a number)."""
+    a, b, backend, ta, tb = binary_operands(x1, x2)
+    out = a ** b
+    if tb is None:
+        result = record(PowBackward0, (ta,), out, backend)
+        if result._grad_fn is not None:
+            result._grad_fn.exponent = b
+        return result
+    if ta is None:
+        result = record(PowBackward2, (tb,), out, backend)
+        if result._grad_fn is not None:
+            result._grad_fn.base = a
+        return result
+    return record(PowBackward1, (ta, tb), out, backend, broadcast=True)

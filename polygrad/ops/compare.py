@@ -1,0 +1,104 @@
+"""Comparisons and logic (results never require grad) and the differentiable
+``maximum``/``minimum`` (ties split the gradient evenly, as in torch).
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+from .._node import Node
+from .._record import binary_operands, operand, record
+from .._tensor import Tensor, _make
+
+
+def _compare(fn: Any, x1: Any, x2: Any) -> Tensor:
+    a, b, backend, _, _ = binary_operands(x1, x2)
+    return _make(fn(a, b), backend)
+
+
+def equal(x1: Any, x2: Any, /) -> Tensor:
+    return _compare(operator.eq, x1, x2)
+
+
+def not_equal(x1: Any, x2: Any, /) -> Tensor:
+    return _compare(operator.ne, x1, x2)
+
+
+def less(x1: Any, x2: Any, /) -> Tensor:
+    return _compare(operator.lt, x1, x2)
+
+
+def less_equal(x1: Any, x2: Any, /) -> Tensor:
+    return _compare(operator.le, x1, x2)
+
+
+def greater(x1: Any, x2: Any, /) -> Tensor:
+    return _compare(operator.gt, x1, x2)
+
+
+def greater_equal(x1: Any, x2: Any, /) -> Tensor:
+    return _compare(operator.ge, x1, x2)
+
+
+def logical_and(x1: Any, x2: Any, /) -> Tensor:
+    a, b, backend, _, _ = binary_operands(x1, x2)
+    return _make(backend.xp.logical_and(a, b), backend)
+
+
+def logical_or(x1: Any, x2: Any, /) -> Tensor:
+    a, b, backend, _, _ = binary_operands(x1, x2)
+    return _make(backend.xp.logical_or(a, b), backend)
+
+
+def logical_not(x: Any, /) -> Tensor:
+    x = operand(x)
+    return _make(x._backend.xp.logical_not(x._data), x._backend)
+
+
+class MaximumBackward0(Node):
+    __slots__ = ()
+    _saved_from = (0, 1)
+
+    def vjp(self, xp: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        zeros = xp.zeros_like(g)
+        half = g / 2
+        tie = x == y
+        gx = xp.where(tie, half, xp.where(self._wins(x, y), g, zeros))
+        gy = xp.where(tie, half, xp.where(self._wins(y, x), g, zeros))
+        return (gx, gy)
+
+    @staticmethod
+    def _wins(a: Any, b: Any) -> Any:
+        return a > b
+
+
+class MinimumBackward0(MaximumBackward0):
+    __slots__ = ()
+
+    @staticmethod
+    def _wins(a: Any, b: Any) -> Any:
+        return a < b
+
+
+def _binary_extremum(cls: type[MaximumBackward0], name: str, x1: Any, x2: Any) -> Tensor:
+    a, b, backend, ta, tb = binary_operands(x1, x2)
+    xp = backend.xp
+    if ta is None or tb is None:
+        like = ta if ta is not None else tb
+        scalar = a if ta is None else b
+        const = _make(xp.full((), scalar, dtype=like._data.dtype,
+                              device=backend.device_of(like._data)), backend)
+        ta, tb = (const, tb) if ta is None else (ta, const)
+        a, b = ta._data, tb._data
+    return record(cls, (ta, tb), getattr(xp, name)(a, b), backend, broadcast=True)
+
+
+def maximum(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise larger value; at ties each side gets half the gradient."""
+    return _binary_extremum(MaximumBackward0, "maximum", x1, x2)
+
+
+def minimum(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise smaller value; at ties each side gets half the gradient."""
+    return _binary_extremum(MinimumBackward0, "minimum", x1, x2)

@@ -1,0 +1,62 @@
+"""Copies and dtype conversions that stay in the graph (``clone``, ``astype``), and
+``sign``, whose gradient is zero like torch's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._node import Node
+from .._record import operand, record
+from .._tensor import Tensor, _make
+
+
+class CloneBackward0(Node):
+    __slots__ = ()
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (g,)
+
+
+class ToCopyBackward0(Node):
+    """A dtype change: the gradient goes back in the input's dtype."""
+
+    __slots__ = ("input_dtype",)
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (xp.astype(g, self.input_dtype),)
+
+
+class SignBackward0(Node):
+    __slots__ = ()
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (xp.zeros_like(g),)
+
+
+def clone(x: Any, /) -> Tensor:
+    """A copy of ``x`` that stays connected to the graph (``CloneBackward0``)."""
+    x = operand(x)
+    return record(CloneBackward0, (x,), x._backend.copy(x._data), x._backend)
+
+
+def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> Tensor:
+    """``x`` converted to ``dtype``; differentiable between float/complex dtypes."""
+    x = operand(x)
+    backend = x._backend
+    native = backend.dtype(dtype)
+    if native == x._data.dtype:
+        return clone(x) if copy else x
+    data = backend.xp.astype(x._data, native)
+    if not backend.pg_dtype(native).differentiable:
+        return _make(data, backend)
+    result = record(ToCopyBackward0, (x,), data, backend)
+    if result._grad_fn is not None:
+        result._grad_fn.input_dtype = x._data.dtype
+    return result
+
+
+def sign(x: Any, /) -> Tensor:
+    """Elementwise sign (-1, 0 or 1); its gradient is zero everywhere, as in torch."""
+    x = operand(x)
+    return record(SignBackward0, (x,), x._backend.xp.sign(x._data), x._backend)

@@ -1,0 +1,243 @@
+"""Elementwise functions a first user needs: exp, log, trig, tanh, sigmoid, relu, abs,
+sqrt, clamp and where, each with its rule next to it.
+
+Rules that can reuse the forward result (exp, tanh, sigmoid, sqrt, relu) save the
+output instead of the input, so no extra array is kept alive.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._node import Node
+from .._record import binary_operands, operand, record
+from .._tensor import Tensor
+
+
+def _unary(cls: type[Node], name: str, x: Any) -> Tensor:
+    x = operand(x)
+    backend = x._backend
+    return record(cls, (x,), getattr(backend.xp, name)(x._data), backend)
+
+
+def _zeros_where(xp: Any, condition: Any, g: Any) -> Any:
+    """``g`` where ``condition`` is False, 0 where it is True."""
+    return xp.where(condition, xp.zeros_like(g), g)
+
+
+class ExpBackward0(Node):
+    __slots__ = ()
+    _saved_from = (-1,)
+
+    def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
+        return (g * result,)
+
+
+class LogBackward0(Node):
+    __slots__ = ()
+    _saved_from = (0,)
+
+    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
+        return (g / x,)
+
+
+class SinBackward0(Node):
+    __slots__ = ()
+    _saved_from = (0,)
+
+    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
+        return (g * xp.cos(x),)
+
+
+class CosBackward0(Node):
+    __slots__ = ()
+    _saved_from = (0,)
+
+    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
+        return (-g * xp.sin(x),)
+
+
+class TanhBackward0(Node):
+    __slots__ = ()
+    _saved_from = (-1,)
+
+    def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
+        return (g * (1 - result * result),)
+
+
+class SigmoidBackward0(Node):
+    __slots__ = ()
+    _saved_from = (-1,)
+
+    def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
+        return (g * result * (1 - result),)
+
+
+class ReluBackward0(Node):
+    __slots__ = ()
+    _saved_from = (-1,)
+
+    def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
+        return (_zeros_where(xp, result <= 0, g),)
+
+
+class AbsBackward0(Node):
+    __slots__ = ()
+    _saved_from = (0,)
+
+    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
+        return (g * xp.sign(x),)
+
+
+class SqrtBackward0(Node):
+    __slots__ = ()
+    _saved_from = (-1,)
+
+    def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
+        return (g / (2 * result),)
+
+
+def exp(x: Any, /) -> Tensor:
+    """Elementwise e ** x."""
+    return _unary(ExpBackward0, "exp", x)
+
+
+def log(x: Any, /) -> Tensor:
+    """Elementwise natural logarithm."""
+    return _unary(LogBackward0, "log", x)
+
+
+def sin(x: Any, /) -> Tensor:
+    """Elementwise sine."""
+    return _unary(SinBackward0, "sin", x)
+
+
+def cos(x: Any, /) -> Tensor:
+    """Elementwise cosine."""
+    return _unary(CosBackward0, "cos", x)
+
+
+def tanh(x: Any, /) -> Tensor:
+    """Elementwise hyperbolic tangent."""
+    return _unary(TanhBackward0, "tanh", x)
+
+
+def abs(x: Any, /) -> Tensor:
+    """Elementwise absolute value (gradient 0 at 0, as in torch)."""
+    return _unary(AbsBackward0, "abs", x)
+
+
+def sqrt(x: Any, /) -> Tensor:
+    """Elementwise square root."""
+    return _unary(SqrtBackward0, "sqrt", x)
+
+
+def sigmoid(x: Any, /) -> Tensor:
+    """Elementwise logistic function 1 / (1 + e**-x), computed without overflow."""
+    x = operand(x)
+    xp = x._backend.xp
+    # 0.5 * tanh(x / 2) + 0.5 equals the logistic function and never overflows
+    return record(SigmoidBackward0, (x,), xp.tanh(x._data * 0.5) * 0.5 + 0.5, x._backend)
+
+
+def relu(x: Any, /) -> Tensor:
+    """Elementwise max(x, 0) (gradient 0 at 0, as in torch)."""
+    x = operand(x)
+    data = x._data
+    xp = x._backend.xp
+    return record(ReluBackward0, (x,), xp.where(data > 0, data, xp.zeros_like(data)), x._backend)
+
+
+class ClampBackward1(Node):
+    """clamp with number bounds: gradient passes where min <= x <= max (inclusive)."""
+
+    __slots__ = ("min", "max")
+    _saved_from = (0,)
+
+    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
+        outside = None
+        if self.min is not None:
+            outside = x < self.min
+        if self.max is not None:
+            above = x > self.max
+            outside = above if outside is None else outside | above
+        return (g if outside is None else _zeros_where(xp, outside, g),)
+
+
+class ClampMinBackward0(ClampBackward1):
+    __slots__ = ()
+
+
+class ClampMaxBackward0(ClampBackward1):
+    __slots__ = ()
+
+
+class ClampBackward0(Node):
+    """clamp with tensor bounds: the gradient goes to whichever value was selected."""
+
+    __slots__ = ()
+    _saved_from = (0, 1, 2)
+
+    def vjp(self, xp: Any, g: Any, x: Any, lo: Any, hi: Any) -> tuple[Any, ...]:
+        below = x < lo if lo is not None else None
+        above = x > hi if hi is not None else None
+        outside = below if above is None else above if below is None else below | above
+        gx = g if outside is None else _zeros_where(xp, outside, g)
+        glo = None if below is None else xp.where(below, g, xp.zeros_like(g))
+        ghi = None
+        if above is not None:
+            ghi = xp.where(above if below is None else above & ~below, g, xp.zeros_like(g))
+        return (gx, glo, ghi)
+
+
+def clip(x: Any, /, min: Any = None, max: Any = None) -> Tensor:
+    """Clamp each element of ``x`` to ``[min, max]`` (either bound may be None)."""
+    x = operand(x)
+    xp = x._backend.xp
+    numbers = (int, float, type(None))
+    if isinstance(min, numbers) and isinstance(max, numbers):
+        data = x._data
+        if min is not None:
+            data = xp.where(data < min, xp.asarray(min, dtype=data.dtype), data)
+        if max is not None:
+            data = xp.where(data > max, xp.asarray(max, dtype=data.dtype), data)
+        cls = ClampBackward1 if (min is not None and max is not None) else (
+            ClampMinBackward0 if min is not None else ClampMaxBackward0)
+        result = record(cls, (x,), data, x._backend)
+        if result._grad_fn is not None:
+            result._grad_fn.min, result._grad_fn.max = min, max
+        return result
+    lo = None if min is None else operand(min, x)
+    hi = None if max is None else operand(max, x)
+    data = x._data
+    if lo is not None:
+        data = xp.where(data < lo._data, lo._data, data)
+    if hi is not None:
+        data = xp.where(data > hi._data, hi._data, data)
+    return record(ClampBackward0, (x, lo, hi), data, x._backend, broadcast=True)
+
+
+class WhereBackward0(Node):
+    """The gradient goes only to the selected branch (torch's convention)."""
+
+    __slots__ = ("condition",)
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        c = self.condition
+        return (xp.where(c, g, xp.zeros_like(g)), _zeros_where(xp, c, g))
+
+
+def where(condition: Any, x1: Any, x2: Any, /) -> Tensor:
+    """Elements of ``x1`` where ``condition`` holds, else of ``x2`` (broadcasting)."""
+    a, b, backend, ta, tb = binary_operands(x1, x2)
+    like = ta if ta is not None else tb
+    c = operand(condition, like)._data
+    xp = backend.xp
+    if not hasattr(a, "shape"):
+        a = xp.asarray(a, dtype=b.dtype, device=backend.device_of(b))
+    if not hasattr(b, "shape"):
+        b = xp.asarray(b, dtype=a.dtype, device=backend.device_of(a))
+    result = record(WhereBackward0, (ta, tb), xp.where(c, a, b), backend, broadcast=True)
+    if result._grad_fn is not None:
+        result._grad_fn.condition = c
+    return result

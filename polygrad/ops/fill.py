@@ -1,0 +1,53 @@
+"""The out-of-place halves of ``zero_``, ``fill_`` and ``copy_`` (the in-place
+machinery commits them), with torch's node names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._node import Node
+from .._record import operand, record
+from .._tensor import Tensor
+
+
+class ZeroBackward0(Node):
+    __slots__ = ()
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (xp.zeros_like(g),)
+
+
+class FillBackward2(ZeroBackward0):
+    __slots__ = ()
+
+
+class CopyBackwards(Node):
+    """``dst.copy_(src)``: the old value of ``dst`` gets nothing, ``src`` gets ``g``."""
+
+    __slots__ = ()
+
+    def name(self) -> str:
+        return "torch::autograd::CopyBackwards"
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (xp.zeros_like(g), g)
+
+
+def zero_like_recorded(x: Tensor) -> Tensor:
+    return record(ZeroBackward0, (x,), x._backend.xp.zeros_like(x._data), x._backend)
+
+
+def fill_like_recorded(x: Tensor, value: Any) -> Tensor:
+    if isinstance(value, Tensor):
+        value = value.item()
+    data = x._backend.xp.full_like(x._data, value)
+    return record(FillBackward2, (x,), data, x._backend)
+
+
+def copy_from_recorded(x: Tensor, src: Any) -> Tensor:
+    src = operand(src, x)
+    xp = x._backend.xp
+    data = xp.broadcast_to(xp.astype(src._data, x._data.dtype), tuple(x._data.shape))
+    data = xp.asarray(data, copy=True)
+    return record(CopyBackwards, (x, src), data, x._backend, broadcast=True)

@@ -1,0 +1,77 @@
+"""Matrix products: ``matmul`` / ``@`` with torch's node names by operand rank."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._node import Node
+from .._record import binary_operands, record
+from .._tensor import Tensor
+
+
+class MmBackward0(Node):
+    """``a @ b`` for any ranks >= 1; 1-D operands are promoted then squeezed (standard)."""
+
+    __slots__ = ()
+    _saved_from = (0, 1)
+
+    def vjp(self, xp: Any, g: Any, a: Any, b: Any) -> tuple[Any, ...]:
+        need_a = self.next_functions[0][0] is not None
+        need_b = self.next_functions[1][0] is not None
+        if a.ndim == 1 and b.ndim == 1:
+            return (g * b if need_a else None, g * a if need_b else None)
+        a2 = xp.expand_dims(a, axis=0) if a.ndim == 1 else a
+        b2 = xp.expand_dims(b, axis=-1) if b.ndim == 1 else b
+        g2 = xp.expand_dims(g, axis=-2) if a.ndim == 1 else g
+        g2 = xp.expand_dims(g2, axis=-1) if b.ndim == 1 else g2
+        ga = gb = None
+        if need_a:
+            ga = g2 @ xp.matrix_transpose(b2)
+            if a.ndim == 1 or ga.ndim != a.ndim:
+                ga = xp.reshape(_sum_leading(xp, ga, a2.ndim), a.shape)
+        if need_b:
+            gb = xp.matrix_transpose(a2) @ g2
+            if b.ndim == 1 or gb.ndim != b.ndim:
+                gb = xp.reshape(_sum_leading(xp, gb, b2.ndim), b.shape)
+        return (ga, gb)
+
+
+def _sum_leading(xp: Any, g: Any, ndim: int) -> Any:
+    extra = g.ndim - ndim
+    return xp.sum(g, axis=tuple(range(extra))) if extra > 0 else g
+
+
+class MvBackward0(MmBackward0):
+    __slots__ = ()
+
+
+class DotBackward0(MmBackward0):
+    __slots__ = ()
+
+
+class SqueezeBackward4(MmBackward0):
+    __slots__ = ()
+
+
+class UnsafeViewBackward0(MmBackward0):
+    __slots__ = ()
+
+
+def _node_class(a_ndim: int, b_ndim: int) -> type[MmBackward0]:
+    if a_ndim == 1 and b_ndim == 1:
+        return DotBackward0
+    if a_ndim == 2 and b_ndim == 2:
+        return MmBackward0
+    if a_ndim == 2 and b_ndim == 1:
+        return MvBackward0
+    if a_ndim == 1 and b_ndim == 2:
+        return SqueezeBackward4
+    return UnsafeViewBackward0
+
+
+def matmul(x1: Any, x2: Any, /) -> Tensor:
+    """Matrix product with the standard's broadcasting and 1-D promotion rules."""
+    a, b, backend, ta, tb = binary_operands(x1, x2)
+    if ta is None or tb is None or a.ndim == 0 or b.ndim == 0:
+        raise ValueError("matmul: both operands must be arrays with at least one dimension")
+    return record(_node_class(a.ndim, b.ndim), (ta, tb), a @ b, backend, broadcast=True)

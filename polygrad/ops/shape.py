@@ -1,0 +1,234 @@
+"""Shape manipulation: reshape/view, transposes, squeeze/unsqueeze, broadcast_to/expand,
+concat/stack, each with the rule that moves the gradient back and torch's node name.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Sequence
+from typing import Any
+
+from .._engine import _sum_to
+from .._node import Node
+from .._record import operand, record
+from .._tensor import Tensor
+
+
+def _shape_arg(shape: Any) -> tuple[int, ...]:
+    """Shapes arrive as tuples, lists (einops) or torch-style varargs; normalise them."""
+    if isinstance(shape, int) or hasattr(shape, "__index__"):
+        return (operator.index(shape),)
+    return tuple(operator.index(n) for n in shape)
+
+
+def _normalize_axis(axis: int, ndim: int) -> int:
+    if not -ndim <= axis < max(ndim, 1):
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-max(ndim, 1)}, "
+            f"{max(ndim, 1) - 1}], but got {axis})"
+        )
+    return axis % ndim if ndim else 0
+
+
+class ViewBackward0(Node):
+    __slots__ = ("input_shape",)
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (xp.reshape(g, self.input_shape),)
+
+
+def reshape(x: Any, /, shape: Any, *, copy: bool | None = None) -> Tensor:
+    """``x`` with a new shape (one entry may be -1); lists are accepted as shapes."""
+    x = operand(x)
+    data = x._backend.xp.reshape(x._data, _shape_arg(shape), copy=copy)
+    result = record(ViewBackward0, (x,), data, x._backend)
+    if result._grad_fn is not None:
+        result._grad_fn.input_shape = tuple(x._data.shape)
+    return result
+
+
+class PermuteBackward0(Node):
+    __slots__ = ("axes",)
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        inverse = [0] * len(self.axes)
+        for i, a in enumerate(self.axes):
+            inverse[a] = i
+        return (xp.permute_dims(g, tuple(inverse)),)
+
+
+class TransposeBackward0(PermuteBackward0):
+    __slots__ = ()
+
+
+class TBackward0(PermuteBackward0):
+    __slots__ = ()
+
+
+def _permute(cls: type[PermuteBackward0], x: Tensor, axes: tuple[int, ...]) -> Tensor:
+    result = record(cls, (x,), x._backend.xp.permute_dims(x._data, axes), x._backend)
+    if result._grad_fn is not None:
+        result._grad_fn.axes = axes
+    return result
+
+
+def permute_dims(x: Any, /, axes: Sequence[int]) -> Tensor:
+    """Reorder the axes of ``x`` (``PermuteBackward0``)."""
+    x = operand(x)
+    ndim = x.ndim
+    axes = tuple(_normalize_axis(a, ndim) for a in _shape_arg(axes))
+    if sorted(axes) != list(range(ndim)):
+        raise RuntimeError(f"permute(): dims {axes} are not a permutation of {ndim} dims")
+    return _permute(PermuteBackward0, x, axes)
+
+
+def transpose(x: Any, dim0: int, dim1: int) -> Tensor:
+    """Swap two axes (torch's ``transpose``, ``TransposeBackward0``)."""
+    x = operand(x)
+    ndim = x.ndim
+    axes = list(range(ndim))
+    d0, d1 = _normalize_axis(dim0, ndim), _normalize_axis(dim1, ndim)
+    axes[d0], axes[d1] = axes[d1], axes[d0]
+    return _permute(TransposeBackward0, x, tuple(axes))
+
+
+def matrix_transpose(x: Any, /) -> Tensor:
+    """Swap the last two axes (``x.mT``)."""
+    x = operand(x)
+    if x.ndim < 2:
+        raise ValueError("matrix_transpose requires at least 2 dimensions")
+    return transpose(x, -2, -1)
+
+
+def t(x: Any) -> Tensor:
+    """torch's ``t()``/``.T`` on 2-D (and 0-/1-D, returned unchanged) tensors."""
+    x = operand(x)
+    if x.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {x.ndim}D")
+    return _permute(TBackward0, x, tuple(reversed(range(x.ndim))))
+
+
+class SqueezeBackward0(ViewBackward0):
+    __slots__ = ()
+
+
+class SqueezeBackward1(ViewBackward0):
+    __slots__ = ()
+
+
+class SqueezeBackward2(ViewBackward0):
+    __slots__ = ()
+
+
+class UnsqueezeBackward0(ViewBackward0):
+    __slots__ = ()
+
+
+def _view_as(cls: type[ViewBackward0], x: Tensor, data: Any) -> Tensor:
+    result = record(cls, (x,), data, x._backend)
+    if result._grad_fn is not None:
+        result._grad_fn.input_shape = tuple(x._data.shape)
+    return result
+
+
+def squeeze(x: Any, /, axis: int | tuple[int, ...] | None = None) -> Tensor:
+    """Remove size-1 axes: all of them (torch), one, or a tuple (standard)."""
+    x = operand(x)
+    shape = tuple(x._data.shape)
+    if axis is None:
+        cls: type[ViewBackward0] = SqueezeBackward0
+        axes = tuple(i for i, n in enumerate(shape) if n == 1)
+    else:
+        cls = SqueezeBackward1 if isinstance(axis, int) else SqueezeBackward2
+        raw = (axis,) if isinstance(axis, int) else tuple(axis)
+        axes = tuple(_normalize_axis(a, len(shape)) for a in raw)
+        for a in axes:
+            if shape[a] != 1:
+                raise ValueError(f"cannot squeeze axis {a} of size {shape[a]}")
+    new_shape = tuple(n for i, n in enumerate(shape) if i not in axes)
+    return _view_as(cls, x, x._backend.xp.reshape(x._data, new_shape))
+
+
+def expand_dims(x: Any, /, axis: int = 0) -> Tensor:
+    """Insert a size-1 axis at ``axis`` (``UnsqueezeBackward0``)."""
+    x = operand(x)
+    ndim = x.ndim + 1
+    a = _normalize_axis(axis, ndim)
+    shape = list(x._data.shape)
+    shape.insert(a, 1)
+    return _view_as(UnsqueezeBackward0, x, x._backend.xp.reshape(x._data, tuple(shape)))
+
+
+class ExpandBackward0(Node):
+    __slots__ = ("input_shape",)
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (_sum_to(xp, g, self.input_shape),)
+
+
+def broadcast_to(x: Any, /, shape: Any) -> Tensor:
+    """Broadcast ``x`` to ``shape`` (``ExpandBackward0``); -1 keeps a size (torch)."""
+    x = operand(x)
+    target = list(_shape_arg(shape))
+    lead = len(target) - x.ndim
+    for i, n in enumerate(x._data.shape):
+        if target[lead + i] == -1:
+            target[lead + i] = n
+    data = x._backend.xp.broadcast_to(x._data, tuple(target))
+    return _view_as(ExpandBackward0, x, data)
+
+
+class CatBackward0(Node):
+    __slots__ = ("axis", "sizes")
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        out, start = [], 0
+        lead = (slice(None),) * self.axis
+        for size in self.sizes:
+            out.append(g[lead + (slice(start, start + size),)])
+            start += size
+        return tuple(out)
+
+
+def _same_backend(arrays: Sequence[Any]) -> list[Tensor]:
+    if not arrays:
+        raise ValueError("expected a non-empty sequence of arrays")
+    like = next((a for a in arrays if isinstance(a, Tensor)), None)
+    first = operand(arrays[0], like)
+    return [first] + [operand(a, first) for a in arrays[1:]]
+
+
+def concat(arrays: Sequence[Any], /, *, axis: int | None = 0) -> Tensor:
+    """Join arrays along an existing axis (``CatBackward0``); ``axis=None`` flattens first."""
+    tensors = _same_backend(arrays)
+    if axis is None:
+        tensors = [reshape(t_, (-1,)) for t_ in tensors]
+        axis = 0
+    backend = tensors[0]._backend
+    a = _normalize_axis(axis, tensors[0].ndim)
+    data = backend.xp.concat([t_._data for t_ in tensors], axis=a)
+    result = record(CatBackward0, tuple(tensors), data, backend, broadcast=True)
+    if result._grad_fn is not None:
+        result._grad_fn.axis = a
+        result._grad_fn.sizes = tuple(t_._data.shape[a] for t_ in tensors)
+    return result
+
+
+class StackBackward0(Node):
+    __slots__ = ("axis",)
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        lead = (slice(None),) * self.axis
+        return tuple(g[lead + (i,)] for i in range(len(self.next_functions)))
+
+
+def stack(arrays: Sequence[Any], /, *, axis: int = 0) -> Tensor:
+    """Join arrays along a new axis (``StackBackward0``)."""
+    tensors = _same_backend(arrays)
+    backend = tensors[0]._backend
+    a = _normalize_axis(axis, tensors[0].ndim + 1)
+    data = backend.xp.stack([t_._data for t_ in tensors], axis=a)
+    result = record(StackBackward0, tuple(tensors), data, backend, broadcast=True)
+    if result._grad_fn is not None:
+        result._grad_fn.axis = a
+    return result
