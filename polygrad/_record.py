@@ -89,12 +89,13 @@ def _mark_saved(t: Tensor) -> None:
 
 
 def record(cls: type[Node], inputs: tuple[Any, ...], out: Any, backend: Any,
-           broadcast: bool = False) -> Tensor:
+           broadcast: bool = False, numbers: tuple[Any, ...] | None = None) -> Tensor:
     """Wrap ``out`` and attach a ``cls`` node when grad is needed.
 
     ``inputs`` are the op's differentiable operands in order (Tensors, or None for a
-    Python scalar); with ``broadcast`` the engine sums each gradient back to its
-    input's shape and casts it to the input's dtype.
+    Python scalar, whose value ``numbers`` gives where the rule needs it); with
+    ``broadcast`` the engine sums each gradient back to its input's shape and
+    casts it to the input's dtype.
     """
     if not _grad_enabled.get():
         return _make(out, backend)
@@ -112,7 +113,7 @@ def record(cls: type[Node], inputs: tuple[Any, ...], out: Any, backend: Any,
             if source >= 0:
                 t = inputs[source]
                 if t is None:
-                    saved.append(None)
+                    saved.append(None if numbers is None else numbers[source])
                     continue
                 t._vc[1] = t._vc[0]
                 saved.append(t._data)

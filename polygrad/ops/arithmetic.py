@@ -134,7 +134,7 @@ def subtract(x1: Any, x2: Any, /) -> Tensor:
 def multiply(x1: Any, x2: Any, /) -> Tensor:
     """Elementwise ``x1 * x2``."""
     a, b, backend, ta, tb = binary_operands(x1, x2)
-    return record(MulBackward0, (ta, tb), a * b, backend, broadcast=True)
+    return record(MulBackward0, (ta, tb), a * b, backend, broadcast=True, numbers=(a, b))
 
 
 def divide(x1: Any, x2: Any, /) -> Tensor:
@@ -142,7 +142,7 @@ def divide(x1: Any, x2: Any, /) -> Tensor:
     a, b, backend, ta, tb = binary_operands(x1, x2)
     if ta is None:
         return multiply(reciprocal(tb), a)
-    return record(DivBackward0, (ta, tb), a / b, backend, broadcast=True)
+    return record(DivBackward0, (ta, tb), a / b, backend, broadcast=True, numbers=(a, b))
 
 
 def negative(x: Any, /) -> Tensor:
