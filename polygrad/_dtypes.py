@@ -81,8 +81,8 @@ def dtype_name(dtype: Any) -> str | None:
         return dtype.name
     if isinstance(dtype, str):
         return dtype if dtype in DTYPES else None
-    if dtype in (float, int, bool, complex):
-        return None
+    if dtype is float or dtype is int or dtype is bool or dtype is complex:
+        return None  # (``np.dtype('float64') == float`` is True, hence identity)
     name = getattr(dtype, "name", None)
     if isinstance(name, str) and name in DTYPES:
         return name
