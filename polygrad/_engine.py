@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._grad_mode import _grad_enabled
-from ._node import AccumulateGrad, Node
+from ._node import FREED_MESSAGE, AccumulateGrad, Node
 from ._tensor import Tensor, _make
 
 
@@ -54,6 +54,52 @@ def _run_hooks(hooks: Any, value: Any, create_graph: bool, backend: Any) -> Any:
     return tensor if create_graph else tensor._data
 
 
+def _count_dependencies(roots: list[tuple[Node, int]]) -> dict[Node, int]:
+    """How many edges lead into each node reachable from the roots (one iterative walk)."""
+    deps: dict[Node, int] = {}
+    stack = list(dict.fromkeys(node for node, _ in roots))
+    while stack:
+        for child, _ in stack.pop().next_functions:
+            if child is not None:
+                count = deps.get(child)
+                if count is None:
+                    deps[child] = 1
+                    stack.append(child)
+                else:
+                    deps[child] = count + 1
+    return deps
+
+
+def _restrict_to_targets(roots: list[tuple[Node, int]], deps: dict[Node, int],
+                         capture: dict[Node, set[int]], accumulate: bool
+                         ) -> tuple[set[Node], dict[Node, int]]:
+    """The nodes that lead to a target, and dependency counts among them only."""
+    remaining = dict(deps)
+    order = []
+    ready = [n for n in dict.fromkeys(node for node, _ in roots) if n not in remaining]
+    while ready:  # Kahn's order: parents before children
+        node = ready.pop()
+        order.append(node)
+        for child, _ in node.next_functions:
+            if child is not None:
+                remaining[child] -= 1
+                if remaining[child] == 0:
+                    ready.append(child)
+    runs: set[Node] = set()
+    for node in reversed(order):  # children before parents
+        if any(c is not None and (c in runs or c in capture) for c, _ in node.next_functions):
+            runs.add(node)
+    if accumulate:
+        runs.update(n for n in capture if type(n) is AccumulateGrad)
+    restricted: dict[Node, int] = {}
+    for node in order:
+        if node in runs:
+            for child, _ in node.next_functions:
+                if child is not None:
+                    restricted[child] = restricted.get(child, 0) + 1
+    return runs, restricted
+
+
 def execute(roots: list[tuple[Node, int]], grads: list[Any], *, retain_graph: bool,
             create_graph: bool, targets: list[tuple[Node, int]] | None = None,
             accumulate: bool = True) -> dict[tuple[Node, int], Any]:
@@ -63,81 +109,66 @@ def execute(roots: list[tuple[Node, int]], grads: list[Any], *, retain_graph: bo
     gradient arriving at each target edge is returned (for ``autograd.grad`` and
     ``backward(inputs=...)``); otherwise every leaf accumulates into ``.grad``.
     """
-    # 1. Walk the graph once: children of each node, in post-order.
-    order: list[Node] = []
-    seen: set[Node] = set()
-    stack: list[tuple[Node, int]] = []
-    for node, _ in roots:
-        if node not in seen:
-            seen.add(node)
-            stack.append((node, 0))
-        while stack:
-            current, i = stack[-1]
-            edges = current.next_functions
-            while i < len(edges):
-                child = edges[i][0]
-                i += 1
-                if child is not None and child not in seen:
-                    seen.add(child)
-                    stack[-1] = (current, i)
-                    stack.append((child, 0))
-                    break
-            else:
-                stack.pop()
-                order.append(current)
-
-    # 2. Which nodes must run, and how many gradients each waits for.
+    deps = _count_dependencies(roots)
     capture: dict[Node, set[int]] = {}
+    runs: set[Node] | None = None
     if targets is not None:
         for node, nr in targets:
             capture.setdefault(node, set()).add(nr)
-        runs: set[Node] = set()
-        for node in order:  # children come before parents
-            if any(c is not None and (c in runs or c in capture) for c, _ in node.next_functions):
-                runs.add(node)
-        if accumulate:
-            runs.update(n for n in capture if type(n) is AccumulateGrad)
-    deps: dict[Node, int] = {}
-    for node in order:
-        if targets is not None and node not in runs:
-            continue
-        for child, _ in node.next_functions:
-            if child is not None:
-                deps[child] = deps.get(child, 0) + 1
+        runs, deps = _restrict_to_targets(roots, deps, capture, accumulate)
 
-    # 3. Seed the roots' buffers, then run nodes as they become ready.
     buffers: dict[Node, Any] = {}
     for (node, nr), g in zip(roots, grads):
         _add_to_buffer(buffers, node, nr, g)
     captured: dict[tuple[Node, int], Any] = {}
-    ready = [node for node in dict.fromkeys(n for n, _ in roots) if deps.get(node, 0) == 0]
+    ready = [node for node in dict.fromkeys(n for n, _ in roots) if node not in deps]
     previous_mode = _grad_enabled.get()
     _grad_enabled.set(create_graph)
     try:
         while ready:
             node = ready.pop()
             buffer = buffers.pop(node, None)
+            input_grads = None
             if buffer is not None:
-                buffer = _prepare_inputs(node, buffer, create_graph, captured, capture)
-            if buffer is not None and (targets is None or node in runs):
-                if type(node) is AccumulateGrad:
-                    if accumulate:
-                        _accumulate(node, buffer, create_graph)
+                if node._hooks is not None or capture or type(node) is AccumulateGrad:
+                    buffer = _prepare_inputs(node, buffer, create_graph, captured, capture)
+                if runs is None or node in runs:
+                    if type(node) is AccumulateGrad:
+                        if accumulate:
+                            _accumulate(node, buffer, create_graph)
+                        continue
+                    if create_graph or node._num_outputs != 1 or node._fix is not None \
+                            or node._hooks is not None:
+                        input_grads = _call_node(node, buffer, create_graph, retain_graph)
+                    else:  # the fast path, inlined: raw arrays, no hooks, no fix-ups
+                        saved = node._saved
+                        if saved is None:
+                            raise RuntimeError(FREED_MESSAGE)
+                        input_grads = node.vjp(node._backend.xp, buffer, *saved)
+                        if not retain_graph and saved:
+                            node._saved = None
+            if input_grads is None:  # nothing flows on, but children still wait for us
+                for child, _ in node.next_functions:
+                    remaining = deps.get(child) if child is not None else None
+                    if remaining is not None:
+                        deps[child] = remaining - 1
+                        if remaining == 1:
+                            ready.append(child)
+                continue
+            for (child, nr), g in zip(node.next_functions, input_grads):
+                if child is None:
                     continue
-                input_grads = _call_node(node, buffer, create_graph, retain_graph)
-            else:
-                input_grads = None
-            edges = node.next_functions
-            for i, (child, nr) in enumerate(edges):
-                if child is None or child not in deps:
-                    continue
-                if input_grads is not None:
-                    g = input_grads[i]
-                    if g is not None:
+                remaining = deps.get(child)
+                if remaining is None:
+                    continue  # not on a path to a target
+                if g is not None:
+                    if child._num_outputs == 1:
+                        old = buffers.get(child)
+                        buffers[child] = g if old is None else old + g
+                    else:
                         _add_to_buffer(buffers, child, nr, g)
-                remaining = deps[child] - 1
-                deps[child] = remaining
-                if remaining == 0:
+                deps[child] = remaining - 1
+                if remaining == 1:
                     ready.append(child)
     finally:
         _grad_enabled.set(previous_mode)

@@ -17,6 +17,8 @@ from ._node import Node, new_node
 from ._tensor import Tensor, _edge, _make
 
 _SCALARS = (int, float, bool, complex)
+_NO_EDGE = (None, 0)
+_new = object.__new__
 
 
 def operand(x: Any, like: Tensor | None = None) -> Tensor:
@@ -99,32 +101,50 @@ def record(cls: type[Node], inputs: tuple[Any, ...], out: Any, backend: Any,
     """
     if not _grad_enabled.get():
         return _make(out, backend)
+    edges = []
+    needed = False
     for t in inputs:
-        if t is not None and t._requires_grad:
-            break
-    else:
+        if t is None or not t._requires_grad:
+            edges.append(_NO_EDGE)
+        else:
+            needed = True
+            fn = t._grad_fn
+            edges.append((fn, t._output_nr) if fn is not None else _edge(t))
+    if not needed:
         return _make(out, backend)
-    edges = tuple([_edge(t) if t is not None else (None, 0) for t in inputs])
+    result = _new(Tensor)
+    result._data = out
+    result._backend = backend
+    result._output_nr = 0
+    result._requires_grad = True
+    result._grad = None
+    result._extra = None
+    node = _new(cls)
+    node.next_functions = tuple(edges)
+    node._backend = backend
+    node._hooks = None
     saved_from = cls._saved_from
-    result = _make(out, backend, None, 0, True)
     if saved_from:
         saved = []
+        out_vc = -1
         for source in saved_from:
             if source >= 0:
                 t = inputs[source]
                 if t is None:
                     saved.append(None if numbers is None else numbers[source])
                     continue
-                t._vc[1] = t._vc[0]
+                vc = t._vc
+                vc[1] = vc[0]
                 saved.append(t._data)
             else:
-                result._vc[1] = 0
+                out_vc = 0
                 saved.append(out)
-        node = new_node(cls, edges, tuple(saved), backend)
+        node._saved = tuple(saved)
+        result._vc = [0, out_vc]
     else:
-        node = new_node(cls, edges, (), backend)
-    if broadcast:
-        node._fix = _broadcast_fix(inputs, out)
+        node._saved = ()
+        result._vc = [0, -1]
+    node._fix = _broadcast_fix(inputs, out) if broadcast else None
     result._grad_fn = node
     return result
 
