@@ -68,8 +68,8 @@ def _saved_arrays(fn: Node) -> list[tuple[int, Any]]:
     saved = getattr(fn, "_saved", None)
     if not saved:
         return []
-    sources = type(fn)._saved_from
-    backend = fn._backend
+    sources = getattr(type(fn), "_saved_from", ())
+    backend = getattr(fn, "_backend", None)
     found = []
     for position, value in enumerate(saved):
         source = sources[position] if position < len(sources) else position
@@ -84,7 +84,7 @@ def _saved_label(source: int, value: Any, fn: Node) -> str:
     where = f"input {source}" if source >= 0 else f"output {-1 - source}"
     dtype = value.dtype
     try:
-        dtype = fn._backend.pg_dtype(dtype)
+        dtype = fn._backend.pg_dtype(dtype)  # type: ignore[attr-defined]
     except (TypeError, AttributeError):
         pass
     return f"saved {where}\n{_describe(value.shape, dtype)}"
@@ -233,7 +233,7 @@ def format_graph(y: Tensor | Iterable[Tensor], params: Mapping[str, Tensor] | No
                     lines.append(f"{child_prefix}{'└── ' if is_last else '├── '}{child}")
             pending = [c for c in children if not isinstance(c, str)]
             for position in range(len(pending) - 1, -1, -1):
-                parent, nr, child_prefix_, _ = pending[position]  # type: ignore[misc]
+                parent, nr, child_prefix_, _ = pending[position]
                 stack.append((parent, nr, child_prefix_, position == len(pending) - 1))
     return "\n".join(lines)
 
