@@ -107,16 +107,19 @@ def run_workload(name: str, subjects: list[str], quick: bool, rounds: int) -> di
 
 def peak_memory(subject: str, quick: bool) -> float | None:
     """Peak extra resident memory (MB) of W4 for one subject, in a fresh process."""
+    # /proc/self/clear_refs resets the peak (VmHWM) after imports and input creation
     code = (
-        "import resource, sys; sys.argv=['x'];"
+        "import sys; sys.argv=['x'];"
         "from benchmarks.__main__ import _setup; _setup();"
         "from benchmarks.subjects import prepare; from benchmarks.workloads import WORKLOADS;"
         f"w = WORKLOADS['W4']; c, p = w.make_inputs({quick});"
-        f"fn = prepare({subject!r}, w, c, p); fn();"
+        f"fn = prepare({subject!r}, w, c, p);"
         "import gc; gc.collect();"
-        "rss = int(open('/proc/self/statm').read().split()[1]) * 4096 / 1e6;"
-        "fn();"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3 - rss + p[0].nbytes / 1e6)"
+        "status = lambda key: [int(l.split()[1]) for l in open('/proc/self/status')"
+        " if l.startswith(key)][0] / 1e3;"
+        "open('/proc/self/clear_refs', 'w').write('5');"
+        "rss = status('VmRSS:'); fn();"
+        "print(status('VmHWM:') - rss + p[0].nbytes / 1e6)"
     )
     try:
         out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -224,9 +224,14 @@ class Tensor(TensorMethods, TensorConversions):
     def data(self) -> Tensor:
         """The same data as a tensor with no history and its own version counter.
 
-        In-place changes through ``.data`` are not seen by autograd (as in torch).
+        In-place changes through ``.data`` are not seen by autograd (as in torch), but
+        they do change this tensor, also where arrays are immutable (JAX, Dask).
         """
-        return _make(self._data, self._backend)
+        from ._inplace import register_alias
+
+        out = _make(self._data, self._backend)
+        register_alias(self, out, share_version=False)
+        return out
 
     @data.setter
     def data(self, value: Tensor) -> None:
@@ -352,8 +357,8 @@ def _edge(t: Tensor) -> tuple[Node | None, int]:
 
 def _saved_as_tensor(value: Any, backend: Any, node: Node | None, nr: int) -> Tensor:
     """A saved raw array as a Tensor wired to the node it came from (for create_graph)."""
-    if node is None:
-        return _make(value, backend)
+    if node is None or not backend.pg_dtype(value.dtype).differentiable:
+        return _make(value, backend)  # constants, and integer outputs such as indices
     if type(node) is AccumulateGrad:
         leaf = node.variable
         if leaf is not None and leaf._data is value:

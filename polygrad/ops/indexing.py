@@ -94,6 +94,9 @@ def _expand_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
 def getitem(x: Tensor, key: Any) -> Tensor:
     """``x[key]`` with torch's node for each basic step and one node for advanced keys."""
     key = _raw_key(key)
+    # torch records a SliceBackward0 for a lone slice even when it selects everything
+    # (``x[:]``); inside a tuple a full slice is skipped (``x[:, :]`` is an alias)
+    lone_slice = isinstance(key, slice)
     if not isinstance(key, tuple):
         key = (key,)
     key = tuple(x._backend.xp.asarray(k) if isinstance(k, list) else k for k in key)
@@ -108,8 +111,9 @@ def getitem(x: Tensor, key: Any) -> Tensor:
             out = expand_dims(out, axis=axis)
             axis, changed = axis + 1, True
         elif isinstance(k, slice):
-            if k != slice(None) and k.indices(out._data.shape[axis]) != (0, out._data.shape[axis], 1):
-                out = _index(SliceBackward0, out, (slice(None),) * axis + (k,))
+            size = out._data.shape[axis]
+            if lone_slice or (k != slice(None) and k.indices(size) != (0, size, 1)):
+                out = _index(SliceBackward0, out, (slice(None),) * axis + (k, Ellipsis))
                 changed = True
             axis += 1
         else:
@@ -118,7 +122,7 @@ def getitem(x: Tensor, key: Any) -> Tensor:
                 raise IndexError(
                     f"index {k} is out of bounds for dimension {axis} with size {size}"
                 )
-            out = _index(SelectBackward0, out, (slice(None),) * axis + (k,))
+            out = _index(SelectBackward0, out, (slice(None),) * axis + (k, Ellipsis))
             changed = True
     if not changed:
         return record(AliasBackward0, (x,), x._data[...] if x.ndim else x._data, x._backend)
