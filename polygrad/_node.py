@@ -130,10 +130,11 @@ class Node:
                 node, nr = self.next_functions[source]
             else:
                 node, nr = self, -1 - source
+            # is_array first: NumPy scalars (np.float64, from x.sum() or x[1]) subclass
+            # Python float, yet are saved arrays that must stay connected to the graph
             out.append(
                 _saved_as_tensor(value, self._backend, node, nr)
-                if not isinstance(value, (Tensor, int, float, complex, type(None)))
-                and self._backend.is_array(value)
+                if not isinstance(value, Tensor) and self._backend.is_array(value)
                 else value
             )
         return tuple(out)

@@ -30,7 +30,7 @@ class TensorMethods:
         return ops.add(self, other)
 
     def __radd__(self, other: Any) -> Any:
-        return ops.add(other, self)
+        return ops.add(self, other)  # torch: ``2 + x`` records x as the first input
 
     def __sub__(self, other: Any) -> Any:
         return ops.subtract(self, other)
@@ -42,7 +42,7 @@ class TensorMethods:
         return ops.multiply(self, other)
 
     def __rmul__(self, other: Any) -> Any:
-        return ops.multiply(other, self)
+        return ops.multiply(self, other)  # torch: ``2 * x`` records x as the first input
 
     def __truediv__(self, other: Any) -> Any:
         return ops.divide(self, other)
@@ -191,10 +191,14 @@ class TensorMethods:
     clip = clamp
 
     def clamp_min(self, min: Any) -> Any:
-        return ops.clip(self, min, None)
+        from .ops.elementwise import clamp_min
+
+        return clamp_min(self, min)
 
     def clamp_max(self, max: Any) -> Any:
-        return ops.clip(self, None, max)
+        from .ops.elementwise import clamp_max
+
+        return clamp_max(self, max)
 
     # -- torch-style reductions ---------------------------------------------------------
     def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
@@ -275,8 +279,7 @@ class TensorMethods:
 
     @property
     def T(self) -> Any:
-        if self.ndim == 2:  # type: ignore[attr-defined]
-            return ops.t(self)
+        # PermuteBackward0 at every rank, as torch records it (``x.t()`` is TBackward0)
         return ops.permute_dims(self, tuple(reversed(range(self.ndim))))  # type: ignore[attr-defined]
 
     @property

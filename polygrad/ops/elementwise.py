@@ -190,23 +190,43 @@ class ClampBackward0(Node):
         return (gx, glo, ghi)
 
 
+def _clamp_numbers(cls: type[ClampBackward1], x: Tensor, min: Any, max: Any) -> Tensor:
+    xp = x._backend.xp
+    data = x._data
+    if min is not None:
+        data = xp.where(data < min, xp.asarray(min, dtype=data.dtype), data)
+    if max is not None:
+        data = xp.where(data > max, xp.asarray(max, dtype=data.dtype), data)
+    result = record(cls, (x,), data, x._backend)
+    if result._grad_fn is not None:
+        result._grad_fn.min, result._grad_fn.max = min, max
+    return result
+
+
+def clamp_min(x: Any, min: Any) -> Tensor:
+    """torch's ``x.clamp_min(number)`` (``ClampMinBackward0``)."""
+    x = operand(x)
+    if isinstance(min, (int, float)):
+        return _clamp_numbers(ClampMinBackward0, x, min, None)
+    return clip(x, min, None)
+
+
+def clamp_max(x: Any, max: Any) -> Tensor:
+    """torch's ``x.clamp_max(number)`` (``ClampMaxBackward0``)."""
+    x = operand(x)
+    if isinstance(max, (int, float)):
+        return _clamp_numbers(ClampMaxBackward0, x, None, max)
+    return clip(x, None, max)
+
+
 def clip(x: Any, /, min: Any = None, max: Any = None) -> Tensor:
     """Clamp each element of ``x`` to ``[min, max]`` (either bound may be None)."""
     x = operand(x)
     xp = x._backend.xp
     numbers = (int, float, type(None))
     if isinstance(min, numbers) and isinstance(max, numbers):
-        data = x._data
-        if min is not None:
-            data = xp.where(data < min, xp.asarray(min, dtype=data.dtype), data)
-        if max is not None:
-            data = xp.where(data > max, xp.asarray(max, dtype=data.dtype), data)
-        cls = ClampBackward1 if (min is not None and max is not None) else (
-            ClampMinBackward0 if min is not None else ClampMaxBackward0)
-        result = record(cls, (x,), data, x._backend)
-        if result._grad_fn is not None:
-            result._grad_fn.min, result._grad_fn.max = min, max
-        return result
+        # torch records ClampBackward1 for number bounds, one or both
+        return _clamp_numbers(ClampBackward1, x, min, max)
     lo = None if min is None else operand(min, x)
     hi = None if max is None else operand(max, x)
     data = x._data

@@ -57,7 +57,13 @@ class UnsafeViewBackward0(MmBackward0):
     __slots__ = ()
 
 
-def _node_class(a_ndim: int, b_ndim: int) -> type[MmBackward0]:
+class CloneBackward0(MmBackward0):
+    __slots__ = ()
+
+
+def _node_class(a_shape: tuple[int, ...], b_shape: tuple[int, ...]) -> type[MmBackward0]:
+    """The name torch 2.13 gives the outermost node of its matmul decomposition."""
+    a_ndim, b_ndim = len(a_shape), len(b_shape)
     if a_ndim == 1 and b_ndim == 1:
         return DotBackward0
     if a_ndim == 2 and b_ndim == 2:
@@ -66,6 +72,10 @@ def _node_class(a_ndim: int, b_ndim: int) -> type[MmBackward0]:
         return MvBackward0
     if a_ndim == 1 and b_ndim == 2:
         return SqueezeBackward4
+    # a matrix times a batch is computed transposed and made contiguous (a clone);
+    # torch treats a 3-D ``a`` with batch 1 against a 3-D batch the same way
+    if b_ndim >= 3 and (a_ndim == 2 or (a_ndim == b_ndim == 3 and a_shape[0] == 1 != b_shape[0])):
+        return CloneBackward0
     return UnsafeViewBackward0
 
 
@@ -74,4 +84,4 @@ def matmul(x1: Any, x2: Any, /) -> Tensor:
     a, b, backend, ta, tb = binary_operands(x1, x2)
     if ta is None or tb is None or a.ndim == 0 or b.ndim == 0:
         raise ValueError("matmul: both operands must be arrays with at least one dimension")
-    return record(_node_class(a.ndim, b.ndim), (ta, tb), a @ b, backend, broadcast=True)
+    return record(_node_class(a.shape, b.shape), (ta, tb), a @ b, backend, broadcast=True)
