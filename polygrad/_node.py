@@ -71,9 +71,11 @@ class HookDict(dict):  # type: ignore[type-arg]
 class _NodeHooks:
     """Hooks of one node; created only when a user registers one."""
 
-    __slots__ = ("pre", "post", "tensor_pre", "retain", "metadata")
+    __slots__ = ("pre", "post", "tensor_pre", "retain", "metadata", "unpack", "forward_trace")
 
     def __init__(self) -> None:
+        self.unpack: Callable[[Any], Any] | None = None  # saved_tensors_hooks' unpack
+        self.forward_trace: str | None = None  # anomaly mode: where the forward ran
         self.pre: HookDict | None = None  # fn(grad_outputs) -> grad_outputs | None
         self.post: HookDict | None = None  # fn(grad_inputs, grad_outputs) -> grad_inputs | None
         self.tensor_pre: dict[int, HookDict] = {}  # output_nr -> tensor hooks
@@ -117,6 +119,9 @@ class Node:
         saved = self._saved
         if saved is None:
             raise RuntimeError(FREED_MESSAGE)
+        hooks = self._hooks
+        if hooks is not None and hooks.unpack is not None:
+            return hooks.unpack(saved)
         return saved
 
     def _saved_tensors(self) -> tuple[Any, ...]:

@@ -1,0 +1,5 @@
+"""Utilities around autograd (``checkpoint``)."""
+
+from .checkpoint import checkpoint
+
+__all__ = ["checkpoint"]
