@@ -5,7 +5,7 @@
 Functions follow the array API standard, Tensor methods follow torch.
 """
 
-from . import _tensor_convert, _tensor_methods, autograd, ops, viz
+from . import _tensor_convert, _tensor_methods, autograd, ops, optim, viz
 from ._backend import backend, set_backend
 from ._backend import _from_environment as _select_from_environment
 from ._creation import (

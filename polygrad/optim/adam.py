@@ -1,0 +1,115 @@
+"""``pg.optim.Adam`` and ``pg.optim.AdamW``: adaptive moment estimation, as in torch.optim.
+
+Per parameter, with ``g`` the gradient (negated when maximizing; plus
+``weight_decay * p`` for Adam, while AdamW instead shrinks ``p *= 1 - lr * weight_decay``):
+``m = lerp(m, g, 1 - beta1)``, ``v = beta2 * v + (1 - beta2) * g * g`` (with ``amsgrad``
+the running maximum of ``v`` is used below), then
+``p -= lr / (1 - beta1**t) * m / (sqrt(v) / sqrt(1 - beta2**t) + eps)``. The formulas
+and their order follow torch's single-tensor implementation, so float64 results agree
+with torch.optim to rounding.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import ops
+from .._creation import zeros_like
+from .._tensor import Tensor
+from .optimizer import Optimizer, ParamsT
+
+
+def _lerp_(start: Tensor, end: Tensor, weight: float) -> None:
+    """``start += weight * (end - start)`` in place, in torch's two numerically stable forms."""
+    if weight < 0.5:
+        start.add_((end - start) * weight)
+    else:
+        start.copy_(end - (end - start) * (1 - weight))
+
+
+class Adam(Optimizer):
+    """Adam (Kingma and Ba, 2014), optionally AMSGrad, like torch.optim.Adam."""
+
+    def __init__(self, params: ParamsT, lr: float | Tensor = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False,
+                 decoupled_weight_decay: bool = False) -> None:
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {"lr": lr, "betas": (float(betas[0]), float(betas[1])), "eps": eps,
+                    "weight_decay": weight_decay, "amsgrad": amsgrad, "maximize": maximize,
+                    "decoupled_weight_decay": decoupled_weight_decay}
+        super().__init__(params, defaults)
+
+    def _update_group(self, group: dict[str, Any]) -> None:
+        lr = float(group["lr"])
+        beta1, beta2 = group["betas"]
+        eps = group["eps"]
+        weight_decay = group["weight_decay"]
+        amsgrad = group["amsgrad"]
+        for param in group["params"]:
+            grad = param._grad
+            if grad is None:
+                continue
+            if param.dtype.is_complex:
+                raise TypeError(f"{type(self).__name__} in polygrad does not support complex parameters yet")
+            if group["maximize"]:
+                grad = -grad
+            state = self.state[param]
+            if len(state) == 0:
+                # torch keeps ``step`` as a 0-d float32 tensor; a number is the same value
+                state["step"] = 0.0
+                state["exp_avg"] = zeros_like(param)
+                state["exp_avg_sq"] = zeros_like(param)
+                if amsgrad:
+                    state["max_exp_avg_sq"] = zeros_like(param)
+            state["step"] = step = float(state["step"]) + 1
+            exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+
+            if weight_decay != 0:
+                if group["decoupled_weight_decay"]:
+                    param.mul_(1 - lr * weight_decay)
+                else:
+                    grad = grad.add(param, alpha=weight_decay)
+
+            _lerp_(exp_avg, grad, 1 - beta1)
+            exp_avg_sq.mul_(beta2).add_(grad * (1 - beta2) * grad)  # addcmul's order
+
+            bias_correction1 = 1 - beta1**step
+            bias_correction2 = 1 - beta2**step
+            step_size = lr / bias_correction1
+            bias_correction2_sqrt = bias_correction2**0.5
+
+            if amsgrad:
+                max_exp_avg_sq = state["max_exp_avg_sq"]
+                max_exp_avg_sq.copy_(ops.maximum(max_exp_avg_sq, exp_avg_sq))
+                denom = (ops.sqrt(max_exp_avg_sq) / bias_correction2_sqrt).add_(eps)
+            else:
+                denom = (ops.sqrt(exp_avg_sq) / bias_correction2_sqrt).add_(eps)
+            param.add_(exp_avg / denom * -step_size)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov and Hutter), like torch.optim.AdamW."""
+
+    def __init__(self, params: ParamsT, lr: float | Tensor = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *,
+                 maximize: bool = False) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize,
+                         decoupled_weight_decay=True)
+
+    def load_state_dict(self, state_dict: Any) -> None:
+        super().load_state_dict(state_dict)
+        for group in self.param_groups:  # AdamW always decouples, whatever was saved
+            group["decoupled_weight_decay"] = True
