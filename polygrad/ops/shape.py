@@ -185,7 +185,7 @@ class CatBackward0(Node):
         out, start = [], 0
         lead = (slice(None),) * self.axis
         for size in self.sizes:
-            out.append(g[lead + (slice(start, start + size),)])
+            out.append(g[lead + (slice(start, start + size), ...)])
             start += size
         return tuple(out)
 
@@ -219,7 +219,7 @@ class StackBackward0(Node):
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         lead = (slice(None),) * self.axis
-        return tuple(g[lead + (i,)] for i in range(len(self.next_functions)))
+        return tuple(g[lead + (i, ...)] for i in range(len(self.next_functions)))
 
 
 def stack(arrays: Sequence[Any], /, *, axis: int = 0) -> Tensor:
