@@ -264,7 +264,8 @@ class MaxBackward0(MultiOutputNode):
             g, indices = xp.expand_dims(g, axis=self.axis), xp.expand_dims(indices, axis=self.axis)
         along = [1] * len(self.shape)
         along[self.axis] = self.shape[self.axis]
-        positions = xp.reshape(xp.arange(self.shape[self.axis], device=g.device), tuple(along))
+        device = g.device if isinstance(g, Tensor) else self._backend.device_of(g)
+        positions = xp.reshape(xp.arange(self.shape[self.axis], device=device), tuple(along))
         g = xp.broadcast_to(g, self.shape)
         return (xp.where(positions == indices, g, xp.zeros_like(g)),)
 
