@@ -1,0 +1,43 @@
+"""The array API ``linalg`` extension on polygrad tensors: ``pg.linalg.<name>``, and
+``xp.linalg.<name>`` on the namespace of a tensor (``x.__array_namespace__()``).
+
+Every function records torch's node (``LinalgCholeskyExBackward0``,
+``LinalgSvdBackward0``...) and has a rule written in array-API code, so first and
+higher derivatives work on every backend. Results with several parts are named
+tuples, as the standard asks (``eigh(x).eigenvectors``, ``svd(x).Vh``).
+"""
+
+from __future__ import annotations
+
+from .ops.linalg import matmul
+from .ops.linalg_factor import (
+    EighResult,
+    QRResult,
+    SVDResult,
+    cholesky,
+    eigh,
+    eigvalsh,
+    qr,
+    svd,
+    svdvals,
+)
+from .ops.linalg_inverse import (
+    SlogdetResult,
+    det,
+    inv,
+    matrix_power,
+    matrix_rank,
+    pinv,
+    slogdet,
+    solve,
+)
+from .ops.norms import matrix_norm, vector_norm
+from .ops.products import cross, diagonal, outer, tensordot, trace, vecdot
+from .ops.shape import matrix_transpose
+
+__all__ = [
+    "EighResult", "QRResult", "SVDResult", "SlogdetResult",
+    "cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "matmul",
+    "matrix_norm", "matrix_power", "matrix_rank", "matrix_transpose", "outer", "pinv", "qr",
+    "slogdet", "solve", "svd", "svdvals", "tensordot", "trace", "vecdot", "vector_norm",
+]

@@ -1,0 +1,224 @@
+"""Matrix factorizations for ``polygrad.linalg``: ``cholesky``, ``qr``, ``eigh``,
+``eigvalsh``, ``svd`` and ``svdvals``, with torch's rules and gauge conventions.
+
+Eigenvectors and singular vectors are defined up to sign (a phase for complex
+inputs); the rules assume distinct eigenvalues / singular values, as torch's do,
+and return the gradient of a loss that does not depend on that choice. ``eigvalsh``
+and ``svdvals`` record the same node as ``eigh``/``svd`` (torch's
+``LinalgEighBackward0``/``LinalgSvdBackward0``) so the vectors they need stay in
+the graph for higher orders.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from .._node import Node
+from .._record import MultiOutputNode, operand, record, record_multi
+from .._tensor import Tensor
+from ._matrix import column, diag_embed, eye_mask, lower_mask, mH, row
+from ._support import is_complex
+from .linalg_inverse import square
+
+
+class EighResult(NamedTuple):
+    eigenvalues: Tensor
+    eigenvectors: Tensor
+
+
+class QRResult(NamedTuple):
+    Q: Tensor
+    R: Tensor
+
+
+class SVDResult(NamedTuple):
+    U: Tensor
+    S: Tensor
+    Vh: Tensor
+
+
+def _right_solve(xp: Any, b: Any, r: Any) -> Any:
+    """``b @ inv(r)^H``, as ``solve(r, b^H)^H``."""
+    return mH(xp, xp.linalg.solve(r, mH(xp, b)))
+
+
+# -- cholesky ---------------------------------------------------------------------------
+
+
+class LinalgCholeskyExBackward0(Node):
+    """``gA = L^-H phi(L^H gL) L^-1``, ``phi`` keeping the lower triangle with half its
+    diagonal and mirroring it: a Hermitian gradient, as torch returns."""
+
+    __slots__ = ("upper",)
+    _saved_from = (-1,)
+
+    def vjp(self, xp: Any, g: Any, factor: Any) -> tuple[Any, ...]:
+        lower, g_lower = (mH(xp, factor), mH(xp, g)) if self.upper else (factor, g)
+        n = lower.shape[-1]
+        tril = lower_mask(self, g, n)
+        phi = xp.where(tril, mH(xp, lower) @ g_lower, 0.0)
+        phi = 0.5 * (phi + mH(xp, xp.where(lower_mask(self, g, n, strict=True), phi, 0.0)))
+        left = xp.linalg.solve(mH(xp, lower), phi)
+        return (mH(xp, xp.linalg.solve(mH(xp, lower), mH(xp, left))),)
+
+
+def cholesky(x: Any, /, *, upper: bool = False) -> Tensor:
+    """The Cholesky factor of each Hermitian positive-definite matrix (lower unless ``upper``)."""
+    x = operand(x)
+    square(x, "cholesky")
+    data = x._backend.xp.linalg.cholesky(x._data, upper=upper)
+    result = record(LinalgCholeskyExBackward0, (x,), data, x._backend)
+    if result._grad_fn is not None:
+        result._grad_fn.upper = upper
+    return result
+
+
+# -- qr -----------------------------------------------------------------------------------
+
+
+class LinalgQrBackward0(MultiOutputNode):
+    __slots__ = ("mode",)
+    _saved_from = (-1, -2)
+
+    def vjp(self, xp: Any, grads: Any, q: Any, r: Any) -> tuple[Any, ...]:
+        g_q, g_r = grads
+        m, n = q.shape[-2], r.shape[-1]
+        if self.mode == "complete" and m > n:
+            raise RuntimeError("The QR decomposition is not differentiable when "
+                               "mode='complete' and nrows > ncols.")
+        k = min(m, n)
+        eye = eye_mask(self, g_q, k)
+        m_h = g_r @ mH(xp, r) - mH(xp, q) @ g_q
+        if m >= n:
+            upper = xp.where(lower_mask(self, g_q, k), 0.0, m_h)  # strictly upper part
+            upper = xp.where(eye, 0.5 * m_h, upper)  # plus half the diagonal
+            sym = upper + mH(xp, upper)  # Hermitian; its diagonal is Re(diag)
+            return (_right_solve(xp, q @ sym + g_q, r),)
+        skew = -m_h + mH(xp, m_h)  # tril(X - X^H) of X = -M^H, imaginary diagonal halved
+        skew = xp.where(lower_mask(self, g_q, k, strict=True), skew,
+                        xp.where(eye, 0.5 * skew, 0.0))
+        lead = _right_solve(xp, q @ skew, r[..., :m])
+        lead = xp.concat([lead, xp.zeros_like(g_r[..., m:])], axis=-1)
+        return (lead + q @ g_r,)
+
+
+def qr(x: Any, /, *, mode: str = "reduced") -> QRResult:
+    """``Q`` (orthonormal columns) and ``R`` (upper triangular) with ``Q @ R = x``."""
+    x = operand(x)
+    if x.ndim < 2:
+        raise RuntimeError("linalg.qr: The input tensor A must have at least 2 dimensions.")
+    if mode not in ("reduced", "complete"):
+        raise ValueError(f"qr received unrecognized mode '{mode}' but expected one of "
+                         "'reduced' (default) or 'complete'")
+    q, r = x._backend.xp.linalg.qr(x._data, mode=mode)
+    results = record_multi(LinalgQrBackward0, (x,), (q, r), x._backend)
+    if results[0]._grad_fn is not None:
+        results[0]._grad_fn.mode = mode
+    return QRResult(*results)
+
+
+# -- eigh, eigvalsh ----------------------------------------------------------------------
+
+
+class LinalgEighBackward0(MultiOutputNode):
+    """``gA = V (diag(gL) + skew(V^H gV) / (L_j - L_i)) V^H`` (Hermitian, torch's formula)."""
+
+    __slots__ = ("values_only",)
+    _saved_from = (-1, -2)
+
+    def vjp(self, xp: Any, grads: Any, values: Any, vectors: Any) -> tuple[Any, ...]:
+        g_values, g_vectors = grads
+        v, v_h = vectors, mH(xp, vectors)
+        if self.values_only:
+            return (v @ (column(xp, g_values) * v_h),)
+        n = values.shape[-1]
+        eye = eye_mask(self, g_values, n)
+        inner = v_h @ g_vectors
+        inner = 0.5 * (inner - mH(xp, inner))
+        gaps = xp.where(eye, 1.0, row(xp, values) - column(xp, values))
+        inner = diag_embed(xp, eye, g_values, inner / gaps)
+        return (v @ inner @ v_h,)
+
+
+def _eigh(x: Any, values_only: bool) -> tuple[Tensor, Tensor]:
+    x = operand(x)
+    square(x, "eigh")
+    values, vectors = x._backend.xp.linalg.eigh(x._data)
+    results = record_multi(LinalgEighBackward0, (x,), (values, vectors), x._backend)
+    if results[0]._grad_fn is not None:
+        results[0]._grad_fn.values_only = values_only
+    return results  # type: ignore[return-value]
+
+
+def eigh(x: Any, /) -> EighResult:
+    """Eigenvalues (ascending) and orthonormal eigenvectors of Hermitian matrices.
+
+    Like torch and NumPy, only the lower triangle of ``x`` is read.
+    """
+    return EighResult(*_eigh(x, values_only=False))
+
+
+def eigvalsh(x: Any, /) -> Tensor:
+    """Eigenvalues (ascending) of Hermitian matrices."""
+    return _eigh(x, values_only=True)[0]
+
+
+# -- svd, svdvals ---------------------------------------------------------------------------
+
+
+class LinalgSvdBackward0(MultiOutputNode):
+    """torch's ``svd_backward`` (extra columns of full ``U``/``Vh`` get no gradient)."""
+
+    __slots__ = ("values_only",)
+    _saved_from = (-1, -2, -3)
+
+    def vjp(self, xp: Any, grads: Any, u: Any, s: Any, vh: Any) -> tuple[Any, ...]:
+        g_u, g_s, g_vh = grads
+        m, n, k = u.shape[-2], vh.shape[-1], s.shape[-1]
+        if u.shape[-1] != k:  # full_matrices: keep the first k singular vectors
+            u, g_u = u[..., :k], g_u[..., :k]
+        if vh.shape[-2] != k:
+            vh, g_vh = vh[..., :k, :], g_vh[..., :k, :]
+        if self.values_only:
+            return (u @ (column(xp, g_s) * vh),)
+        u_h = mH(xp, u)
+        uhgu = u_h @ g_u
+        uhgu = uhgu - mH(xp, uhgu)
+        vhgv = vh @ mH(xp, g_vh)
+        vhgv = vhgv - mH(xp, vhgv)
+        eye = eye_mask(self, g_s, k)
+        s2 = s * s
+        gaps = xp.where(eye, 1.0, row(xp, s2) - column(xp, s2))
+        inner = (uhgu * row(xp, s) + column(xp, s) * vhgv) / gaps
+        diagonal = g_s
+        if is_complex(u):  # the phase part of U^H gU (V^H gV's is its negative)
+            diagonal = diagonal + xp.linalg.diagonal(uhgu) / (2 * s)
+        inner = diag_embed(xp, eye, diagonal, inner)
+        if m > n:
+            g_u_scaled = g_u / row(xp, s)
+            return (((u @ inner) + g_u_scaled - u @ (u_h @ g_u_scaled)) @ vh,)
+        if m < n:
+            g_vh_scaled = g_vh / column(xp, s)
+            return (u @ ((inner @ vh) + g_vh_scaled - (g_vh_scaled @ mH(xp, vh)) @ vh),)
+        return (u @ (inner @ vh),)
+
+
+def _svd(x: Any, full_matrices: bool, values_only: bool) -> tuple[Tensor, Tensor, Tensor]:
+    x = operand(x)
+    if x.ndim < 2:
+        raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
+    u, s, vh = x._backend.xp.linalg.svd(x._data, full_matrices=full_matrices)
+    results = record_multi(LinalgSvdBackward0, (x,), (u, s, vh), x._backend)
+    if results[0]._grad_fn is not None:
+        results[0]._grad_fn.values_only = values_only
+    return results  # type: ignore[return-value]
+
+
+def svd(x: Any, /, *, full_matrices: bool = True) -> SVDResult:
+    """``U``, singular values ``S`` (descending) and ``Vh`` with ``U @ diag(S) @ Vh = x``."""
+    return SVDResult(*_svd(x, full_matrices, values_only=False))
+
+
+def svdvals(x: Any, /) -> Tensor:
+    """Singular values of each matrix, in descending order."""
+    return _svd(x, False, values_only=True)[1]

@@ -1,0 +1,212 @@
+"""Inverses and determinants for ``polygrad.linalg``: ``inv``, ``solve``, ``det``,
+``slogdet``, ``pinv``, ``matrix_power`` and ``matrix_rank``.
+
+Rules follow torch's (``LinalgInvExBackward0``, ``LinalgSolveExBackward0``,
+``LinalgDetBackward0``, ``LinalgSlogdetBackward0``, ``LinalgPinvBackward0``),
+including complex inputs (conjugate-Wirtinger). ``det``'s first-order rule goes
+through the singular values, so singular matrices get their (cofactor) gradient
+too; under ``create_graph`` it uses ``det * inv(A)^H``, whose derivative stays finite
+at matrices with repeated singular values (the identity).
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from .._node import Node
+from .._record import MultiOutputNode, binary_operands, operand, record, record_multi
+from .._tensor import Tensor, _make
+from ._matrix import column, mH, row
+from ._support import conj, is_complex, needs
+
+
+def square(x: Tensor, name: str) -> None:
+    """torch's check that ``x`` is a (batch of) square matrices."""
+    shape = tuple(x._data.shape)
+    if len(shape) < 2:
+        raise RuntimeError(
+            f"linalg.{name}: The input tensor A must have at least 2 dimensions.")
+    if shape[-1] != shape[-2]:
+        raise RuntimeError(
+            f"linalg.{name}: A must be batches of square matrices, but they are "
+            f"{shape[-2]} by {shape[-1]} matrices")
+
+
+# -- inv, solve ------------------------------------------------------------------------
+
+
+class LinalgInvExBackward0(Node):
+    __slots__ = ()
+    _saved_from = (-1,)
+
+    def vjp(self, xp: Any, g: Any, inverse: Any) -> tuple[Any, ...]:
+        inverse_h = mH(xp, inverse)
+        return (-(inverse_h @ (g @ inverse_h)),)
+
+
+def inv(x: Any, /) -> Tensor:
+    """The inverse of each square matrix."""
+    x = operand(x)
+    square(x, "inv")
+    return record(LinalgInvExBackward0, (x,), x._backend.xp.linalg.inv(x._data), x._backend)
+
+
+class LinalgSolveExBackward0(Node):
+    """``X = A^-1 B``: ``gB = A^-H gX`` and ``gA = -gB X^H``."""
+
+    __slots__ = ("vector",)
+    _saved_from = (0, -1)
+
+    def vjp(self, xp: Any, g: Any, a: Any, x: Any) -> tuple[Any, ...]:
+        if self.vector:  # a right-hand-side vector is one column
+            g, x = column(xp, g), column(xp, x)
+        gb = xp.linalg.solve(mH(xp, a), g)
+        ga = -(gb @ mH(xp, x)) if needs(self, 0) else None
+        if not needs(self, 1):
+            gb = None
+        elif self.vector:
+            gb = gb[..., 0]
+        return (ga, gb)
+
+
+def solve(x1: Any, x2: Any, /) -> Tensor:
+    """The solution ``X`` of ``x1 @ X = x2``; a 1-d ``x2`` is one vector (the standard)."""
+    a_data, b_data, backend, a, b = binary_operands(x1, x2)
+    if a is None or b is None:
+        raise TypeError("solve expects two arrays")
+    square(a, "solve")
+    result = record(LinalgSolveExBackward0, (a, b), backend.xp.linalg.solve(a_data, b_data),
+                    backend, broadcast=True)
+    if result._grad_fn is not None:
+        result._grad_fn.vector = b_data.ndim == 1
+    return result
+
+
+# -- det, slogdet -----------------------------------------------------------------------
+
+
+class LinalgDetBackward0(Node):
+    __slots__ = ()
+    _saved_from = (0, -1)
+
+    def vjp(self, xp: Any, g: Any, a: Any, det: Any) -> tuple[Any, ...]:
+        if a.shape[-1] == 0:
+            return (xp.zeros_like(a),)
+        if isinstance(a, Tensor):  # recorded: differentiable and finite at repeated values
+            scale = column(xp, column(xp, g * conj(xp, det)))
+            return (scale * mH(xp, xp.linalg.inv(a)),)
+        from .reduction import _product_of_others
+
+        # cofactors through A = U S Vh: no division, so singular matrices work too
+        u, s, vh = xp.linalg.svd(a, full_matrices=False)
+        phase = conj(xp, xp.linalg.det(u) * xp.linalg.det(vh)) * g
+        others = _product_of_others(xp, s, (s.ndim - 1,))
+        return ((u * row(xp, column(xp, phase) * others)) @ vh,)
+
+
+def det(x: Any, /) -> Tensor:
+    """The determinant of each square matrix."""
+    x = operand(x)
+    square(x, "det")
+    return record(LinalgDetBackward0, (x,), x._backend.xp.linalg.det(x._data), x._backend)
+
+
+class SlogdetResult(NamedTuple):
+    sign: Tensor
+    logabsdet: Tensor
+
+
+class LinalgSlogdetBackward0(MultiOutputNode):
+    """``d log|det A| = Re tr(A^-1 dA)``; the sign of a complex determinant turns with
+    ``Im tr(A^-1 dA)``, so both gradients meet in one factor times ``A^-H``."""
+
+    __slots__ = ()
+    _saved_from = (0, -1)
+
+    def vjp(self, xp: Any, grads: Any, a: Any, sign: Any) -> tuple[Any, ...]:
+        g_sign, g_log = grads
+        factor = g_log
+        if is_complex(a):
+            factor = g_log - 1j * xp.imag(conj(xp, g_sign) * sign)
+        return (column(xp, column(xp, factor)) * mH(xp, xp.linalg.inv(a)),)
+
+
+def slogdet(x: Any, /) -> SlogdetResult:
+    """Sign (or phase) and natural log of the absolute value of the determinant."""
+    x = operand(x)
+    square(x, "slogdet")
+    sign, logabsdet = x._backend.xp.linalg.slogdet(x._data)
+    return SlogdetResult(*record_multi(LinalgSlogdetBackward0, (x,), (sign, logabsdet),
+                                       x._backend))
+
+
+# -- pinv -----------------------------------------------------------------------------
+
+
+class LinalgPinvBackward0(Node):
+    __slots__ = ()
+    _saved_from = (0, -1)
+
+    def vjp(self, xp: Any, g: Any, a: Any, pinv_a: Any) -> tuple[Any, ...]:
+        m, n = a.shape[-2], a.shape[-1]
+        pinv_h = mH(xp, pinv_a)
+        g_h = mH(xp, g)
+        if m <= n:
+            k = g_h @ pinv_a
+            k_pinv_h = k @ pinv_h
+            return (-mH(xp, pinv_a @ k) + k_pinv_h - (a @ pinv_a) @ k_pinv_h
+                    + (pinv_h @ pinv_a) @ (g_h - k @ a),)
+        k = pinv_a @ g_h
+        pinv_h_k = pinv_h @ k
+        return (-mH(xp, k @ pinv_a) + ((g_h - a @ k) @ pinv_a) @ pinv_h + pinv_h_k
+                - (pinv_h_k @ pinv_a) @ a,)
+
+
+def pinv(x: Any, /, *, rtol: float | Any = None) -> Tensor:
+    """The Moore-Penrose pseudo-inverse of each matrix."""
+    x = operand(x)
+    if x.ndim < 2:
+        raise RuntimeError("linalg.pinv(A): The input tensor A must have at least 2 dimensions.")
+    if isinstance(rtol, Tensor):
+        rtol = rtol._data
+    data = x._backend.xp.linalg.pinv(x._data, rtol=rtol)
+    return record(LinalgPinvBackward0, (x,), data, x._backend)
+
+
+# -- matrix_power, matrix_rank --------------------------------------------------------------
+
+
+def matrix_power(x: Any, n: int, /) -> Tensor:
+    """``x`` multiplied by itself ``n`` times; ``n < 0`` uses the inverse, ``n = 0`` the identity."""
+    from .conversion import clone
+    from .fill import copy_from_recorded
+    from .linalg import matmul
+
+    x = operand(x)
+    square(x, "matrix_power")
+    if n == 0:  # torch copies the identity into a new tensor: zero gradient, connected
+        xp = x._backend.xp
+        size = x._data.shape[-1]
+        eye = xp.eye(size, dtype=x._data.dtype, device=x._backend.device_of(x._data))
+        return copy_from_recorded(x, _make(xp.broadcast_to(eye, tuple(x._data.shape)),
+                                           x._backend))
+    base = inv(x) if n < 0 else x
+    n = abs(n)
+    if n == 1:
+        return base if base is not x else clone(x)
+    result = None
+    while n:  # square-and-multiply
+        if n & 1:
+            result = base if result is None else matmul(result, base)
+        n >>= 1
+        if n:
+            base = matmul(base, base)
+    return result  # type: ignore[return-value]
+
+
+def matrix_rank(x: Any, /, *, rtol: float | Any = None) -> Tensor:
+    """The numerical rank of each matrix (an integer tensor, never requires grad)."""
+    x = operand(x)
+    if isinstance(rtol, Tensor):
+        rtol = rtol._data
+    return _make(x._backend.xp.linalg.matrix_rank(x._data, rtol=rtol), x._backend)

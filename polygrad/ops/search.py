@@ -1,0 +1,72 @@
+"""Searching: ``argmax``, ``argmin``, ``count_nonzero``, ``nonzero``, ``searchsorted``
+(``where`` lives with the elementwise functions), and the truth tests ``all``/``any``.
+
+Their results are integer or boolean positions and counts, so they never take part
+in the graph: they are plain tensors with ``requires_grad=False``, as in torch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._record import operand
+from .._tensor import Tensor, _make
+
+
+def _plain(x: Tensor, data: Any) -> Tensor:
+    return _make(data, x._backend)
+
+
+def argmax(x: Any, /, *, axis: int | None = None, keepdims: bool = False) -> Tensor:
+    """Index of the first largest element (over the flattened array when ``axis`` is None)."""
+    x = operand(x)
+    return _plain(x, x._backend.xp.argmax(x._data, axis=axis, keepdims=keepdims))
+
+
+def argmin(x: Any, /, *, axis: int | None = None, keepdims: bool = False) -> Tensor:
+    """Index of the first smallest element (over the flattened array when ``axis`` is None)."""
+    x = operand(x)
+    return _plain(x, x._backend.xp.argmin(x._data, axis=axis, keepdims=keepdims))
+
+
+def count_nonzero(x: Any, /, *, axis: int | tuple[int, ...] | None = None,
+                  keepdims: bool = False) -> Tensor:
+    """Number of nonzero elements over ``axis`` (every axis when None)."""
+    x = operand(x)
+    return _plain(x, x._backend.xp.count_nonzero(x._data, axis=axis, keepdims=keepdims))
+
+
+def nonzero(x: Any, /) -> tuple[Tensor, ...]:
+    """Indices of the nonzero elements, one integer array per axis."""
+    x = operand(x)
+    if x.ndim == 0:
+        raise ValueError("nonzero is not defined for zero-dimensional arrays")
+    return tuple(_plain(x, i) for i in x._backend.xp.nonzero(x._data))
+
+
+def searchsorted(x1: Any, x2: Any, /, *, side: str = "left", sorter: Any = None) -> Tensor:
+    """Positions at which ``x2`` would be inserted into the sorted 1-d ``x1``."""
+    like = x1 if isinstance(x1, Tensor) else x2 if isinstance(x2, Tensor) else None
+    x1 = operand(x1, like)
+    xp = x1._backend.xp
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right', got {side!r}")
+    values = x2 if isinstance(x2, (int, float)) else operand(x2, x1)._data
+    if isinstance(values, (int, float)):
+        values = xp.asarray(values, dtype=x1._data.dtype, device=x1._backend.device_of(x1._data))
+    order = None if sorter is None else operand(sorter, x1)._data
+    return _plain(x1, xp.searchsorted(x1._data, values, side=side, sorter=order))
+
+
+def all(x: Any, /, *, axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False) -> Tensor:
+    """Whether every element over ``axis`` is true (nonzero)."""
+    x = operand(x)
+    return _plain(x, x._backend.xp.all(x._data, axis=axis, keepdims=keepdims))
+
+
+def any(x: Any, /, *, axis: int | tuple[int, ...] | None = None,
+        keepdims: bool = False) -> Tensor:
+    """Whether some element over ``axis`` is true (nonzero)."""
+    x = operand(x)
+    return _plain(x, x._backend.xp.any(x._data, axis=axis, keepdims=keepdims))
