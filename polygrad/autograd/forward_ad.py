@@ -1,0 +1,425 @@
+"""Forward-mode AD: Jacobian-vector products carried along with the forward pass.
+
+torch's ``torch.autograd.forward_ad``, on every backend::
+
+    import polygrad.autograd.forward_ad as fwAD
+
+    with fwAD.dual_level():
+        x = fwAD.make_dual(primal, tangent)     # a tensor that carries a tangent
+        y = f(x)                                # any polygrad code
+        value, jvp = fwAD.unpack_dual(y)        # jvp = J_f(primal) @ tangent
+
+How it works. While a level is open, ``record``/``record_multi`` (polygrad/_record.py)
+hand each op to ``_on_record``; when no level is open that costs the per-op path one
+``is not None`` test. When an input carries a tangent, the op's node is built (a
+hidden one when nothing requires grad) and the output's tangent is computed a moment
+later: at the next op, ``unpack_dual``, an in-place commit or when the output is used,
+because ops set their parameters (``exponent``, ``axes``...) on the node after
+``record`` returns. A tangent comes from, in order of preference:
+
+1. a ``jvp(self, xp, tangents, *saved)`` method on the node class, next to its ``vjp``
+   (``tangents`` has one entry per input, None where the input has none; ``saved`` is
+   what ``_saved_from`` names, as polygrad tensors);
+2. a rule in ``polygrad/autograd/_tangent_rules.py`` keyed by the node class;
+3. the double-vjp fallback: ``J v = d/du <vjp(u), v>``, exact for every op whose
+   ``vjp`` is differentiable (it is linear in ``u``), at the price of two small
+   backward passes.
+
+Ops with a tangent rule of their own (2.): add, subtract (and ``number - x``),
+multiply, divide, negative, reciprocal, pow (all three forms), exp, log, sin, cos,
+tanh, sigmoid, relu, abs, sqrt, clip (number and tensor bounds), where, acos, asin,
+atan, acosh, asinh, atanh, sinh, cosh, tan, expm1, log1p, log2, log10, atan2, hypot,
+logaddexp, maximum, minimum, matmul (every node kind), sum, mean, softmax,
+log_softmax, logsumexp, clone, astype, reshape/squeeze/expand_dims, permute_dims/
+transpose/``.T``, broadcast_to, concat, stack, and indexing (``x[key]``).
+Every other op uses the fallback (3.): among them var, std, prod, max/min (with and
+without indices), cumulative_sum, in-place writes (``x[key] = v``, ``copy_``, ``fill_``),
+sign, flip, roll, tile/repeat, unbind/split, tril/triu, complex parts, and every op
+added later without a rule. ``tests/test_forward_ad.py`` keeps this list honest.
+
+Tangent computations are polygrad ops, so they are recorded when something needs
+grad (reverse-over-forward: ``pg.grad`` of a ``jvp``), and values saved for a
+``create_graph`` backward keep their tangents (forward-over-reverse:
+``jacfwd(jacrev(f))``). One level at a time, as in torch; the functional ``jvp`` uses
+reverse-mode double-vjp when a level is already open, so ``jacfwd(jacfwd(f))`` works.
+Custom ``Function`` subclasses are not traced by forward AD.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import namedtuple
+from typing import Any
+
+from .. import _record
+from .._grad_mode import _DecoratorContextManager, _grad_enabled, _inference
+from .._node import Node, new_node
+from .._tensor import Tensor, _make
+
+__all__ = ["UnpackedDualTensor", "dual_level", "enter_dual_level", "exit_dual_level",
+           "make_dual", "unpack_dual"]
+
+UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
+UnpackedDualTensor.__doc__ = "What ``unpack_dual`` returns: the primal and its tangent (or None)."
+
+_NO_LEVEL = "Trying to create a dual Tensor for forward AD but no level exists, make sure to enter_dual_level() first."
+
+_level = -1
+#: id(tensor) -> (weakref to the tensor, its tangent Tensor)
+_tangents: dict[int, tuple[Any, Tensor]] = {}
+#: id(result) -> the _Pending that will compute its tangent
+_pending: dict[int, _Pending] = {}
+#: node -> tangents of its saved values (for create_graph backwards run under a level)
+_saved_specs: weakref.WeakKeyDictionary[Node, tuple[Any, ...]] = weakref.WeakKeyDictionary()
+_local = threading.local()  # .busy: this thread is computing a tangent (ops are plain)
+_NEEDED = new_node(Node, (), (), None)  # an edge that tells a vjp "this input needs a gradient"
+
+
+# -- levels ------------------------------------------------------------------------------
+
+
+def enter_dual_level() -> int:
+    """Open a forward grad level (returns it: always 0, as only one can be open)."""
+    global _level
+    if _level != -1:
+        raise RuntimeError("Nested forward mode AD is not supported at the moment")
+    _level = 0
+    _record._dual_hook = _on_record
+    _record._dual_hook_multi = _on_record_multi
+    return _level
+
+
+def exit_dual_level(*, level: int | None = None) -> None:
+    """Close the level: every tangent made inside it is dropped."""
+    global _level
+    if level is None:
+        level = _level
+    if level < 0:
+        raise RuntimeError("Dual level must be a positive number.")
+    if level != _level:
+        raise RuntimeError(
+            "Trying to exit a forward AD level that was not the last one that was created. "
+            "This is not supported."
+        )
+    _record._dual_hook = None
+    _record._dual_hook_multi = None
+    for pending in list(_pending.values()):
+        pending.unhide()
+    _pending.clear()
+    _tangents.clear()
+    _saved_specs.clear()
+    _level = -1
+
+
+def is_active() -> bool:
+    """True while a forward grad level is open."""
+    return _level != -1
+
+
+class dual_level(_DecoratorContextManager):
+    """``with dual_level():`` opens a forward grad level and closes it on exit."""
+
+    def __enter__(self) -> int:
+        return enter_dual_level()
+
+    def __exit__(self, *exc: object) -> None:
+        exit_dual_level()
+
+    def _clone(self) -> dual_level:
+        return self.__class__()
+
+
+# -- dual tensors --------------------------------------------------------------------------
+
+
+def _check_level(level: int | None) -> None:
+    if _level == -1:
+        raise RuntimeError(_NO_LEVEL)
+    if level is not None and level != _level:
+        raise RuntimeError(f"Invalid level given: {level}; the open level is {_level}")
+
+
+def make_dual(tensor: Any, tangent: Any, *, level: int | None = None) -> Tensor:
+    """A view of ``tensor`` that carries ``tangent`` (same shape) through every op."""
+    from .._record import operand
+
+    _check_level(level)
+    tensor = operand(tensor)
+    tangent = operand(tangent, tensor)
+    if not tensor.dtype.differentiable:
+        raise ValueError(f"Expected primal to be floating point or complex, but got: {tensor.dtype}")
+    if not tangent.dtype.differentiable:
+        raise ValueError(f"Expected tangent to be floating point or complex, but got: {tangent.dtype}")
+    if tuple(tangent.shape) != tuple(tensor.shape):
+        raise RuntimeError(
+            "Trying to set a forward gradient that has a different size than that of the "
+            f"original Tensor, this is not supported. Tensor is of size {list(tensor.shape)} "
+            f"while the given forward gradient is of size {list(tangent.shape)}."
+        )
+    if _tangent_of(tensor) is not None:
+        raise RuntimeError(
+            "Making a dual Tensor based on a Tensor that already has a forward gradient at "
+            f"the same level {_level} is not supported."
+        )
+    dual = _plain_alias(tensor)
+    _set_tangent(dual, tangent)
+    return dual
+
+
+def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
+    """``(primal, tangent)``: the tangent is None for a tensor that is not dual."""
+    if _level == -1 or not isinstance(tensor, Tensor):
+        return UnpackedDualTensor(tensor, None)
+    _check_level(level)
+    tangent = _tangent_of(tensor)
+    if tangent is None:
+        return UnpackedDualTensor(tensor, None)
+    return UnpackedDualTensor(_plain_alias(tensor), tangent)
+
+
+def _plain_alias(tensor: Tensor) -> Tensor:
+    """A view of ``tensor`` in the backward graph that carries no tangent."""
+    from ..ops import reshape
+
+    busy = _enter_busy()
+    try:
+        return reshape(tensor, tuple(tensor.shape))
+    finally:
+        _local.busy = busy
+
+
+# -- the tangent store -----------------------------------------------------------------------
+
+
+def _set_tangent(t: Tensor, tangent: Tensor | None) -> None:
+    key = id(t)
+    if tangent is None:
+        _tangents.pop(key, None)
+        return
+
+    def forget(ref: Any, key: int = key) -> None:
+        entry = _tangents.get(key)
+        if entry is not None and entry[0] is ref:
+            del _tangents[key]
+
+    _tangents[key] = (weakref.ref(t, forget), tangent)
+
+
+def _tangent_of(t: Tensor) -> Tensor | None:
+    pending = _pending.get(id(t))
+    if pending is not None and any(r is t for r in pending.outputs()):
+        pending.materialize()
+    entry = _tangents.get(id(t))
+    if entry is not None and entry[0]() is t:
+        return entry[1]
+    return None
+
+
+def tangent_of(t: Any) -> Tensor | None:
+    """The tangent ``t`` carries at the open level, or None (for polygrad's functional API)."""
+    if _level == -1 or not isinstance(t, Tensor):
+        return None
+    return _tangent_of(t)
+
+
+def _enter_busy() -> bool:
+    busy = getattr(_local, "busy", False)
+    _local.busy = True
+    return busy
+
+
+def _flush() -> None:
+    """Compute the tangents of finished ops (those whose node has all its parameters)."""
+    for pending in list(_pending.values()):
+        if pending.ready():
+            pending.materialize()
+
+
+# -- what record() calls while a level is open -----------------------------------------------
+
+
+def _input_tangents(inputs: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    found: list[Any] | None = None
+    for i, t in enumerate(inputs):
+        if t is None:
+            continue
+        tangent = _tangent_of(t)
+        if tangent is not None:
+            if found is None:
+                found = [None] * len(inputs)
+            found[i] = tangent
+    return None if found is None else tuple(found)
+
+
+def _on_record(cls: type[Node], inputs: tuple[Any, ...], out: Any, backend: Any,
+               broadcast: bool, numbers: tuple[Any, ...] | None) -> Tensor | None:
+    """``record`` for an op under a level: None lets ``record`` go on as usual."""
+    if getattr(_local, "busy", False) or _inference.get():
+        return None
+    if _pending:
+        _flush()
+    tangents = _input_tangents(inputs)
+    if tangents is None:
+        return None
+    busy = _enter_busy()
+    try:
+        if _record.needs_grad(*inputs):
+            result = _record.record(cls, inputs, out, backend, broadcast, numbers)
+            node, hidden = result._grad_fn, False
+        else:
+            node, hidden = new_node(cls, ((None, 0),) * len(inputs), (), backend), True
+            result = _make(out, backend, node, 0, False)
+    finally:
+        _local.busy = busy
+    _Pending(node, inputs, numbers, tangents, (result,), (True,), hidden)
+    return result
+
+
+def _on_record_multi(cls: type[Node], inputs: tuple[Any, ...], outs: tuple[Any, ...],
+                     backend: Any, differentiable: tuple[bool, ...]) -> tuple[Tensor, ...] | None:
+    """``record_multi`` for an op under a level: None lets it go on as usual."""
+    if getattr(_local, "busy", False) or _inference.get():
+        return None
+    if _pending:
+        _flush()
+    tangents = _input_tangents(inputs)
+    if tangents is None:
+        return None
+    busy = _enter_busy()
+    try:
+        if _record.needs_grad(*inputs):
+            results = _record.record_multi(cls, inputs, outs, backend, differentiable)
+            node = next(r._grad_fn for r, d in zip(results, differentiable) if d)
+            hidden = False
+        else:
+            node = new_node(cls, ((None, 0),) * len(inputs), (), backend)
+            node._num_outputs = len(outs)
+            node._output_meta = tuple((tuple(o.shape), o.dtype) for o in outs)
+            node._output_device = backend.device_of(outs[0])
+            results = tuple(_make(o, backend, node, i, False) if d else _make(o, backend)
+                            for i, (o, d) in enumerate(zip(outs, differentiable)))
+            hidden = True
+    finally:
+        _local.busy = busy
+    _Pending(node, inputs, None, tangents, results, tuple(differentiable), hidden)
+    return results
+
+
+class _Pending:
+    """An op whose output tangents are still to be computed."""
+
+    __slots__ = ("node", "inputs", "tangents", "results", "differentiable", "hidden",
+                 "grad_mode")
+
+    def __init__(self, node: Node, inputs: tuple[Any, ...], numbers: tuple[Any, ...] | None,
+                 tangents: tuple[Any, ...], results: tuple[Tensor, ...],
+                 differentiable: tuple[bool, ...], hidden: bool) -> None:
+        self.node = node
+        # Python-number operands stand in for their missing tensors (``2 * x``)
+        self.inputs = tuple(
+            t if t is not None or numbers is None else numbers[i] for i, t in enumerate(inputs))
+        self.tangents = tangents
+        self.results = results
+        self.differentiable = differentiable
+        self.hidden = hidden
+        self.grad_mode = _grad_enabled.get()
+        for r in self.outputs():
+            _pending[id(r)] = self
+        if not hidden:
+            _saved_specs[node] = tuple(
+                tangents[s] if s >= 0 else
+                weakref.ref(results[-1 - s]) if differentiable[-1 - s] else None
+                for s in type(node)._saved_from)
+
+    def outputs(self) -> list[Tensor]:
+        """The results that take part in differentiation (not integer indices)."""
+        return [r for r, d in zip(self.results, self.differentiable) if d]
+
+    def ready(self) -> bool:
+        node = self.node
+        return all(hasattr(node, name) for name in _param_slots(type(node)))
+
+    def unhide(self) -> None:
+        if self.hidden:
+            for r in self.outputs():
+                if r._grad_fn is self.node and not r._requires_grad:
+                    r._grad_fn = None
+                    r._output_nr = 0
+
+    def materialize(self) -> None:
+        for r in self.outputs():
+            if _pending.get(id(r)) is self:
+                del _pending[id(r)]
+        self.unhide()
+        from .._namespace import namespace_for
+        from ._tangent_rules import output_tangents
+
+        busy = _enter_busy()
+        token = _grad_enabled.set(self.grad_mode)
+        try:
+            outs = output_tangents(self, namespace_for(self.node._backend))
+        finally:
+            _grad_enabled.reset(token)
+            _local.busy = busy
+        for r, tangent in zip(self.outputs(), outs):
+            _set_tangent(r, tangent)
+
+
+_SLOTS_CACHE: dict[type, tuple[str, ...]] = {}
+_BASE_SLOTS = frozenset(Node.__slots__) | {"_num_outputs", "_output_meta", "_output_device"}
+
+
+def _param_slots(cls: type) -> tuple[str, ...]:
+    """The op parameters a node class declares (set by the op right after ``record``)."""
+    found = _SLOTS_CACHE.get(cls)
+    if found is None:
+        names: list[str] = []
+        for klass in cls.__mro__:
+            for name in klass.__dict__.get("__slots__", ()):
+                if name not in _BASE_SLOTS and not name.startswith("__") and name not in names:
+                    names.append(name)
+        found = _SLOTS_CACHE[cls] = tuple(names)
+    return found
+
+
+def all_slots(cls: type) -> tuple[str, ...]:
+    """Every slot of a node class (to copy a node with its parameters)."""
+    names: list[str] = []
+    for klass in cls.__mro__:
+        for name in klass.__dict__.get("__slots__", ()):
+            if not name.startswith("__") and name not in names:
+                names.append(name)
+    return tuple(names)
+
+
+# -- hooks into the engine, in-place ops -------------------------------------------------------
+
+
+def _saved_with_tangents(node: Node, tensors: list[Any]) -> None:
+    """A ``create_graph`` backward rebuilt ``node``'s saved values: give them their tangents."""
+    if getattr(_local, "busy", False):
+        return
+    spec = _saved_specs.get(node)
+    if spec is None:
+        return
+    for t, source in zip(tensors, spec):
+        if not isinstance(t, Tensor) or source is None:
+            continue
+        tangent = source() if isinstance(source, weakref.ref) else source
+        if isinstance(tangent, Tensor) and not isinstance(source, weakref.ref):
+            if _tangent_of(t) is None:
+                _set_tangent(t, tangent)
+        elif tangent is not None:
+            found = _tangent_of(tangent)
+            if found is not None and _tangent_of(t) is None:
+                _set_tangent(t, found)
+
+
+def _commit_tangent(t: Tensor, result: Tensor) -> None:
+    """An in-place op wrote ``result`` into ``t``: ``t`` now carries its tangent."""
+    if getattr(_local, "busy", False):
+        return
+    tangent = _tangent_of(result)
+    if tangent is not None or _tangent_of(t) is not None:
+        _set_tangent(t, tangent)
