@@ -261,3 +261,19 @@ def test_named_parameters_and_add_param_group():
     assert opt.state_dict()["param_groups"][1]["params"] == [1]
     with pytest.warns(UserWarning, match="duplicate parameters"):
         pg.optim.SGD([w, w], lr=0.1)
+
+
+def test_lazy_parameters_do_not_chain_graphs_across_steps():
+    """On Dask each step's parameters and state are persisted, so graphs stay one step deep."""
+    pytest.importorskip("dask")
+    params = make_params(pg, "dask")
+    opt = pg.optim.Adam(params, lr=0.05)
+    sizes = []
+    for _ in range(4):
+        opt.zero_grad()
+        loss_of(pg, params, "dask").backward()
+        opt.step()
+        sizes.append([len(t._data.__dask_graph__()) for t in (params[0], *opt.state[params[0]].values())
+                      if isinstance(t, pg.Tensor)])
+    assert sizes[0] == sizes[-1]
+    assert all(n == 1 for n in sizes[-1])  # persisted: one chunk, no pending tasks

@@ -20,6 +20,7 @@ from itertools import chain
 from typing import Any
 
 from .._grad_mode import enable_grad, no_grad
+from .._inplace import write
 from .._tensor import Tensor, _make
 
 #: What the constructor accepts: tensors, (name, tensor) pairs, or param-group dicts.
@@ -155,7 +156,28 @@ class Optimizer:
         with no_grad():
             for group in self.param_groups:
                 self._update_group(group)
+            self._persist_lazy()
         return loss
+
+    def _persist_lazy(self) -> None:
+        """On lazy backends (Dask) compute the new parameters and state now, together.
+
+        Otherwise each step's values would be a graph over all earlier steps, and a
+        training loop would slow down quadratically. Adapters with a ``persist``
+        method are the lazy ones; the others cost one attribute lookup per parameter.
+        """
+        pending: dict[int, tuple[Any, list[Tensor]]] = {}
+        for group in self.param_groups:
+            for p in group["params"]:
+                persist = getattr(p._backend, "persist", None)
+                if persist is None:
+                    continue
+                tensors = pending.setdefault(id(p._backend), (persist, []))[1]
+                tensors.append(p)
+                tensors.extend(v for v in self.state.get(p, {}).values() if isinstance(v, Tensor))
+        for persist, tensors in pending.values():
+            for t, data in zip(tensors, persist([t._data for t in tensors])):
+                write(t, data)
 
     def _update_group(self, group: dict[str, Any]) -> None:
         raise NotImplementedError
