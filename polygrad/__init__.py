@@ -3,9 +3,19 @@
 ``import polygrad as pg``; tensors live on NumPy unless ``POLYGRAD_BACKEND``,
 ``pg.set_backend``, ``with pg.backend(...)`` or the data you wrap says otherwise.
 Functions follow the array API standard, Tensor methods follow torch.
+
+The module is itself an array-API namespace (``pg.asarray``, ``pg.exp``,
+``pg.result_type``, ``pg.float32``, ``pg.special``...) with one difference from the
+namespace a tensor returns (``x.__array_namespace__()``): the torch-style factories
+``pg.zeros``, ``pg.ones``, ``pg.full``, ``pg.arange``, ``pg.linspace(start, end,
+steps)``, ``pg.eye(n, m)`` and ``pg.tensor`` keep torch's signatures and torch's
+float32 default dtype, while the tensor's namespace (and ``pg.asarray``) follow the
+standard and the backend's own defaults (float64 on NumPy).
 """
 
-from . import _tensor_convert, _tensor_methods, autograd, ops, optim, viz
+import math as _math
+
+from . import _tensor_convert, _tensor_methods, autograd, ops, optim, special, viz
 from ._backend import backend, set_backend
 from ._backend import _from_environment as _select_from_environment
 from ._creation import (
@@ -28,6 +38,7 @@ from ._creation import (
     zeros,
     zeros_like,
 )
+from ._dtype_functions import can_cast, finfo, iinfo, isdtype, result_type
 from ._dtypes import DTYPES as _DTYPES
 from ._dtypes import DType, get_default_dtype, set_default_dtype
 from ._grad_mode import (
@@ -38,9 +49,12 @@ from ._grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from ._namespace import __array_namespace_info__, asarray, from_dlpack
 from ._size import Size
 from ._tensor import Tensor
 from .ops import *  # noqa: F403 - the namespace's functions at top level, like torch
+
+e, pi, inf, nan, newaxis = _math.e, _math.pi, _math.inf, _math.nan, None
 
 globals().update(_DTYPES)
 float = _DTYPES["float32"]  # noqa: A001 - torch's aliases

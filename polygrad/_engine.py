@@ -40,7 +40,9 @@ def fix_grad(xp: Any, g: Any, spec: tuple[Any, ...] | None) -> Any:
     if shape is not None:
         g = _sum_to(xp, g, shape)
     if dtype is not None and g.dtype != dtype:
-        g = xp.astype(g, dtype)
+        from .ops._support import real_if_complex_to_real
+
+        g = xp.astype(real_if_complex_to_real(xp, g, dtype), dtype)
     return g
 
 

@@ -17,6 +17,7 @@ from . import _dtypes
 from ._grad_mode import _grad_enabled
 from ._node import AccumulateGrad, HookDict, Node, RemovableHandle, accumulate_grad_node
 from ._tensor_convert import TensorConversions
+from ._tensor_elementwise import ElementwiseMethods
 from ._tensor_methods import TensorMethods
 
 _NON_LEAF_GRAD_WARNING = (
@@ -43,7 +44,7 @@ class _Extra:
         self.inference = False
 
 
-class Tensor(TensorMethods, TensorConversions):
+class Tensor(TensorMethods, TensorConversions, ElementwiseMethods):
     """An n-dimensional array of any array-API library that records autograd history.
 
     Build one with ``pg.tensor(data)``, a factory (``pg.zeros``, ``pg.randn``...) or

@@ -74,9 +74,16 @@ class TensorConversions:
 
     # -- the array API --------------------------------------------------------------------
     def __array_namespace__(self, /, *, api_version: str | None = None) -> Any:
-        from ._namespace import namespace_for
+        """polygrad's namespace for this tensor's backend; new arrays go to its device."""
+        from ._namespace import SUPPORTED_VERSIONS, namespace_for
 
-        return namespace_for(self._backend)  # type: ignore[attr-defined]
+        if api_version is not None and api_version not in SUPPORTED_VERSIONS:
+            raise ValueError(
+                f"polygrad does not support array API version {api_version!r}; "
+                f"supported: {', '.join(SUPPORTED_VERSIONS)}"
+            )
+        backend = self._backend  # type: ignore[attr-defined]
+        return namespace_for(backend, backend.device_of(self._data))  # type: ignore[attr-defined]
 
     # -- copies and dtype changes -------------------------------------------------------------
     def clone(self) -> Any:

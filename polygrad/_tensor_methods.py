@@ -106,14 +106,14 @@ class TensorMethods:
     def __ge__(self, other: Any) -> Any:
         return ops.greater_equal(self, other)
 
-    def __and__(self, other: Any) -> Any:
-        return ops.logical_and(self, other)
+    def __and__(self, other: Any) -> Any:  # bitwise, as the standard says (logical on bool)
+        return ops.bitwise_and(self, other)
 
     def __or__(self, other: Any) -> Any:
-        return ops.logical_or(self, other)
+        return ops.bitwise_or(self, other)
 
     def __invert__(self) -> Any:
-        return ops.logical_not(self)
+        return ops.bitwise_invert(self)
 
     # -- indexing ------------------------------------------------------------------------
     def __getitem__(self, key: Any) -> Any:

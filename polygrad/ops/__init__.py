@@ -1,6 +1,15 @@
 """Every differentiable operation, one module per family; rules sit next to their ops."""
 
 from .arithmetic import add, divide, multiply, negative, pow, reciprocal, subtract
+from .bitwise import (
+    bitwise_and,
+    bitwise_invert,
+    bitwise_left_shift,
+    bitwise_or,
+    bitwise_right_shift,
+    bitwise_xor,
+    logical_xor,
+)
 from .compare import (
     equal,
     greater,
@@ -14,11 +23,35 @@ from .compare import (
     minimum,
     not_equal,
 )
+from .complex import conj, imag, real
 from .conversion import astype, clone, sign
+from .device import to_device
 from .elementwise import abs, clip, cos, exp, log, relu, sigmoid, sin, sqrt, tanh, where
+from .elementwise_math import (
+    acos,
+    acosh,
+    asin,
+    asinh,
+    atan,
+    atan2,
+    atanh,
+    cosh,
+    expm1,
+    hypot,
+    log1p,
+    log2,
+    log10,
+    logaddexp,
+    positive,
+    sinh,
+    square,
+    tan,
+)
 from .fill import copy_from_recorded, fill_like_recorded, zero_like_recorded
+from .grids import meshgrid, tril, triu
 from .indexing import getitem, index_add, setitem
 from .linalg import matmul
+from .predicates import isfinite, isinf, isnan, signbit
 from .reduction import (
     cumulative_sum,
     log_softmax,
@@ -34,6 +67,7 @@ from .reduction import (
     sum,
     var,
 )
+from .rounding import ceil, copysign, floor, floor_divide, nextafter, remainder, round, trunc
 from .shape import (
     broadcast_to,
     concat,

@@ -11,6 +11,7 @@ from typing import Any
 from .._node import Node
 from .._record import binary_operands, operand, record
 from .._tensor import Tensor
+from ._support import conj
 
 
 def _needs(node: Node, i: int) -> bool:
@@ -45,7 +46,9 @@ class MulBackward0(Node):
     _saved_from = (0, 1)
 
     def vjp(self, xp: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
-        return (g * y if _needs(self, 0) else None, g * x if _needs(self, 1) else None)
+        # conj(): torch's convention for complex inputs, a no-op on real ones
+        return (g * conj(xp, y) if _needs(self, 0) else None,
+                g * conj(xp, x) if _needs(self, 1) else None)
 
 
 class DivBackward0(Node):
@@ -53,8 +56,10 @@ class DivBackward0(Node):
     _saved_from = (0, 1)
 
     def vjp(self, xp: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        y = conj(xp, y)
         gx = g / y
-        return (gx if _needs(self, 0) else None, -gx * x / y if _needs(self, 1) else None)
+        return (gx if _needs(self, 0) else None,
+                -gx * conj(xp, x) / y if _needs(self, 1) else None)
 
 
 class NegBackward0(Node):
@@ -69,7 +74,7 @@ class ReciprocalBackward0(Node):
     _saved_from = (-1,)
 
     def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
-        return (-g * result * result,)
+        return (-g * conj(xp, result * result),)
 
 
 class PowBackward0(Node):
@@ -82,7 +87,7 @@ class PowBackward0(Node):
         p = self.exponent
         if p == 0:
             return (xp.zeros_like(g),)
-        return (g * p * x ** (p - 1),)
+        return (g * conj(xp, p * x ** (p - 1)),)
 
 
 class PowBackward1(Node):
@@ -95,11 +100,11 @@ class PowBackward1(Node):
         gx = gy = None
         if _needs(self, 0):
             # torch: the gradient is 0 where the exponent is 0, even at x = 0
-            gx = xp.where(y == 0, xp.zeros_like(g), g * y * x ** (y - 1))
+            gx = xp.where(y == 0, xp.zeros_like(g), g * conj(xp, y * x ** (y - 1)))
         if _needs(self, 1):
             # 0 ** y for y >= 0: the log term is taken as 0 (torch's convention)
             safe = (x == 0) & (y >= 0)
-            gy = xp.where(safe, xp.zeros_like(g), g * result * xp.log(x))
+            gy = xp.where(safe, xp.zeros_like(g), g * conj(xp, result * xp.log(x)))
         return (gx, gy)
 
 
@@ -114,7 +119,7 @@ class PowBackward2(Node):
             return (xp.where(x >= 0, xp.zeros_like(g), g * result * float("-inf")),)
         import math
 
-        return (g * result * math.log(self.base),)
+        return (g * conj(xp, result * math.log(self.base)),)
 
 
 def add(x1: Any, x2: Any, /) -> Tensor:

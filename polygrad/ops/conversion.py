@@ -24,7 +24,9 @@ class ToCopyBackward0(Node):
     __slots__ = ("input_dtype",)
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
-        return (xp.astype(g, self.input_dtype),)
+        from ._support import real_if_complex_to_real
+
+        return (xp.astype(real_if_complex_to_real(xp, g, self.input_dtype), self.input_dtype),)
 
 
 class SignBackward0(Node):
@@ -59,4 +61,10 @@ def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> T
 def sign(x: Any, /) -> Tensor:
     """Elementwise sign (-1, 0 or 1); its gradient is zero everywhere, as in torch."""
     x = operand(x)
+    from ._support import is_complex
+
+    if is_complex(x._data):
+        from .complex import sgn
+
+        return sgn(x)  # z / |z|, differentiable (torch's sgn)
     return record(SignBackward0, (x,), x._backend.xp.sign(x._data), x._backend)

@@ -12,6 +12,7 @@ from typing import Any
 from .._node import Node
 from .._record import binary_operands, operand, record
 from .._tensor import Tensor
+from ._support import conj
 
 
 def _unary(cls: type[Node], name: str, x: Any) -> Tensor:
@@ -30,7 +31,8 @@ class ExpBackward0(Node):
     _saved_from = (-1,)
 
     def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
-        return (g * result,)
+        # conj(): torch's convention for complex inputs, a no-op on real ones
+        return (g * conj(xp, result),)
 
 
 class LogBackward0(Node):
@@ -38,7 +40,7 @@ class LogBackward0(Node):
     _saved_from = (0,)
 
     def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (g / x,)
+        return (g / conj(xp, x),)
 
 
 class SinBackward0(Node):
@@ -46,7 +48,7 @@ class SinBackward0(Node):
     _saved_from = (0,)
 
     def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (g * xp.cos(x),)
+        return (g * conj(xp, xp.cos(x)),)
 
 
 class CosBackward0(Node):
@@ -54,7 +56,7 @@ class CosBackward0(Node):
     _saved_from = (0,)
 
     def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (-g * xp.sin(x),)
+        return (-g * conj(xp, xp.sin(x)),)
 
 
 class TanhBackward0(Node):
@@ -62,7 +64,7 @@ class TanhBackward0(Node):
     _saved_from = (-1,)
 
     def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
-        return (g * (1 - result * result),)
+        return (g * conj(xp, 1 - result * result),)
 
 
 class SigmoidBackward0(Node):
@@ -70,7 +72,7 @@ class SigmoidBackward0(Node):
     _saved_from = (-1,)
 
     def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
-        return (g * result * (1 - result),)
+        return (g * conj(xp, result * (1 - result)),)
 
 
 class ReluBackward0(Node):
@@ -94,7 +96,7 @@ class SqrtBackward0(Node):
     _saved_from = (-1,)
 
     def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
-        return (g / (2 * result),)
+        return (g / (2 * conj(xp, result)),)
 
 
 def exp(x: Any, /) -> Tensor:

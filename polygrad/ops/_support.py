@@ -1,0 +1,102 @@
+"""Shared plumbing of the elementwise families: running a backend function on raw data,
+turning Python-number operands into arrays, and torch's conjugate-Wirtinger helper.
+
+Not user-facing; ``elementwise_math``, ``rounding``, ``complex``, ``bitwise`` and
+``polygrad.special`` build on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._dtypes import dtype_name
+from .._node import Node
+from .._record import _SCALARS, binary_operands, operand, record
+from .._tensor import Tensor
+
+_complex_dtypes: dict[int, tuple[Any, bool]] = {}
+
+
+def needs(node: Node, i: int) -> bool:
+    """Some input ``i`` of ``node`` wants a gradient (skip work nobody uses)."""
+    return node.next_functions[i][0] is not None
+
+
+def is_complex(value: Any) -> bool:
+    """Whether an array, Tensor or Python number is complex (cached per dtype)."""
+    if isinstance(value, _SCALARS):
+        return isinstance(value, complex)
+    return _is_complex_dtype(value.dtype)
+
+
+def conj(xp: Any, value: Any) -> Any:
+    """``conj(value)`` for complex values, ``value`` itself otherwise.
+
+    torch's rules multiply the incoming gradient by the conjugate of the derivative
+    (the conjugate-Wirtinger convention); on real data that is a no-op we skip.
+    """
+    found = _complex_dtypes.get(id(getattr(value, "dtype", None)))  # the hot case: one lookup
+    if found is not None:
+        return xp.conj(value) if found[1] else value
+    if isinstance(value, _SCALARS):
+        return value.conjugate() if isinstance(value, complex) else value
+    return xp.conj(value) if is_complex(value) else value
+
+
+def unary(cls: type[Node], name: str, x: Any) -> Tensor:
+    """Apply the backend's standard function ``name`` to ``x`` and record ``cls``."""
+    x = operand(x)
+    backend = x._backend
+    return record(cls, (x,), getattr(backend.xp, name)(x._data), backend)
+
+
+def scalar_array(backend: Any, value: Any, like: Any) -> Any:
+    """A Python number as a 0-d array that combines with ``like`` as the standard says.
+
+    A number takes the array's dtype when their kinds agree (``float32 + 2.0`` is
+    float32); otherwise the backend decides (``int64 array`` and ``2.5``).
+    """
+    xp = backend.xp
+    try:
+        dtype = xp.result_type(like.dtype, value)
+    except TypeError:
+        dtype = None
+    return xp.asarray(value, dtype=dtype, device=backend.device_of(like))
+
+
+def array_operands(x1: Any, x2: Any) -> tuple[Any, Any, Any, Any, Any]:
+    """Like ``binary_operands`` but Python numbers become 0-d arrays (``None`` as tensors).
+
+    For backend functions (``atan2``, ``hypot``...) that some libraries only accept
+    with array arguments.
+    """
+    a, b, backend, ta, tb = binary_operands(x1, x2)
+    if ta is None:
+        a = scalar_array(backend, a, b)
+    elif tb is None:
+        b = scalar_array(backend, b, a)
+    return a, b, backend, ta, tb
+
+
+def binary(cls: type[Node], name: str, x1: Any, x2: Any) -> Tensor:
+    """``xp.<name>(x1, x2)`` on the backend, recorded as ``cls`` (numbers saved as arrays)."""
+    a, b, backend, ta, tb = array_operands(x1, x2)
+    out = getattr(backend.xp, name)(a, b)
+    return record(cls, (ta, tb), out, backend, broadcast=True, numbers=(a, b))
+
+
+def real_if_complex_to_real(xp: Any, g: Any, dtype: Any) -> Any:
+    """The real part of a complex gradient bound for a real input (torch's rule)."""
+    if is_complex(g) and not _is_complex_dtype(dtype):
+        return xp.real(g)
+    return g
+
+
+def _is_complex_dtype(dtype: Any) -> bool:
+    # keyed by identity: dtypes of different libraries may compare (with warnings) or
+    # hash alike; the stored dtype keeps its id from being reused
+    found = _complex_dtypes.get(id(dtype))
+    if found is None:
+        name = dtype_name(dtype)
+        found = _complex_dtypes[id(dtype)] = (dtype, name is not None and name.startswith("complex"))
+    return found[1]

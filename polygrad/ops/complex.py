@@ -1,0 +1,87 @@
+"""Complex numbers: ``real``, ``imag``, ``conj`` and the complex ``sign`` (torch's ``sgn``),
+differentiable with torch's conjugate-Wirtinger convention.
+
+For a real-valued loss ``L`` of a complex ``z``, the gradient torch reports is
+``dL/dre(z) + i dL/dim(z)``; every rule here returns exactly that, so complex
+gradients match torch's. On real tensors ``real`` and ``conj`` return the input
+itself, as torch does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._node import Node
+from .._record import operand, record
+from .._tensor import Tensor
+from ._support import is_complex
+
+
+class ConjBackward0(Node):
+    __slots__ = ()
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (xp.conj(g),)
+
+
+class SelectBackward0(Node):
+    """``real(z)``/``imag(z)``: torch selects from ``view_as_real(z)``, hence the name.
+
+    ``imag_part`` marks ``imag``; the incoming real gradient goes back as
+    ``g + 0j`` (``real``) or ``i g`` (``imag``).
+    """
+
+    __slots__ = ("imag_part",)
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (g * 1j if self.imag_part else g + 0j,)
+
+
+class SgnBackward0(Node):
+    """``z / |z|``: its derivative is ``(g - conj(g) sgn**2) / (2 |z|)``, 0 at 0 (torch)."""
+
+    __slots__ = ()
+    _saved_from = (0, -1)
+
+    def vjp(self, xp: Any, g: Any, z: Any, sgn: Any) -> tuple[Any, ...]:
+        magnitude = xp.abs(z)
+        step = (g - xp.conj(g) * sgn * sgn) / (2 * magnitude)
+        return (xp.where(magnitude == 0, xp.zeros_like(step), step),)
+
+
+def conj(x: Any, /) -> Tensor:
+    """Elementwise complex conjugate (the input itself for real tensors)."""
+    x = operand(x)
+    if not is_complex(x._data):
+        return x
+    return record(ConjBackward0, (x,), x._backend.xp.conj(x._data), x._backend)
+
+
+def _part(x: Any, imag_part: bool) -> Tensor:
+    x = operand(x)
+    xp = x._backend.xp
+    if not is_complex(x._data):
+        if not imag_part:
+            return x
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    out = xp.imag(x._data) if imag_part else xp.real(x._data)
+    result = record(SelectBackward0, (x,), out, x._backend)
+    if result._grad_fn is not None:
+        result._grad_fn.imag_part = imag_part
+    return result
+
+
+def real(x: Any, /) -> Tensor:
+    """Elementwise real part (the input itself for real tensors)."""
+    return _part(x, False)
+
+
+def imag(x: Any, /) -> Tensor:
+    """Elementwise imaginary part of a complex tensor."""
+    return _part(x, True)
+
+
+def sgn(x: Any, /) -> Tensor:
+    """``x / |x|`` for complex ``x`` (0 at 0): the standard's complex ``sign``."""
+    x = operand(x)
+    return record(SgnBackward0, (x,), x._backend.xp.sign(x._data), x._backend)

@@ -1,0 +1,176 @@
+"""Rounding and the functions built on integer quotients: ``ceil floor round trunc``,
+``floor_divide``, ``remainder``, ``copysign`` and ``nextafter``.
+
+Gradients follow torch exactly: the rounding functions pass a zero gradient (their
+results still require grad), ``floor_divide`` and ``remainder`` with a number as its
+first argument have no derivative in torch and raise its error when a gradient is
+requested, ``remainder`` passes ``g`` to ``x1`` and ``-g * floor(x1 / x2)`` to ``x2``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._node import Node
+from .._record import binary_operands, operand, record
+from .._tensor import Tensor, _make
+from ._support import array_operands, binary, needs, unary
+
+
+class _ZeroGradient(Node):
+    """Piecewise-constant functions: the gradient is zero (and not connected)."""
+
+    __slots__ = ()
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (xp.zeros_like(g),)
+
+
+class CeilBackward0(_ZeroGradient):
+    __slots__ = ()
+
+
+class FloorBackward0(_ZeroGradient):
+    __slots__ = ()
+
+
+class RoundBackward0(_ZeroGradient):
+    __slots__ = ()
+
+
+class TruncBackward0(_ZeroGradient):
+    __slots__ = ()
+
+
+class NotImplementedNode(Node):
+    """torch's ``NotImplemented`` node: recorded, but asking for its gradient raises."""
+
+    __slots__ = ("op",)
+
+    def name(self) -> str:
+        return "torch::autograd::NotImplemented"
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
+
+
+NotImplementedNode.__name__ = NotImplementedNode.__qualname__ = "NotImplemented"
+
+
+class RemainderBackward1(Node):
+    """``remainder(x1, x2)`` with two tensors."""
+
+    __slots__ = ()
+    _saved_from = (0, 1)
+
+    def vjp(self, xp: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        gy = -g * _floor_quotient(xp, x, y) if needs(self, 1) else None
+        return (g if needs(self, 0) else None, gy)
+
+
+class RemainderBackward0(Node):
+    """``remainder(x, number)``."""
+
+    __slots__ = ()
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (g,)
+
+
+class CopysignBackward0(Node):
+    """``copysign(x1, x2)`` with two tensors: ``x2`` gets a zero gradient, as in torch."""
+
+    __slots__ = ()
+    _saved_from = (0, -1)
+
+    def vjp(self, xp: Any, g: Any, x: Any, result: Any) -> tuple[Any, ...]:
+        gx = None
+        if needs(self, 0):
+            gx = g * xp.where(x == 0, xp.zeros_like(result), result / x)
+        return (gx, xp.zeros_like(g) if needs(self, 1) else None)
+
+
+class CopysignBackward1(Node):
+    """``copysign(x, number)``."""
+
+    __slots__ = ()
+    _saved_from = (0, -1)
+
+    def vjp(self, xp: Any, g: Any, x: Any, result: Any) -> tuple[Any, ...]:
+        return (g * xp.where(x == 0, xp.zeros_like(result), result / x),)
+
+
+class NextafterBackward0(Node):
+    """torch passes ``g`` to ``x1`` and a zero gradient to ``x2``."""
+
+    __slots__ = ()
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (g, xp.zeros_like(g) if needs(self, 1) else None)
+
+
+def _floor_quotient(xp: Any, x: Any, y: Any) -> Any:
+    """``floor(x / y)`` as a constant: its derivative is zero, as in torch's rule."""
+    if isinstance(x, Tensor) or isinstance(y, Tensor):
+        x, y = operand(x, y if isinstance(y, Tensor) else None), operand(y, x)
+        return _make(x._backend.xp.floor_divide(x._data, y._data), x._backend)
+    return xp.floor_divide(x, y)
+
+
+def ceil(x: Any, /) -> Tensor:
+    """Elementwise smallest integer >= x (zero gradient)."""
+    return unary(CeilBackward0, "ceil", x)
+
+
+def floor(x: Any, /) -> Tensor:
+    """Elementwise largest integer <= x (zero gradient)."""
+    return unary(FloorBackward0, "floor", x)
+
+
+def round(x: Any, /) -> Tensor:
+    """Elementwise rounding to the nearest integer, halves to even (zero gradient)."""
+    return unary(RoundBackward0, "round", x)
+
+
+def trunc(x: Any, /) -> Tensor:
+    """Elementwise rounding toward zero (zero gradient)."""
+    return unary(TruncBackward0, "trunc", x)
+
+
+def _not_implemented(op: str, inputs: tuple[Any, ...], out: Any, backend: Any) -> Tensor:
+    result = record(NotImplementedNode, inputs, out, backend)
+    if result._grad_fn is not None:
+        result._grad_fn.op = op
+    return result
+
+
+def floor_divide(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise ``floor(x1 / x2)``; like torch it has no derivative (asking raises)."""
+    a, b, backend, ta, tb = binary_operands(x1, x2)
+    inputs = tuple(t for t in (ta, tb) if t is not None)
+    return _not_implemented("floor_divide", inputs, a // b, backend)
+
+
+def remainder(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise ``x1 - floor(x1 / x2) * x2`` (the sign of ``x2``, like Python's ``%``)."""
+    a, b, backend, ta, tb = binary_operands(x1, x2)
+    out = a % b
+    if ta is None:
+        return _not_implemented("remainder", (tb,), out, backend)
+    if tb is None:
+        return record(RemainderBackward0, (ta,), out, backend)
+    return record(RemainderBackward1, (ta, tb), out, backend, broadcast=True)
+
+
+def copysign(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise ``|x1|`` with the sign of ``x2``."""
+    a, b, backend, ta, tb = array_operands(x1, x2)
+    out = backend.xp.copysign(a, b)
+    if tb is None:
+        return record(CopysignBackward1, (ta,), out, backend, broadcast=True)
+    return record(CopysignBackward0, (ta, tb), out, backend, broadcast=True, numbers=(a, b))
+
+
+def nextafter(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise next representable value after ``x1`` toward ``x2``."""
+    return binary(NextafterBackward0, "nextafter", x1, x2)
