@@ -1,1 +1,32 @@
-"""Backend adapters: one small module per array library."""
+"""Backend adapters: one small module per array library, and which of them you can use.
+
+``pg.backends.available()`` says which adapters are installed, with the library
+version and its devices. Importing this package imports no array library: each
+adapter module (``polygrad.backends.torch``...) is loaded on first use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def available() -> dict[str, dict[str, Any]]:
+    """Installed backends: ``{"torch": {"version": "2.13.0", "devices": ["cpu"]}, ...}``.
+
+    Loads each installed adapter (and so its library) to ask for its devices; a
+    library that is missing or fails to import is left out.
+    """
+    from polygrad._backend import get_backend, installed
+
+    found: dict[str, dict[str, Any]] = {}
+    for name in installed():
+        try:
+            adapter = get_backend(name)
+        except (ImportError, OSError):
+            continue
+        found[name] = {
+            "version": adapter.version,
+            "devices": [str(d) for d in adapter.devices()],
+            "mutable": adapter.mutable,
+        }
+    return found

@@ -9,6 +9,7 @@ written against the standard; a library's module overrides what it does better.
 
 from __future__ import annotations
 
+from importlib import metadata
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,8 @@ class Backend:
     """Base adapter. Subclasses set ``name``, ``xp`` and the array type checks."""
 
     name = "abstract"
+    #: Distribution name of the library (for its version in ``pg.backends.available()``).
+    distribution = ""
     #: False where arrays cannot be written in place (JAX): writes rebind instead.
     mutable = True
     #: Python-level array types of this library, for ``is_array`` and inference.
@@ -32,9 +35,17 @@ class Backend:
     def __repr__(self) -> str:
         return f"<polygrad backend {self.name!r}>"
 
+    @property
+    def version(self) -> str:
+        return metadata.version(self.distribution or self.name)
+
     # -- arrays and dtypes ---------------------------------------------------------
     def is_array(self, obj: Any) -> bool:
         return isinstance(obj, self.array_types)
+
+    def adopt(self, array: Any) -> Any:
+        """A library array made fit to wrap (torch: detached, so torch records nothing)."""
+        return array
 
     def dtype(self, dtype: Any) -> Any:
         """The library's dtype for a polygrad dtype, a name or a library dtype."""
@@ -59,7 +70,9 @@ class Backend:
             found = self._dtype_cache[native] = DTYPES[name]
         return found
 
-    def asarray(self, obj: Any, dtype: Any = None, device: Any = None, copy: bool | None = None) -> Any:
+    def asarray(
+        self, obj: Any, dtype: Any = None, device: Any = None, copy: bool | None = None
+    ) -> Any:
         kwargs: dict[str, Any] = {}
         if dtype is not None:
             kwargs["dtype"] = self.dtype(dtype)
@@ -103,8 +116,9 @@ class Backend:
         array[key] = value
         return array
 
-    def scatter_add(self, shape: tuple[int, ...], dtype: Any, key: Any, values: Any,
-                    device: Any = None) -> Any:
+    def scatter_add(
+        self, shape: tuple[int, ...], dtype: Any, key: Any, values: Any, device: Any = None
+    ) -> Any:
         """A zero array of ``shape`` with ``values`` added at ``key`` (repeats add up)."""
         raise NotImplementedError
 

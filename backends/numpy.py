@@ -26,10 +26,13 @@ class NumpyBackend(Backend):
         return self._rng.random(shape, dtype=np.float64).astype(self.dtype(dtype), copy=False)
 
     def normal(self, shape: tuple[int, ...], dtype: Any, device: Any) -> Any:
-        return self._rng.standard_normal(shape, dtype=np.float64).astype(self.dtype(dtype), copy=False)
+        return self._rng.standard_normal(shape, dtype=np.float64).astype(
+            self.dtype(dtype), copy=False
+        )
 
-    def scatter_add(self, shape: tuple[int, ...], dtype: Any, key: Any, values: Any,
-                    device: Any = None) -> Any:
+    def scatter_add(
+        self, shape: tuple[int, ...], dtype: Any, key: Any, values: Any, device: Any = None
+    ) -> Any:
         out = np.zeros(shape, dtype=dtype)
         np.add.at(out, key, values)
         return out

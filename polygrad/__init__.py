@@ -15,7 +15,7 @@ standard and the backend's own defaults (float64 on NumPy).
 
 import math as _math
 
-from . import _tensor_convert, _tensor_methods, autograd, ops, optim, special, viz
+from . import _tensor_convert, _tensor_methods, autograd, backends, ops, optim, special, viz
 from ._backend import backend, set_backend
 from ._backend import _from_environment as _select_from_environment
 from ._creation import (

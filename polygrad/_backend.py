@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextvars
 import importlib
+import importlib.util
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,13 +25,33 @@ ADAPTERS = {
     "array_api_strict": "polygrad.backends.array_api_strict",
     "dask": "polygrad.backends.dask",
 }
-_ALIASES = {"np": "numpy", "pytorch": "torch", "strict": "array_api_strict",
-            "array-api-strict": "array_api_strict", "dask.array": "dask"}
+_ALIASES = {
+    "np": "numpy",
+    "pytorch": "torch",
+    "strict": "array_api_strict",
+    "array-api-strict": "array_api_strict",
+    "dask.array": "dask",
+}
 #: Top-level module of an array type -> adapter name, for inference from data.
-_MODULE_TO_ADAPTER = {"numpy": "numpy", "torch": "torch", "jax": "jax", "jaxlib": "jax",
-                      "array_api_strict": "array_api_strict", "dask": "dask"}
+_MODULE_TO_ADAPTER = {
+    "numpy": "numpy",
+    "torch": "torch",
+    "jax": "jax",
+    "jaxlib": "jax",
+    "array_api_strict": "array_api_strict",
+    "dask": "dask",
+}
 
 _loaded: dict[str, Any] = {}
+#: The seed of ``pg.manual_seed``: applied to adapters loaded later too.
+_seed: int | None = None
+
+
+def installed() -> list[str]:
+    """Names of the known adapters whose library is installed (found without importing it)."""
+    return [
+        name for name in ADAPTERS if name in _loaded or importlib.util.find_spec(name) is not None
+    ]
 
 
 def _canonical(name: str) -> str:
@@ -40,7 +61,8 @@ def _canonical(name: str) -> str:
     key = _ALIASES.get(key, key)
     if key not in ADAPTERS:
         raise ValueError(
-            f"unknown polygrad backend {name!r}; known backends: {', '.join(ADAPTERS)}"
+            f"unknown polygrad backend {name!r}; known backends: {', '.join(ADAPTERS)} "
+            f"(installed here: {', '.join(installed())})"
         )
     return key
 
@@ -61,8 +83,20 @@ def get_backend(name: str | Any = None) -> Any:
                 f"polygrad backend {key!r} is not available: {error}. "
                 f"Install it, e.g. pip install 'polygrad[{key.split('_')[0]}]'"
             ) from error
-        found = _loaded[key] = module.backend
+        found = module.backend
+        if _seed is not None:
+            found.seed(_seed)
+        _loaded[key] = found
     return found
+
+
+def manual_seed(seed: int) -> None:
+    """Seed every backend's generator, including backends loaded later."""
+    global _seed
+    _seed = int(seed)
+    get_backend("numpy")
+    for adapter in list(_loaded.values()):
+        adapter.seed(_seed)
 
 
 def backend_of_array(obj: Any) -> Any | None:
@@ -105,7 +139,9 @@ def set_backend(name: str, device: Any = None) -> None:
 def backend(name: str, device: Any = None) -> Iterator[Any]:
     """Use ``name`` (and ``device``) for new tensors inside the block; nests; thread-safe."""
     adapter = get_backend(_canonical(name))
-    token = _scoped.set((adapter.name, adapter.parse_device(device) if device is not None else None))
+    token = _scoped.set(
+        (adapter.name, adapter.parse_device(device) if device is not None else None)
+    )
     try:
         yield adapter
     finally:
@@ -119,6 +155,6 @@ def _from_environment() -> None:
             set_backend(requested)
         except ValueError:
             raise ValueError(
-                f"POLYGRAD_BACKEND={requested!r} is not a known backend; "
-                f"choose one of: {', '.join(ADAPTERS)}"
+                f"POLYGRAD_BACKEND={requested!r} is not a known backend; choose one of: "
+                f"{', '.join(ADAPTERS)} (installed here: {', '.join(installed())})"
             ) from None

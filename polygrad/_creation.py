@@ -105,8 +105,9 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None, backend: Any = N
     if isinstance(data, Tensor) and dtype is None:
         return data
     source = backend_of_array(data)
-    if source is not None and backend is None and dtype is None:
-        return _make(data, source)
+    if source is not None and backend is None and dtype is None and (
+            device is None or source.parse_device(device) == source.device_of(data)):
+        return _make(source.adopt(data), source)
     return tensor(data, dtype=dtype, device=device, backend=backend)
 
 
@@ -238,9 +239,7 @@ def randn_like(x: Tensor, *, dtype: Any = None, requires_grad: bool = False) -> 
 
 
 def manual_seed(seed: int) -> None:
-    """Seed the random generators of every loaded backend (reproducible streams)."""
-    from ._backend import _loaded
+    """Seed the random generators of every backend, also those loaded later (reproducible streams)."""
+    from ._backend import manual_seed as seed_backends
 
-    get_backend("numpy")
-    for adapter in list(_loaded.values()):
-        adapter.seed(int(seed))
+    seed_backends(seed)

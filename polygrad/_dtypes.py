@@ -76,7 +76,7 @@ def by_name(name: str) -> DType:
 
 
 def dtype_name(dtype: Any) -> str | None:
-    """The standard name of a polygrad, NumPy, torch or JAX dtype (or None)."""
+    """The standard name of a polygrad, NumPy, torch, JAX or array-api-strict dtype (or None)."""
     if isinstance(dtype, DType):
         return dtype.name
     if isinstance(dtype, str):
@@ -87,7 +87,8 @@ def dtype_name(dtype: Any) -> str | None:
     if isinstance(name, str) and name in DTYPES:
         return name
     text = str(dtype)
-    for prefix in ("torch.", "dtype('", "<class 'numpy."):
+    for prefix in ("torch.", "dtype('", "<class 'numpy.", "array_api_strict.",
+                   "<class 'jax.numpy."):
         if text.startswith(prefix):
             text = text[len(prefix):].rstrip("')>")
     aliases = {"float": "float32", "double": "float64", "half": "float16", "long": "int64",

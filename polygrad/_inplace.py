@@ -27,13 +27,21 @@ def check_inplace(t: Tensor) -> None:
         raise RuntimeError(LEAF_MESSAGE)
 
 
-def register_alias(original: Tensor, alias: Tensor) -> None:
-    """Remember that ``alias`` shares ``original``'s buffer (for rebinding on write)."""
+def register_alias(original: Tensor, alias: Tensor, share_version: bool = True) -> None:
+    """Remember that ``alias`` shares ``original``'s buffer (for rebinding on write).
+
+    ``detach()`` also shares the version counter; ``.data`` (``share_version=False``)
+    gets its own, as in torch, but is still rebound with the buffer.
+    """
     vc = original._vc
     if len(vc) == 2:
         vc.append([weakref.ref(original)])  # type: ignore[arg-type]
-    vc[2].append(weakref.ref(alias))  # type: ignore[union-attr]
-    alias._vc = vc
+    group = vc[2]
+    size = len(group)  # type: ignore[arg-type]
+    if size >= 16 and size & (size - 1) == 0:  # drop dead aliases now and then (p.data in loops)
+        group[:] = [ref for ref in group if ref() is not None]  # type: ignore[index, union-attr]
+    group.append(weakref.ref(alias))  # type: ignore[union-attr]
+    alias._vc = vc if share_version else [0, -1, group]  # type: ignore[list-item]
 
 
 def write(t: Tensor, new: Any) -> None:

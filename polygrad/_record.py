@@ -24,6 +24,8 @@ _new = object.__new__
 def operand(x: Any, like: Tensor | None = None) -> Tensor:
     """``x`` as a Tensor: Tensors pass, raw arrays of a known library are wrapped."""
     if isinstance(x, Tensor):
+        if like is not None and x._backend is not like._backend:
+            raise TypeError(mixed_backends_message(like._backend, x._backend))
         return x
     from ._backend import backend_of_array
 
@@ -40,7 +42,7 @@ def operand(x: Any, like: Tensor | None = None) -> Tensor:
             )
     if like is not None and backend is not like._backend:
         raise TypeError(mixed_backends_message(like._backend, backend))
-    return _make(x, backend)
+    return _make(backend.adopt(x), backend)
 
 
 def mixed_backends_message(a: Any, b: Any) -> str:

@@ -93,8 +93,10 @@ class TensorConversions:
         return self
 
     def to(self, *args: Any, dtype: Any = None, **kwargs: Any) -> Any:
-        for a in args:
-            if dtype is None and not isinstance(a, str):
+        from ._dtypes import dtype_name
+
+        for a in args:  # a string is a device unless it names a dtype ("float64")
+            if dtype is None and (not isinstance(a, str) or dtype_name(a) is not None):
                 dtype = a
         if dtype is None or dtype == self.dtype:  # type: ignore[attr-defined]
             return self

@@ -1,0 +1,78 @@
+"""Shared test parametrization: one test per known backend, missing ones skipped with a reason.
+
+Use it in any test file (``tests/`` is on ``sys.path`` under pytest)::
+
+    from conftest import BACKENDS
+
+    @pytest.mark.parametrize("backend", BACKENDS)
+    def test_something(backend):            # backend is a name: "numpy", "torch", ...
+        x = pg.tensor(np.ones(3), backend=backend, requires_grad=True)
+
+or ask for the ``xp_backend`` fixture, which is the same parametrization. A backend
+whose library is not installed shows up as a skip ("jax is not installed"), never as
+an import error. JAX runs with ``jax_enable_x64`` on (set here, before JAX is
+imported) so float64 comparisons against torch work on every backend;
+``tests/test_jax.py`` checks JAX's default 32-bit mode explicitly.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("JAX_ENABLE_X64", "1")
+# SciPy dispatches on array-API inputs (polygrad tensors) only when this is set before
+# scipy is first imported (tests/test_dropin.py).
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
+
+try:  # Hypothesis budgets: "ci" inside ``make test``, "long" for ``make fuzz``
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile("long", max_examples=2000, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.load_profile("ci")
+except ImportError:
+    pass
+
+#: Known backends and the library each needs (the adapter names of ``polygrad._backend``).
+KNOWN = {
+    "numpy": "numpy",
+    "torch": "torch",
+    "jax": "jax",
+    "array_api_strict": "array_api_strict",
+    "dask": "dask",
+}
+
+
+def is_installed(name: str) -> bool:
+    """Whether backend ``name``'s library can be found (without importing it)."""
+    return importlib.util.find_spec(KNOWN[name]) is not None
+
+
+def installed_backends(names: Any = None) -> list[Any]:
+    """``pytest.param`` per backend in ``names`` (default: all known), skipping missing ones."""
+    return [
+        pytest.param(
+            name,
+            id=name,
+            marks=pytest.mark.skipif(
+                not is_installed(name), reason=f"{KNOWN[name]} is not installed"
+            ),
+        )
+        for name in (names or KNOWN)
+    ]
+
+
+#: Every known backend as a parametrization (missing libraries skip).
+BACKENDS = installed_backends()
+
+
+@pytest.fixture(params=BACKENDS)
+def xp_backend(request: pytest.FixtureRequest) -> str:
+    """The name of one installed backend; tests using it run once per backend."""
+    return request.param
