@@ -1,0 +1,44 @@
+"""Every op-table entry against torch.autograd, small enough for ``make test``: the first
+sample of each entry, float64 on NumPy and array-api-strict, float32 on NumPy. The full
+sweep (every sample, every backend) is ``python -m conformance``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytest.importorskip("torch")
+
+from conformance import xfails  # noqa: E402
+from conformance.backends import availability  # noqa: E402
+from conformance.check import check_entry  # noqa: E402
+from conformance.ops import ENTRIES  # noqa: E402
+
+#: (backend, dtype) pairs run inside ``make test``
+QUICK = (("numpy", "float64"), ("array_api_strict", "float64"), ("numpy", "float32"))
+_ORACLE_CACHE: dict[Any, Any] = {}
+
+
+@pytest.mark.parametrize(("backend", "dtype"), QUICK, ids=[f"{b}-{d}" for b, d in QUICK])
+@pytest.mark.parametrize("entry_id", list(ENTRIES))
+def test_entry_matches_torch(entry_id: str, backend: str, dtype: str) -> None:
+    available, why = availability(backend)
+    if not available:
+        pytest.skip(why)
+    entry = ENTRIES[entry_id]
+    if dtype not in entry.dtypes:
+        pytest.skip(f"{entry_id} is not checked in {dtype}")
+    results = check_entry(entry, dtype, backend, _ORACLE_CACHE, first_only=True)
+    if all(r.status == "absent" for r in results):
+        pytest.skip(results[0].message)
+    bad = [r.describe() for r in results if r.status in ("fail", "error")]
+    reason = xfails.load(backend).get(entry_id)
+    if reason is not None:
+        if bad:
+            pytest.xfail(reason)
+        pytest.fail(
+            f"XPASS: {entry_id} passes on {backend}; remove it from "
+            f"conformance/xfails/{backend}.txt"
+        )
+    assert not bad, f"{entry_id} on {backend}:\n" + "\n".join(bad)
