@@ -6,29 +6,13 @@ import numpy as np
 import pytest
 
 import polygrad as pg
-from polygrad._backend import get_backend
 
 torch = pytest.importorskip("torch")
 
-_BACKENDS = ["numpy", "torch", "jax", "array_api_strict", "dask"]
-
-
-def _installed(name: str) -> bool:
-    try:
-        get_backend(name)
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.fixture(params=_BACKENDS)
-def backend(request):
-    if not _installed(request.param):
-        pytest.skip(f"the {request.param} backend is not installed")
-    if request.param == "jax":
-        jax = pytest.importorskip("jax")
-        jax.config.update("jax_enable_x64", True)
-    return request.param
+@pytest.fixture
+def backend(xp_backend):
+    """Each installed backend in turn (conftest's parametrization; JAX with x64 on)."""
+    return xp_backend
 
 
 RNG = np.random.default_rng(0)
