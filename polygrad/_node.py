@@ -98,6 +98,17 @@ class Node:
     _num_outputs = 1
 
     next_functions: tuple[tuple[Node | None, int], ...]
+    _saved: Any
+    _backend: Any
+    _fix: Any
+    _hooks: _NodeHooks | None
+
+    if TYPE_CHECKING:
+        # An op's parameters are extra attributes its function sets after recording
+        # (``result._grad_fn.axis = axis``); tell the type checker they exist.
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
 
     def name(self) -> str:
         """The node's name as torch reports it (``"MulBackward0"``)."""
