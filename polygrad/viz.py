@@ -84,7 +84,7 @@ def _saved_label(source: int, value: Any, fn: Node) -> str:
     where = f"input {source}" if source >= 0 else f"output {-1 - source}"
     dtype = value.dtype
     try:
-        dtype = fn._backend.pg_dtype(dtype)  # type: ignore[attr-defined]
+        dtype = fn._backend.pg_dtype(dtype)
     except (TypeError, AttributeError):
         pass
     return f"saved {where}\n{_describe(value.shape, dtype)}"
