@@ -63,16 +63,20 @@ def tensor_label(t: Tensor, name: str | None = None) -> str:
     return described if name is None else f"{name}\n{described}"
 
 
-def _saved_arrays(fn: Node) -> list[tuple[int, Any]]:
-    """(source, raw array) for each saved array still held by ``fn``; [] once freed."""
+def _saved_arrays(fn: Node) -> list[tuple[int | None, Any]]:
+    """(source, raw array) for each saved array still held by ``fn``; [] once freed.
+
+    The source is the input index (``>= 0``) or ``-1 - k`` for output ``k``, or None
+    where the node does not say (a custom Function's ``save_for_backward``).
+    """
     saved = getattr(fn, "_saved", None)
     if not saved:
         return []
     sources = getattr(type(fn), "_saved_from", ())
     backend = getattr(fn, "_backend", None)
-    found = []
+    found: list[tuple[int | None, Any]] = []
     for position, value in enumerate(saved):
-        source = sources[position] if position < len(sources) else position
+        source = sources[position] if position < len(sources) else None
         if isinstance(value, Tensor):
             found.append((source, value._data))
         elif backend is not None and backend.is_array(value):
@@ -80,8 +84,11 @@ def _saved_arrays(fn: Node) -> list[tuple[int, Any]]:
     return found
 
 
-def _saved_label(source: int, value: Any, fn: Node) -> str:
-    where = f"input {source}" if source >= 0 else f"output {-1 - source}"
+def _saved_label(source: int | None, value: Any, fn: Node) -> str:
+    if source is None:
+        where = "value"
+    else:
+        where = f"input {source}" if source >= 0 else f"output {-1 - source}"
     dtype = value.dtype
     try:
         dtype = fn._backend.pg_dtype(dtype)

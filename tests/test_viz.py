@@ -214,3 +214,30 @@ def test_format_graph_show_saved_and_leaf_root():
         "    └── AccumulateGrad -> a (2,) float64",
     ]
     assert pg.viz.format_graph(a, {"a": a}) == "a (2,) float64 (leaf, requires_grad)"
+
+
+def test_custom_function_node_and_its_saved_values():
+    class MultiplyAdd(pg.autograd.Function):
+        @staticmethod
+        def forward(ctx, w, x, b):
+            ctx.save_for_backward(x, w)
+            return w * x + b
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, w = ctx.saved_tensors
+            return grad * x, grad * w, grad
+
+    w = pg.tensor([1.0, 2.0], requires_grad=True)
+    b = pg.tensor([0.5, 0.5], requires_grad=True)
+    z = MultiplyAdd.apply(w, pg.ones(2), b)
+    assert pg.viz.format_graph(z, {"w": w, "b": b}, show_saved=True).splitlines() == [
+        "output (2,) float32",
+        "└── MultiplyAddBackward",
+        "    ├── saved value (2,) float32",  # save_for_backward does not say which input
+        "    ├── saved value (2,) float32",
+        "    ├── AccumulateGrad -> w (2,) float32",
+        "    └── AccumulateGrad -> b (2,) float32",
+    ]
+    names, _ = dot_graph(pg.viz.draw(z).source)
+    assert names == Counter({"MultiplyAddBackward": 1, "AccumulateGrad": 2})
