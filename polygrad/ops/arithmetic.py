@@ -11,7 +11,7 @@ from typing import Any
 from .._node import Node
 from .._record import binary_operands, operand, record
 from .._tensor import Tensor
-from ._support import conj
+from ._support import conj, is_complex
 
 
 def _needs(node: Node, i: int) -> bool:
@@ -102,10 +102,18 @@ class PowBackward1(Node):
             # torch: the gradient is 0 where the exponent is 0, even at x = 0
             gx = xp.where(y == 0, xp.zeros_like(g), g * conj(xp, y * x ** (y - 1)))
         if _needs(self, 1):
-            # 0 ** y for y >= 0: the log term is taken as 0 (torch's convention)
-            safe = (x == 0) & (y >= 0)
-            gy = xp.where(safe, xp.zeros_like(g), g * conj(xp, result * xp.log(x)))
+            # 0 ** y for y >= 0: the log term is taken as 0 (torch's convention; g
+            # multiplies outside the where, as torch's rule does, so a second order
+            # through the masked branch matches torch's, NaNs included)
+            safe = (x == 0) & _nonnegative_real(xp, y)
+            gy = g * xp.where(safe, xp.zeros_like(result), conj(xp, result * xp.log(x)))
         return (gx, gy)
+
+
+def _nonnegative_real(xp: Any, y: Any) -> Any:
+    if is_complex(y):
+        return (xp.real(y) >= 0) & (xp.imag(y) == 0)
+    return y >= 0
 
 
 class PowBackward2(Node):
@@ -116,7 +124,9 @@ class PowBackward2(Node):
 
     def vjp(self, xp: Any, g: Any, result: Any, x: Any) -> tuple[Any, ...]:
         if self.base == 0:
-            return (xp.where(x >= 0, xp.zeros_like(g), g * result * float("-inf")),)
+            # g outside the where, as in torch's rule (same second order)
+            return (g * xp.where(_nonnegative_real(xp, x), xp.zeros_like(result),
+                                 result * float("-inf")),)
         import math
 
         return (g * conj(xp, result * math.log(self.base)),)

@@ -157,13 +157,14 @@ class ClampBackward1(Node):
     _saved_from = (0,)
 
     def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        outside = None
+        # torch tests "inside" (min <= x <= max), so NaN inputs get a zero gradient
+        inside = None
         if self.min is not None:
-            outside = x < self.min
+            inside = x >= self.min
         if self.max is not None:
-            above = x > self.max
-            outside = above if outside is None else outside | above
-        return (g if outside is None else _zeros_where(xp, outside, g),)
+            below = x <= self.max
+            inside = below if inside is None else inside & below
+        return (g if inside is None else xp.where(inside, g, xp.zeros_like(g)),)
 
 
 class ClampMinBackward0(ClampBackward1):
@@ -181,15 +182,17 @@ class ClampBackward0(Node):
     _saved_from = (0, 1, 2)
 
     def vjp(self, xp: Any, g: Any, x: Any, lo: Any, hi: Any) -> tuple[Any, ...]:
-        below = x < lo if lo is not None else None
-        above = x > hi if hi is not None else None
-        outside = below if above is None else above if below is None else below | above
-        gx = g if outside is None else _zeros_where(xp, outside, g)
-        glo = None if below is None else xp.where(below, g, xp.zeros_like(g))
-        ghi = None
-        if above is not None:
-            ghi = xp.where(above if below is None else above & ~below, g, xp.zeros_like(g))
-        return (gx, glo, ghi)
+        # torch's conditions: where min > max the result is max, so max gets the gradient
+        zeros = xp.zeros_like(g)
+        if lo is not None and hi is not None:
+            return (xp.where((x >= lo) & (x <= hi), g, zeros),
+                    xp.where((x < lo) & (lo < hi), g, zeros),
+                    xp.where((x > hi) | (hi < lo), g, zeros))
+        if lo is not None:
+            return (xp.where(x >= lo, g, zeros), xp.where(x < lo, g, zeros), None)
+        if hi is not None:
+            return (xp.where(x <= hi, g, zeros), None, xp.where(x > hi, g, zeros))
+        return (g, None, None)
 
 
 def _clamp_numbers(cls: type[ClampBackward1], x: Tensor, min: Any, max: Any) -> Tensor:

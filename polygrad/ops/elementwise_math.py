@@ -127,8 +127,11 @@ class Atan2Backward0(Node):
     _saved_from = (0, 1)
 
     def vjp(self, xp: Any, g: Any, y: Any, x: Any) -> tuple[Any, ...]:
-        scale = g / (y * y + x * x)
-        return (scale * x if needs(self, 0) else None, -scale * y if needs(self, 1) else None)
+        recip = 1 / (y * y + x * x)
+        # torch zeroes the gradient at the origin instead of returning 0 * inf = NaN
+        recip = xp.where(xp.isinf(recip), xp.zeros_like(recip), recip)
+        return (g * x * recip if needs(self, 0) else None,
+                g * -y * recip if needs(self, 1) else None)
 
 
 class HypotBackward0(Node):
