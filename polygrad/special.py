@@ -1,7 +1,7 @@
 """Differentiable special functions: ``pg.special.erf(x)``, also ``xp.special`` on the namespace.
 
-``erf erfc expit logit gammaln digamma polygamma ndtr log_ndtr ndtri xlogy xlog1py
-entr i0 i0e i1 i1e``, each with torch's derivative and node name. SciPy (with
+``erf erfc erfinv erfcx expit logit gammaln digamma`` (alias ``psi``, SciPy's name)
+``polygamma ndtr log_ndtr ndtri xlogy xlog1py entr i0 i0e i1 i1e``, each with torch's derivative and node name. SciPy (with
 ``SCIPY_ARRAY_API=1``) looks up ``xp.special.<name>`` on a foreign namespace, so
 ``scipy.special.erf(tensor)`` runs these and stays in the graph.
 
@@ -24,8 +24,9 @@ from ._tensor import Tensor
 from .ops._support import needs
 from .ops.elementwise import SigmoidBackward0
 
-__all__ = ["digamma", "entr", "erf", "erfc", "expit", "gammaln", "i0", "i0e", "i1", "i1e",
-           "log_ndtr", "logit", "ndtr", "ndtri", "polygamma", "xlog1py", "xlogy"]
+__all__ = ["digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "expit", "gammaln", "i0", "i0e",
+           "i1", "i1e", "log_ndtr", "logit", "ndtr", "ndtri", "polygamma", "psi", "xlog1py",
+           "xlogy"]
 
 #: Where each backend keeps its own special functions (by the adapter's name).
 NATIVE_MODULES = {"numpy": "scipy.special", "torch": "torch.special",
@@ -41,9 +42,8 @@ def native(backend: Any, name: str) -> Callable[..., Any]:
     fn = _found.get(key)
     if fn is None:
         module = NATIVE_MODULES.get(backend.name)
-        if module is not None:
-            fn = getattr(importlib.import_module(module), name)
-        else:
+        fn = getattr(importlib.import_module(module), name, None) if module else None
+        if fn is None:
             fn = _via_numpy(backend, getattr(importlib.import_module("scipy.special"), name))
         _found[key] = fn
     return fn
@@ -125,6 +125,22 @@ class SpecialNdtriBackward0(Node):
         return (g * _SQRT_2PI * xp.exp(result * result / 2),)
 
 
+class ErfinvBackward0(Node):
+    __slots__ = ()
+    _saved_from = (-1,)
+
+    def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
+        return (g * (0.5 * math.sqrt(math.pi)) * xp.exp(result * result),)
+
+
+class SpecialErfcxBackward0(Node):
+    __slots__ = ()
+    _saved_from = (0, -1)
+
+    def vjp(self, xp: Any, g: Any, x: Any, result: Any) -> tuple[Any, ...]:
+        return ((2 * x * result - _TWO_OVER_SQRT_PI) * g,)
+
+
 def erf(x: Any, /) -> Tensor:
     """The error function ``2/sqrt(pi) * integral_0^x exp(-t**2) dt``."""
     return _unary(ErfBackward0, "erf", x)
@@ -133,6 +149,16 @@ def erf(x: Any, /) -> Tensor:
 def erfc(x: Any, /) -> Tensor:
     """The complementary error function ``1 - erf(x)``, accurate for large x."""
     return _unary(ErfcBackward0, "erfc", x)
+
+
+def erfinv(x: Any, /) -> Tensor:
+    """The inverse of ``erf`` on (-1, 1)."""
+    return _unary(ErfinvBackward0, "erfinv", x)
+
+
+def erfcx(x: Any, /) -> Tensor:
+    """The scaled complementary error function ``exp(x**2) * erfc(x)``."""
+    return _unary(SpecialErfcxBackward0, "erfcx", x)
 
 
 def ndtr(x: Any, /) -> Tensor:
@@ -206,6 +232,9 @@ def gammaln(x: Any, /) -> Tensor:
 def digamma(x: Any, /) -> Tensor:
     """The logarithmic derivative of the gamma function, ``polygamma(0, x)``."""
     return _unary(DigammaBackward0, "digamma", x)
+
+
+psi = digamma  # SciPy's name, which scipy.special looks up on the namespace
 
 
 def polygamma(n: int, x: Any, /) -> Tensor:
