@@ -194,7 +194,7 @@ def _pushforward_by_reverse(call: Callable[[list[Tensor]], Any], primals: Sequen
                            materialize_grads=True))
     else:
         pushed = iter(zeros_like(t) for t in tensors)
-    found = []
+    found: list[Any] = []
     for leaf in leaves:
         if not isinstance(leaf, Tensor):
             found.append(None)

@@ -92,15 +92,30 @@ class TensorConversions:
     def contiguous(self) -> Any:
         return self
 
-    def to(self, *args: Any, dtype: Any = None, **kwargs: Any) -> Any:
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, **kwargs: Any) -> Any:
+        """``x.to(dtype)``, ``x.to(device)``, ``x.to(device, dtype)`` or ``x.to(other)`` (torch)."""
         from ._dtypes import dtype_name
 
-        for a in args:  # a string is a device unless it names a dtype ("float64")
-            if dtype is None and (not isinstance(a, str) or dtype_name(a) is not None):
-                dtype = a
-        if dtype is None or dtype == self.dtype:  # type: ignore[attr-defined]
-            return self
-        return ops.astype(self, dtype)
+        for a in args:  # anything that does not name a dtype is a device ("cuda:0")
+            if isinstance(a, TensorConversions):
+                dtype, device = a.dtype, a.device  # type: ignore[attr-defined]
+            elif dtype_name(a) is not None:
+                dtype = a if dtype is None else dtype
+            else:
+                device = a
+        out = self if device is None else ops.to_device(self, device)
+        if dtype is None or dtype == out.dtype:  # type: ignore[attr-defined]
+            return out
+        return ops.astype(out, dtype)
+
+    def cpu(self) -> Any:
+        """This tensor on the CPU (itself when it is there already)."""
+        return self.to("cpu")
+
+    def cuda(self, device: Any = None) -> Any:
+        """This tensor on a CUDA device (``None``: the current one; an int: that index)."""
+        return self.to("cuda" if device is None else f"cuda:{device}" if isinstance(device, int)
+                       else device)
 
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:

@@ -34,8 +34,7 @@ __all__ = ["grad", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp", "val
 
 
 def _argnums(argnums: int | Sequence[int], nargs: int) -> tuple[int, ...]:
-    many = not isinstance(argnums, int)
-    nums = tuple(argnums) if many else (argnums,)  # type: ignore[arg-type]
+    nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
     for n in nums:
         if not -nargs <= n < nargs:
             raise TypeError(
@@ -185,7 +184,7 @@ def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[
                 )
             seeds.append(c)
         grads = core.pullback(out_leaves, inputs.tensors, seeds, create_graph, retain_graph=True)
-        return inputs.regroup(grads, False)  # type: ignore[no-any-return]
+        return inputs.regroup(grads, False)
 
     result = (_export_tree(out, inputs.raw), vjp_fun)
     return (*result, _export_tree(aux, inputs.raw)) if has_aux else result

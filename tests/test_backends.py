@@ -296,6 +296,28 @@ def test_torch_data_stays_on_its_device_meta() -> None:
     assert tuple(x.grad.shape) == (3, 4)
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_to_cpu_and_dtype(backend: str) -> None:
+    x = make([1.0, 2.0], backend, True)
+    assert x.cpu() is x and x.to("cpu") is x
+    y = x.to("cpu", pg.float32)
+    assert y.dtype == pg.float32 and y.grad_fn.name() == "ToCopyBackward0"
+    (y * y).sum().backward()
+    assert x.grad.dtype == pg.float64
+    np.testing.assert_allclose(to_np(x.grad), [2.0, 4.0])
+
+
+def test_device_move_and_back_on_strict_devices() -> None:
+    """array-api-strict's extra devices stand in for a GPU: mixing devices is an error there."""
+    strict = pytest.importorskip("array_api_strict")
+    x = make([1.0, 2.0, 3.0], "array_api_strict", True)
+    y = x.to("device1") * 2
+    assert y.device == strict.Device("device1") and y.grad_fn.name() == "MulBackward0"
+    (y * pg.ones(3, backend="strict", device="device1", dtype=pg.float64)).sum().backward()
+    assert x.grad.device == x.device == strict.Device("CPU_DEVICE")
+    np.testing.assert_allclose(to_np(x.grad), [2.0, 2.0, 2.0])
+
+
 cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
 
 
@@ -310,6 +332,10 @@ def test_cuda_forward_backward(device: Any) -> None:
     (ty.sum() + tx.sum()).backward()
     assert x.grad.device.type == "cuda" and x.device.type == "cuda"
     close(x.grad, tx.grad)
+    host = make(X, "torch", True)
+    (host.cuda() ** 2).sum().backward()  # the gradient comes back to the CPU
+    assert host.grad.device.type == "cpu" and host.cuda().cpu().device.type == "cpu"
+    close(host.grad, tt(2 * X))
     with pg.backend("torch", device=device):
         pg.manual_seed(0)
         r = pg.randn(3)

@@ -18,6 +18,11 @@ def _as_tuple(values: Any) -> tuple[Any, ...]:
     return tuple(values)
 
 
+def _required_edge(t: Tensor) -> tuple[Node, int]:
+    """The edge of a tensor that requires grad (never a constant's ``(None, 0)``)."""
+    return _edge(t)  # type: ignore[return-value]
+
+
 def _roots(outputs: tuple[Tensor, ...], grads: tuple[Any, ...], create_graph: bool
            ) -> tuple[list[tuple[Node, int]], list[Any]]:
     """Validate outputs and their seed gradients (torch's errors), as engine roots."""
@@ -65,7 +70,7 @@ def _roots(outputs: tuple[Tensor, ...], grads: tuple[Any, ...], create_graph: bo
                 seed = out._backend.xp.astype(seed, data.dtype)
         if create_graph and not isinstance(seed, Tensor):
             seed = _make(seed, out._backend)
-        roots.append(_edge(out))
+        roots.append(_required_edge(out))
         seeds.append(seed)
     return roots, seeds
 
@@ -103,7 +108,7 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     for t in inputs:
         if not t._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        targets.append(_edge(t))
+        targets.append(_required_edge(t))
     captured = execute(roots, seeds, retain_graph=retain_graph, create_graph=create_graph,
                        targets=targets, accumulate=True)
     for t, edge in zip(inputs, targets):
@@ -148,10 +153,10 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     roots, seeds = _roots(outs, grads, create_graph)
-    targets = [_edge(t) for t in ins]
+    targets = [_required_edge(t) for t in ins]
     captured = execute(roots, seeds, retain_graph=retain_graph, create_graph=create_graph,
                        targets=targets, accumulate=False)
-    result = []
+    result: list[Tensor | None] = []
     for i, (t, edge) in enumerate(zip(ins, targets)):
         g = captured.get(edge)
         if g is None:

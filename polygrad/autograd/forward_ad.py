@@ -50,7 +50,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import namedtuple
-from typing import Any
+from typing import Any, cast
 
 from .. import _record
 from .._grad_mode import _DecoratorContextManager, _grad_enabled, _inference
@@ -120,7 +120,7 @@ def is_active() -> bool:
 class dual_level(_DecoratorContextManager):
     """``with dual_level():`` opens a forward grad level and closes it on exit."""
 
-    def __enter__(self) -> int:
+    def __enter__(self) -> int:  # type: ignore[override]  # the level, as torch returns it
         return enter_dual_level()
 
     def __exit__(self, *exc: object) -> None:
@@ -266,7 +266,7 @@ def _on_record(cls: type[Node], inputs: tuple[Any, ...], out: Any, backend: Any,
     try:
         if _record.needs_grad(*inputs):
             result = _record.record(cls, inputs, out, backend, broadcast, numbers)
-            node, hidden = result._grad_fn, False
+            node, hidden = cast(Node, result._grad_fn), False
         else:
             node, hidden = new_node(cls, ((None, 0),) * len(inputs), (), backend), True
             result = _make(out, backend, node, 0, False)
@@ -290,7 +290,7 @@ def _on_record_multi(cls: type[Node], inputs: tuple[Any, ...], outs: tuple[Any, 
     try:
         if _record.needs_grad(*inputs):
             results = _record.record_multi(cls, inputs, outs, backend, differentiable)
-            node = next(r._grad_fn for r, d in zip(results, differentiable) if d)
+            node = cast(Node, next(r._grad_fn for r, d in zip(results, differentiable) if d))
             hidden = False
         else:
             node = new_node(cls, ((None, 0),) * len(inputs), (), backend)

@@ -20,6 +20,8 @@ from .._tensor import Tensor, _edge, _make
 class FunctionCtx:
     """The ``ctx`` handed to ``forward``/``backward``: saved tensors and user attributes."""
 
+    _inputs_meta: tuple[Any, ...]  # (shape, dtype) per input, set when the node is made
+
     def __init__(self) -> None:
         self._to_save: tuple[Any, ...] = ()
         self.needs_input_grad: tuple[bool, ...] = ()
@@ -95,7 +97,7 @@ class BackwardCFunction(MultiOutputNode):
                 f"function {self.name()} returned an incorrect number of gradients "
                 f"(expected {n_inputs}, got {len(result)})"
             )
-        out = []
+        out: list[Any] = []
         for i, (r, meta) in enumerate(zip(result, self._inputs_meta)):
             if r is None:
                 out.append(None)
@@ -122,7 +124,7 @@ class BackwardCFunction(MultiOutputNode):
 
     @property
     def _inputs_meta(self) -> tuple[Any, ...]:
-        return self.ctx._inputs_meta  # type: ignore[no-any-return]
+        return self.ctx._inputs_meta
 
     @property
     def saved_tensors(self) -> tuple[Any, ...]:
@@ -168,7 +170,7 @@ class Function(metaclass=FunctionMeta):
         with no_grad():
             if custom_setup:
                 outputs = cls.forward(*args, **kwargs)
-                cls.setup_context(ctx, args, outputs)
+                cls.setup_context(ctx, args, outputs)  # type: ignore[attr-defined]
             else:
                 outputs = cls.forward(ctx, *args, **kwargs)
         single = not isinstance(outputs, tuple)
@@ -177,7 +179,7 @@ class Function(metaclass=FunctionMeta):
         if not record:
             return outputs
         backend = next(t._backend for t in tensors if t is not None)
-        node = object.__new__(cls._backward_cls)
+        node: BackwardCFunction = object.__new__(cls._backward_cls)
         node.next_functions = tuple(_edge(t) if t is not None else (None, 0) for t in tensors)
         node._backend = backend
         node._fix = None
@@ -211,7 +213,8 @@ class Function(metaclass=FunctionMeta):
             (tuple(o._data.shape), o._data.dtype) if isinstance(o, Tensor) else ((), None)
             for o in results)
         node._output_device = backend.device_of(next(o for o in results if isinstance(o, Tensor))._data)
-        saved, meta = [], []
+        saved: list[Any] = []
+        meta: list[Any] = []
         for s in ctx._to_save:
             if s is None:
                 saved.append(None)

@@ -188,9 +188,9 @@ def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
             return _jvp_double_backward(func, inputs, v, create_graph, strict, raw)
         outputs, found = core.pushforward(lambda duals: func(*duals), inputs, v)
     is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", "jvp")
-    found = tuple(f if f is not None else core.zeros_like(o) for f, o in zip(found, outputs))
+    pushed = tuple(f if f is not None else core.zeros_like(o) for f, o in zip(found, outputs))
     return (_tuple_postprocess(_postprocess(outputs, create_graph, raw), is_outputs_tuple),
-            _tuple_postprocess(_postprocess(found, create_graph, raw), is_outputs_tuple))
+            _tuple_postprocess(_postprocess(pushed, create_graph, raw), is_outputs_tuple))
 
 
 def _jvp_double_backward(func: Callable[..., Any], inputs: tuple[Tensor, ...], v: Any,
@@ -246,13 +246,13 @@ def _second_order(func: Callable[..., Any], inputs: Any, v: Any, create_graph: b
 def vhp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """``(func(inputs), v @ H)`` for a scalar ``func`` (reverse over reverse)."""
-    return _second_order(func, inputs, v, create_graph, strict, "vhp")  # type: ignore[no-any-return]
+    return _second_order(func, inputs, v, create_graph, strict, "vhp")
 
 
 def hvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """``(func(inputs), H @ v)`` for a scalar ``func`` (the double-backward trick, as torch)."""
-    return _second_order(func, inputs, v, create_graph, strict, "hvp")  # type: ignore[no-any-return]
+    return _second_order(func, inputs, v, create_graph, strict, "hvp")
 
 
 from ._functional_jacobian import hessian, jacobian  # noqa: E402  (they use the helpers above)

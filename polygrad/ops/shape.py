@@ -124,7 +124,7 @@ class UnsqueezeBackward0(ViewBackward0):
     __slots__ = ()
 
 
-def _view_as(cls: type[ViewBackward0], x: Tensor, data: Any) -> Tensor:
+def _view_as(cls: type[Node], x: Tensor, data: Any) -> Tensor:
     result = record(cls, (x,), data, x._backend)
     if result._grad_fn is not None:
         result._grad_fn.input_shape = tuple(x._data.shape)
