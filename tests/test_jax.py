@@ -93,6 +93,25 @@ def test_random_numbers_under_jit_do_not_leak_tracers() -> None:
     assert pg.rand(2, backend="jax").shape == (2,)  # the stored key is still concrete
 
 
+def test_inplace_ops_under_jit() -> None:
+    def program(x_raw: Any, v_raw: Any) -> Any:
+        x = pg.as_tensor(x_raw).requires_grad_()
+        y = pg.zeros(3, 4, backend="jax", dtype=x.dtype)
+        y.fill_(pg.as_tensor(v_raw))  # a tensor fill value must not be read with .item()
+        y[1] = x[0] * 2
+        y.mul_(x)
+        (g,) = pg.autograd.grad(y.sum(), x)
+        return g._data
+
+    x, v = jnp.asarray(X), jnp.asarray(3.0)
+    expected = np.full((3, 4), 3.0)
+    expected[1] = 0.0
+    expected[0] += 2 * X[1]
+    expected[1] += 2 * X[0]
+    np.testing.assert_allclose(jax.jit(program)(x, v), expected, rtol=1e-12)
+    np.testing.assert_allclose(program(x, v), expected, rtol=1e-12)
+
+
 def test_inplace_and_setitem_rebind_and_aliases_follow() -> None:
     x = pg.tensor(jnp.asarray(X), requires_grad=True)
     y = x * 1

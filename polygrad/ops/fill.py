@@ -39,9 +39,13 @@ def zero_like_recorded(x: Tensor) -> Tensor:
 
 
 def fill_like_recorded(x: Tensor, value: Any) -> Tensor:
-    if isinstance(value, Tensor):
-        value = value.item()
-    data = x._backend.xp.full_like(x._data, value)
+    xp = x._backend.xp
+    if isinstance(value, Tensor):  # broadcast, never .item(): stays traceable under jax.jit
+        value = operand(value, x)._data
+        data = xp.asarray(xp.broadcast_to(xp.astype(value, x._data.dtype), tuple(x._data.shape)),
+                          copy=True)
+    else:
+        data = xp.full_like(x._data, value)
     return record(FillBackward2, (x,), data, x._backend)
 
 
