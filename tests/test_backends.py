@@ -494,6 +494,8 @@ def test_mixing_backends_is_a_type_error(backend: str) -> None:
         lambda: pg.clip(a, b, None),
         lambda: pg.maximum(a, b),
         lambda: a.detach().copy_(b),
+        lambda: a[pg.tensor([0, 1], backend=backend)],
+        lambda: a.detach().__setitem__(0, b[0]),
     ]
     for case in cases:
         with pytest.raises(

@@ -11,15 +11,17 @@ from __future__ import annotations
 from typing import Any
 
 from .._node import Node
-from .._record import operand, record
+from .._record import mixed_backends_message, operand, record
 from .._tensor import Tensor
 
 
-def _raw_key(key: Any) -> Any:
-    """Tensors inside a key become raw arrays; lists become index arrays."""
+def _raw_key(key: Any, backend: Any = None) -> Any:
+    """Tensors inside a key become raw arrays (of ``backend``, else a TypeError)."""
     if isinstance(key, tuple):
-        return tuple(_raw_key(k) for k in key)
+        return tuple(_raw_key(k, backend) for k in key)
     if isinstance(key, Tensor):
+        if backend is not None and key._backend is not backend:
+            raise TypeError(mixed_backends_message(backend, key._backend))
         return key._data
     return key
 
@@ -93,7 +95,7 @@ def _expand_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
 
 def getitem(x: Tensor, key: Any) -> Tensor:
     """``x[key]`` with torch's node for each basic step and one node for advanced keys."""
-    key = _raw_key(key)
+    key = _raw_key(key, x._backend)
     # torch records a SliceBackward0 for a lone slice even when it selects everything
     # (``x[:]``); inside a tuple a full slice is skipped (``x[:, :]`` is an alias)
     lone_slice = isinstance(key, slice)
@@ -190,11 +192,11 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
     from .._inplace import check_inplace, commit_inplace
 
     check_inplace(x)
-    key = _raw_key(key)
+    key = _raw_key(key, x._backend)
     if isinstance(value, Tensor):
         v = value
         if v._backend is not x._backend:
-            raise TypeError("cannot assign a tensor of another backend")
+            raise TypeError(mixed_backends_message(x._backend, v._backend))
     else:
         v = operand(value, x) if not isinstance(value, (int, float, bool, complex)) else None
     backend = x._backend
