@@ -60,15 +60,14 @@ def _count_dependencies(roots: list[tuple[Node, int]]) -> dict[Node, int]:
     """How many edges lead into each node reachable from the roots (one iterative walk)."""
     deps: dict[Node, int] = {}
     stack = list(dict.fromkeys(node for node, _ in roots))
+    walked = set(stack)  # a root below another root is walked once, not again as a child
     while stack:
         for child, _ in stack.pop().next_functions:
             if child is not None:
-                count = deps.get(child)
-                if count is None:
-                    deps[child] = 1
+                deps[child] = deps.get(child, 0) + 1
+                if child not in walked:
+                    walked.add(child)
                     stack.append(child)
-                else:
-                    deps[child] = count + 1
     return deps
 
 
