@@ -13,6 +13,7 @@ float32 default dtype, while the tensor's namespace (and ``pg.asarray``) follow 
 standard and the backend's own defaults (float64 on NumPy).
 """
 
+import importlib as _importlib
 import math as _math
 
 from . import _tensor_convert, _tensor_methods, autograd, backends, ops, optim, special, viz
@@ -62,6 +63,10 @@ double = _DTYPES["float64"]
 long = _DTYPES["int64"]
 
 _tensor_methods.ops = _tensor_convert.ops = ops
+
+# the standard's extensions (``from .ops import *`` bound ``linalg`` to ops' own submodule)
+fft = _importlib.import_module("polygrad.fft")
+linalg = _importlib.import_module("polygrad.linalg")
 
 __version__ = "0.1.0"
 __array_api_version__ = "2024.12"

@@ -95,6 +95,9 @@ class Namespace:
                 value = importlib.import_module(f"polygrad.{name}")
             except ModuleNotFoundError:
                 pass
+            else:  # an extension with creation functions (fft.fftfreq) binds to our backend
+                bind = getattr(value, "bound_to", None)
+                value = value if bind is None else bind(self._backend, self._device)
         else:
             value = getattr(ops, name, _MISSING)
             if isinstance(value, types.ModuleType):

@@ -301,6 +301,15 @@ class TensorMethods:
     def expand_as(self, other: Any) -> Any:
         return ops.broadcast_to(self, tuple(other.shape))
 
+    def split(self, split_size_or_sections: Any, dim: int = 0) -> Any:
+        return ops.split(self, split_size_or_sections, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> Any:
+        return ops.chunk(self, chunks, dim)
+
+    def unbind(self, dim: int = 0) -> Any:
+        return ops.unbind(self, dim)
+
     # -- in-place methods -----------------------------------------------------------------
     def add_(self, other: Any, *, alpha: Any = 1) -> Any:
         from ._inplace import inplace

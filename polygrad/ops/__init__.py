@@ -51,7 +51,21 @@ from .fill import copy_from_recorded, fill_like_recorded, zero_like_recorded
 from .grids import meshgrid, tril, triu
 from .indexing import getitem, index_add, setitem
 from .linalg import matmul
+from .manipulation import (
+    broadcast_arrays,
+    broadcast_shapes,
+    chunk,
+    flip,
+    moveaxis,
+    repeat,
+    roll,
+    split,
+    tile,
+    unbind,
+    unstack,
+)
 from .predicates import isfinite, isinf, isnan, signbit
+from .products import tensordot, vecdot
 from .reduction import (
     cumulative_sum,
     log_softmax,
@@ -68,6 +82,7 @@ from .reduction import (
     var,
 )
 from .rounding import ceil, copysign, floor, floor_divide, nextafter, remainder, round, trunc
+from .search import all, any, argmax, argmin, count_nonzero, nonzero, searchsorted
 from .shape import (
     broadcast_to,
     concat,
@@ -80,5 +95,16 @@ from .shape import (
     t,
     transpose,
 )
+from .sorting import (
+    argsort,
+    isin,
+    sort,
+    unique_all,
+    unique_counts,
+    unique_inverse,
+    unique_values,
+)
+from .take import take, take_along_axis
+from .utility import cumulative_prod, diff
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -100,7 +100,7 @@ class FftC2RBackward0(_Transform):
                                   device=_device(self, g))
             doubling = raw.reshape(weights, tuple(shape))
             h = h * doubling
-        return (_resize(self, xp, h, dict(zip(self.axes, self.input_sizes))),)
+        return self.finish(xp, h)
 
 
 # -- the transforms ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 from .._node import Node
 from .._record import binary_operands, record
 from .._tensor import Tensor
+from ._support import conj
 
 
 class MmBackward0(Node):
@@ -18,6 +19,7 @@ class MmBackward0(Node):
     def vjp(self, xp: Any, g: Any, a: Any, b: Any) -> tuple[Any, ...]:
         need_a = self.next_functions[0][0] is not None
         need_b = self.next_functions[1][0] is not None
+        a, b = conj(xp, a), conj(xp, b)  # complex: torch's conjugate-Wirtinger gradients
         if a.ndim == 1 and b.ndim == 1:
             return (g * b if need_a else None, g * a if need_b else None)
         a2 = xp.expand_dims(a, axis=0) if a.ndim == 1 else a

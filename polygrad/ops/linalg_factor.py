@@ -2,11 +2,11 @@
 ``eigvalsh``, ``svd`` and ``svdvals``, with torch's rules and gauge conventions.
 
 Eigenvectors and singular vectors are defined up to sign (a phase for complex
-inputs); the rules assume distinct eigenvalues / singular values, as torch's do,
-and return the gradient of a loss that does not depend on that choice. ``eigvalsh``
-and ``svdvals`` record the same node as ``eigh``/``svd`` (torch's
-``LinalgEighBackward0``/``LinalgSvdBackward0``) so the vectors they need stay in
-the graph for higher orders.
+inputs); the rules assume distinct eigenvalues / singular values where the vectors
+get a gradient, as torch's do, and return the gradient of a loss that does not
+depend on that choice. ``eigvalsh`` and ``svdvals`` record the same node as
+``eigh``/``svd`` (torch's ``LinalgEighBackward0``/``LinalgSvdBackward0``), so the
+vectors their rule uses stay in the graph for higher orders.
 """
 
 from __future__ import annotations
@@ -35,6 +35,16 @@ class SVDResult(NamedTuple):
     U: Tensor
     S: Tensor
     Vh: Tensor
+
+
+def _divide_nonzero(xp: Any, numerator: Any, denominator: Any) -> Any:
+    """``numerator / denominator``, but 0 where the numerator is 0.
+
+    The engine hands unused outputs zeros; with them the eigen/singular-vector terms
+    vanish even at repeated values (torch skips them: undefined gradients), while a
+    real gradient there still meets the division, as in torch.
+    """
+    return xp.where(numerator == 0, 0.0, numerator / denominator)
 
 
 def _right_solve(xp: Any, b: Any, r: Any) -> Any:
@@ -123,31 +133,19 @@ def qr(x: Any, /, *, mode: str = "reduced") -> QRResult:
 class LinalgEighBackward0(MultiOutputNode):
     """``gA = V (diag(gL) + skew(V^H gV) / (L_j - L_i)) V^H`` (Hermitian, torch's formula)."""
 
-    __slots__ = ("values_only",)
+    __slots__ = ()
     _saved_from = (-1, -2)
 
     def vjp(self, xp: Any, grads: Any, values: Any, vectors: Any) -> tuple[Any, ...]:
         g_values, g_vectors = grads
         v, v_h = vectors, mH(xp, vectors)
-        if self.values_only:
-            return (v @ (column(xp, g_values) * v_h),)
         n = values.shape[-1]
         eye = eye_mask(self, g_values, n)
         inner = v_h @ g_vectors
         inner = 0.5 * (inner - mH(xp, inner))
         gaps = xp.where(eye, 1.0, row(xp, values) - column(xp, values))
-        inner = diag_embed(xp, eye, g_values, inner / gaps)
+        inner = diag_embed(xp, eye, g_values, _divide_nonzero(xp, inner, gaps))
         return (v @ inner @ v_h,)
-
-
-def _eigh(x: Any, values_only: bool) -> tuple[Tensor, Tensor]:
-    x = operand(x)
-    square(x, "eigh")
-    values, vectors = x._backend.xp.linalg.eigh(x._data)
-    results = record_multi(LinalgEighBackward0, (x,), (values, vectors), x._backend)
-    if results[0]._grad_fn is not None:
-        results[0]._grad_fn.values_only = values_only
-    return results  # type: ignore[return-value]
 
 
 def eigh(x: Any, /) -> EighResult:
@@ -155,12 +153,15 @@ def eigh(x: Any, /) -> EighResult:
 
     Like torch and NumPy, only the lower triangle of ``x`` is read.
     """
-    return EighResult(*_eigh(x, values_only=False))
+    x = operand(x)
+    square(x, "eigh")
+    values, vectors = x._backend.xp.linalg.eigh(x._data)
+    return EighResult(*record_multi(LinalgEighBackward0, (x,), (values, vectors), x._backend))
 
 
 def eigvalsh(x: Any, /) -> Tensor:
     """Eigenvalues (ascending) of Hermitian matrices."""
-    return _eigh(x, values_only=True)[0]
+    return eigh(x)[0]
 
 
 # -- svd, svdvals ---------------------------------------------------------------------------
@@ -169,7 +170,7 @@ def eigvalsh(x: Any, /) -> Tensor:
 class LinalgSvdBackward0(MultiOutputNode):
     """torch's ``svd_backward`` (extra columns of full ``U``/``Vh`` get no gradient)."""
 
-    __slots__ = ("values_only",)
+    __slots__ = ()
     _saved_from = (-1, -2, -3)
 
     def vjp(self, xp: Any, grads: Any, u: Any, s: Any, vh: Any) -> tuple[Any, ...]:
@@ -179,8 +180,6 @@ class LinalgSvdBackward0(MultiOutputNode):
             u, g_u = u[..., :k], g_u[..., :k]
         if vh.shape[-2] != k:
             vh, g_vh = vh[..., :k, :], g_vh[..., :k, :]
-        if self.values_only:
-            return (u @ (column(xp, g_s) * vh),)
         u_h = mH(xp, u)
         uhgu = u_h @ g_u
         uhgu = uhgu - mH(xp, uhgu)
@@ -189,36 +188,29 @@ class LinalgSvdBackward0(MultiOutputNode):
         eye = eye_mask(self, g_s, k)
         s2 = s * s
         gaps = xp.where(eye, 1.0, row(xp, s2) - column(xp, s2))
-        inner = (uhgu * row(xp, s) + column(xp, s) * vhgv) / gaps
+        inner = _divide_nonzero(xp, uhgu * row(xp, s) + column(xp, s) * vhgv, gaps)
         diagonal = g_s
         if is_complex(u):  # the phase part of U^H gU (V^H gV's is its negative)
-            diagonal = diagonal + xp.linalg.diagonal(uhgu) / (2 * s)
+            diagonal = diagonal + _divide_nonzero(xp, xp.linalg.diagonal(uhgu), 2 * s)
         inner = diag_embed(xp, eye, diagonal, inner)
         if m > n:
-            g_u_scaled = g_u / row(xp, s)
+            g_u_scaled = _divide_nonzero(xp, g_u, row(xp, s))
             return (((u @ inner) + g_u_scaled - u @ (u_h @ g_u_scaled)) @ vh,)
         if m < n:
-            g_vh_scaled = g_vh / column(xp, s)
+            g_vh_scaled = _divide_nonzero(xp, g_vh, column(xp, s))
             return (u @ ((inner @ vh) + g_vh_scaled - (g_vh_scaled @ mH(xp, vh)) @ vh),)
         return (u @ (inner @ vh),)
 
 
-def _svd(x: Any, full_matrices: bool, values_only: bool) -> tuple[Tensor, Tensor, Tensor]:
+def svd(x: Any, /, *, full_matrices: bool = True) -> SVDResult:
+    """``U``, singular values ``S`` (descending) and ``Vh`` with ``U @ diag(S) @ Vh = x``."""
     x = operand(x)
     if x.ndim < 2:
         raise RuntimeError("linalg.svd: The input tensor A must have at least 2 dimensions.")
     u, s, vh = x._backend.xp.linalg.svd(x._data, full_matrices=full_matrices)
-    results = record_multi(LinalgSvdBackward0, (x,), (u, s, vh), x._backend)
-    if results[0]._grad_fn is not None:
-        results[0]._grad_fn.values_only = values_only
-    return results  # type: ignore[return-value]
-
-
-def svd(x: Any, /, *, full_matrices: bool = True) -> SVDResult:
-    """``U``, singular values ``S`` (descending) and ``Vh`` with ``U @ diag(S) @ Vh = x``."""
-    return SVDResult(*_svd(x, full_matrices, values_only=False))
+    return SVDResult(*record_multi(LinalgSvdBackward0, (x,), (u, s, vh), x._backend))
 
 
 def svdvals(x: Any, /) -> Tensor:
     """Singular values of each matrix, in descending order."""
-    return _svd(x, False, values_only=True)[1]
+    return svd(x, full_matrices=False)[1]

@@ -1,8 +1,8 @@
 """Sorting and sets: ``sort`` (differentiable), ``argsort``, the ``unique_*`` family and ``isin``.
 
 ``sort``'s gradient is scattered back through the sorting permutation, like
-torch's ``SortBackward1`` (a stable sort, the standard's default) or
-``SortBackward0`` (``stable=False``). Indices, counts, set results and
+torch's ``SortBackward1`` (the node of ``torch.sort`` called with ``stable=``, as
+the standard's signature always does). Indices, counts, set results and
 membership tests are plain tensors that never require grad.
 """
 
@@ -16,10 +16,6 @@ from .shape import _normalize_axis
 from .take import GatherBackward0, _record_gather, axis_positions
 
 
-class SortBackward0(GatherBackward0):
-    __slots__ = ()
-
-
 class SortBackward1(GatherBackward0):
     __slots__ = ()
 
@@ -31,7 +27,7 @@ def _order(x: Tensor, axis: int, descending: bool, stable: bool) -> Any:
 def sort(x: Any, /, *, axis: int = -1, descending: bool = False, stable: bool = True) -> Tensor:
     """``x`` sorted along ``axis``; the gradient follows each element to its old place."""
     x = operand(x)
-    cls = SortBackward1 if stable else SortBackward0
+    cls = SortBackward1
     backend = x._backend
     if x.ndim == 0:
         return _record_gather(cls, x, backend.copy(x._data), None)
@@ -106,4 +102,6 @@ def isin(x1: Any, x2: Any, /, *, invert: bool = False) -> Tensor:
     b = x2 if isinstance(x2, (int, float, complex)) else operand(x2, a)._data
     if isinstance(b, (int, float, complex)):
         b = xp.asarray(b, device=a._backend.device_of(a._data))
-    return _make(xp.isin(a._data, b, invert=invert), a._backend)
+    found = xp.isin(a._data, b)
+    # negated here: array-api-strict 2.6 ignores ``invert``
+    return _make(xp.logical_not(found) if invert else found, a._backend)

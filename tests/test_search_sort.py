@@ -1,0 +1,133 @@
+"""Sorting, searching, sets and truth tests against torch: ``sort``'s values and
+gradients (to second order, ties included), and the integer/boolean results of
+argsort, argmax/argmin, count_nonzero, nonzero, searchsorted, unique_*, isin,
+all and any, which never require grad."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from autograd_check import BACKENDS, check, pg_tensor, to_np, torch
+
+import polygrad as pg
+
+rng = np.random.default_rng(3)
+TIES = np.array([[3.0, 1.0, 3.0, 2.0], [0.5, 0.5, -1.0, 0.5], [2.0, -2.0, 0.0, 7.0]])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("values, axis", [
+    (rng.standard_normal(6), -1), (rng.standard_normal((3, 4)), 0), (TIES, -1), (TIES, 0),
+    (rng.standard_normal((2, 3, 4)), 1), (np.zeros((0, 3)), 1), (np.array(1.5), -1),
+])
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("stable", [True, False])
+def test_sort(values, axis, descending, stable, backend):
+    if not stable and np.unique(values).size != values.size:
+        pytest.skip("an unstable sort may order ties differently")
+    check(lambda x: pg.sort(x, axis=axis, descending=descending, stable=stable),
+          lambda x: torch.sort(x, dim=axis, descending=descending, stable=stable).values,
+          [values], backend)
+
+
+def _plain(t: pg.Tensor) -> np.ndarray:
+    assert isinstance(t, pg.Tensor)
+    assert t.requires_grad is False and t.grad_fn is None
+    return to_np(t)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("descending", [False, True])
+def test_argsort(descending, backend):
+    x = pg_tensor(TIES, backend, True)
+    expected = torch.argsort(torch.tensor(TIES), dim=1, descending=descending, stable=True)
+    np.testing.assert_array_equal(_plain(pg.argsort(x, descending=descending)), expected)
+    expected = torch.argsort(torch.tensor(TIES), dim=0, descending=descending, stable=True)
+    np.testing.assert_array_equal(_plain(pg.argsort(x, axis=0, descending=descending)), expected)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("axis, keepdims", [(None, False), (0, False), (-1, True), (None, True)])
+def test_argmax_argmin(axis, keepdims, backend):
+    x = pg_tensor(TIES, backend, True)
+    t = torch.tensor(TIES)
+    for pg_fn, torch_fn in [(pg.argmax, torch.argmax), (pg.argmin, torch.argmin)]:
+        expected = torch_fn(t) if axis is None else torch_fn(t, dim=axis, keepdim=keepdims)
+        got = _plain(pg_fn(x, axis=axis, keepdims=keepdims))
+        if axis is None and keepdims:
+            expected = expected.reshape(1, 1)
+        np.testing.assert_array_equal(got, expected)
+    assert _plain(pg.argmax(pg_tensor(np.array(2.0), backend, True))) == 0
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_count_nonzero_and_nonzero(backend):
+    values = np.array([[0.0, 1.0, 0.0], [2.0, 0.0, 3.0]])
+    x = pg_tensor(values, backend, True)
+    t = torch.tensor(values)
+    assert _plain(pg.count_nonzero(x)) == torch.count_nonzero(t).item()
+    np.testing.assert_array_equal(_plain(pg.count_nonzero(x, axis=1)), torch.count_nonzero(t, 1))
+    assert _plain(pg.count_nonzero(x, axis=(0, 1), keepdims=True)).shape == (1, 1)
+    for got, expected in zip(pg.nonzero(x), torch.nonzero(t, as_tuple=True)):
+        np.testing.assert_array_equal(_plain(got), expected)
+    with pytest.raises(ValueError):
+        pg.nonzero(pg_tensor(np.array(1.0), backend))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_searchsorted(side, backend):
+    sorted_values = np.array([0.0, 1.0, 1.0, 2.5, 4.0])
+    queries = np.array([[-1.0, 1.0, 3.0], [4.0, 5.0, 1.0]])
+    got = pg.searchsorted(pg_tensor(sorted_values, backend, True), pg_tensor(queries, backend),
+                          side=side)
+    expected = torch.searchsorted(torch.tensor(sorted_values), torch.tensor(queries), side=side)
+    np.testing.assert_array_equal(_plain(got), expected)
+    order = np.array([2, 0, 1])
+    unsorted = np.array([2.0, 3.0, 1.0])
+    got = pg.searchsorted(pg_tensor(unsorted, backend), pg_tensor(np.array([2.5]), backend),
+                          sorter=pg_tensor(order, backend))
+    assert _plain(got).tolist() == [2]
+    got = pg.searchsorted(pg_tensor(sorted_values, backend), 1.0, side=side)
+    assert _plain(got).item() == (1 if side == "left" else 3)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_unique(backend):
+    values = np.array([[3.0, 1.0, 3.0], [2.0, 1.0, 1.0]])
+    x = pg_tensor(values, backend, True)
+    t = torch.tensor(values)
+    t_values, t_inverse, t_counts = torch.unique(t, return_inverse=True, return_counts=True)
+    everything = pg.unique_all(x)
+    np.testing.assert_array_equal(_plain(everything.values), t_values)
+    np.testing.assert_array_equal(_plain(everything.inverse_indices), t_inverse)
+    np.testing.assert_array_equal(_plain(everything.counts), t_counts)
+    np.testing.assert_array_equal(to_np(x).reshape(-1)[_plain(everything.indices)], t_values)
+    values_, counts = pg.unique_counts(x)
+    np.testing.assert_array_equal(_plain(values_), t_values)
+    np.testing.assert_array_equal(_plain(counts), t_counts)
+    values_, inverse = pg.unique_inverse(x)
+    np.testing.assert_array_equal(_plain(inverse), t_inverse)
+    np.testing.assert_array_equal(_plain(pg.unique_values(x)), t_values)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("invert", [False, True])
+def test_isin(invert, backend):
+    a, b = np.array([[1, 2], [3, 4]]), np.array([4, 1, 9])
+    got = pg.isin(pg_tensor(a, backend), pg_tensor(b, backend), invert=invert)
+    expected = torch.isin(torch.tensor(a), torch.tensor(b), invert=invert)
+    np.testing.assert_array_equal(_plain(got), expected)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("axis, keepdims", [(None, False), (0, False), (1, True), ((0, 1), False)])
+def test_all_any(axis, keepdims, backend):
+    values = np.array([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]])
+    x = pg_tensor(values, backend, True)
+    t = torch.tensor(values)
+    for pg_fn, torch_fn in [(pg.all, torch.all), (pg.any, torch.any)]:
+        expected = torch_fn(t) if axis is None else torch_fn(t, dim=axis, keepdim=keepdims)
+        np.testing.assert_array_equal(_plain(pg_fn(x, axis=axis, keepdims=keepdims)), expected)
+    empty = pg_tensor(np.zeros((0,)), backend)
+    assert _plain(pg.all(empty)).item() is True and _plain(pg.any(empty)).item() is False
