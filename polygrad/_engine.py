@@ -150,7 +150,9 @@ def execute(roots: list[tuple[Node, int]], grads: list[Any], *, retain_graph: bo
                             node._saved = None
             if input_grads is None:  # nothing flows on, but children still wait for us
                 for child, _ in node.next_functions:
-                    remaining = deps.get(child) if child is not None else None
+                    if child is None:
+                        continue
+                    remaining = deps.get(child)
                     if remaining is not None:
                         deps[child] = remaining - 1
                         if remaining == 1:
@@ -251,8 +253,8 @@ def _materialize(node: Node, index: int, g: Any, create_graph: bool) -> Any:
     """Unused outputs of multi-output nodes receive zeros, as torch's built-ins do."""
     if g is not None:
         return g if not create_graph or isinstance(g, Tensor) else _make(g, node._backend)
-    shape, dtype = node._output_meta[index]  # type: ignore[attr-defined]
-    zeros = node._backend.xp.zeros(shape, dtype=dtype, device=node._output_device)  # type: ignore[attr-defined]
+    shape, dtype = node._output_meta[index]
+    zeros = node._backend.xp.zeros(shape, dtype=dtype, device=node._output_device)
     return _make(zeros, node._backend) if create_graph else zeros
 
 

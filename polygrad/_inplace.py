@@ -35,13 +35,13 @@ def register_alias(original: Tensor, alias: Tensor, share_version: bool = True) 
     """
     vc = original._vc
     if len(vc) == 2:
-        vc.append([weakref.ref(original)])  # type: ignore[arg-type]
+        vc.append([weakref.ref(original)])
     group = vc[2]
-    size = len(group)  # type: ignore[arg-type]
+    size = len(group)
     if size >= 16 and size & (size - 1) == 0:  # drop dead aliases now and then (p.data in loops)
-        group[:] = [ref for ref in group if ref() is not None]  # type: ignore[index, union-attr]
-    group.append(weakref.ref(alias))  # type: ignore[union-attr]
-    alias._vc = vc if share_version else [0, -1, group]  # type: ignore[list-item]
+        group[:] = [ref for ref in group if ref() is not None]
+    group.append(weakref.ref(alias))
+    alias._vc = vc if share_version else [0, -1, group]
 
 
 def write(t: Tensor, new: Any) -> None:
@@ -64,7 +64,7 @@ def write(t: Tensor, new: Any) -> None:
         except (TypeError, ValueError):
             pass  # a read-only or scalar buffer: rebind below
     if len(vc) > 2:
-        for ref in vc[2]:  # type: ignore[union-attr]
+        for ref in vc[2]:
             alias = ref()
             if alias is not None and alias._data is data:
                 alias._data = new
@@ -82,7 +82,7 @@ def commit_inplace(t: Tensor, result: Tensor) -> Tensor:
     return t
 
 
-def inplace(t: Tensor, op: Any, *args: Any) -> Tensor:
+def inplace(t: Any, op: Any, *args: Any) -> Any:  # t: a Tensor (Any: called from its mixins)
     """Run ``op(t, *args)`` out of place, then commit it into ``t``."""
     check_inplace(t)
     return commit_inplace(t, op(t, *args))

@@ -57,7 +57,7 @@ def _weakrefable(obj: object) -> bool:
     return True
 
 
-class HookDict(dict):  # type: ignore[type-arg]
+class HookDict(dict):
     """An ordered ``id -> hook`` dict that a handle can reference weakly."""
 
     __slots__ = ("__weakref__",)

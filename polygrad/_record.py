@@ -103,7 +103,7 @@ def record(cls: type[Node], inputs: tuple[Any, ...], out: Any, backend: Any,
     """
     if not _grad_enabled.get():
         return _make(out, backend)
-    edges = []
+    edges: list[tuple[Any, int]] = []
     needed = False
     for t in inputs:
         if t is None or not t._requires_grad:
@@ -153,7 +153,7 @@ def record(cls: type[Node], inputs: tuple[Any, ...], out: Any, backend: Any,
 
 def _broadcast_fix(inputs: tuple[Any, ...], out: Any) -> tuple[Any, ...] | None:
     shape, dtype = out.shape, out.dtype
-    fix = None
+    fix: list[Any] | None = None
     for i, t in enumerate(inputs):
         if t is None or not t._requires_grad:
             continue

@@ -59,7 +59,7 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods):
     _grad_fn: Node | None
     _output_nr: int
     _requires_grad: bool
-    _vc: list[int]
+    _vc: list[Any]  # [version, version when last saved, alias refs (optional)]
     _grad: Tensor | None
     _extra: _Extra | None
 

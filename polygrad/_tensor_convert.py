@@ -104,7 +104,7 @@ class TensorConversions:
             else:
                 device = a
         out = self if device is None else ops.to_device(self, device)
-        if dtype is None or dtype == out.dtype:  # type: ignore[attr-defined]
+        if dtype is None or dtype == out.dtype:  # type: ignore[union-attr]
             return out
         return ops.astype(out, dtype)
 

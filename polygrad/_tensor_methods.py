@@ -88,10 +88,10 @@ class TensorMethods:
         return self.pow_(other)
 
     # -- comparisons (not differentiable) ---------------------------------------------
-    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+    def __eq__(self, other: Any) -> Any:
         return ops.equal(self, other)
 
-    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+    def __ne__(self, other: Any) -> Any:
         return ops.not_equal(self, other)
 
     def __lt__(self, other: Any) -> Any:
@@ -117,10 +117,10 @@ class TensorMethods:
 
     # -- indexing ------------------------------------------------------------------------
     def __getitem__(self, key: Any) -> Any:
-        return ops.getitem(self, key)  # type: ignore[arg-type]
+        return ops.getitem(self, key)
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        ops.setitem(self, key, value)  # type: ignore[arg-type]
+        ops.setitem(self, key, value)
 
     def __iter__(self) -> Any:
         for i in range(len(self)):  # type: ignore[arg-type]
