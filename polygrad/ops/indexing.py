@@ -193,6 +193,7 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
 
     check_inplace(x)
     key = _raw_key(key, x._backend)
+    v: Tensor | None
     if isinstance(value, Tensor):
         v = value
         if v._backend is not x._backend:
