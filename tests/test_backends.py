@@ -316,6 +316,9 @@ def test_device_move_and_back_on_strict_devices() -> None:
     (y * pg.ones(3, backend="strict", device="device1", dtype=pg.float64)).sum().backward()
     assert x.grad.device == x.device == strict.Device("CPU_DEVICE")
     np.testing.assert_allclose(to_np(x.grad), [2.0, 2.0, 2.0])
+    with pg.backend("array_api_strict", device="device2"):  # the scoped default device
+        assert pg.randn(2).device == pg.zeros(2).device == strict.Device("device2")
+        assert pg.zeros(1, device="device1").device == strict.Device("device1")
 
 
 cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device")
