@@ -21,6 +21,8 @@ class Backend:
     """Base adapter. Subclasses set ``name``, ``xp`` and the array type checks."""
 
     name = "abstract"
+    #: The library's array-API namespace (array-api-compat's where the library needs one).
+    xp: Any
     #: Distribution name of the library (for its version in ``pg.backends.available()``).
     distribution = ""
     #: False where arrays cannot be written in place (JAX): writes rebind instead.

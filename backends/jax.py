@@ -43,7 +43,7 @@ class JaxBackend(Backend):
 
     def dtype(self, dtype: Any) -> Any:
         name = dtype_name(dtype)
-        if not jax.config.jax_enable_x64 and name is not None:
+        if name is not None and not jax.config.read("jax_enable_x64"):
             if name in _WIDE_FLOATS:
                 raise TypeError(
                     f"{name} needs 64-bit JAX: run jax.config.update('jax_enable_x64', True) "
