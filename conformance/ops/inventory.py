@@ -229,7 +229,7 @@ _group(
     "Tensor.zero_grad",
 )
 _group(NOT_AN_OP, "backend and device control", "backend", "set_backend", "get_backend")
-_group(NOT_AN_OP, "grad-mode queries", "is_grad_enabled", "is_inference_mode_enabled")
+_group(NOT_AN_OP, "grad-mode queries return a bool", "is_grad_enabled", "is_inference_mode_enabled")
 _group(
     NOT_AN_OP,
     "function transforms and checkers (the functional API), not ops; they are "

@@ -256,3 +256,37 @@ program(
     fixed(lambda m: Sample((m(3, 4), m(4, 2)))),
     covers=("linalg.matmul",),
 )
+
+
+def _eig(linalg: Any, a: Any) -> Any:
+    """Order- and phase-invariant functions of ``eig``: power sums of the eigenvalues and
+    ``|V|^2 @ w`` (each eigenvector's squared moduli weighted by its eigenvalue)."""
+    w, v = linalg.eig(a)
+    return (w * w).sum(), (w * w * w).sum(), (abs(v) ** 2).to(w.dtype) @ w
+
+
+def _eigvals(linalg: Any, a: Any) -> Any:
+    w = linalg.eigvals(a)
+    return w.sum(), (w * w).sum(), (w * w * w).sum()
+
+
+_general = fixed(
+    lambda m: Sample((m.wellcond(3, 3),), label="3x3"),
+    lambda m: Sample((m.wellcond(4, 4),), label="4x4"),
+)
+#: third powers of eigenvalue derivatives lose digits in float32 (torch's as much)
+_EIG_TOLERANCES = {"float32": (1e-3, 1e-4)}
+function(
+    "linalg.eig",
+    lambda a: _eig(_linalg("torch"), a),
+    _general,
+    pg=lambda a: _eig(_linalg("polygrad"), a),
+    tolerances=_EIG_TOLERANCES,
+)
+function(
+    "linalg.eigvals",
+    lambda a: _eigvals(_linalg("torch"), a),
+    _general,
+    pg=lambda a: _eigvals(_linalg("polygrad"), a),
+    tolerances=_EIG_TOLERANCES,
+)
