@@ -160,9 +160,17 @@ def _joined(fn: str) -> Any:
 
 def _table() -> dict[type, Any]:
     """Rules by node class (classes an op module no longer has are skipped)."""
-    from ..ops import arithmetic, compare, conversion, elementwise, linalg, reduction, shape
+    from ..ops import (
+        arithmetic,
+        compare,
+        conversion,
+        elementwise,
+        indexing,
+        linalg,
+        reduction,
+        shape,
+    )
     from ..ops import elementwise_math as em
-    from ..ops import indexing
 
     ln2, ln10 = math.log(2.0), math.log(10.0)
     wanted: dict[tuple[Any, str], Any] = {
