@@ -12,11 +12,12 @@ EXTRAS = dev,torch,jax,dask
 TEST_DIRS = $(wildcard tests conformance)
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test conformance bench bench-quick fuzz lint format clean distclean
+.PHONY: help install demo test docs conformance bench bench-quick fuzz lint format clean distclean
 
 help:
 	@echo "make demo         set up $(VENV) if needed, then run the autograd tour (examples/tour.py)"
-	@echo "make test         set up $(VENV) if needed, then run every test (pytest -n 2)"
+	@echo "make test         set up $(VENV) if needed, lint polygrad (ruff check, mypy), run every test (pytest -n 2)"
+	@echo "make docs         regenerate docs/api.md from the docstrings (tests check it is current)"
 	@echo "make conformance  cross-backend conformance matrix -> conformance/report.md"
 	@echo "make bench        benchmarks against torch.autograd, HIPS autograd, JAX (bench-quick: short)"
 	@echo "make fuzz         long hypothesis run of tests/test_fuzz.py"
@@ -38,10 +39,15 @@ demo: $(STAMP)
 	$(PY) examples/tour.py
 
 test: $(STAMP)
+	$(BIN)/ruff check polygrad backends
+	$(BIN)/mypy polygrad
 	$(PY) -m pytest -n 2 $(TEST_DIRS)
 
 conformance: $(STAMP)
 	$(PY) -m conformance --report conformance/report.md
+
+docs: $(STAMP)
+	$(PY) docs/gen_api.py
 
 bench: $(STAMP)
 	$(PY) -m benchmarks
