@@ -8,9 +8,15 @@ so a method and its function always record the same node.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any
 
 ops: Any = None  # polygrad.ops, bound by polygrad/__init__ (it imports Tensor itself)
+
+
+#: torch's ``x.max(dim)`` returns ``(values, indices)`` with those names too
+_MaxResult = namedtuple("max", ["values", "indices"])  # type: ignore[name-match]
+_MinResult = namedtuple("min", ["values", "indices"])  # type: ignore[name-match]
 
 
 def _dims(dim: Any) -> Any:
@@ -227,14 +233,14 @@ class TensorMethods:
             return ops.max(self)
         if not isinstance(dim, int):
             return ops.maximum(self, dim)
-        return ops.max_with_indices(self, dim, keepdim)
+        return _MaxResult(*ops.max_with_indices(self, dim, keepdim))
 
     def min(self, dim: Any = None, keepdim: bool = False) -> Any:
         if dim is None:
             return ops.min(self)
         if not isinstance(dim, int):
             return ops.minimum(self, dim)
-        return ops.min_with_indices(self, dim, keepdim)
+        return _MinResult(*ops.min_with_indices(self, dim, keepdim))
 
     def amax(self, dim: Any = (), keepdim: bool = False) -> Any:
         axis = tuple(range(self.ndim)) if dim == () else _dims(dim)  # type: ignore[attr-defined]

@@ -8,11 +8,13 @@ int, ``SliceBackward0`` for a slice, ``UnsqueezeBackward0`` for None,
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .._node import Node
 from .._record import mixed_backends_message, operand, record
 from .._tensor import Tensor
+from ._index_keys import Plan, advanced_plan, basic_key, expand_ellipsis, is_bool_array
 
 
 def _raw_key(key: Any, backend: Any = None) -> Any:
@@ -68,11 +70,17 @@ class AliasBackward0(Node):
         return (g,)
 
 
-class IndexBackward0(SelectBackward0):
-    __slots__ = ()
+class IndexBackward0(Node):
+    """``x[key]`` with an advanced key: scatter-add back, so repeated indices accumulate."""
+
+    __slots__ = ("plan", "input_shape", "key")  # key: the user's, for forward-mode rules
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
-        return (scatter_add(self, xp, g, self.key, self.input_shape),)
+        plan, shape = self.plan, self.input_shape
+        if plan.mask is not None:
+            return (scatter_add(self, xp, g, (plan.mask,), shape),)
+        flat = scatter_add(self, xp, xp.reshape(g, (-1,)), (plan.flat,), (math.prod(shape),))
+        return (xp.reshape(flat, shape),)
 
 
 def _index(cls: type[SelectBackward0], x: Tensor, key: Any) -> Tensor:
@@ -103,7 +111,7 @@ def getitem(x: Tensor, key: Any) -> Tensor:
         key = (key,)
     key = tuple(x._backend.xp.asarray(k) if isinstance(k, list) else k for k in key)
     if any(_is_advanced(k) for k in key):
-        return _index(IndexBackward0, x, key if len(key) > 1 else key[0])
+        return _advanced_index(x, key)
     key = _expand_ellipsis(key, x.ndim)
     out, axis, changed = x, 0, False
     from .shape import expand_dims
@@ -117,6 +125,7 @@ def getitem(x: Tensor, key: Any) -> Tensor:
             if lone_slice or (k != slice(None) and k.indices(size) != (0, size, 1)):
                 out = _index(SliceBackward0, out, (slice(None),) * axis + (k, Ellipsis))
                 changed = True
+            lone_slice = False  # only the user's slice, not the axes spelled out after it
             axis += 1
         else:
             size = out._data.shape[axis]
@@ -129,6 +138,51 @@ def getitem(x: Tensor, key: Any) -> Tensor:
     if not changed:
         return record(AliasBackward0, (x,), x._data[...] if x.ndim else x._data, x._backend)
     return out
+
+
+def _advanced_index(x: Tensor, key: tuple[Any, ...]) -> Tensor:
+    """``x[key]`` for integer-array and boolean keys: one IndexBackward0 node."""
+    backend = x._backend
+    xp = backend.xp
+    if any(k is None for k in key):
+        x, key = _insert_new_axes(x, key)
+    shape = tuple(x._data.shape)
+    plan = advanced_plan(xp, key, shape, backend.device_of(x._data))
+    data = _gather(xp, x._data, plan)
+    result = record(IndexBackward0, (x,), data, backend)
+    if result._grad_fn is not None:
+        result._grad_fn.plan = plan
+        result._grad_fn.input_shape = shape
+        result._grad_fn.key = key
+    return result
+
+
+def _gather(xp: Any, data: Any, plan: Plan) -> Any:
+    """``data[key]`` by the plan: the mask, a take along one axis, or a flat take."""
+    if plan.mask is not None:
+        return data[plan.mask]
+    if plan.take is not None:
+        axis, index, index_shape = plan.take
+        out = xp.take(data, index, axis=axis)
+        return out if len(index_shape) == 1 else xp.reshape(out, plan.shape)
+    return xp.reshape(xp.take(xp.reshape(data, (-1,)), plan.flat, axis=0), plan.shape)
+
+
+def _insert_new_axes(x: Tensor, key: tuple[Any, ...]) -> tuple[Tensor, tuple[Any, ...]]:
+    """``x[..., None, ...]`` as ``x`` with a size-1 axis there, indexed by a full slice."""
+    from .shape import expand_dims
+
+    xp = x._backend.xp
+    axis, spelled = 0, []
+    for k in expand_ellipsis(xp, key, x.ndim):
+        if k is None:
+            x = expand_dims(x, axis=axis)
+            spelled.append(slice(None))
+            axis += 1
+        else:
+            spelled.append(k)
+            axis += k.ndim if is_bool_array(xp, k) else 1
+    return x, tuple(spelled)
 
 
 class IndexPutBackward0(Node):
@@ -162,12 +216,7 @@ class CopySlices(Node):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         gx = None
         if self.next_functions[0][0] is not None:
-            zeros = xp.zeros_like(g[self.key])
-            gx = xp.asarray(g, copy=True) if isinstance(g, Tensor) else self._backend.copy(g)
-            if isinstance(gx, Tensor):
-                gx[self.key] = zeros
-            else:
-                gx = self._backend.setitem(gx, self.key, zeros)
+            gx = _zero_at(self, xp, g, self.key)
         gv = None
         if self.next_functions[1][0] is not None:
             from .._engine import _sum_to
@@ -176,11 +225,38 @@ class CopySlices(Node):
         return (gx, gv)
 
 
+def _zero_at(node: Node, xp: Any, g: Any, key: Any) -> Any:
+    """A copy of ``g`` with zeros at ``key`` (a recorded write in graph mode)."""
+    zeros = xp.zeros_like(g[key])
+    if isinstance(g, Tensor):
+        gx = xp.asarray(g, copy=True)
+        gx[key] = zeros
+        return gx
+    return node._backend.setitem(node._backend.copy(g), key, zeros)
+
+
 class IndexPutBackward0Set(CopySlices):
-    __slots__ = ()
+    """``x[advanced key] = value``: like CopySlices, on ``x`` flattened at the plan's positions."""
+
+    __slots__ = ("plan", "input_shape")
 
     def name(self) -> str:
         return "IndexPutBackward0"
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        plan = self.plan
+        if plan.mask is not None:
+            return super().vjp(xp, g)
+        flat_g = xp.reshape(g, (-1,))
+        key = (plan.flat,)
+        gx = gv = None
+        if self.next_functions[0][0] is not None:
+            gx = xp.reshape(_zero_at(self, xp, flat_g, key), self.input_shape)
+        if self.next_functions[1][0] is not None:
+            from .._engine import _sum_to
+
+            gv = _sum_to(xp, xp.reshape(flat_g[key], plan.shape), self.value_shape)
+        return (gx, gv)
 
 
 IndexPutBackward0Set.__name__ = "IndexPutBackward0"
@@ -192,7 +268,20 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
     from .._inplace import check_inplace, commit_inplace
 
     check_inplace(x)
-    key = _raw_key(key, x._backend)
+    backend = x._backend
+    keys = _raw_key(key, backend)
+    keys = tuple(backend.xp.asarray(k) if isinstance(k, list) else k
+                 for k in (keys if isinstance(keys, tuple) else (keys,)))
+    shape = tuple(x._data.shape)
+    plan = None
+    if not any(_is_advanced(k) for k in keys):
+        key = basic_key(keys)
+    elif any(k is None for k in keys):
+        raise IndexError("polygrad: None (a new axis) cannot be combined with array indices "
+                         "in an assignment")
+    else:
+        plan = advanced_plan(backend.xp, keys, shape, backend.device_of(x._data))
+        key = (plan.mask,)
     v: Tensor | None
     if isinstance(value, Tensor):
         v = value
@@ -200,17 +289,24 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
             raise TypeError(mixed_backends_message(x._backend, v._backend))
     else:
         v = operand(value, x) if not isinstance(value, (int, float, bool, complex)) else None
-    backend = x._backend
     raw_value = v._data if v is not None else value
     if v is not None and v._data.dtype != x._data.dtype:
         raw_value = backend.xp.astype(raw_value, x._data.dtype)
-    new = backend.setitem(backend.copy(x._data), key, raw_value)
-    advanced = any(_is_advanced(k) for k in (key if isinstance(key, tuple) else (key,)))
-    cls = IndexPutBackward0Set if advanced else CopySlices
-    result = record(cls, (x, v), new, backend)
-    if result._grad_fn is not None:
-        result._grad_fn.key = key
-        result._grad_fn.value_shape = tuple(v._data.shape) if v is not None else ()
+    if plan is None or plan.mask is not None:
+        new = backend.setitem(backend.copy(x._data), key, raw_value)
+    else:  # integer arrays: write x flattened at the plan's positions
+        xp = backend.xp
+        if v is not None:
+            raw_value = xp.reshape(xp.broadcast_to(raw_value, plan.shape), (-1,))
+        new = backend.setitem(xp.reshape(backend.copy(x._data), (-1,)), (plan.flat,), raw_value)
+        new = xp.reshape(new, shape)
+    result = record(CopySlices if plan is None else IndexPutBackward0Set, (x, v), new, backend)
+    node = result._grad_fn
+    if node is not None:
+        node.key = key
+        node.value_shape = tuple(v._data.shape) if v is not None else ()
+        if plan is not None:
+            node.plan, node.input_shape = plan, shape
     commit_inplace(x, result)
 
 
