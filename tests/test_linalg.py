@@ -301,3 +301,31 @@ def test_namespace_reaches_the_extensions():
 def test_square_check():
     with pytest.raises(RuntimeError, match="square matrices"):
         la.inv(pg.ones((2, 3)))
+
+
+def _similarity(lib, values, vectors, w):
+    """``V diag(w) V^-1``: independent of how each eigenvector is scaled."""
+    return values, (vectors * w) @ lib.linalg.inv(vectors)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("matrix", [data(3, 3), data(2, 4, 4), data(3, 3, complex_=True),
+                                    np.array([[0.0, -2.0], [1.0, 0.5]])])
+def test_eig(matrix, backend):
+    """Compared through a function of the eigenvalues that does not depend on their order
+    and one of the eigenvectors that does not depend on their scaling."""
+    w = weights(matrix.shape[-1]) + 1j * weights(matrix.shape[-1])
+
+    def pg_fn(a):
+        values, vectors = la.eig(a)
+        return _similarity(la_ns, values * values, vectors, pg_tensor(w, backend))
+
+    def torch_fn(a):
+        values, vectors = torch.linalg.eig(a)
+        return _similarity(torch, values * values, vectors, torch.tensor(w))
+
+    la_ns = pg.tensor(np.ones(1), backend=backend).__array_namespace__()
+    expected = np.sort_complex(torch.linalg.eigvals(torch.tensor(matrix)).numpy().reshape(-1))
+    got = np.sort_complex(to_np(la.eigvals(pg_tensor(matrix, backend))).reshape(-1))
+    np.testing.assert_allclose(got, expected, rtol=1e-10)
+    check(pg_fn, torch_fn, [matrix], backend, rtol=1e-8, atol=1e-9)

@@ -1,5 +1,6 @@
 """Matrix factorizations for ``polygrad.linalg``: ``cholesky``, ``qr``, ``eigh``,
-``eigvalsh``, ``svd`` and ``svdvals``, with torch's rules and gauge conventions.
+``eigvalsh``, ``eig``, ``eigvals``, ``svd`` and ``svdvals``, with torch's rules and
+gauge conventions.
 
 Eigenvectors and singular vectors are defined up to sign (a phase for complex
 inputs); the rules assume distinct eigenvalues / singular values where the vectors
@@ -162,6 +163,58 @@ def eigh(x: Any, /) -> EighResult:
 def eigvalsh(x: Any, /) -> Tensor:
     """Eigenvalues (ascending) of Hermitian matrices."""
     return eigh(x)[0]
+
+
+# -- eig, eigvals ---------------------------------------------------------------------------
+
+
+class EigResult(NamedTuple):
+    eigenvalues: Tensor
+    eigenvectors: Tensor
+
+
+class LinalgEigBackward0(MultiOutputNode):
+    """torch's non-Hermitian rule: ``gA = V^-H (diag(gL) + P / conj(L_j - L_i)) V^H`` with
+    ``P = V^H gV - V^H V Re(diag(V^H gV))`` (eigenvectors of unit norm); a real input
+    gets the real part."""
+
+    __slots__ = ("real_input",)
+    _saved_from = (-1, -2)
+
+    def vjp(self, xp: Any, grads: Any, values: Any, vectors: Any) -> tuple[Any, ...]:
+        g_values, g_vectors = grads
+        v_h = mH(xp, vectors)
+        n = values.shape[-1]
+        eye = eye_mask(self, g_values, n)
+        inner = v_h @ g_vectors
+        norm_terms = xp.real(xp.linalg.diagonal(inner))
+        inner = inner - v_h @ (vectors * row(xp, norm_terms))
+        gaps = xp.conj(xp.where(eye, 1.0, row(xp, values) - column(xp, values)))
+        inner = diag_embed(xp, eye, g_values, _divide_nonzero(xp, inner, gaps))
+        grad = xp.linalg.solve(v_h, inner @ v_h)
+        return (xp.real(grad) if self.real_input else grad,)
+
+
+def eig(x: Any, /) -> EigResult:
+    """Eigenvalues and unit-norm eigenvectors of square matrices (complex results)."""
+    x = operand(x)
+    square(x, "eig")
+    backend = x._backend
+    values, vectors = backend.xp.linalg.eig(x._data)
+    real_input = not is_complex(x._data)
+    if not is_complex(values):  # the standard's results are complex even when real
+        name = "complex64" if backend.pg_dtype(values.dtype).name == "float32" else "complex128"
+        values = backend.xp.astype(values, backend.dtype(name))
+        vectors = backend.xp.astype(vectors, backend.dtype(name))
+    results = record_multi(LinalgEigBackward0, (x,), (values, vectors), backend)
+    if results[0]._grad_fn is not None:
+        results[0]._grad_fn.real_input = real_input
+    return EigResult(*results)
+
+
+def eigvals(x: Any, /) -> Tensor:
+    """Eigenvalues of square matrices (complex)."""
+    return eig(x)[0]
 
 
 # -- svd, svdvals ---------------------------------------------------------------------------
