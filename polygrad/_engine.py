@@ -200,6 +200,9 @@ def _prepare_inputs(node: Node, buffer: Any, create_graph: bool,
         for nr, tensor_hooks in hooks.tensor_pre.items():
             if slots[nr] is not None and tensor_hooks:
                 slots[nr] = _run_hooks(tensor_hooks, slots[nr], create_graph, node._backend)
+            elif tensor_hooks:  # torch calls hooks of an unused output with None
+                for hook in list(tensor_hooks.values()):
+                    hook(None)
         if hooks.pre:
             from ._hooks import call_node_prehooks
 
@@ -253,6 +256,9 @@ def _materialize(node: Node, index: int, g: Any, create_graph: bool) -> Any:
     """Unused outputs of multi-output nodes receive zeros, as torch's built-ins do."""
     if g is not None:
         return g if not create_graph or isinstance(g, Tensor) else _make(g, node._backend)
+    ctx = getattr(node, "ctx", None)  # a custom Function that set_materialize_grads(False)
+    if ctx is not None and not ctx.materialize_grads:
+        return None
     shape, dtype = node._output_meta[index]
     zeros = node._backend.xp.zeros(shape, dtype=dtype, device=node._output_device)
     return _make(zeros, node._backend) if create_graph else zeros
@@ -291,5 +297,9 @@ def _accumulate(node: AccumulateGrad, g: Any, create_graph: bool) -> None:
     extra = leaf._extra
     if extra is not None and extra.post_acc_hooks:
         for hook in list(extra.post_acc_hooks.values()):
-            if hook(leaf) is not None:
-                raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+            result = hook(leaf)
+            if result is None or result is leaf:
+                continue
+            if not isinstance(result, Tensor):
+                raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
+            raise RuntimeError("Tensor post accumulate grad hooks should return None.")

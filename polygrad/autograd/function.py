@@ -85,7 +85,7 @@ class BackwardCFunction(MultiOutputNode):
         result = self._function.backward(self.ctx, *wrapped)
         if not isinstance(result, tuple):
             result = (result,)
-        return self._check(result, isinstance(grads[0], Tensor) if grads else False)
+        return self._check(result, any(isinstance(gi, Tensor) for gi in grads))
 
     def _unused(self, index: int, g: Any) -> bool:
         return False
@@ -176,7 +176,11 @@ class Function(metaclass=FunctionMeta):
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
         record = _grad_enabled.get() and any(ctx.needs_input_grad)
+        if record:
+            _check_dirty_leaves(ctx.dirty)
         if not record:
+            for d in ctx.dirty:
+                d._vc[0] += 1
             return outputs
         backend = next(t._backend for t in tensors if t is not None)
         node: BackwardCFunction = object.__new__(cls._backward_cls)
@@ -231,6 +235,17 @@ class Function(metaclass=FunctionMeta):
         node._saved_meta = tuple(meta)
         ctx._to_save = ()
         return results[0] if single else tuple(results)
+
+
+def _check_dirty_leaves(dirty: tuple[Tensor, ...]) -> None:
+    """torch refuses to let a Function modify a leaf (or a view of one) that requires grad."""
+    for d in dirty:
+        if d._grad_fn is None and d._requires_grad:
+            raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+        base = d._extra.base if d._extra is not None else None
+        if base is not None and base._grad_fn is None and base._requires_grad:
+            raise RuntimeError(
+                "a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
 def _default_setup_context(ctx: Any, inputs: Any, output: Any) -> None:

@@ -1,0 +1,101 @@
+"""Custom Function extras and hook edge cases, compared with torch.autograd."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import polygrad as pg
+
+torch = pytest.importorskip("torch")
+
+
+def _unmaterialized(lib: Any) -> tuple[list[Any], Any]:
+    seen: list[Any] = []
+
+    class Unmaterialized(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, a: Any) -> Any:
+            ctx.set_materialize_grads(False)
+            return a * 2, a * 3
+
+        @staticmethod
+        def backward(ctx: Any, g0: Any, g1: Any) -> Any:
+            seen.append(g1)
+            return g0 * 2
+
+    return seen, Unmaterialized
+
+
+@pytest.mark.parametrize("lib", [torch, pg])
+def test_set_materialize_grads_false_passes_none_for_unused_outputs(lib: Any) -> None:
+    seen, fn = _unmaterialized(lib)
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    u0, _ = fn.apply(x)
+    u0.sum().backward()
+    assert seen == [None]
+    np.testing.assert_allclose(np.asarray(x.grad.tolist()), [2.0, 2.0])
+
+
+def _double_in_place(lib: Any) -> Any:
+    class DoubleInPlace(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, a: Any) -> Any:
+            a.mul_(2)
+            ctx.mark_dirty(a)
+            return a
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            return g * 2
+
+    return DoubleInPlace
+
+
+def _error(thunk: Any) -> tuple[type, str]:
+    with pytest.raises(Exception) as info:
+        thunk()
+    return info.type, str(info.value)
+
+
+def test_mark_dirty_on_a_leaf_requiring_grad_raises_like_torch() -> None:
+    expected = _error(lambda: _double_in_place(torch).apply(torch.tensor([1.0], requires_grad=True)))
+    got = _error(lambda: _double_in_place(pg).apply(pg.tensor([1.0], requires_grad=True)))
+    assert got == expected
+
+
+def test_mark_dirty_on_a_non_leaf_bumps_version_and_gives_torch_grads() -> None:
+    results = []
+    for lib in (torch, pg):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        base = x * 1
+        version = base._version
+        out = _double_in_place(lib).apply(base)
+        assert out is base and base._version > version
+        (out * out).sum().backward()
+        results.append((out.tolist(), x.grad.tolist()))
+    assert results[0] == results[1]
+
+
+def test_hook_on_unused_output_of_multi_output_op_is_called_with_none() -> None:
+    logs = []
+    for lib in (torch, pg):
+        calls: list[Any] = []
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        a0, a1, _ = x.unbind()
+        a0.register_hook(lambda g, calls=calls: calls.append(None if g is None else g.tolist()))
+        a1.sum().backward()
+        logs.append((calls, x.grad.tolist()))
+    assert logs[0] == logs[1] == ([None], [0.0, 1.0, 0.0])
+
+
+@pytest.mark.parametrize("returned", ["int", "new tensor"])
+def test_post_accumulate_hook_returning_a_value_raises_like_torch(returned: str) -> None:
+    errors = []
+    for lib in (torch, pg):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        x.register_post_accumulate_grad_hook((lambda t: 5) if returned == "int" else (lambda t: t * 1))
+        errors.append(_error(lambda x=x: (x * 2).sum().backward()))
+    assert errors[0] == errors[1]
