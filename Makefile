@@ -50,7 +50,7 @@ docs: $(STAMP)
 	$(PY) docs/gen_api.py
 
 bench: $(STAMP)
-	$(PY) -m benchmarks
+	$(PY) -m benchmarks --write
 
 bench-quick: $(STAMP)
 	$(PY) -m benchmarks --quick
