@@ -139,10 +139,16 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods):
                     "and the tensor are the same size"
                 )
             if value.dtype != self.dtype:
+                from ._torch_type_names import cpp_name, scalar_type_name
+
+                got, want = cpp_name(value.dtype.name), scalar_type_name(self.dtype.name)
                 raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{value.dtype.name}' to a "
-                    f"tensor with grad_dtype '{self.dtype.name}'. The gradient must match "
-                    "the tensor's grad_dtype (defaults to the tensor's dtype)."
+                    f"attempting to assign a gradient with dtype '{got}' to a "
+                    f"tensor with grad_dtype '{want}'. The gradient must match "
+                    "the tensor's grad_dtype (defaults to the tensor's dtype). You can set the "
+                    "tensor's grad_dtype attribute with a specific dtype, or None to allow any "
+                    "dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and "
+                    "its gradient may break downstream systems that assume they match."
                 )
             if value._backend is not self._backend:
                 raise TypeError(

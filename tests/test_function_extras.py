@@ -99,3 +99,14 @@ def test_post_accumulate_hook_returning_a_value_raises_like_torch(returned: str)
         x.register_post_accumulate_grad_hook((lambda t: 5) if returned == "int" else (lambda t: t * 1))
         errors.append(_error(lambda x=x: (x * 2).sum().backward()))
     assert errors[0] == errors[1]
+
+
+@pytest.mark.parametrize(("mine", "other"), [("float32", "float64"), ("float64", "float32"),
+                                             ("float32", "float16")])
+def test_assigning_grad_of_another_dtype_raises_torch_message(mine: str, other: str) -> None:
+    errors = []
+    for lib in (torch, pg):
+        w = lib.tensor([1.0, 2.0], dtype=getattr(lib, mine), requires_grad=True)
+        g = lib.tensor([1.0, 1.0], dtype=getattr(lib, other))
+        errors.append(_error(lambda w=w, g=g: setattr(w, "grad", g)))
+    assert errors[0] == errors[1]
