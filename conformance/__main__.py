@@ -8,6 +8,7 @@ Exits with status 1 when a check fails, errors, or passes although listed as xfa
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from . import report
@@ -42,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-graph", action="store_true", help="skip graph programs")
     parser.add_argument("--no-semantics", action="store_true", help="skip semantics scenarios")
     parser.add_argument("--no-progress", action="store_true")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=max(1, (os.cpu_count() or 2) // 2),
+        help="backends checked in parallel processes (default: half the CPUs)",
+    )
     args = parser.parse_args(argv)
     unknown = [b for b in args.backends if b not in ALL_BACKENDS]
     if unknown:
@@ -61,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         progress=not args.no_progress,
         graphs=not args.no_graph and not only_ops,
         scenarios=not args.no_semantics and not only_ops,
+        jobs=args.jobs,
     )
     print(report.text_matrix(results, "ops"))
     for table in ("graph", "semantics"):

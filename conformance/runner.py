@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import sys
+import time
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -117,98 +118,122 @@ def run(
     progress: bool = True,
     graphs: bool = True,
     scenarios: bool = True,
+    jobs: int = 1,
 ) -> Results:
+    """Check ``entries`` (and the graph programs and scenarios) on each backend; with
+    ``jobs > 1`` backends run in that many worker processes."""
     results = Results(dtypes=dtypes)
     for name in backend_names:
         ok, detail = backend_info.availability(name)
         results.backends[name] = {"available": ok, "version" if ok else "reason": detail}
     live = results.available()
-    x64 = {b: backend_info.supports_float64(b, enable_x64) for b in live}
-    todo = (
-        len(entries) * len(live)
-        + (len(graph.PROGRAMS) * len(live) if graphs else 0)
-        + (len(semantics.SCENARIOS) * len(live) if scenarios else 0)
-    )
-    bar = _progress(todo, progress)
+    plan = Plan([e.id for e in entries], dtypes, first_only, enable_x64, graphs, scenarios)
+    if jobs > 1 and len(live) > 1:
+        done = _in_processes(plan, live, jobs)
+    else:
+        bar = _progress(plan.size() * len(live), progress)
+        cache: dict[Any, Any] = {}
+        done = {b: check_backend(plan, b, cache, bar) for b in live}
+        if bar is not None:
+            bar.close()
+    for b in backend_names:
+        part = done.get(b)
+        if part is not None:
+            results.backends[b]["seconds"] = round(part.seconds, 1)
+        for table in ("ops", "graph", "semantics"):
+            names = plan.names(table)
+            rows = getattr(results, table)
+            for name in names:
+                row = rows.setdefault(name, {})
+                row[b] = (
+                    getattr(part, table)[name]
+                    if part is not None
+                    else Cell("skip", reason=results.backends[b]["reason"])
+                )
+    return results
+
+
+@dataclass
+class Plan:
+    """What to check on each backend (plain data: it travels to worker processes)."""
+
+    entry_ids: list[str]
+    dtypes: tuple[str, ...]
+    first_only: bool
+    enable_x64: bool
+    graphs: bool
+    scenarios: bool
+
+    def names(self, table: str) -> list[str]:
+        if table == "ops":
+            return self.entry_ids
+        if table == "graph":
+            return list(graph.PROGRAMS) if self.graphs else []
+        return list(semantics.SCENARIOS) if self.scenarios else []
+
+    def size(self) -> int:
+        return sum(len(self.names(t)) for t in ("ops", "graph", "semantics"))
+
+
+@dataclass
+class BackendPart:
+    ops: dict[str, Cell] = field(default_factory=dict)
+    graph: dict[str, Cell] = field(default_factory=dict)
+    semantics: dict[str, Cell] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def check_backend(
+    plan: Plan, backend: str, cache: dict[Any, Any] | None = None, bar: Any = None
+) -> BackendPart:
+    """Every check of ``plan`` on one backend (``cache`` shares torch's results)."""
+    started = time.process_time()
+    cache = {} if cache is None else cache
+    part = BackendPart()
+    known = xfails.load(backend)
+    float64, _ = backend_info.supports_float64(backend, plan.enable_x64)
     with warnings.catch_warnings():
         # ops warn as they should (NumPy's divide by zero, torch's std of one element);
         # the semantics scenarios record the warnings that matter themselves
         warnings.simplefilter("ignore")
-        _run_all(results, backend_names, entries, dtypes, first_only, x64, graphs, scenarios, bar)
-    if bar is not None:
-        bar.close()
-    return results
-
-
-def _run_all(
-    results: Results,
-    backend_names: list[str],
-    entries: list[OpEntry],
-    dtypes: tuple[str, ...],
-    first_only: bool,
-    x64: dict[str, Any],
-    graphs: bool,
-    scenarios: bool,
-    bar: Any,
-) -> None:
-    live = results.available()
-    cache: dict[Any, Any] = {}
-    for entry in entries:
-        row = results.ops[entry.id] = {}
-        for b in backend_names:
-            if b not in live:
-                row[b] = Cell("skip", reason=results.backends[b]["reason"])
-                continue
+        for entry_id in plan.entry_ids:
+            entry = ENTRIES[entry_id]
             samples: list[SampleResult] = []
-            for dtype in dtypes:
-                if dtype not in entry.dtypes or (dtype == "float64" and not x64[b][0]):
-                    continue
-                samples += check_entry(entry, dtype, b, cache, first_only)
-            row[b] = apply_xfail(fold(samples), entry.id, xfails.load(b))
-            if bar is not None:
-                bar.update()
-    if graphs:
-        _run_named(
-            results.graph, graph.PROGRAMS, graph.run_program, "graph", backend_names, results, bar
-        )
-    if scenarios:
-        _run_named(
-            results.semantics,
-            semantics.SCENARIOS,
-            semantics.run_scenario,
-            "semantics",
-            backend_names,
-            results,
-            bar,
-        )
+            for dtype in plan.dtypes:
+                if dtype in entry.dtypes and (dtype != "float64" or float64):
+                    samples += check_entry(entry, dtype, backend, cache, plan.first_only)
+            part.ops[entry_id] = apply_xfail(fold(samples), entry_id, known)
+            _tick(bar)
+        for table, fn in (("graph", graph.run_program), ("semantics", semantics.run_scenario)):
+            for name in plan.names(table):
+                getattr(part, table)[name] = _named_cell(fn(name, backend), table, name, known)
+                _tick(bar)
+    part.seconds = time.process_time() - started
+    return part
 
 
-def _run_named(
-    table: dict[str, dict[str, Cell]],
-    names: Iterable[str],
-    fn: Any,
-    kind: str,
-    backend_names: list[str],
-    results: Results,
-    bar: Any,
-) -> None:
-    live = results.available()
-    for name in names:
-        row = table[name] = {}
-        for b in backend_names:
-            if b not in live:
-                row[b] = Cell("skip", reason=results.backends[b]["reason"])
-                continue
-            outcome = fn(name, b)
-            status = {"pass": "pass", "fail": "FAIL", "error": "ERROR", "skip": "skip"}[
-                outcome.status
-            ]
-            cell = Cell(status, details=[outcome.message] if outcome.message else [])
-            if status == "skip":
-                cell.reason = outcome.message
-            row[b] = apply_xfail(cell, f"{kind}:{name}", xfails.load(b))
-            if bar is not None:
-                bar.update()
+def _tick(bar: Any) -> None:
+    if bar is not None:
+        bar.update()
+
+
+def _named_cell(outcome: Any, kind: str, name: str, known: dict[str, str]) -> Cell:
+    status = {"pass": "pass", "fail": "FAIL", "error": "ERROR", "skip": "skip"}[outcome.status]
+    cell = Cell(status, details=[outcome.message] if outcome.message else [])
+    if status == "skip":
+        cell.reason = outcome.message
+    return apply_xfail(cell, f"{kind}:{name}", known)
+
+
+def _in_processes(plan: Plan, backends: list[str], jobs: int) -> dict[str, BackendPart]:
+    """One worker process per backend (spawned: JAX and torch dislike forked threads)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(backends)), mp_context=context) as pool:
+        futures = {b: pool.submit(check_backend, plan, b) for b in backends}
+        return {b: f.result() for b, f in futures.items()}
 
 
 def counts(table: dict[str, dict[str, Cell]], backend: str) -> dict[str, int]:
