@@ -110,3 +110,18 @@ def test_assigning_grad_of_another_dtype_raises_torch_message(mine: str, other: 
         g = lib.tensor([1.0, 1.0], dtype=getattr(lib, other))
         errors.append(_error(lambda w=w, g=g: setattr(w, "grad", g)))
     assert errors[0] == errors[1]
+
+
+@pytest.mark.parametrize("fn", ["var", "std"])
+@pytest.mark.parametrize(("data", "dim"), [([1.0], None), ([[1.0, 2.0]], 0), ([1.0, 2.0], None)])
+def test_var_std_warn_like_torch_without_degrees_of_freedom(fn: str, data: Any, dim: Any) -> None:
+    import warnings
+
+    logs = []
+    for lib in (torch, pg):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            getattr(lib.tensor(data), fn)(dim)
+        logs.append([(w.category, str(w.message).split(" (Triggered")[0]) for w in caught
+                     if issubclass(w.category, UserWarning)])
+    assert logs[0] == logs[1]

@@ -159,17 +159,50 @@ def mean(x: Any, /, *, axis: Any = None, keepdims: bool = False) -> Tensor:
     return _reduce(MeanBackward0, MeanBackward1, "mean", x, axis, keepdims)
 
 
+def _warn_no_degrees_of_freedom(fn: str, x: Any, axis: Any, correction: float) -> bool:
+    """torch warns (and returns inf/nan) when ``N - correction <= 0``; True when it warned."""
+    shape = tuple(getattr(x, "shape", ()))
+    count = 1
+    for a in _normalize_axes(axis, len(shape)):
+        if not isinstance(shape[a], int):
+            return False  # a lazy backend's unknown size
+        count *= shape[a]
+    if correction and count - correction <= 0:  # nan sizes (lazy backends) compare False
+        import warnings
+
+        warnings.warn(
+            f"{fn}(): degrees of freedom is <= 0. Correction should be strictly less than the "
+            "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=3)
+        return True
+    return False
+
+
+def _quietly(thunk: Any) -> Any:
+    """Run a reduction whose backend (torch itself) would repeat the warning just given."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"(std|var)\(\): degrees of freedom")
+        return thunk()
+
+
 def var(x: Any, /, *, axis: Any = None, correction: float = 0.0,
         keepdims: bool = False) -> Tensor:
     """Variance over ``axis``, dividing by ``N - correction`` (the standard's default 0)."""
-    result = _reduce(VarBackward0, VarBackward0, "var", x, axis, keepdims, correction=correction)
+    def run() -> Tensor:
+        return _reduce(VarBackward0, VarBackward0, "var", x, axis, keepdims, correction=correction)
+
+    result = _quietly(run) if _warn_no_degrees_of_freedom("var", x, axis, correction) else run()
     return _with_params(result, correction=correction)
 
 
 def std(x: Any, /, *, axis: Any = None, correction: float = 0.0,
         keepdims: bool = False) -> Tensor:
     """Standard deviation over ``axis``, dividing by ``N - correction``."""
-    result = _reduce(StdBackward0, StdBackward0, "std", x, axis, keepdims, correction=correction)
+    def run() -> Tensor:
+        return _reduce(StdBackward0, StdBackward0, "std", x, axis, keepdims, correction=correction)
+
+    result = _quietly(run) if _warn_no_degrees_of_freedom("std", x, axis, correction) else run()
     return _with_params(result, correction=correction)
 
 
