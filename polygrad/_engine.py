@@ -275,6 +275,16 @@ def _retain(tensor: Tensor, g: Any, create_graph: bool) -> None:
             tensor._grad._data + g, tensor._backend)
 
 
+def _copy_of_graph(g: Tensor) -> Tensor:
+    """torch stores a graph gradient as a copy into a fresh buffer: its node is
+    ``CopyBackwards`` (edges: none, then g's node), so later in-place accumulations
+    without create_graph keep that node."""
+    from .ops.fill import copy_from_recorded
+
+    empty = _make(g._backend.xp.zeros_like(g._data), g._backend)
+    return copy_from_recorded(empty, g)
+
+
 def _accumulate(node: AccumulateGrad, g: Any, create_graph: bool) -> None:
     leaf = node.variable
     if leaf is None:
@@ -283,7 +293,7 @@ def _accumulate(node: AccumulateGrad, g: Any, create_graph: bool) -> None:
         gt = g if isinstance(g, Tensor) else _make(g, leaf._backend)
         gt = fix_grad(gt.__array_namespace__(), gt, (tuple(leaf._data.shape), None))
         if leaf._grad is None:
-            leaf._grad = gt if gt._grad_fn is not None else gt.detach()
+            leaf._grad = _copy_of_graph(gt) if gt._grad_fn is not None else gt.detach()
         else:
             leaf._grad = leaf._grad + gt
     else:

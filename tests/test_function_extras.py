@@ -125,3 +125,16 @@ def test_var_std_warn_like_torch_without_degrees_of_freedom(fn: str, data: Any, 
         logs.append([(w.category, str(w.message).split(" (Triggered")[0]) for w in caught
                      if issubclass(w.category, UserWarning)])
     assert logs[0] == logs[1]
+
+
+def test_graph_grad_of_a_leaf_is_a_copy_like_torch() -> None:
+    logs = []
+    for lib in (torch, pg):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = (x**3).sum()
+        y.backward(create_graph=True)
+        first = (x.grad.grad_fn.name(), x.grad.tolist(), x.grad.requires_grad)
+        y.backward()
+        second = (x.grad.grad_fn.name(), x.grad.tolist())
+        logs.append((first, second))
+    assert logs[0] == logs[1]

@@ -75,6 +75,22 @@ def _roots(outputs: tuple[Tensor, ...], grads: tuple[Any, ...], create_graph: bo
     return roots, seeds
 
 
+_warned_create_graph = False
+
+
+def _warn_once_create_graph() -> None:
+    """torch gives this warning once per process (TORCH_WARN_ONCE)."""
+    global _warned_create_graph
+    _warned_create_graph = True
+    warnings.warn(
+        "Using backward() with create_graph=True will create a reference cycle between "
+        "the parameter and its gradient which can cause a memory leak. We recommend "
+        "using autograd.grad when creating the graph to avoid this. If you have to use "
+        "this function, make sure to reset the .grad fields of your parameters to None "
+        "after use to break the cycle and avoid the leak.",
+        UserWarning, stacklevel=4)
+
+
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
              create_graph: bool = False, grad_variables: Any = None,
              inputs: Any = None) -> None:
@@ -89,14 +105,8 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
         grads = (grad_tensors,)
     if retain_graph is None:
         retain_graph = create_graph
-    if create_graph:
-        warnings.warn(
-            "Using backward() with create_graph=True will create a reference cycle between "
-            "the parameter and its gradient which can cause a memory leak. We recommend "
-            "using autograd.grad when creating the graph to avoid this. If you have to use "
-            "this function, make sure to reset the .grad fields of your parameters to None "
-            "after use to break the cycle and avoid the leak.",
-            UserWarning, stacklevel=3)
+    if create_graph and not _warned_create_graph:
+        _warn_once_create_graph()
     roots, seeds = _roots(outputs, grads, create_graph)
     if inputs is None:
         execute(roots, seeds, retain_graph=retain_graph, create_graph=create_graph)
