@@ -16,9 +16,9 @@ standard and the backend's own defaults (float64 on NumPy).
 import importlib as _importlib
 import math as _math
 
-from . import _tensor_convert, _tensor_methods, autograd, backends, ops, optim, special, viz
-from ._backend import backend, set_backend
+from . import _tensor_convert, _tensor_methods, autograd, backends, ops, optim, special, utils, viz  # type: ignore[attr-defined]  # noqa: E501 - backends/ installs as polygrad.backends, which mypy cannot see
 from ._backend import _from_environment as _select_from_environment
+from ._backend import backend, set_backend
 from ._creation import (
     arange,
     as_tensor,
@@ -53,6 +53,8 @@ from ._grad_mode import (
 from ._namespace import __array_namespace_info__, asarray, from_dlpack
 from ._size import Size
 from ._tensor import Tensor
+from .autograd.gradcheck import gradcheck, gradgradcheck
+from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from .ops import *  # noqa: F403 - the namespace's functions at top level, like torch
 
 e, pi, inf, nan, newaxis = _math.e, _math.pi, _math.inf, _math.nan, None
@@ -72,3 +74,7 @@ __version__ = "0.1.0"
 __array_api_version__ = "2024.12"
 
 _select_from_environment()
+
+from ._einops import install as _install_einops_backend  # noqa: E402
+
+_install_einops_backend()  # einops.rearrange/einsum on polygrad tensors, once einops loads

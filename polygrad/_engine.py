@@ -224,7 +224,9 @@ def _prepare_inputs(node: Node, buffer: Any, create_graph: bool,
     return buffer
 
 
-def _call_node(node: Node, buffer: Any, create_graph: bool, retain_graph: bool) -> Any:
+def _vjp(node: Node, buffer: Any, create_graph: bool) -> tuple[Any, Any]:
+    """The namespace the rule ran with, and the gradients it returned."""
+    g: Any  # the output gradient, or a tuple of them for a multi-output node
     if create_graph:
         from ._namespace import namespace_for
 
@@ -233,12 +235,21 @@ def _call_node(node: Node, buffer: Any, create_graph: bool, retain_graph: bool) 
             g = buffer if isinstance(buffer, Tensor) else _make(buffer, node._backend)
         else:
             g = tuple(_materialize(node, i, s, True) for i, s in enumerate(buffer))
-        grads = node.vjp(xp, g, *node._saved_tensors())
+        return xp, node.vjp(xp, g, *node._saved_tensors())
+    xp = node._backend.xp
+    g = buffer if node._num_outputs == 1 else tuple(
+        _materialize(node, i, s, False) for i, s in enumerate(buffer))
+    return xp, node.vjp(xp, g, *node._saved_raw())
+
+
+def _call_node(node: Node, buffer: Any, create_graph: bool, retain_graph: bool) -> Any:
+    if node._hooks is not None and node._hooks.forward_trace is not None:
+        from .autograd.anomaly_mode import run_checked
+
+        grads = run_checked(node, lambda: _vjp(node, buffer, create_graph)[1])
+        xp = namespace_or_raw(node, create_graph)
     else:
-        xp = node._backend.xp
-        g = buffer if node._num_outputs == 1 else tuple(
-            _materialize(node, i, s, False) for i, s in enumerate(buffer))
-        grads = node.vjp(xp, g, *node._saved_raw())
+        xp, grads = _vjp(node, buffer, create_graph)
     fix = node._fix
     if fix is not None:
         grads = tuple(fix_grad(xp, gi, spec) for gi, spec in zip(grads, fix))
@@ -250,6 +261,14 @@ def _call_node(node: Node, buffer: Any, create_graph: bool, retain_graph: bool) 
     if not retain_graph:
         node._release()
     return grads
+
+
+def namespace_or_raw(node: Node, create_graph: bool) -> Any:
+    if create_graph:
+        from ._namespace import namespace_for
+
+        return namespace_for(node._backend)
+    return node._backend.xp
 
 
 def _materialize(node: Node, index: int, g: Any, create_graph: bool) -> Any:

@@ -153,6 +153,12 @@ class Node:
                 if not isinstance(value, Tensor) and self._backend.is_array(value)
                 else value
             )
+        from . import _record
+
+        if _record._dual_hook is not None:  # forward AD: saved values keep their tangents
+            from .autograd.forward_ad import _saved_with_tangents
+
+            _saved_with_tangents(self, out)
         return tuple(out)
 
     # -- hooks ---------------------------------------------------------------------

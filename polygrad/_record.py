@@ -17,7 +17,14 @@ from ._node import Node, new_node
 from ._tensor import Tensor, _edge, _make
 
 _SCALARS = (int, float, bool, complex)
+#: Called with each new node while a feature that watches recording is on (anomaly
+#: mode, saved-tensor hooks); None otherwise, so the hot path pays one global read.
+on_record: Any = None
 _NO_EDGE = (None, 0)
+#: Set by autograd.forward_ad while a dual level is open (None otherwise: one cheap
+#: test per op); returns the result with its tangent pending, or None to go on.
+_dual_hook: Any = None
+_dual_hook_multi: Any = None
 _new = object.__new__
 
 
@@ -101,6 +108,10 @@ def record(cls: type[Node], inputs: tuple[Any, ...], out: Any, backend: Any,
     ``broadcast`` the engine sums each gradient back to its input's shape and
     casts it to the input's dtype.
     """
+    if _dual_hook is not None:
+        dual = _dual_hook(cls, inputs, out, backend, broadcast, numbers)
+        if dual is not None:
+            return dual
     if not _grad_enabled.get():
         return _make(out, backend)
     edges: list[tuple[Any, int]] = []
@@ -148,6 +159,8 @@ def record(cls: type[Node], inputs: tuple[Any, ...], out: Any, backend: Any,
         result._vc = [0, -1]
     node._fix = _broadcast_fix(inputs, out) if broadcast else None
     result._grad_fn = node
+    if on_record is not None:
+        on_record(node)
     return result
 
 
@@ -176,6 +189,10 @@ def record_multi(cls: type[Node], inputs: tuple[Any, ...], outs: tuple[Any, ...]
     """
     if differentiable is None:
         differentiable = (True,) * len(outs)
+    if _dual_hook_multi is not None:
+        duals = _dual_hook_multi(cls, inputs, outs, backend, differentiable)
+        if duals is not None:
+            return duals
     if not needs_grad(*inputs):
         return tuple(_make(o, backend) for o in outs)
     edges = tuple([_edge(t) if t is not None else (None, 0) for t in inputs])
@@ -200,6 +217,8 @@ def record_multi(cls: type[Node], inputs: tuple[Any, ...], outs: tuple[Any, ...]
     for r, d in zip(results, differentiable):
         if d:
             r._grad_fn = node
+    if on_record is not None:
+        on_record(node)
     return results
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from . import _dtypes
 from ._grad_mode import _grad_enabled
 from ._node import AccumulateGrad, HookDict, Node, RemovableHandle, accumulate_grad_node
+from ._numpy_protocol import ArrayProtocols  # np.sin(x), torch.sum(x): polygrad ops
 from ._tensor_convert import TensorConversions
 from ._tensor_elementwise import ElementwiseMethods
 from ._tensor_methods import TensorMethods
@@ -44,7 +45,7 @@ class _Extra:
         self.inference = False
 
 
-class Tensor(TensorMethods, TensorConversions, ElementwiseMethods):
+class Tensor(TensorMethods, TensorConversions, ElementwiseMethods, ArrayProtocols):
     """An n-dimensional array of any array-API library that records autograd history.
 
     Build one with ``pg.tensor(data)``, a factory (``pg.zeros``, ``pg.randn``...) or
@@ -105,12 +106,13 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods):
     @property
     def is_leaf(self) -> bool:
         """True for tensors the user created (and every tensor that needs no grad)."""
-        return self._grad_fn is None
+        # not requiring grad also covers forward AD's node-in-waiting (autograd.forward_ad)
+        return self._grad_fn is None or not self._requires_grad
 
     @property
     def grad_fn(self) -> Node | None:
         """The node that produced this tensor, or None for leaves."""
-        return self._grad_fn
+        return self._grad_fn if self._requires_grad else None
 
     @property
     def output_nr(self) -> int:

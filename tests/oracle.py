@@ -253,7 +253,7 @@ def raised(fn: Callable[[], Any]) -> Any:
         return error
 
 
-def assert_same(actual: Any, expected: Any, path: str = "", rtol: float = 1e-6) -> None:
+def assert_same(actual: Any, expected: Any, path: str = "", rtol: float = 1e-5) -> None:
     """Observations equal, floats to ``rtol`` (float32 arithmetic differs in the last bits)."""
     if isinstance(expected, float) and isinstance(actual, float):
         assert actual == pytest.approx(expected, rel=rtol, abs=1e-12, nan_ok=True), path
@@ -276,7 +276,7 @@ def run_both(scenario: Callable[[Any], Any], backend: str) -> tuple[Any, Any]:
     return mine, theirs
 
 
-def same_as_torch(scenario: Callable[[Any], Any], backend: str, rtol: float = 1e-6) -> Any:
+def same_as_torch(scenario: Callable[[Any], Any], backend: str, rtol: float = 1e-5) -> Any:
     """Assert ``scenario`` shows the same on polygrad and torch; return polygrad's view."""
     mine, theirs = run_both(scenario, backend)
     assert_same(mine, theirs, rtol=rtol)

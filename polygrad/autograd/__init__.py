@@ -2,8 +2,11 @@
 
 from .._grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .._node import Node
+from . import anomaly_mode, forward_ad, functional, graph  # noqa: E402 - forward-mode AD, torch.autograd.functional
 from ._entry import backward, grad
+from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .function import Function, FunctionCtx, once_differentiable
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
 
 
 def Variable(tensor, requires_grad=False, volatile=False):  # noqa: N802 - torch's legacy name
@@ -19,5 +22,7 @@ def Variable(tensor, requires_grad=False, volatile=False):  # noqa: N802 - torch
     return tensor
 
 
-__all__ = ["Function", "FunctionCtx", "Node", "Variable", "backward", "enable_grad", "grad",
-           "inference_mode", "no_grad", "once_differentiable", "set_grad_enabled"]
+__all__ = ["Function", "FunctionCtx", "Node", "Variable", "anomaly_mode", "backward",
+           "detect_anomaly", "enable_grad", "grad", "graph", "set_detect_anomaly",
+           "inference_mode", "no_grad", "once_differentiable", "set_grad_enabled",
+           "forward_ad", "functional", "GradcheckError", "gradcheck", "gradgradcheck"]

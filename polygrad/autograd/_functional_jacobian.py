@@ -131,7 +131,8 @@ def _jacfwd(func: Callable[..., Any], inputs: Any, strict: bool, vectorize: bool
             blocks.append(reshape(permute_dims(flat, (1, 0)), shape))
         jac.append(tuple(blocks))
     result = _postprocess(tuple(jac), False, raw)
-    return _tuple_postprocess(result, (is_outputs_tuple, is_inputs_tuple))
+    # torch's forward-mode Jacobians come back in lists (reverse mode: tuples)
+    return _tuple_postprocess([list(row) for row in result], (is_outputs_tuple, is_inputs_tuple))
 
 
 def hessian(func: Callable[..., Any], inputs: Any, create_graph: bool = False,
@@ -164,5 +165,5 @@ def hessian(func: Callable[..., Any], inputs: Any, create_graph: bool = False,
     res = jacobian(jac_func, as_tuple, create_graph=create_graph, strict=strict,
                    vectorize=vectorize, strategy=outer_jacobian_strategy)
     if _is_raw(inputs):
-        res = tuple(tuple(block._data for block in row) for row in res)
+        res = type(res)(type(row)(block._data for block in row) for row in res)
     return _tuple_postprocess(res, (is_inputs_tuple, is_inputs_tuple))

@@ -310,7 +310,7 @@ class _Pending:
     """An op whose output tangents are still to be computed."""
 
     __slots__ = ("node", "inputs", "tangents", "results", "differentiable", "hidden",
-                 "grad_mode")
+                 "grad_mode", "found")
 
     def __init__(self, node: Node, inputs: tuple[Any, ...], numbers: tuple[Any, ...] | None,
                  tangents: tuple[Any, ...], results: tuple[Tensor, ...],
@@ -324,12 +324,12 @@ class _Pending:
         self.differentiable = differentiable
         self.hidden = hidden
         self.grad_mode = _grad_enabled.get()
+        self.found: list[Tensor | None] | None = None  # output tangents, once computed
         for r in self.outputs():
             _pending[id(r)] = self
-        if not hidden:
+        if not hidden:  # a saved output's tangent comes from here (the output may be gone)
             _saved_specs[node] = tuple(
-                tangents[s] if s >= 0 else
-                weakref.ref(results[-1 - s]) if differentiable[-1 - s] else None
+                tangents[s] if s >= 0 else (self, -1 - s) if differentiable[-1 - s] else None
                 for s in type(node)._saved_from)
 
     def outputs(self) -> list[Tensor]:
@@ -362,8 +362,19 @@ class _Pending:
         finally:
             _grad_enabled.reset(token)
             _local.busy = busy
-        for r, tangent in zip(self.outputs(), outs):
-            _set_tangent(r, tangent)
+        self.found = []
+        tangents = iter(outs)
+        for r, d in zip(self.results, self.differentiable):
+            tangent = next(tangents) if d else None
+            self.found.append(tangent)
+            if d:
+                _set_tangent(r, tangent)
+
+    def tangent(self, k: int) -> Tensor | None:
+        """The tangent of result ``k`` (computed now if it is still pending)."""
+        if self.found is None:
+            self.materialize()
+        return self.found[k] if self.found is not None else None
 
 
 _SLOTS_CACHE: dict[type, tuple[str, ...]] = {}
@@ -406,14 +417,9 @@ def _saved_with_tangents(node: Node, tensors: list[Any]) -> None:
     for t, source in zip(tensors, spec):
         if not isinstance(t, Tensor) or source is None:
             continue
-        tangent = source() if isinstance(source, weakref.ref) else source
-        if isinstance(tangent, Tensor) and not isinstance(source, weakref.ref):
-            if _tangent_of(t) is None:
-                _set_tangent(t, tangent)
-        elif tangent is not None:
-            found = _tangent_of(tangent)
-            if found is not None and _tangent_of(t) is None:
-                _set_tangent(t, found)
+        tangent = source[0].tangent(source[1]) if isinstance(source, tuple) else source
+        if tangent is not None and _tangent_of(t) is None:
+            _set_tangent(t, tangent)
 
 
 def _commit_tangent(t: Tensor, result: Tensor) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .._inplace import share_version
 from .._node import Node
 from .._record import mixed_backends_message, operand, record
 from .._tensor import Tensor
@@ -25,6 +26,10 @@ def _raw_key(key: Any, backend: Any = None) -> Any:
         if backend is not None and key._backend is not backend:
             raise TypeError(mixed_backends_message(backend, key._backend))
         return key._data
+    if isinstance(key, slice) and any(isinstance(b, Tensor) for b in (key.start, key.stop, key.step)):
+        # x[:n] with a 0-d integer tensor n, as torch allows (scikit-learn: ``Vt[:rank]``)
+        return slice(*(b.__index__() if isinstance(b, Tensor) else b
+                       for b in (key.start, key.stop, key.step)))
     return key
 
 
@@ -85,6 +90,7 @@ class IndexBackward0(Node):
 
 def _index(cls: type[SelectBackward0], x: Tensor, key: Any) -> Tensor:
     result = record(cls, (x,), x._data[key], x._backend)
+    share_version(x, result)  # a basic index is a view
     if result._grad_fn is not None:
         result._grad_fn.key = key
         result._grad_fn.input_shape = tuple(x._data.shape)
@@ -136,7 +142,9 @@ def getitem(x: Tensor, key: Any) -> Tensor:
             out = _index(SelectBackward0, out, (slice(None),) * axis + (k, Ellipsis))
             changed = True
     if not changed:
-        return record(AliasBackward0, (x,), x._data[...] if x.ndim else x._data, x._backend)
+        alias = record(AliasBackward0, (x,), x._data[...] if x.ndim else x._data, x._backend)
+        share_version(x, alias)
+        return alias
     return out
 
 
@@ -246,7 +254,7 @@ class IndexPutBackward0Set(CopySlices):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         plan = self.plan
         if plan.mask is not None:
-            return super().vjp(xp, g)
+            return self._mask_vjp(xp, g, plan.mask)
         flat_g = xp.reshape(g, (-1,))
         key = (plan.flat,)
         gx = gv = None
@@ -258,6 +266,19 @@ class IndexPutBackward0Set(CopySlices):
             gv = _sum_to(xp, xp.reshape(flat_g[key], plan.shape), self.value_shape)
         return (gx, gv)
 
+    def _mask_vjp(self, xp: Any, g: Any, mask: Any) -> tuple[Any, ...]:
+        gx = gv = None
+        if self.next_functions[0][0] is not None:
+            # a where, not a masked write: cheaper, and fine where the number of selected
+            # elements is not known yet (Dask)
+            trailing = (1,) * (len(self.input_shape) - mask.ndim)
+            gx = xp.where(xp.reshape(mask, tuple(mask.shape) + trailing), xp.zeros_like(g), g)
+        if self.next_functions[1][0] is not None:
+            from .._engine import _sum_to
+
+            gv = _sum_to(xp, g[(mask,)], self.value_shape)
+        return (gx, gv)
+
 
 IndexPutBackward0Set.__name__ = "IndexPutBackward0"
 IndexPutBackward0Set.__qualname__ = "IndexPutBackward0"
@@ -267,14 +288,15 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
     """``x[key] = value`` in place: recorded so gradients stay right on every backend."""
     from .._inplace import check_inplace, commit_inplace
 
-    check_inplace(x)
     backend = x._backend
     keys = _raw_key(key, backend)
     keys = tuple(backend.xp.asarray(k) if isinstance(k, list) else k
                  for k in (keys if isinstance(keys, tuple) else (keys,)))
     shape = tuple(x._data.shape)
     plan = None
-    if not any(_is_advanced(k) for k in keys):
+    basic = not any(_is_advanced(k) for k in keys)
+    check_inplace(x, through_view=basic)  # torch writes a basic key through a view
+    if basic:
         key = basic_key(keys)
     elif any(k is None for k in keys):
         raise IndexError("polygrad: None (a new axis) cannot be combined with array indices "

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._engine import _sum_to
+from .._inplace import share_version
 from .._node import Node
 from .._record import operand, record
 from .._tensor import Tensor
@@ -42,6 +43,7 @@ def reshape(x: Any, /, shape: Any, *, copy: bool | None = None) -> Tensor:
     x = operand(x)
     data = x._backend.xp.reshape(x._data, _shape_arg(shape), copy=copy)
     result = record(ViewBackward0, (x,), data, x._backend)
+    share_version(x, result)
     if result._grad_fn is not None:
         result._grad_fn.input_shape = tuple(x._data.shape)
     return result
@@ -67,6 +69,7 @@ class TBackward0(PermuteBackward0):
 
 def _permute(cls: type[PermuteBackward0], x: Tensor, axes: tuple[int, ...]) -> Tensor:
     result = record(cls, (x,), x._backend.xp.permute_dims(x._data, axes), x._backend)
+    share_version(x, result)
     if result._grad_fn is not None:
         result._grad_fn.axes = axes
     return result
@@ -126,6 +129,7 @@ class UnsqueezeBackward0(ViewBackward0):
 
 def _view_as(cls: type[Node], x: Tensor, data: Any) -> Tensor:
     result = record(cls, (x,), data, x._backend)
+    share_version(x, result)
     if result._grad_fn is not None:
         result._grad_fn.input_shape = tuple(x._data.shape)
     return result

@@ -1,0 +1,308 @@
+"""Forward-mode AD (``pg.autograd.forward_ad``) against ``torch.func.jvp`` on every backend.
+
+Each op's tangent is checked twice: through its own rule (or the fallback where it
+has none) and through the double-vjp fallback alone, so every rule in
+polygrad/autograd/_tangent_rules.py agrees with the op's vjp. Also torch's API
+behaviour and errors, dual tensors that do not require grad (no graph), in-place ops,
+reverse-over-forward and forward-over-reverse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from conftest import BACKENDS
+from oracle import PG, TORCH, assert_close, pg_from, to_np, torch, torch_from
+
+import polygrad as pg
+import polygrad.autograd.forward_ad as fwAD
+from polygrad.autograd import _tangent_rules
+
+rng = np.random.default_rng(0)
+
+
+def r(*shape: int, low: float = -1.0, high: float = 1.0) -> np.ndarray:
+    return rng.uniform(low, high, shape)
+
+
+def pos(*shape: int) -> np.ndarray:
+    return r(*shape, low=0.5, high=2.0)
+
+
+def _setitem(L: Any, x: Any, y: Any) -> Any:
+    z = x * 1
+    z[0] = y
+    return z
+
+
+#: name -> (fn(L, *inputs), inputs). Every node class with a tangent rule appears here.
+CASES: dict[str, tuple[Any, list[np.ndarray]]] = {
+    "add": (lambda L, x, y: x + y, [r(3, 4), r(4)]),
+    "sub": (lambda L, x, y: x - y, [r(3, 1), r(4)]),
+    "rsub": (lambda L, x: 2 - x, [r(3)]),
+    "mul": (lambda L, x, y: x * y, [r(3, 4), r(3, 1)]),
+    "mul_number": (lambda L, x: x * 3, [r(3)]),
+    "div": (lambda L, x, y: x / y, [r(3, 4), pos(4)]),
+    "rdiv": (lambda L, x: 2 / x, [pos(3)]),
+    "neg": (lambda L, x: -x, [r(3)]),
+    "reciprocal": (lambda L, x: x.reciprocal(), [pos(3)]),
+    "pow_number": (lambda L, x: x**3, [r(3)]),
+    "pow_tensor": (lambda L, x, y: x**y, [pos(3), r(3)]),
+    "pow_base": (lambda L, x: 2**x, [r(3)]),
+    "exp": (lambda L, x: x.exp(), [r(3)]),
+    "log": (lambda L, x: x.log(), [pos(3)]),
+    "sin": (lambda L, x: x.sin(), [r(3)]),
+    "cos": (lambda L, x: x.cos(), [r(3)]),
+    "tanh": (lambda L, x: x.tanh(), [r(3)]),
+    "sigmoid": (lambda L, x: x.sigmoid(), [r(3)]),
+    "relu": (lambda L, x: x.relu(), [r(6)]),
+    "abs": (lambda L, x: x.abs(), [r(6)]),
+    "sqrt": (lambda L, x: x.sqrt(), [pos(3)]),
+    "clamp": (lambda L, x: x.clamp(-0.5, 0.5), [r(6)]),
+    "clamp_min": (lambda L, x: x.clamp_min(-0.2), [r(6)]),
+    "clamp_tensor": (lambda L, x, y: x.clamp(min=y), [r(6), r(6)]),
+    "where": (lambda L, x, y: L.where(x > 0, x, y), [r(6), r(6)]),
+    "acos": (lambda L, x: L.acos(x * 0.5), [r(3)]),
+    "asin": (lambda L, x: L.asin(x * 0.5), [r(3)]),
+    "atan": (lambda L, x: L.atan(x), [r(3)]),
+    "acosh": (lambda L, x: L.acosh(x + 2), [pos(3)]),
+    "asinh": (lambda L, x: L.asinh(x), [r(3)]),
+    "atanh": (lambda L, x: L.atanh(x * 0.5), [r(3)]),
+    "sinh": (lambda L, x: L.sinh(x), [r(3)]),
+    "cosh": (lambda L, x: L.cosh(x), [r(3)]),
+    "tan": (lambda L, x: L.tan(x), [r(3)]),
+    "expm1": (lambda L, x: L.expm1(x), [r(3)]),
+    "log1p": (lambda L, x: L.log1p(x), [pos(3)]),
+    "log2": (lambda L, x: L.log2(x), [pos(3)]),
+    "log10": (lambda L, x: L.log10(x), [pos(3)]),
+    "atan2": (lambda L, x, y: L.atan2(x, y), [r(3), r(3)]),
+    "hypot": (lambda L, x, y: L.hypot(x, y), [r(3), r(3)]),
+    "logaddexp": (lambda L, x, y: L.logaddexp(x, y), [r(3), r(3)]),
+    "maximum": (lambda L, x, y: L.maximum(x, y), [r(3, 1), r(4)]),
+    "minimum": (lambda L, x, y: L.minimum(x, y), [r(3), r(3)]),
+    "mm": (lambda L, x, y: x @ y, [r(3, 4), r(4, 2)]),
+    "mv": (lambda L, x, y: x @ y, [r(3, 4), r(4)]),
+    "dot": (lambda L, x, y: x @ y, [r(4), r(4)]),
+    "vm": (lambda L, x, y: x @ y, [r(4), r(4, 2)]),
+    "bmm": (lambda L, x, y: x @ y, [r(2, 3, 4), r(4, 2)]),
+    "sum": (lambda L, x: x.sum(), [r(3, 4)]),
+    "sum_dim": (lambda L, x: x.sum(1), [r(3, 4)]),
+    "mean": (lambda L, x: x.mean(), [r(3, 4)]),
+    "mean_dim": (lambda L, x: x.mean(0, keepdim=True), [r(3, 4)]),
+    "logsumexp": (lambda L, x: x.logsumexp(1), [r(3, 4)]),
+    "softmax": (lambda L, x: x.softmax(1), [r(3, 4)]),
+    "log_softmax": (lambda L, x: x.log_softmax(0), [r(3, 4)]),
+    "clone": (lambda L, x: x.clone(), [r(3)]),
+    "astype": (lambda L, x: x.float() * 1, [r(3)]),
+    "reshape": (lambda L, x: x.reshape(4, 3), [r(3, 4)]),
+    "squeeze": (lambda L, x: x.squeeze(1), [r(3, 1)]),
+    "unsqueeze": (lambda L, x: x.unsqueeze(0), [r(3)]),
+    "permute": (lambda L, x: x.permute(2, 0, 1), [r(2, 3, 4)]),
+    "transpose": (lambda L, x: x.transpose(0, 1), [r(3, 4)]),
+    "T": (lambda L, x: x.T, [r(3, 4)]),
+    "expand": (lambda L, x: x.expand(3, 4), [r(4)]),
+    "cat": (lambda L, x, y: L.cat([x, y], dim=0), [r(2, 3), r(1, 3)]),
+    "stack": (lambda L, x, y: L.stack([x, y], dim=1), [r(3), r(3)]),
+    "select": (lambda L, x: x[1], [r(3, 4)]),
+    "slice": (lambda L, x: x[:, 1:3], [r(3, 4)]),
+    "index": (lambda L, x: x[[0, 2, 0]], [r(3, 4)]),
+    # no rule of their own: the fallback
+    "var": (lambda L, x: x.var(1), [r(3, 4)]),
+    "std": (lambda L, x: x.std(), [r(3, 4)]),
+    "prod": (lambda L, x: x.prod(), [pos(5)]),
+    "max": (lambda L, x: x.max(), [r(6)]),
+    "max_dim": (lambda L, x: x.max(1)[0], [r(3, 4)]),
+    "cumsum": (lambda L, x: x.cumsum(0), [r(4)]),
+    "setitem": (_setitem, [r(3), r()]),
+    "sign": (lambda L, x: x.sign() * x, [r(4)]),
+    "composite": (lambda L, x, w: ((x @ w).tanh() * x.sum(1, keepdim=True)).softmax(1).log(),
+                  [r(3, 4), r(4, 2)]),
+}
+
+
+def torch_jvp(fn: Any, primals: list[np.ndarray], tangents: list[np.ndarray]) -> Any:
+    return torch.func.jvp(lambda *xs: fn(TORCH, *xs), tuple(torch_from(p) for p in primals),
+                          tuple(torch_from(t) for t in tangents))
+
+
+def polygrad_jvp(fn: Any, primals: list[np.ndarray], tangents: list[np.ndarray],
+                 backend: str) -> tuple[Any, Any]:
+    with fwAD.dual_level():
+        duals = [fwAD.make_dual(pg_from(p, backend), pg_from(t, backend))
+                 for p, t in zip(primals, tangents)]
+        out = fn(PG, *duals)
+        primal, tangent = fwAD.unpack_dual(out)
+        assert not out.requires_grad and out.grad_fn is None and out.is_leaf
+    return primal, tangent
+
+
+@pytest.fixture(params=["rules", "fallback"])
+def tangent_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run with the tangent rules, or with the double-vjp fallback for every op."""
+    if request.param == "fallback":
+        monkeypatch.setattr(_tangent_rules, "_RULES", {})
+    return request.param
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_tangents_match_torch(case: str, backend: str, tangent_mode: str) -> None:
+    fn, primals = CASES[case]
+    tangents = [r(*p.shape) for p in primals]
+    expected_primal, expected_tangent = torch_jvp(fn, primals, tangents)
+    primal, tangent = polygrad_jvp(fn, primals, tangents, backend)
+    assert_close(primal, expected_primal, rtol=1e-6, what=f"{case} primal")
+    assert_close(tangent, expected_tangent, rtol=1e-6, atol=1e-7, what=f"{case} tangent")
+
+
+#: Ops the forward_ad docstring says have their own rule -> a case recording that op.
+DOCUMENTED_RULES = {
+    "add": "add", "subtract": "sub", "multiply": "mul", "divide": "div", "negative": "neg",
+    "reciprocal": "reciprocal", "pow": "pow_number", "exp": "exp", "log": "log", "sin": "sin",
+    "cos": "cos", "tanh": "tanh", "sigmoid": "sigmoid", "relu": "relu", "abs": "abs",
+    "sqrt": "sqrt", "clip": "clamp", "where": "where", "acos": "acos", "asin": "asin",
+    "atan": "atan", "acosh": "acosh", "asinh": "asinh", "atanh": "atanh", "sinh": "sinh",
+    "cosh": "cosh", "tan": "tan", "expm1": "expm1", "log1p": "log1p", "log2": "log2",
+    "log10": "log10", "atan2": "atan2", "hypot": "hypot", "logaddexp": "logaddexp",
+    "maximum": "maximum", "minimum": "minimum", "matmul": "mm", "sum": "sum", "mean": "mean",
+    "softmax": "softmax", "log_softmax": "log_softmax", "logsumexp": "logsumexp",
+    "clone": "clone", "astype": "astype", "reshape": "reshape", "permute_dims": "permute",
+    "broadcast_to": "expand", "concat": "cat", "stack": "stack", "indexing": "select",
+}
+DOCUMENTED_FALLBACK = {"var": "var", "std": "std", "prod": "prod", "max/min": "max",
+                       "cumulative_sum": "cumsum", "x[key] = v": "setitem", "sign": "sign"}
+
+
+def _node_class(case: str) -> type:
+    fn, primals = CASES[case]
+    xs = [pg_from(p, "numpy", requires_grad=True) for p in primals]
+    out = fn(PG, *xs)
+    node = out.grad_fn
+    while type(node).__name__ == "MulBackward0" and case in ("astype", "sign"):
+        node = node.next_functions[0][0]  # the op under the ``* 1`` / ``* x``
+    return type(node)
+
+
+def test_documented_rule_list_is_true() -> None:
+    doc = fwAD.__doc__ or ""
+    own, fallback = doc.split("Every other op uses the fallback")
+    for name, case in DOCUMENTED_RULES.items():
+        assert name in own, f"{name} missing from the forward_ad docstring's rule list"
+        assert _node_class(case) in _tangent_rules.rules(), f"{name} ({case}) has no rule"
+    for name, case in DOCUMENTED_FALLBACK.items():
+        assert name in fallback, f"{name} missing from the forward_ad docstring's fallback list"
+        assert _node_class(case) not in _tangent_rules.rules(), f"{name} has a rule now"
+
+
+# -- torch's API and errors --------------------------------------------------------------
+
+
+def test_api_errors_match_torch() -> None:
+    x = pg.tensor([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="no level exists, make sure to enter_dual_level"):
+        fwAD.make_dual(x, x)
+    with fwAD.dual_level() as level:
+        assert level == 0
+        with pytest.raises(RuntimeError, match="^Nested forward mode AD is not supported at the moment$"):
+            fwAD.enter_dual_level()
+        with pytest.raises(RuntimeError, match=r"Tensor is of size \[2\] while the given forward gradient is of size \[3\]\."):
+            fwAD.make_dual(x, pg.tensor([1.0, 2.0, 3.0]))
+        with pytest.raises(ValueError, match="Expected primal to be floating point or complex, but got: polygrad.int64"):
+            fwAD.make_dual(pg.tensor([1, 2]), x)
+        with pytest.raises(ValueError, match="Expected tangent to be floating point or complex"):
+            fwAD.make_dual(x, pg.tensor([1, 2]))
+        dual = fwAD.make_dual(x, x)
+        with pytest.raises(RuntimeError, match="already has a forward gradient at the same level 0"):
+            fwAD.make_dual(dual, x)
+        with pytest.raises(RuntimeError, match="not the last one that was created"):
+            fwAD.exit_dual_level(level=3)
+    with pytest.raises(RuntimeError, match="Dual level must be a positive number."):
+        fwAD.exit_dual_level()
+
+
+def test_unpack_dual_and_level_exit() -> None:
+    x = pg.tensor([1.0, 2.0])
+    with fwAD.dual_level():
+        dual = fwAD.make_dual(x, pg.tensor([3.0, 4.0]))
+        unpacked = fwAD.unpack_dual(dual)
+        assert isinstance(unpacked, fwAD.UnpackedDualTensor)
+        assert unpacked._fields == ("primal", "tangent")
+        assert fwAD.unpack_dual(unpacked.primal).tangent is None  # the primal carries none
+        assert fwAD.unpack_dual(x).tangent is None
+        y = dual * 2
+        assert fwAD.unpack_dual(dual.detach()).tangent is None  # as torch: detach drops it
+    assert fwAD.unpack_dual(y).tangent is None
+    assert fwAD.unpack_dual(y).primal is y
+    assert y.grad_fn is None and not y.requires_grad
+
+
+def test_dual_of_a_tensor_that_requires_grad_builds_both_graphs() -> None:
+    w = pg.tensor([1.0, 2.0], dtype=pg.float64, requires_grad=True)
+    wt = torch.tensor([1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    import torch.autograd.forward_ad as tfwAD
+
+    with fwAD.dual_level():
+        x = fwAD.make_dual(w, pg.tensor([0.5, -1.0], dtype=pg.float64))
+        assert x.grad_fn.name() == "ViewBackward0"
+        y = (x * x).sin()
+        primal, tangent = fwAD.unpack_dual(y)
+        assert y.grad_fn.name() == "SinBackward0"
+        (g,) = pg.autograd.grad(tangent.sum(), w)  # reverse over forward
+    with tfwAD.dual_level():
+        xt = tfwAD.make_dual(wt, torch.tensor([0.5, -1.0], dtype=torch.float64))
+        pt, tt = tfwAD.unpack_dual((xt * xt).sin())
+        (gt,) = torch.autograd.grad(tt.sum(), wt)
+    assert_close(tangent, tt)
+    assert_close(g, gt)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_in_place_ops_carry_tangents(backend: str) -> None:
+    p, t = r(3), r(3)
+    with fwAD.dual_level():
+        x = fwAD.make_dual(pg_from(p, backend), pg_from(t, backend))
+        c = pg_from(np.zeros(3), backend)
+        c += x
+        c.mul_(x)
+        c[0] = x[1] * 3
+        primal, tangent = fwAD.unpack_dual(c)
+    expected = (t * p + p * t).copy()
+    expected[0] = 3 * t[1]
+    assert_close(tangent, expected)
+    assert_close(primal, np.concatenate([[3 * p[1]], (p * p)[1:]]))
+
+
+def test_no_grad_keeps_tangents_inference_mode_drops_them() -> None:
+    with fwAD.dual_level():
+        x = fwAD.make_dual(pg.tensor([1.0, 2.0]), pg.tensor([1.0, 1.0]))
+        with pg.no_grad():
+            y = x * 3
+        with pg.inference_mode():
+            z = x * 3
+        assert_close(fwAD.unpack_dual(y).tangent, np.array([3.0, 3.0]))
+        assert fwAD.unpack_dual(z).tangent is None
+
+
+def test_forward_over_reverse_hessian_vector_product() -> None:
+    """jvp of a create_graph gradient: tangents ride through the backward pass."""
+    p, v = r(4), r(4)
+    with fwAD.dual_level():
+        x = fwAD.make_dual(pg_from(p, "numpy", requires_grad=True), pg_from(v, "numpy"))
+        leaf = x * 1
+        y = (leaf.sin() * leaf.exp()).sum() + (leaf**3).prod()
+        (g,) = pg.autograd.grad(y, leaf, create_graph=True)
+        hvp = fwAD.unpack_dual(g).tangent
+    expected = torch.autograd.functional.hvp(
+        lambda x: (x.sin() * x.exp()).sum() + (x**3).prod(), torch_from(p), torch_from(v))[1]
+    assert_close(hvp, expected, rtol=1e-8)
+
+
+def test_dual_repr_and_saved_values_are_plain() -> None:
+    with fwAD.dual_level():
+        x = fwAD.make_dual(pg.tensor([1.0, 2.0]), pg.tensor([1.0, 1.0]))
+        y = x.exp()
+        assert "grad_fn" not in repr(y)  # torch: a dual result that needs no grad has none
+        assert repr(y).endswith("tangent=tensor([2.7183, 7.3891]))")
+        assert to_np(fwAD.unpack_dual(y).tangent).tolist() == pytest.approx(np.exp([1.0, 2.0]))
