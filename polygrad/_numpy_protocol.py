@@ -52,7 +52,7 @@ SCANS = {"add": "cumulative_sum", "multiply": "cumulative_prod"}
 
 def _no_out(name: str, kwargs: dict[str, Any]) -> None:
     out = kwargs.pop("out", None)
-    if out is not None and out != (None,):
+    if out is not None and not (isinstance(out, tuple) and all(o is None for o in out)):
         raise TypeError(f"np.{name}(..., out=...) is not supported on polygrad tensors: "
                         "assign the result instead (y = np.{name}(...))")
 
