@@ -242,6 +242,12 @@ class TensorMethods:
             return ops.minimum(self, dim)
         return _MinResult(*ops.min_with_indices(self, dim, keepdim))
 
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        return ops.argmax(self, axis=dim, keepdims=keepdim)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        return ops.argmin(self, axis=dim, keepdims=keepdim)
+
     def amax(self, dim: Any = (), keepdim: bool = False) -> Any:
         axis = tuple(range(self.ndim)) if dim == () else _dims(dim)  # type: ignore[attr-defined]
         return ops.max(self, axis=axis, keepdims=keepdim)
