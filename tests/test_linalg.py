@@ -329,3 +329,25 @@ def test_eig(matrix, backend):
     got = np.sort_complex(to_np(la.eigvals(pg_tensor(matrix, backend))).reshape(-1))
     np.testing.assert_allclose(got, expected, rtol=1e-10)
     check(pg_fn, torch_fn, [matrix], backend, rtol=1e-8, atol=1e-9)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("pg_fn, torch_fn, shapes", [
+    (la.det, torch.linalg.det, [(0, 0)]), (la.det, torch.linalg.det, [(2, 0, 0)]),
+    (la.inv, torch.linalg.inv, [(0, 0)]), (la.solve, torch.linalg.solve, [(0, 0), (0, 3)]),
+    (la.cholesky, torch.linalg.cholesky, [(0, 0)]), (la.svdvals, torch.linalg.svdvals, [(0, 3)]),
+    (lambda a: la.eigh(a)[0], lambda a: torch.linalg.eigh(a)[0], [(0, 0)]),
+    (lambda a: tuple(la.qr(a)), lambda a: tuple(torch.linalg.qr(a)), [(3, 0)]),
+    (la.vector_norm, torch.linalg.vector_norm, [(0, 3)]), (la.trace, torch.trace, [(0, 0)]),
+    (lambda a, b: pg.tensordot(a, b, axes=1), lambda a, b: torch.tensordot(a, b, dims=1),
+     [(2, 0), (0, 3)]),
+    (pg.vecdot, torch.linalg.vecdot, [(2, 0), (2, 0)]),
+], ids=["det", "det-batch", "inv", "solve", "cholesky", "svdvals", "eigh", "qr", "vector_norm",
+        "trace", "tensordot", "vecdot"])
+def test_empty_matrices(pg_fn, torch_fn, shapes, backend):
+    check(pg_fn, torch_fn, [np.zeros(s) for s in shapes], backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_vector_norm_0d(backend):
+    check(la.vector_norm, torch.linalg.vector_norm, [np.array(-2.0)], backend)
