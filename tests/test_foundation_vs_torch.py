@@ -25,6 +25,13 @@ def distinct(*shape: int) -> np.ndarray:
     return (R.permutation(n).astype(np.float64) * 0.37 - 1.1).reshape(shape)
 
 
+def put(x, key, value):
+    """``x * 1`` with ``value`` written at ``key`` (an in-place write on a non-leaf)."""
+    y = x * 1
+    y[key] = value
+    return y
+
+
 # (id, fn(lib, *tensors), inputs, options)
 CASES: list[tuple[str, object, list[np.ndarray], dict]] = [
     # -- arithmetic operators, reflected, broadcasting, 0-d --------------------------
@@ -204,6 +211,29 @@ CASES: list[tuple[str, object, list[np.ndarray], dict]] = [
     ("mask", lambda L, x: x[x > 0], [r(3, 4)], {}),
     ("mask_rows", lambda L, x: x[L.idx([True, False, True])], [r(3, 4)], {}),
     ("getitem_0d_result", lambda L, x: x[1] * x[1], [r(3)], {}),
+    ("index_negative", lambda L, x: x[[-1, 0, -1]], [r(3, 2)], {}),
+    ("index_middle_axis", lambda L, x: x[:, [0, 0, 1], :], [r(2, 3, 4)], {}),
+    ("index_nonadjacent", lambda L, x: x[[0, 1], :, [1, 2]], [r(3, 4, 5)], {}),
+    ("index_adjacent_pair", lambda L, x: x[:, [0, 1, 1], [2, 0, 2]], [r(2, 3, 4)], {}),
+    ("index_int_and_array", lambda L, x: x[1, :, [0, 2]], [r(3, 4, 5)], {"structure": False}),
+    ("index_arrays_around_int", lambda L, x: x[:, [0, 1], 1, [1, 2]], [r(2, 3, 4, 5)],
+     {"structure": False}),
+    ("setitem_int_and_array", lambda L, x, v: put(x, (1, slice(None), L.idx([0, 2])), v),
+     [r(3, 4, 5), r(4, 2)], {"structure": False}),
+    ("index_after_slice", lambda L, x: x[1:, [0, 2]], [r(3, 4)], {"structure": False}),
+    ("index_none_and_array", lambda L, x: x[None, [0, 1]], [r(3, 2)], {"structure": False}),
+    ("mask_on_second_axis", lambda L, x: x[:, L.idx([True, False, True, True])], [r(3, 4)], {}),
+    ("mask_2d_on_3d", lambda L, x: x[L.idx([[True, False, True], [False, True, True]])],
+     [r(2, 3, 4)], {}),
+    ("setitem_index", lambda L, x, v: put(x, L.idx([0, 3, 2]), v), [r(4, 2), r(3, 2)],
+     {"structure": False}),
+    ("setitem_two_arrays", lambda L, x, v: put(x, (L.idx([0, 2]), L.idx([1, 0])), v),
+     [r(3, 2), r(2)], {"structure": False}),
+    ("setitem_slice_and_array", lambda L, x, v: put(x, (slice(None), L.idx([1, 2])), v),
+     [r(3, 4), r(3, 2)], {"structure": False}),
+    ("setitem_mask", lambda L, x, v: put(x, x > 0, v), [r(6), r()], {"structure": False}),
+    ("setitem_basic", lambda L, x, v: put(x, (slice(1, None), 0), v), [r(3, 2), r(2)],
+     {"structure": False}),
     # -- joining, selecting, clamping -----------------------------------------------
     ("cat", lambda L, x, y: L.cat([x, y]), [r(2, 3), r(4, 3)], {}),
     ("cat_dim1", lambda L, x, y: L.cat([x, y], dim=1), [r(2, 3), r(2, 1)], {}),
@@ -237,7 +267,8 @@ CASES: list[tuple[str, object, list[np.ndarray], dict]] = [
 
 #: Dask cannot know how many elements a boolean mask selects without computing it:
 #: the result has NaN chunk sizes, so its shape (and a gradient of that shape) is unknown.
-UNKNOWN_SHAPE_ON_DASK = {"mask", "mask_rows"}
+UNKNOWN_SHAPE_ON_DASK = {"mask", "mask_rows", "mask_on_second_axis", "mask_2d_on_3d",
+                         "setitem_mask"}
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

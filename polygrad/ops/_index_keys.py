@@ -66,12 +66,14 @@ class Plan:
     result, where the key allows one.
     """
 
-    __slots__ = ("mask", "shape", "take", "_pieces", "_flat", "_xp")
+    __slots__ = ("mask", "shape", "take", "_pieces", "_flat", "_xp", "_full_shape")
 
     def __init__(self, mask: Any = None, shape: tuple[int, ...] = (), take: Take | None = None,
-                 pieces: list[tuple[Any, int, int]] | None = None, xp: Any = None) -> None:
+                 pieces: list[tuple[Any, int, int]] | None = None, xp: Any = None,
+                 full_shape: tuple[int, ...] | None = None) -> None:
         self.mask, self.shape, self.take = mask, shape, take
         self._pieces, self._flat, self._xp = pieces, None, xp
+        self._full_shape = shape if full_shape is None else full_shape
 
     @property
     def flat(self) -> Any:
@@ -88,7 +90,7 @@ class Plan:
             # an index out of range points past the end, so the library's take or
             # scatter raises (lazily, without reading the indices here)
             total = xp.where(out_of_range, xp.full_like(total, numel), total)
-            self._flat = xp.reshape(xp.broadcast_to(total, self.shape), (-1,))
+            self._flat = xp.reshape(xp.broadcast_to(total, self._full_shape), (-1,))
             self._pieces = None
         return self._flat
 
@@ -105,6 +107,16 @@ def advanced_plan(xp: Any, key: tuple[Any, ...], shape: tuple[int, ...], device:
             parts.extend(xp.nonzero(k))
         else:
             parts.append(k)
+    # torch applies a Python int as a plain select, even beside index arrays (NumPy would
+    # move the advanced dimensions first in x[1, :, [0, 2]]): an int is a length-1
+    # slice whose dimension is dropped from the result
+    selected = [i for i, k in enumerate(parts) if isinstance(k, int)]
+    for i in selected:
+        k = parts[i]
+        if not -shape[i] <= k < shape[i]:
+            raise IndexError(f"index {k} is out of bounds for dimension {i} with size {shape[i]}")
+        k %= shape[i]
+        parts[i] = slice(k, k + 1)
     arrays = [i for i, k in enumerate(parts) if not isinstance(k, slice)]
     for i in arrays:
         parts[i] = _non_negative(xp, parts[i], shape[i], device)
@@ -113,11 +125,16 @@ def advanced_plan(xp: Any, key: tuple[Any, ...], shape: tuple[int, ...], device:
     if len(arrays) == 1 and all(parts[i] == slice(None) for i in slices):
         axis = arrays[0]
         take = (axis, xp.reshape(parts[axis], (-1,)), tuple(parts[axis].shape))
-    pieces = _broadcast_pieces(xp, parts, arrays, slices, shape, device)
-    result_shape = tuple(next((n for n in dims if n != 1), 1)
-                         for dims in zip(*(p.shape for p in pieces)))
+    pieces, positions = _broadcast_pieces(xp, parts, arrays, slices, shape, device,
+                                          set(selected))
+    full_shape = tuple(next((n for n in dims if n != 1), 1)
+                       for dims in zip(*(p.shape for p in pieces)))
+    dropped = {positions[i] for i in selected}
+    result_shape = tuple(n for j, n in enumerate(full_shape) if j not in dropped)
     strides = [math.prod(shape[i + 1:]) for i in range(len(shape))]
-    return Plan(shape=result_shape, take=take, pieces=list(zip(pieces, strides, shape)), xp=xp)
+    return Plan(shape=result_shape, take=take, pieces=list(zip(pieces, strides, shape)), xp=xp,
+                full_shape=full_shape)
+
 
 
 def _non_negative(xp: Any, index: Any, size: int, device: Any) -> Any:
@@ -127,17 +144,21 @@ def _non_negative(xp: Any, index: Any, size: int, device: Any) -> Any:
 
 
 def _broadcast_pieces(xp: Any, parts: list[Any], arrays: list[int], slices: list[int],
-                      shape: tuple[int, ...], device: Any) -> list[Any]:
+                      shape: tuple[int, ...], device: Any, selected: set[int]
+                      ) -> tuple[list[Any], dict[int, int]]:
     """Per axis, its indices as an array that broadcasts to NumPy's result shape: every
     slice becomes an ``arange`` along its result dimension, the index arrays share the
-    advanced dimensions (in place when adjacent, first otherwise)."""
+    advanced dimensions (in place when adjacent, first otherwise; the ``selected``
+    axes, ints that torch applies first, do not separate them). Also returns each
+    slice's result dimension."""
     adv = [parts[i] for i in arrays]
     adv = list(xp.broadcast_arrays(*adv)) if len(adv) > 1 else adv
     batch = tuple(adv[0].shape)
-    adjacent = arrays == list(range(arrays[0], arrays[-1] + 1))
+    adjacent = all(i in selected or i in arrays for i in range(arrays[0], arrays[-1] + 1))
     before = sum(1 for i in slices if i < arrays[0]) if adjacent else 0
     rank = len(batch) + len(slices)
     out: list[Any] = [None] * len(parts)
+    positions = {}
     for i, a in zip(arrays, adv):
         out[i] = xp.reshape(a, (1,) * before + batch + (1,) * (rank - before - len(batch)))
     for n, i in enumerate(slices):
@@ -147,4 +168,5 @@ def _broadcast_pieces(xp: Any, parts: list[Any], arrays: list[int], slices: list
         dims = [1] * rank
         dims[position] = values.shape[0]
         out[i] = xp.reshape(values, tuple(dims))
-    return out
+        positions[i] = position
+    return out, positions

@@ -284,6 +284,19 @@ IndexPutBackward0Set.__name__ = "IndexPutBackward0"
 IndexPutBackward0Set.__qualname__ = "IndexPutBackward0"
 
 
+class _SelectThenIndexPut(IndexPutBackward0Set):
+    """``x[1, :, idx] = v``: torch selects with the int first (a view of ``x``), so the
+    write is a CopySlices on ``x``."""
+
+    __slots__ = ()
+
+    def name(self) -> str:
+        return "torch::autograd::CopySlices"
+
+
+_SelectThenIndexPut.__name__ = _SelectThenIndexPut.__qualname__ = "CopySlices"
+
+
 def setitem(x: Tensor, key: Any, value: Any) -> None:
     """``x[key] = value`` in place: recorded so gradients stay right on every backend."""
     from .._inplace import check_inplace, commit_inplace
@@ -322,7 +335,13 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
             raw_value = xp.reshape(xp.broadcast_to(raw_value, plan.shape), (-1,))
         new = backend.setitem(xp.reshape(backend.copy(x._data), (-1,)), (plan.flat,), raw_value)
         new = xp.reshape(new, shape)
-    result = record(CopySlices if plan is None else IndexPutBackward0Set, (x, v), new, backend)
+    if plan is None:
+        cls: type[CopySlices] = CopySlices
+    elif any(isinstance(k, int) for k in keys):
+        cls = _SelectThenIndexPut
+    else:
+        cls = IndexPutBackward0Set
+    result = record(cls, (x, v), new, backend)
     node = result._grad_fn
     if node is not None:
         node.key = key
