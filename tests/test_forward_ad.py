@@ -306,3 +306,34 @@ def test_dual_repr_and_saved_values_are_plain() -> None:
         assert "grad_fn" not in repr(y)  # torch: a dual result that needs no grad has none
         assert repr(y).endswith("tangent=tensor([2.7183, 7.3891]))")
         assert to_np(fwAD.unpack_dual(y).tangent).tolist() == pytest.approx(np.exp([1.0, 2.0]))
+
+
+def test_custom_function_tangents_come_from_its_jvp() -> None:
+    class Square(pg.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            ctx.x = x
+            return x * x
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            return 2 * ctx.x * g
+
+        @staticmethod
+        def jvp(ctx: Any, t: Any) -> Any:
+            return 3 * ctx.x * t  # deliberately not 2x: proves jvp is what is used
+
+    class NoJvp(pg.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            return x * 2
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            return g * 2
+
+    with fwAD.dual_level():
+        x = fwAD.make_dual(pg.tensor([1.0, 2.0]), pg.tensor([1.0, 1.0]))
+        assert_close(fwAD.unpack_dual(Square.apply(x)).tangent, np.array([3.0, 6.0]))
+        with pytest.raises(NotImplementedError, match="^You must implement the jvp function for custom autograd.Function to use it with forward mode AD.$"):
+            NoJvp.apply(x)

@@ -42,7 +42,8 @@ grad (reverse-over-forward: ``pg.grad`` of a ``jvp``), and values saved for a
 ``create_graph`` backward keep their tangents (forward-over-reverse:
 ``jacfwd(jacrev(f))``). One level at a time, as in torch; the functional ``jvp`` uses
 reverse-mode double-vjp when a level is already open, so ``jacfwd(jacfwd(f))`` works.
-Custom ``Function`` subclasses are not traced by forward AD.
+A custom ``Function`` gets its outputs' tangents from its ``jvp(ctx, *tangents)``
+staticmethod (torch's ``NotImplementedError`` when it has none).
 """
 
 from __future__ import annotations
@@ -429,3 +430,30 @@ def _commit_tangent(t: Tensor, result: Tensor) -> None:
     tangent = _tangent_of(result)
     if tangent is not None or _tangent_of(t) is not None:
         _set_tangent(t, tangent)
+
+
+def _function_tangents(cls: Any, ctx: Any, args: tuple[Any, ...], outputs: tuple[Any, ...]) -> None:
+    """A custom ``Function`` ran on dual inputs: its outputs' tangents come from ``cls.jvp``."""
+    if getattr(_local, "busy", False):
+        return
+    tangents = tuple(_tangent_of(a) if isinstance(a, Tensor) else None for a in args)
+    if all(t is None for t in tangents):
+        return
+    jvp = getattr(cls, "jvp", None)
+    if jvp is None:
+        raise NotImplementedError(
+            "You must implement the jvp function for custom autograd.Function to use it with "
+            "forward mode AD.")
+    for o in outputs:  # tangents traced through forward's own ops are not the Function's
+        if isinstance(o, Tensor):
+            _pending.pop(id(o), None)
+    busy = _enter_busy()
+    try:
+        found = jvp(ctx, *tangents)
+    finally:
+        _local.busy = busy
+    found = found if isinstance(found, tuple) else (found,)
+    for o, tangent in zip(outputs, found):
+        if isinstance(o, Tensor) and o.dtype.differentiable:
+            _set_tangent(o, tangent if tangent is None or isinstance(tangent, Tensor)
+                         else _make(tangent, o._backend))
