@@ -58,16 +58,22 @@ def _run_hooks(hooks: Any, value: Any, create_graph: bool, backend: Any) -> Any:
 
 def _count_dependencies(roots: list[tuple[Node, int]]) -> dict[Node, int]:
     """How many edges lead into each node reachable from the roots (one iterative walk)."""
-    deps: dict[Node, int] = {}
-    stack = list(dict.fromkeys(node for node, _ in roots))
-    walked = set(stack)  # a root below another root is walked once, not again as a child
+    first = list(dict.fromkeys(node for node, _ in roots))
+    # roots start at 0, so a root below another root is walked once, not again as a child
+    deps: dict[Node, int] = dict.fromkeys(first, 0)
+    stack = list(first)
     while stack:
         for child, _ in stack.pop().next_functions:
             if child is not None:
-                deps[child] = deps.get(child, 0) + 1
-                if child not in walked:
-                    walked.add(child)
+                count = deps.get(child)
+                if count is None:
+                    deps[child] = 1
                     stack.append(child)
+                else:
+                    deps[child] = count + 1
+    for node in first:
+        if not deps[node]:
+            del deps[node]  # only roots that no other root reaches start ready
     return deps
 
 
