@@ -485,3 +485,47 @@ def test_second_order_through_a_long_chain():
     (th,) = torch.autograd.grad(tg.sum(), tx)
     np.testing.assert_allclose(to_np(g.detach()), tg.detach().numpy(), rtol=1e-10)
     np.testing.assert_allclose(to_np(h), th.numpy(), rtol=1e-9)
+
+
+def test_backward_inputs_on_a_tensor_that_retains_grad(backend):
+    def scenario(L):
+        x = L.tensor([1.0, 2.0], requires_grad=True)
+        y = x.exp()
+        y.retain_grad()
+        (y * 2).sum().backward(inputs=[y])  # counted once, not by both mechanisms
+        return [y.grad, x.grad]
+
+    assert same_as_torch(scenario, backend)[0][1] == [2.0, 2.0]
+
+
+def test_grad_outputs_that_require_grad(backend):
+    def scenario(L):
+        x = L.tensor([1.0, 2.0], requires_grad=True)
+        v = L.tensor([1.0, 3.0], requires_grad=True)
+        g, = L.autograd.grad(x * x, x, grad_outputs=v, create_graph=True)
+        h = L.autograd.grad(g.sum(), [x, v])
+        g2, = L.autograd.grad(x * x, x, grad_outputs=v)
+        return [g, h, g2.requires_grad]
+
+    seen = same_as_torch(scenario, backend)
+    assert seen[2] is False
+
+
+def test_batched_grad_outputs(backend):
+    def scenario(L):
+        x = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        return L.autograd.grad(x ** 2, x, L.eye(3), is_grads_batched=True)
+
+    assert same_as_torch(scenario, backend)[0][1] == [[2, 0, 0], [0, 4, 0], [0, 0, 6]]
+
+
+def test_hook_on_an_unused_output_of_a_multi_output_node(backend):
+    def scenario(L):
+        x = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        a0, a1, a2 = (x * 2).unbind()
+        seen = []
+        a0.register_hook(lambda g: seen.append(None if g is None else g.tolist()))
+        a1.sum().backward()
+        return [seen, x.grad]
+
+    same_as_torch(scenario, backend)

@@ -123,8 +123,9 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
                        targets=targets, accumulate=True)
     for t, edge in zip(inputs, targets):
         g = captured.get(edge)
-        if t._grad_fn is None or g is None:
-            continue  # leaves accumulated through their AccumulateGrad node
+        if t._grad_fn is None or g is None or t.retains_grad:
+            continue  # leaves accumulated through their AccumulateGrad node, retain_grad
+            # tensors through their retain hook
         value = g if isinstance(g, Tensor) else _make(g, t._backend)
         t._grad = value if t._grad is None else t._grad + value
 
