@@ -38,14 +38,17 @@ def _parse(pattern: str, ndims: list[int]) -> tuple[list[str], str]:
         if "..." in labels:
             n = ndim - len(labels.replace("...", ""))
             ellipsis_labels = ellipsis_labels if len(ellipsis_labels) >= n else "".join(spare[:n])
-            inputs[k] = labels.replace("...", ellipsis_labels[len(ellipsis_labels) - n:])
+            inputs[k] = labels.replace("...", ellipsis_labels[len(ellipsis_labels) - n :])
         if len(inputs[k]) != ndim:
-            raise ValueError(f"einsum(): operand {k} has {ndim} dimensions but the pattern gives "
-                             f"{len(inputs[k])} labels ({labels!r})")
+            raise ValueError(
+                f"einsum(): operand {k} has {ndim} dimensions but the pattern gives "
+                f"{len(inputs[k])} labels ({labels!r})"
+            )
     if out is None:
         counts = "".join(inputs)
-        out = ellipsis_labels + "".join(sorted(c for c in set(counts) if counts.count(c) == 1
-                                               and c not in ellipsis_labels))
+        out = ellipsis_labels + "".join(
+            sorted(c for c in set(counts) if counts.count(c) == 1 and c not in ellipsis_labels)
+        )
     return inputs, out.replace("...", ellipsis_labels)
 
 
@@ -63,7 +66,7 @@ def _diagonal(x: Any, labels: str) -> tuple[Any, str]:
         shape = [1] * x.ndim
         shape[p] = shape[q] = n
         x = ops.sum(x * backend.xp.reshape(eye, tuple(shape)), axis=q)
-        labels = labels[:q] + labels[q + 1:]
+        labels = labels[:q] + labels[q + 1 :]
     return x, labels
 
 

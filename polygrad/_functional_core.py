@@ -109,8 +109,13 @@ def zeros_like(t: Tensor) -> Tensor:
     return _make(t._backend.xp.zeros_like(t._data), t._backend)
 
 
-def pullback(outputs: Sequence[Any], inputs: Sequence[Tensor], cotangents: Sequence[Any],
-             create_graph: bool, retain_graph: bool = False) -> list[Tensor]:
+def pullback(
+    outputs: Sequence[Any],
+    inputs: Sequence[Tensor],
+    cotangents: Sequence[Any],
+    create_graph: bool,
+    retain_graph: bool = False,
+) -> list[Tensor]:
     """Sum over outputs of cotangent @ d output / d input, for each input (zeros if unused).
 
     ``outputs`` that are not tensors in the graph (constants) contribute nothing; a
@@ -125,8 +130,15 @@ def pullback(outputs: Sequence[Any], inputs: Sequence[Tensor], cotangents: Seque
             seeds.append(cot)
     if not roots:
         return [zeros_like(t) for t in inputs]
-    found = grad(roots, list(inputs), grad_outputs=seeds, retain_graph=retain_graph or create_graph,
-                 create_graph=create_graph, allow_unused=True, materialize_grads=True)
+    found = grad(
+        roots,
+        list(inputs),
+        grad_outputs=seeds,
+        retain_graph=retain_graph or create_graph,
+        create_graph=create_graph,
+        allow_unused=True,
+        materialize_grads=True,
+    )
     return list(found)
 
 
@@ -143,8 +155,9 @@ def one_hot_rows(like: Tensor) -> Iterator[Tensor]:
         yield _make(xp.reshape(eye[i, ...], shape), backend)
 
 
-def pushforward(call: Callable[[list[Tensor]], Any], primals: Sequence[Any],
-                tangents: Sequence[Any]) -> tuple[Any, list[Any]]:
+def pushforward(
+    call: Callable[[list[Tensor]], Any], primals: Sequence[Any], tangents: Sequence[Any]
+) -> tuple[Any, list[Any]]:
     """Run ``call(inputs)`` carrying ``tangents``; returns its output and output tangents.
 
     The output tangents line up with ``optree.tree_leaves(output)`` (None for leaves
@@ -156,8 +169,10 @@ def pushforward(call: Callable[[list[Tensor]], Any], primals: Sequence[Any],
     if forward_ad.is_active():
         return _pushforward_by_reverse(call, primals, tangents)
     with forward_ad.dual_level():
-        duals = [forward_ad.make_dual(as_tensor(p, "primal"), as_tensor(t, "tangent"))
-                 for p, t in zip(primals, tangents)]
+        duals = [
+            forward_ad.make_dual(as_tensor(p, "primal"), as_tensor(t, "tangent"))
+            for p, t in zip(primals, tangents)
+        ]
         out = call(duals)
         found = []
         for leaf in optree.tree_leaves(out, none_is_leaf=True):
@@ -169,8 +184,9 @@ def pushforward(call: Callable[[list[Tensor]], Any], primals: Sequence[Any],
     return out, found
 
 
-def _pushforward_by_reverse(call: Callable[[list[Tensor]], Any], primals: Sequence[Any],
-                            tangents: Sequence[Any]) -> tuple[Any, list[Any]]:
+def _pushforward_by_reverse(
+    call: Callable[[list[Tensor]], Any], primals: Sequence[Any], tangents: Sequence[Any]
+) -> tuple[Any, list[Any]]:
     import optree
 
     from .autograd._entry import grad
@@ -180,18 +196,24 @@ def _pushforward_by_reverse(call: Callable[[list[Tensor]], Any], primals: Sequen
         out = call(inputs)
     leaves = optree.tree_leaves(out, none_is_leaf=True)
     tensors = [leaf for leaf in leaves if isinstance(leaf, Tensor) and leaf._requires_grad]
-    dummies = [_make(t._backend.xp.zeros_like(t._data), t._backend, None, 0, True)
-               for t in tensors]
+    dummies = [_make(t._backend.xp.zeros_like(t._data), t._backend, None, 0, True) for t in tensors]
     total = None
     if tensors:
-        pulled = grad(tensors, inputs, grad_outputs=dummies, create_graph=True,
-                      allow_unused=True, materialize_grads=True)
+        pulled = grad(
+            tensors,
+            inputs,
+            grad_outputs=dummies,
+            create_graph=True,
+            allow_unused=True,
+            materialize_grads=True,
+        )
         for g, v in zip(pulled, tangents):
             term = (g * as_tensor(v, "tangent")).sum()
             total = term if total is None else total + term
     if total is not None and total._requires_grad:
-        pushed = iter(grad(total, dummies, create_graph=True, allow_unused=True,
-                           materialize_grads=True))
+        pushed = iter(
+            grad(total, dummies, create_graph=True, allow_unused=True, materialize_grads=True)
+        )
     else:
         pushed = iter(zeros_like(t) for t in tensors)
     found: list[Any] = []

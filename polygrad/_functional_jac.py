@@ -19,15 +19,21 @@ from ._tensor import Tensor
 from .functional import _argnums, _constant, _export_tree, _Inputs, _leaves, _split_aux, _unflatten
 
 
-def _block(columns: Sequence[Tensor], out_shape: tuple[int, ...], in_shape: tuple[int, ...],
-           like: Tensor, by_rows: bool) -> Tensor:
+def _block(
+    columns: Sequence[Tensor],
+    out_shape: tuple[int, ...],
+    in_shape: tuple[int, ...],
+    like: Tensor,
+    by_rows: bool,
+) -> Tensor:
     """Stack per-element derivatives into the ``out_shape + in_shape`` block."""
     from .ops import permute_dims, reshape, stack
 
     if not columns:
         xp = like._backend.xp
-        zeros = xp.zeros(out_shape + in_shape, dtype=like._data.dtype,
-                         device=like._backend.device_of(like._data))
+        zeros = xp.zeros(
+            out_shape + in_shape, dtype=like._data.dtype, device=like._backend.device_of(like._data)
+        )
         return core.as_tensor(zeros)
     stacked = stack(list(columns), axis=0)
     if by_rows:  # rows: one per output element, each shaped like the input
@@ -44,24 +50,42 @@ def _assemble(out: Any, inputs: _Inputs, blocks: list[list[Tensor]], single: boo
     return _unflatten(out_spec, per_output) if out_leaves else out
 
 
-def _jacrev(fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
-            nums: tuple[int, ...], single: bool, has_aux: bool) -> Any:
+def _jacrev(
+    fun: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    nums: tuple[int, ...],
+    single: bool,
+    has_aux: bool,
+) -> Any:
     inputs = _Inputs(args, nums)
     with core.nested():
         out, aux = _split_aux(fun(*inputs.call_args, **kwargs), has_aux)
     blocks = []
     for o in _leaves(out)[0]:
         o = core.as_tensor(o, "output")
-        rows = [core.pullback([o], inputs.tensors, [e], inputs.create_graph, retain_graph=True)
-                for e in core.one_hot_rows(o)]
-        blocks.append([_block([r[k] for r in rows], tuple(o.shape), tuple(x.shape), x, True)
-                       for k, x in enumerate(inputs.tensors)])
+        rows = [
+            core.pullback([o], inputs.tensors, [e], inputs.create_graph, retain_graph=True)
+            for e in core.one_hot_rows(o)
+        ]
+        blocks.append(
+            [
+                _block([r[k] for r in rows], tuple(o.shape), tuple(x.shape), x, True)
+                for k, x in enumerate(inputs.tensors)
+            ]
+        )
     jac = _assemble(out, inputs, blocks, single)
     return (jac, _export_tree(aux, inputs.raw)) if has_aux else jac
 
 
-def _jacfwd(fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any],
-            nums: tuple[int, ...], single: bool, has_aux: bool) -> Any:
+def _jacfwd(
+    fun: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    nums: tuple[int, ...],
+    single: bool,
+    has_aux: bool,
+) -> Any:
     inputs = _Inputs(args, nums)
     primals = inputs.tensors
     aux_box: list[Any] = []
@@ -70,7 +94,7 @@ def _jacfwd(fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, An
         call_args = list(inputs.call_args)
         i = 0
         for n, spec, given in zip(nums, inputs.specs, inputs.given):
-            call_args[n] = _unflatten(spec, duals[i:i + len(given)])
+            call_args[n] = _unflatten(spec, duals[i : i + len(given)])
             i += len(given)
         call_args = [optree.tree_map(_constant, a, none_is_leaf=True) for a in call_args]
         with core.nested():
@@ -84,22 +108,27 @@ def _jacfwd(fun: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, An
     for k, p in enumerate(primals):
         per_column = []
         for e in core.one_hot_rows(p):
-            tangents = zeros[:k] + [e] + zeros[k + 1:]
+            tangents = zeros[:k] + [e] + zeros[k + 1 :]
             out, found = core.pushforward(call, primals, tangents)
             per_column.append([f if f is not None else core.as_tensor(0.0) for f in found])
         columns.append(per_column)
     if out is None:  # no input elements: evaluate once for the output's structure
         out = call(primals)
     out_leaves = [core.as_tensor(o, "output") for o in _leaves(out)[0]]
-    blocks = [[_block([col[j] for col in columns[k]], tuple(o.shape), tuple(x.shape), x, False)
-               for k, x in enumerate(primals)]
-              for j, o in enumerate(out_leaves)]
+    blocks = [
+        [
+            _block([col[j] for col in columns[k]], tuple(o.shape), tuple(x.shape), x, False)
+            for k, x in enumerate(primals)
+        ]
+        for j, o in enumerate(out_leaves)
+    ]
     jac = _assemble(out, inputs, blocks, single)
     return (jac, _export_tree(aux_box[0], inputs.raw)) if has_aux else jac
 
 
-def jacobian_fun(fun: Callable[..., Any], argnums: int | Sequence[int], has_aux: bool,
-                 forward: bool) -> Callable[..., Any]:
+def jacobian_fun(
+    fun: Callable[..., Any], argnums: int | Sequence[int], has_aux: bool, forward: bool
+) -> Callable[..., Any]:
     """``jacrev``/``jacfwd``: a function returning ``fun``'s Jacobian at its arguments."""
 
     @functools.wraps(fun)

@@ -25,36 +25,93 @@ def _ops() -> Any:
 
     return ops
 
+
 #: NumPy ufunc name -> polygrad function name (where they differ or exist).
 UFUNCS = {
-    "add": "add", "subtract": "subtract", "multiply": "multiply", "divide": "divide",
-    "true_divide": "divide", "floor_divide": "floor_divide", "negative": "negative",
-    "positive": "positive", "power": "pow", "float_power": "pow", "remainder": "remainder",
-    "mod": "remainder", "matmul": "matmul", "reciprocal": "reciprocal", "square": "square",
-    "sqrt": "sqrt", "exp": "exp", "expm1": "expm1", "log": "log", "log2": "log2",
-    "log10": "log10", "log1p": "log1p", "sin": "sin", "cos": "cos", "tan": "tan",
-    "arcsin": "asin", "arccos": "acos", "arctan": "atan", "arctan2": "atan2", "sinh": "sinh",
-    "cosh": "cosh", "tanh": "tanh", "arcsinh": "asinh", "arccosh": "acosh",
-    "arctanh": "atanh", "absolute": "abs", "fabs": "abs", "sign": "sign", "maximum": "maximum",
-    "minimum": "minimum", "hypot": "hypot", "logaddexp": "logaddexp", "floor": "floor",
-    "ceil": "ceil", "trunc": "trunc", "rint": "round", "greater": "greater",
-    "greater_equal": "greater_equal", "less": "less", "less_equal": "less_equal",
-    "equal": "equal", "not_equal": "not_equal", "logical_and": "logical_and",
-    "logical_or": "logical_or", "logical_xor": "logical_xor", "logical_not": "logical_not",
-    "isnan": "isnan", "isinf": "isinf", "isfinite": "isfinite", "signbit": "signbit",
-    "copysign": "copysign", "conjugate": "conj", "conj": "conj", "nextafter": "nextafter",
+    "add": "add",
+    "subtract": "subtract",
+    "multiply": "multiply",
+    "divide": "divide",
+    "true_divide": "divide",
+    "floor_divide": "floor_divide",
+    "negative": "negative",
+    "positive": "positive",
+    "power": "pow",
+    "float_power": "pow",
+    "remainder": "remainder",
+    "mod": "remainder",
+    "matmul": "matmul",
+    "reciprocal": "reciprocal",
+    "square": "square",
+    "sqrt": "sqrt",
+    "exp": "exp",
+    "expm1": "expm1",
+    "log": "log",
+    "log2": "log2",
+    "log10": "log10",
+    "log1p": "log1p",
+    "sin": "sin",
+    "cos": "cos",
+    "tan": "tan",
+    "arcsin": "asin",
+    "arccos": "acos",
+    "arctan": "atan",
+    "arctan2": "atan2",
+    "sinh": "sinh",
+    "cosh": "cosh",
+    "tanh": "tanh",
+    "arcsinh": "asinh",
+    "arccosh": "acosh",
+    "arctanh": "atanh",
+    "absolute": "abs",
+    "fabs": "abs",
+    "sign": "sign",
+    "maximum": "maximum",
+    "minimum": "minimum",
+    "hypot": "hypot",
+    "logaddexp": "logaddexp",
+    "floor": "floor",
+    "ceil": "ceil",
+    "trunc": "trunc",
+    "rint": "round",
+    "greater": "greater",
+    "greater_equal": "greater_equal",
+    "less": "less",
+    "less_equal": "less_equal",
+    "equal": "equal",
+    "not_equal": "not_equal",
+    "logical_and": "logical_and",
+    "logical_or": "logical_or",
+    "logical_xor": "logical_xor",
+    "logical_not": "logical_not",
+    "isnan": "isnan",
+    "isinf": "isinf",
+    "isfinite": "isfinite",
+    "signbit": "signbit",
+    "copysign": "copysign",
+    "conjugate": "conj",
+    "conj": "conj",
+    "nextafter": "nextafter",
 }
 #: ``np.<ufunc>.reduce`` / ``.accumulate`` -> polygrad reductions and scans.
-REDUCTIONS = {"add": "sum", "multiply": "prod", "maximum": "max", "minimum": "min",
-              "logical_and": "all", "logical_or": "any"}
+REDUCTIONS = {
+    "add": "sum",
+    "multiply": "prod",
+    "maximum": "max",
+    "minimum": "min",
+    "logical_and": "all",
+    "logical_or": "any",
+}
 SCANS = {"add": "cumulative_sum", "multiply": "cumulative_prod"}
 
 
 def _no_out(name: str, kwargs: dict[str, Any]) -> None:
     out = kwargs.pop("out", None)
     if out is not None and not (isinstance(out, tuple) and all(o is None for o in out)):
-        raise TypeError(f"np.{name}(..., out=...) is not supported on polygrad tensors: "
-                        "assign the result instead (y = np.{name}(...))")
+        raise TypeError(
+            f"np.{name}(..., out=...) is not supported on polygrad tensors: "
+            "assign the result instead (y = np.{name}(...))"
+        )
 
 
 def _any_grad(values: Any) -> bool:
@@ -99,9 +156,13 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[s
     name = ufunc.__name__
     _no_out(name, kwargs)
     # keyword arguments that only restate NumPy's defaults change nothing
-    extra = {k: v for k, v in kwargs.items()
-             if k not in ("casting", "order", "subok", "signature")
-             and not (k == "where" and v is True) and not (k == "initial" and v is None)}
+    extra = {
+        k: v
+        for k, v in kwargs.items()
+        if k not in ("casting", "order", "subok", "signature")
+        and not (k == "where" and v is True)
+        and not (k == "initial" and v is None)
+    }
     dtype = extra.pop("dtype", None)
     call = None
     if method == "__call__" and not extra:
@@ -126,22 +187,37 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[s
 
 
 def _reduction(target: str) -> Any:
-    def run(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False,
-            **kw: Any) -> Any:
+    def run(
+        a: Any,
+        axis: Any = None,
+        dtype: Any = None,
+        out: Any = None,
+        keepdims: bool = False,
+        **kw: Any,
+    ) -> Any:
         _no_out(target, {"out": out})
         if kw.get("where", True) is not True or kw.get("initial") is not None:
             return None  # not supported: reported by the caller
         ops = _ops()
         result = getattr(ops, target)(a, axis=axis, keepdims=keepdims)
         return result if dtype is None else ops.astype(result, dtype)
+
     return run
 
 
 def _spread(target: str) -> Any:
-    def run(a: Any, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0,
-            keepdims: bool = False, **kw: Any) -> Any:
+    def run(
+        a: Any,
+        axis: Any = None,
+        dtype: Any = None,
+        out: Any = None,
+        ddof: float = 0,
+        keepdims: bool = False,
+        **kw: Any,
+    ) -> Any:
         _no_out(target, {"out": out})
         return getattr(_ops(), target)(a, axis=axis, correction=ddof, keepdims=keepdims)
+
     return run
 
 
@@ -157,25 +233,47 @@ def _dot(a: Any, b: Any, out: Any = None) -> Any:
 def _functions() -> dict[str, Any]:
     o = _ops()
     return {
-        "sum": _reduction("sum"), "prod": _reduction("prod"), "mean": _reduction("mean"),
-        "max": _reduction("max"), "amax": _reduction("max"), "min": _reduction("min"),
-        "amin": _reduction("min"), "all": _reduction("all"), "any": _reduction("any"),
-        "std": _spread("std"), "var": _spread("var"),
-        "reshape": lambda a, shape=None, order="C", **kw: o.reshape(a, shape if shape is not None else kw["newshape"]),
+        "sum": _reduction("sum"),
+        "prod": _reduction("prod"),
+        "mean": _reduction("mean"),
+        "max": _reduction("max"),
+        "amax": _reduction("max"),
+        "min": _reduction("min"),
+        "amin": _reduction("min"),
+        "all": _reduction("all"),
+        "any": _reduction("any"),
+        "std": _spread("std"),
+        "var": _spread("var"),
+        "reshape": lambda a, shape=None, order="C", **kw: o.reshape(
+            a, shape if shape is not None else kw["newshape"]
+        ),
         "ravel": lambda a, order="C": o.reshape(a, (-1,)),
-        "transpose": lambda a, axes=None: o.permute_dims(a, tuple(reversed(range(a.ndim))) if axes is None else tuple(axes)),
+        "transpose": lambda a, axes=None: o.permute_dims(
+            a, tuple(reversed(range(a.ndim))) if axes is None else tuple(axes)
+        ),
         "swapaxes": lambda a, axis1, axis2: o.transpose(a, axis1, axis2),
         "moveaxis": lambda a, source, destination: o.moveaxis(a, source, destination),
         "concatenate": lambda arrays, axis=0, out=None, **kw: o.concat(list(arrays), axis=axis),
         "stack": lambda arrays, axis=0, out=None, **kw: o.stack(list(arrays), axis=axis),
         "where": lambda condition, x, y: o.where(condition, x, y),
-        "dot": _dot, "matmul": lambda a, b, **kw: o.matmul(a, b),
-        "clip": lambda a, a_min=None, a_max=None, out=None, **kw: o.clip(a, kw.get("min", a_min), kw.get("max", a_max)),
-        "squeeze": lambda a, axis=None: o.squeeze(a, axis=axis) if axis is not None else o.squeeze(a, axis=tuple(i for i, n in enumerate(a.shape) if n == 1)),
+        "dot": _dot,
+        "matmul": lambda a, b, **kw: o.matmul(a, b),
+        "clip": lambda a, a_min=None, a_max=None, out=None, **kw: o.clip(
+            a, kw.get("min", a_min), kw.get("max", a_max)
+        ),
+        "squeeze": lambda a, axis=None: (
+            o.squeeze(a, axis=axis)
+            if axis is not None
+            else o.squeeze(a, axis=tuple(i for i, n in enumerate(a.shape) if n == 1))
+        ),
         "expand_dims": lambda a, axis: o.expand_dims(a, axis=axis),
         "broadcast_to": lambda array, shape, subok=False: o.broadcast_to(array, shape),
-        "cumsum": lambda a, axis=None, dtype=None, out=None: o.cumulative_sum(a if axis is not None else o.reshape(a, (-1,)), axis=axis if axis is not None else 0),
-        "cumprod": lambda a, axis=None, dtype=None, out=None: o.cumulative_prod(a if axis is not None else o.reshape(a, (-1,)), axis=axis if axis is not None else 0),
+        "cumsum": lambda a, axis=None, dtype=None, out=None: o.cumulative_sum(
+            a if axis is not None else o.reshape(a, (-1,)), axis=axis if axis is not None else 0
+        ),
+        "cumprod": lambda a, axis=None, dtype=None, out=None: o.cumulative_prod(
+            a if axis is not None else o.reshape(a, (-1,)), axis=axis if axis is not None else 0
+        ),
         "diff": lambda a, n=1, axis=-1, **kw: o.diff(a, axis=axis, n=n),
         "flip": lambda m, axis=None: o.flip(m, axis=axis),
         "roll": lambda a, shift, axis=None: o.roll(a, shift, axis=axis),
@@ -184,32 +282,44 @@ def _functions() -> dict[str, Any]:
         "around": lambda a, decimals=0, out=None: o.round(a) if decimals == 0 else None,
         "tensordot": lambda a, b, axes=2: o.tensordot(a, b, axes=axes),
         "outer": lambda a, b, out=None: o.multiply(o.reshape(a, (-1, 1)), o.reshape(b, (1, -1))),
-        "shape": lambda a: tuple(a.shape), "ndim": lambda a: a.ndim,
+        "shape": lambda a: tuple(a.shape),
+        "ndim": lambda a: a.ndim,
         "size": lambda a, axis=None: a.size if axis is None else a.shape[axis],
         "copy": lambda a, order="K", subok=False: o.clone(a),
         "take": lambda a, indices, axis=None, out=None, mode="raise": o.take(a, indices, axis=axis),
-        "argmax": lambda a, axis=None, out=None, keepdims=False: o.argmax(a, axis=axis, keepdims=keepdims),
-        "argmin": lambda a, axis=None, out=None, keepdims=False: o.argmin(a, axis=axis, keepdims=keepdims),
+        "argmax": lambda a, axis=None, out=None, keepdims=False: o.argmax(
+            a, axis=axis, keepdims=keepdims
+        ),
+        "argmin": lambda a, axis=None, out=None, keepdims=False: o.argmin(
+            a, axis=axis, keepdims=keepdims
+        ),
         "sort": lambda a, axis=-1, kind=None, order=None, **kw: o.sort(a, axis=axis),
         "argsort": lambda a, axis=-1, kind=None, order=None, **kw: o.argsort(a, axis=axis),
-        "zeros_like": lambda a, dtype=None, **kw: a.__array_namespace__().zeros_like(a, dtype=dtype),
+        "zeros_like": lambda a, dtype=None, **kw: a.__array_namespace__().zeros_like(
+            a, dtype=dtype
+        ),
         "ones_like": lambda a, dtype=None, **kw: a.__array_namespace__().ones_like(a, dtype=dtype),
-        "real": lambda val: o.real(val), "imag": lambda val: o.imag(val),
-        "tril": lambda m, k=0: o.tril(m, k=k), "triu": lambda m, k=0: o.triu(m, k=k),
+        "real": lambda val: o.real(val),
+        "imag": lambda val: o.imag(val),
+        "tril": lambda m, k=0: o.tril(m, k=k),
+        "triu": lambda m, k=0: o.triu(m, k=k),
     }
 
 
 _FUNCTIONS: dict[str, Any] | None = None
 
 
-def array_function(func: Any, types: tuple[type, ...], args: tuple[Any, ...],
-                   kwargs: dict[str, Any]) -> Any:
+def array_function(
+    func: Any, types: tuple[type, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
     """``Tensor.__array_function__``: NumPy functions as polygrad ops."""
     global _FUNCTIONS
     if _FUNCTIONS is None:
         _FUNCTIONS = _functions()
     module = getattr(func, "__module__", "numpy") or "numpy"
-    name = func.__name__ if module == "numpy" else f"{module.removeprefix('numpy.')}.{func.__name__}"
+    name = (
+        func.__name__ if module == "numpy" else f"{module.removeprefix('numpy.')}.{func.__name__}"
+    )
     handler = _FUNCTIONS.get(name)
     result = None if handler is None else handler(*args, **kwargs)
     if handler is None or result is None:
@@ -225,16 +335,22 @@ class ArrayProtocols:
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         return array_ufunc(ufunc, method, inputs, kwargs)
 
-    def __array_function__(self, func: Any, types: tuple[type, ...], args: tuple[Any, ...],
-                           kwargs: dict[str, Any]) -> Any:
+    def __array_function__(
+        self, func: Any, types: tuple[type, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
         for t in types:
             if not (issubclass(t, ArrayProtocols) or t.__module__.partition(".")[0] == "numpy"):
                 return NotImplemented
         return array_function(func, types, args, kwargs)
 
     @classmethod
-    def __torch_function__(cls, func: Any, types: tuple[type, ...], args: tuple[Any, ...] = (),
-                           kwargs: dict[str, Any] | None = None) -> Any:
+    def __torch_function__(
+        cls,
+        func: Any,
+        types: tuple[type, ...],
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+    ) -> Any:
         from ._torch_protocol import torch_function
 
         return torch_function(func, args, kwargs or {})

@@ -17,20 +17,47 @@ from typing import Any
 
 #: torch.Tensor dunder methods (``torch_tensor + x`` dispatches here) -> Python operators.
 _OPERATORS = {
-    "__add__": operator.add, "__sub__": operator.sub, "__mul__": operator.mul,
-    "__truediv__": operator.truediv, "__div__": operator.truediv, "__pow__": operator.pow,
-    "__matmul__": operator.matmul, "__floordiv__": operator.floordiv, "__mod__": operator.mod,
-    "__lt__": operator.lt, "__le__": operator.le, "__gt__": operator.gt, "__ge__": operator.ge,
-    "__eq__": operator.eq, "__ne__": operator.ne, "__and__": operator.and_,
+    "__add__": operator.add,
+    "__sub__": operator.sub,
+    "__mul__": operator.mul,
+    "__truediv__": operator.truediv,
+    "__div__": operator.truediv,
+    "__pow__": operator.pow,
+    "__matmul__": operator.matmul,
+    "__floordiv__": operator.floordiv,
+    "__mod__": operator.mod,
+    "__lt__": operator.lt,
+    "__le__": operator.le,
+    "__gt__": operator.gt,
+    "__ge__": operator.ge,
+    "__eq__": operator.eq,
+    "__ne__": operator.ne,
+    "__and__": operator.and_,
     "__or__": operator.or_,
 }
-_REFLECTED = {"__radd__": operator.add, "__rsub__": operator.sub, "__rmul__": operator.mul,
-              "__rtruediv__": operator.truediv, "__rdiv__": operator.truediv,
-              "__rpow__": operator.pow, "__rmatmul__": operator.matmul}
+_REFLECTED = {
+    "__radd__": operator.add,
+    "__rsub__": operator.sub,
+    "__rmul__": operator.mul,
+    "__rtruediv__": operator.truediv,
+    "__rdiv__": operator.truediv,
+    "__rpow__": operator.pow,
+    "__rmatmul__": operator.matmul,
+}
 #: torch names whose polygrad method has another name.
-_RENAMED = {"true_divide": "div", "multiply": "mul", "subtract": "sub", "negative": "neg",
-            "absolute": "abs", "clip": "clamp", "arccos": "acos", "arcsin": "asin",
-            "arctan": "atan", "concatenate": "cat", "concat": "cat"}
+_RENAMED = {
+    "true_divide": "div",
+    "multiply": "mul",
+    "subtract": "sub",
+    "negative": "neg",
+    "absolute": "abs",
+    "clip": "clamp",
+    "arccos": "acos",
+    "arcsin": "asin",
+    "arctan": "atan",
+    "concatenate": "cat",
+    "concat": "cat",
+}
 
 
 def _as_polygrad(value: Any, like: Any) -> Any:
@@ -62,8 +89,11 @@ def torch_function(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
 
     name = getattr(func, "__name__", "")
     # torch.nn.functional passes its defaults along (dim=None, _stacklevel=3, inplace=False)
-    kwargs = {k: v for k, v in kwargs.items()
-              if v is not None and not k.startswith("_") and not (k == "inplace" and v is False)}
+    kwargs = {
+        k: v
+        for k, v in kwargs.items()
+        if v is not None and not k.startswith("_") and not (k == "inplace" and v is False)
+    }
     like = _first_tensor(list(args) + list(kwargs.values()))
     if name in _OPERATORS and len(args) == 2 and not kwargs:
         return _OPERATORS[name](_as_polygrad(args[0], like), _as_polygrad(args[1], like))

@@ -29,8 +29,7 @@ import optree
 from . import _functional_core as core
 from ._tensor import Tensor
 
-__all__ = ["grad", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp", "value_and_grad",
-           "vjp"]
+__all__ = ["grad", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp", "value_and_grad", "vjp"]
 
 
 def _argnums(argnums: int | Sequence[int], nargs: int) -> tuple[int, ...]:
@@ -90,7 +89,10 @@ class _Inputs:
         """Per-input results (flat, in input order) in the structure of ``argnums``."""
         out, i = [], 0
         for spec, given in zip(self.specs, self.given):
-            part = [core.export(v, not isinstance(g, Tensor)) for v, g in zip(flat[i:i + len(given)], given)]
+            part = [
+                core.export(v, not isinstance(g, Tensor))
+                for v, g in zip(flat[i : i + len(given)], given)
+            ]
             out.append(_unflatten(spec, part))
             i += len(given)
         return out[0] if single else tuple(out)
@@ -111,8 +113,9 @@ def _export_tree(tree: Any, raw: bool) -> Any:
     return optree.tree_map(lambda v: core.export(v, raw), tree, none_is_leaf=True)
 
 
-def value_and_grad(fun: Callable[..., Any], argnums: int | Sequence[int] = 0,
-                   has_aux: bool = False) -> Callable[..., Any]:
+def value_and_grad(
+    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+) -> Callable[..., Any]:
     """``fun``'s value and its gradient with respect to the arguments ``argnums``."""
 
     @functools.wraps(fun)
@@ -142,8 +145,9 @@ def value_and_grad(fun: Callable[..., Any], argnums: int | Sequence[int] = 0,
     return value_and_grad_fun
 
 
-def grad(fun: Callable[..., Any], argnums: int | Sequence[int] = 0,
-         has_aux: bool = False) -> Callable[..., Any]:
+def grad(
+    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+) -> Callable[..., Any]:
     """The gradient of scalar-valued ``fun`` with respect to the arguments ``argnums``.
 
     With ``has_aux=True`` ``fun`` returns ``(value, aux)`` and the result is ``(grad, aux)``.
@@ -204,27 +208,31 @@ def _check_jvp_args(primals: Any, tangents: Any) -> None:
         )
 
 
-def jvp(fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any],
-        has_aux: bool = False) -> tuple[Any, ...]:
+def jvp(
+    fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], has_aux: bool = False
+) -> tuple[Any, ...]:
     """``(fun(*primals), J @ tangents)`` by forward-mode AD (tuples/lists of pytrees)."""
     _check_jvp_args(primals, tangents)
     p_leaves, p_spec = _leaves(tuple(primals))
     t_leaves, t_spec = _leaves(tuple(tangents))
     if p_spec != t_spec:
-        raise TypeError(f"primal and tangent arguments to jax.jvp must have the same tree "
-                        f"structure; primals have tree structure {p_spec} whereas tangents "
-                        f"have tree structure {t_spec}.")
+        raise TypeError(
+            f"primal and tangent arguments to jax.jvp must have the same tree "
+            f"structure; primals have tree structure {p_spec} whereas tangents "
+            f"have tree structure {t_spec}."
+        )
     for p, t in zip(p_leaves, t_leaves):
         ps, ts = tuple(core.as_tensor(p).shape), tuple(core.as_tensor(t).shape)
         if ps != ts:
-            raise ValueError("jvp called with different primal and tangent shapes;"
-                             f"Got primal shape {ps} and tangent shape as {ts}")
+            raise ValueError(
+                "jvp called with different primal and tangent shapes;"
+                f"Got primal shape {ps} and tangent shape as {ts}"
+            )
     raw = _raw([*p_leaves, *t_leaves])
     aux_box: list[Any] = []
 
     def call(duals: list[Tensor]) -> Any:
-        args = [optree.tree_map(_constant, a, none_is_leaf=True)
-                for a in _unflatten(p_spec, duals)]
+        args = [optree.tree_map(_constant, a, none_is_leaf=True) for a in _unflatten(p_spec, duals)]
         with core.nested():
             out, aux = _split_aux(fun(*args), has_aux)
         aux_box.append(aux)
@@ -236,15 +244,17 @@ def jvp(fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]
     return (*result, _export_tree(aux_box[0], raw)) if has_aux else result
 
 
-def _jacobian(fun: Callable[..., Any], argnums: int | Sequence[int], has_aux: bool,
-              forward: bool) -> Callable[..., Any]:
+def _jacobian(
+    fun: Callable[..., Any], argnums: int | Sequence[int], has_aux: bool, forward: bool
+) -> Callable[..., Any]:
     from ._functional_jac import jacobian_fun
 
     return jacobian_fun(fun, argnums, has_aux, forward)
 
 
-def jacrev(fun: Callable[..., Any], argnums: int | Sequence[int] = 0,
-           has_aux: bool = False) -> Callable[..., Any]:
+def jacrev(
+    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+) -> Callable[..., Any]:
     """The Jacobian of ``fun`` by reverse mode (one backward pass per output element).
 
     Each output leaf of shape ``o`` becomes, per input leaf of shape ``i``, an array of
@@ -256,14 +266,16 @@ def jacrev(fun: Callable[..., Any], argnums: int | Sequence[int] = 0,
 jacobian = jacrev
 
 
-def jacfwd(fun: Callable[..., Any], argnums: int | Sequence[int] = 0,
-           has_aux: bool = False) -> Callable[..., Any]:
+def jacfwd(
+    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+) -> Callable[..., Any]:
     """The Jacobian of ``fun`` by forward mode (one forward pass per input element)."""
     return _jacobian(fun, argnums, has_aux, forward=True)
 
 
-def hessian(fun: Callable[..., Any], argnums: int | Sequence[int] = 0,
-            has_aux: bool = False) -> Callable[..., Any]:
+def hessian(
+    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+) -> Callable[..., Any]:
     """The Hessian of scalar ``fun``: ``jacfwd(jacrev(fun))`` (forward over reverse)."""
     return jacfwd(jacrev(fun, argnums, has_aux), argnums, has_aux)
 

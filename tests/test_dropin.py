@@ -27,8 +27,11 @@ from scipy._lib import _array_api  # noqa: E402
 xpx = pytest.importorskip("array_api_extra")
 
 if not _array_api.SCIPY_ARRAY_API:  # scipy was imported before tests/conftest.py set it
-    pytest.skip(f"SciPy's array API support is off (SCIPY_ARRAY_API={os.environ.get('SCIPY_ARRAY_API')!r} "
-                "when scipy was first imported)", allow_module_level=True)
+    pytest.skip(
+        f"SciPy's array API support is off (SCIPY_ARRAY_API={os.environ.get('SCIPY_ARRAY_API')!r} "
+        "when scipy was first imported)",
+        allow_module_level=True,
+    )
 
 rng = np.random.default_rng(0)
 
@@ -48,8 +51,9 @@ def torch_grads(fn: Any, inputs: list[np.ndarray], weights: np.ndarray) -> tuple
     return out, grads
 
 
-def polygrad_grads(fn: Any, inputs: list[np.ndarray], weights: np.ndarray,
-                   backend: str) -> tuple[Any, ...]:
+def polygrad_grads(
+    fn: Any, inputs: list[np.ndarray], weights: np.ndarray, backend: str
+) -> tuple[Any, ...]:
     xs = [pg_from(a, backend, requires_grad=True) for a in inputs]
     out = fn(*xs)
     assert isinstance(out, pg.Tensor) and out.backend == backend
@@ -58,8 +62,9 @@ def polygrad_grads(fn: Any, inputs: list[np.ndarray], weights: np.ndarray,
     return out, grads
 
 
-def check_against_torch(fn: Any, inputs: list[np.ndarray], backend: str,
-                        rtol: float = 1e-8) -> None:
+def check_against_torch(
+    fn: Any, inputs: list[np.ndarray], backend: str, rtol: float = 1e-8
+) -> None:
     expected_out, expected = torch_grads(fn, inputs, weights := normal(*_shape(fn, inputs)))
     out, found = polygrad_grads(fn, inputs, weights, backend)
     assert_close(out, expected_out, rtol=rtol, what="value")
@@ -75,7 +80,10 @@ def _shape(fn: Any, inputs: list[np.ndarray]) -> tuple[int, ...]:
 
 SCIPY = {
     "special.logsumexp": (lambda x: special.logsumexp(x, axis=1), [normal(3, 4)]),
-    "special.logsumexp_b": (lambda x, b: special.logsumexp(x, axis=0, b=b), [normal(3, 4), positive(3, 4)]),  # noqa: E501
+    "special.logsumexp_b": (
+        lambda x, b: special.logsumexp(x, axis=0, b=b),
+        [normal(3, 4), positive(3, 4)],
+    ),  # noqa: E501
     "special.softmax": (lambda x: special.softmax(x, axis=1), [normal(3, 4)]),
     "special.log_softmax": (lambda x: special.log_softmax(x, axis=0), [normal(3, 4)]),
     "special.rel_entr": (lambda x, y: special.rel_entr(x, y), [positive(5), positive(5)]),
@@ -102,9 +110,17 @@ SCIPY = {
 #: autograd refuses to differentiate them (version counter), polygrad gets them right.
 TORCH_REFUSES = {"special.logsumexp_b", "special.log_softmax", "cluster.vq.whiten"}
 #: Dask cannot index with boolean masks (``x[mask]``, ``x[mask] = v``: unknown sizes).
-DASK_BOOLEAN_MASKS = {"special.logsumexp", "special.logsumexp_b", "special.log_softmax",
-                      "special.rel_entr", "stats.entropy", "stats.variation", "stats.tvar",
-                      "stats.zscore", "cluster.vq.whiten"}
+DASK_BOOLEAN_MASKS = {
+    "special.logsumexp",
+    "special.logsumexp_b",
+    "special.log_softmax",
+    "special.rel_entr",
+    "stats.entropy",
+    "stats.variation",
+    "stats.tvar",
+    "stats.zscore",
+    "cluster.vq.whiten",
+}
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -133,8 +149,11 @@ def test_scipy_loss_with_pg_grad_on_raw_arrays() -> None:
     def loss(w: Any, X: Any, y: Any) -> Any:
         xp = w.__array_namespace__() if hasattr(w, "__array_namespace__") else None
         z = X @ w
-        value = special.logsumexp(z, axis=1) - (z * y).sum(1) if xp is None else \
-            special.logsumexp(z, axis=1) - xp.sum(z * y, axis=1)
+        value = (
+            special.logsumexp(z, axis=1) - (z * y).sum(1)
+            if xp is None
+            else special.logsumexp(z, axis=1) - xp.sum(z * y, axis=1)
+        )
         return value.mean()
 
     g = pg.grad(loss)(w, X, y)
@@ -152,7 +171,10 @@ XPX = {
     "kron": (lambda x, y: xpx.kron(x, y), [normal(2, 3), normal(2, 2)]),
     "pad": (lambda x: xpx.pad(x, 2), [normal(3, 2)]),
     "nan_to_num": (lambda x: xpx.nan_to_num(x * 1), [normal(5)]),
-    "apply_where": (lambda x: xpx.apply_where(x > 0, x, lambda v: v**0.5, fill_value=0.0), [normal(6)]),
+    "apply_where": (
+        lambda x: xpx.apply_where(x > 0, x, lambda v: v**0.5, fill_value=0.0),
+        [normal(6)],
+    ),
     "at_set": (lambda x, y: xpx.at(x * 1)[0].set(y[0]), [normal(3, 2), normal(2, 2)]),
     "at_add": (lambda x, y: xpx.at(x * 1)[:, 1].add(y), [normal(3, 2), normal(3)]),
     "at_multiply": (lambda x: xpx.at(x * 1)[1:].multiply(3.0), [normal(4)]),
@@ -195,7 +217,9 @@ def _sklearn_cases() -> dict[str, Any]:
         "MinMaxScaler": lambda X: MinMaxScaler().fit_transform(X),
         "normalize": lambda X: normalize(X),
         "PCA_full": lambda X: PCA(n_components=2, svd_solver="full").fit_transform(X).abs(),
-        "PCA_covariance_eigh": lambda X: PCA(n_components=2, svd_solver="covariance_eigh").fit(X).explained_variance_,
+        "PCA_covariance_eigh": lambda X: (
+            PCA(n_components=2, svd_solver="covariance_eigh").fit(X).explained_variance_
+        ),
         "Ridge_svd": lambda X: Ridge(alpha=0.5, solver="svd").fit(X, _like(X, y)).coef_,
         "rbf_kernel": lambda X: pairwise.rbf_kernel(X, X[:3] * 2, gamma=0.3),
         "euclidean_distances": lambda X: pairwise.euclidean_distances(X, X[:3] + 1),
@@ -238,8 +262,11 @@ def _einops_model(einops: Any) -> Any:
     def fn(x: Any, w: Any) -> Any:
         h = einops.einsum(x, w, "b i d, d o -> b i o")
         h = einops.rearrange(h, "b i (o k) -> b k i o", k=2)
-        h = einops.reduce(h, "b k i o -> b i o", "max") + einops.reduce(h, "b k i o -> b o i", "mean").transpose(1, 2)
+        h = einops.reduce(h, "b k i o -> b i o", "max") + einops.reduce(
+            h, "b k i o -> b o i", "mean"
+        ).transpose(1, 2)
         return einops.repeat(h, "b i o -> b i o r", r=2)
+
     return fn
 
 
@@ -255,8 +282,11 @@ def test_einops_array_api_module(backend: str) -> None:
     import einops.array_api as ea
 
     def fn(x: Any) -> Any:
-        y = ea.rearrange(x, "b h w -> b (h w)") if backend != "array_api_strict" else \
-            ea.rearrange(x, "b h w -> w b h")
+        y = (
+            ea.rearrange(x, "b h w -> b (h w)")
+            if backend != "array_api_strict"
+            else ea.rearrange(x, "b h w -> w b h")
+        )
         return ea.reduce(ea.repeat(y, "... -> ... r", r=2), "... r -> ...", "sum")
 
     x = pg_from(normal(2, 3, 4), backend, requires_grad=True)
@@ -265,10 +295,20 @@ def test_einops_array_api_module(backend: str) -> None:
     import einops
 
     expected_out, expected = torch_grads(
-        lambda t: einops.reduce(einops.repeat(
-            einops.rearrange(t, "b h w -> b (h w)") if backend != "array_api_strict" else
-            einops.rearrange(t, "b h w -> w b h"), "... -> ... r", r=2), "... r -> ...", "sum"),
-        [x.detach().numpy()], weights := normal(*tuple(out.shape)))
+        lambda t: einops.reduce(
+            einops.repeat(
+                einops.rearrange(t, "b h w -> b (h w)")
+                if backend != "array_api_strict"
+                else einops.rearrange(t, "b h w -> w b h"),
+                "... -> ... r",
+                r=2,
+            ),
+            "... r -> ...",
+            "sum",
+        ),
+        [x.detach().numpy()],
+        weights := normal(*tuple(out.shape)),
+    )
     (found,) = pg.autograd.grad((out * pg_from(weights, backend)).sum(), x)
     assert_close(out, expected_out)
     assert_close(found, expected[0])
@@ -278,9 +318,15 @@ def test_einops_einsum_patterns_match_numpy() -> None:
     from polygrad._einops import einsum
 
     a, b, c = normal(2, 3), normal(3, 4), normal(4)
-    for pattern, operands in [("ij,jk->ik", (a, b)), ("ij,jk,k->i", (a, b, c)), ("ii->i", (b[:3, :3],)),
-                              ("ij->", (a,)), ("ij,jk", (a, b)), ("...j,jk->...k", (a, b)),
-                              ("bij,bjk->bik", (np.stack([a, a]), np.stack([b, b])))]:
+    for pattern, operands in [
+        ("ij,jk->ik", (a, b)),
+        ("ij,jk,k->i", (a, b, c)),
+        ("ii->i", (b[:3, :3],)),
+        ("ij->", (a,)),
+        ("ij,jk", (a, b)),
+        ("...j,jk->...k", (a, b)),
+        ("bij,bjk->bik", (np.stack([a, a]), np.stack([b, b]))),
+    ]:
         found = einsum(pattern, *[pg.tensor(o) for o in operands])
         assert_close(found, np.einsum(pattern, *operands), what=pattern)
 
@@ -291,8 +337,11 @@ def test_einops_einsum_patterns_match_numpy() -> None:
 def test_numpy_functions_record_the_graph() -> None:
     x = pg.tensor(normal(3, 4), requires_grad=True)
     w = normal(3, 4)
-    y = np.sum(np.sin(x) * w) + np.mean(np.exp(x), axis=1).sum() + (w @ x.T).trace() \
-        if hasattr(pg.Tensor, "trace") else np.sum(np.sin(x) * w) + np.mean(np.exp(x), axis=1).sum()
+    y = (
+        np.sum(np.sin(x) * w) + np.mean(np.exp(x), axis=1).sum() + (w @ x.T).trace()
+        if hasattr(pg.Tensor, "trace")
+        else np.sum(np.sin(x) * w) + np.mean(np.exp(x), axis=1).sum()
+    )
     assert isinstance(y, pg.Tensor) and y.grad_fn is not None
     (g,) = pg.autograd.grad(y, x)
     xt = torch_from(x.detach().numpy(), requires_grad=True)
@@ -308,7 +357,9 @@ def test_numpy_functions_record_the_graph() -> None:
 
 def test_numpy_unsupported_function_names_itself() -> None:
     x = pg.tensor(normal(4), requires_grad=True)
-    with pytest.raises(TypeError, match=r"np\.fft\.fft is not supported on polygrad tensors that require grad"):
+    with pytest.raises(
+        TypeError, match=r"np\.fft\.fft is not supported on polygrad tensors that require grad"
+    ):
         np.fft.fft(x)
     with pytest.raises(TypeError, match=r"np\.sin\(\.\.\., out=\.\.\.\) is not supported"):
         np.sin(x, out=np.empty(4))
@@ -319,14 +370,22 @@ def test_numpy_unsupported_function_names_itself() -> None:
 def test_torch_functions_record_the_graph() -> None:
     x = pg.tensor(torch_from(normal(3, 4)), requires_grad=True)
     w = torch_from(normal(3, 4))
-    y = torch.sum(torch.nn.functional.softmax(x, dim=1) * w) + torch.cat([x, w]).exp().mean() \
+    y = (
+        torch.sum(torch.nn.functional.softmax(x, dim=1) * w)
+        + torch.cat([x, w]).exp().mean()
         + (w * x).sum(dim=0).max()
+    )
     assert isinstance(y, pg.Tensor) and y.backend == "torch"
     (g,) = pg.autograd.grad(y, x)
     xt = x.detach()._data.clone().requires_grad_()
-    yt = torch.sum(torch.nn.functional.softmax(xt, dim=1) * w) + torch.cat([xt, w]).exp().mean() \
+    yt = (
+        torch.sum(torch.nn.functional.softmax(xt, dim=1) * w)
+        + torch.cat([xt, w]).exp().mean()
         + (w * xt).sum(dim=0).max()
+    )
     (gt,) = torch.autograd.grad(yt, xt)
     assert_close(g, gt)
-    with pytest.raises(TypeError, match="torch function .*fft.* is not supported on polygrad tensors"):
+    with pytest.raises(
+        TypeError, match="torch function .*fft.* is not supported on polygrad tensors"
+    ):
         torch.fft.fft(x)

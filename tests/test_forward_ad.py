@@ -117,21 +117,29 @@ CASES: dict[str, tuple[Any, list[np.ndarray]]] = {
     "cumsum": (lambda L, x: x.cumsum(0), [r(4)]),
     "setitem": (_setitem, [r(3), r()]),
     "sign": (lambda L, x: x.sign() * x, [r(4)]),
-    "composite": (lambda L, x, w: ((x @ w).tanh() * x.sum(1, keepdim=True)).softmax(1).log(),
-                  [r(3, 4), r(4, 2)]),
+    "composite": (
+        lambda L, x, w: ((x @ w).tanh() * x.sum(1, keepdim=True)).softmax(1).log(),
+        [r(3, 4), r(4, 2)],
+    ),
 }
 
 
 def torch_jvp(fn: Any, primals: list[np.ndarray], tangents: list[np.ndarray]) -> Any:
-    return torch.func.jvp(lambda *xs: fn(TORCH, *xs), tuple(torch_from(p) for p in primals),
-                          tuple(torch_from(t) for t in tangents))
+    return torch.func.jvp(
+        lambda *xs: fn(TORCH, *xs),
+        tuple(torch_from(p) for p in primals),
+        tuple(torch_from(t) for t in tangents),
+    )
 
 
-def polygrad_jvp(fn: Any, primals: list[np.ndarray], tangents: list[np.ndarray],
-                 backend: str) -> tuple[Any, Any]:
+def polygrad_jvp(
+    fn: Any, primals: list[np.ndarray], tangents: list[np.ndarray], backend: str
+) -> tuple[Any, Any]:
     with fwAD.dual_level():
-        duals = [fwAD.make_dual(pg_from(p, backend), pg_from(t, backend))
-                 for p, t in zip(primals, tangents)]
+        duals = [
+            fwAD.make_dual(pg_from(p, backend), pg_from(t, backend))
+            for p, t in zip(primals, tangents)
+        ]
         out = fn(PG, *duals)
         primal, tangent = fwAD.unpack_dual(out)
         assert not out.requires_grad and out.grad_fn is None and out.is_leaf
@@ -159,20 +167,66 @@ def test_tangents_match_torch(case: str, backend: str, tangent_mode: str) -> Non
 
 #: Ops the forward_ad docstring says have their own rule -> a case recording that op.
 DOCUMENTED_RULES = {
-    "add": "add", "subtract": "sub", "multiply": "mul", "divide": "div", "negative": "neg",
-    "reciprocal": "reciprocal", "pow": "pow_number", "exp": "exp", "log": "log", "sin": "sin",
-    "cos": "cos", "tanh": "tanh", "sigmoid": "sigmoid", "relu": "relu", "abs": "abs",
-    "sqrt": "sqrt", "clip": "clamp", "where": "where", "acos": "acos", "asin": "asin",
-    "atan": "atan", "acosh": "acosh", "asinh": "asinh", "atanh": "atanh", "sinh": "sinh",
-    "cosh": "cosh", "tan": "tan", "expm1": "expm1", "log1p": "log1p", "log2": "log2",
-    "log10": "log10", "atan2": "atan2", "hypot": "hypot", "logaddexp": "logaddexp",
-    "maximum": "maximum", "minimum": "minimum", "matmul": "mm", "sum": "sum", "mean": "mean",
-    "softmax": "softmax", "log_softmax": "log_softmax", "logsumexp": "logsumexp",
-    "clone": "clone", "astype": "astype", "reshape": "reshape", "permute_dims": "permute",
-    "broadcast_to": "expand", "concat": "cat", "stack": "stack", "indexing": "select",
+    "add": "add",
+    "subtract": "sub",
+    "multiply": "mul",
+    "divide": "div",
+    "negative": "neg",
+    "reciprocal": "reciprocal",
+    "pow": "pow_number",
+    "exp": "exp",
+    "log": "log",
+    "sin": "sin",
+    "cos": "cos",
+    "tanh": "tanh",
+    "sigmoid": "sigmoid",
+    "relu": "relu",
+    "abs": "abs",
+    "sqrt": "sqrt",
+    "clip": "clamp",
+    "where": "where",
+    "acos": "acos",
+    "asin": "asin",
+    "atan": "atan",
+    "acosh": "acosh",
+    "asinh": "asinh",
+    "atanh": "atanh",
+    "sinh": "sinh",
+    "cosh": "cosh",
+    "tan": "tan",
+    "expm1": "expm1",
+    "log1p": "log1p",
+    "log2": "log2",
+    "log10": "log10",
+    "atan2": "atan2",
+    "hypot": "hypot",
+    "logaddexp": "logaddexp",
+    "maximum": "maximum",
+    "minimum": "minimum",
+    "matmul": "mm",
+    "sum": "sum",
+    "mean": "mean",
+    "softmax": "softmax",
+    "log_softmax": "log_softmax",
+    "logsumexp": "logsumexp",
+    "clone": "clone",
+    "astype": "astype",
+    "reshape": "reshape",
+    "permute_dims": "permute",
+    "broadcast_to": "expand",
+    "concat": "cat",
+    "stack": "stack",
+    "indexing": "select",
 }
-DOCUMENTED_FALLBACK = {"var": "var", "std": "std", "prod": "prod", "max/min": "max",
-                       "cumulative_sum": "cumsum", "x[key] = v": "setitem", "sign": "sign"}
+DOCUMENTED_FALLBACK = {
+    "var": "var",
+    "std": "std",
+    "prod": "prod",
+    "max/min": "max",
+    "cumulative_sum": "cumsum",
+    "x[key] = v": "setitem",
+    "sign": "sign",
+}
 
 
 def _node_class(case: str) -> type:
@@ -205,16 +259,26 @@ def test_api_errors_match_torch() -> None:
         fwAD.make_dual(x, x)
     with fwAD.dual_level() as level:
         assert level == 0
-        with pytest.raises(RuntimeError, match="^Nested forward mode AD is not supported at the moment$"):
+        with pytest.raises(
+            RuntimeError, match="^Nested forward mode AD is not supported at the moment$"
+        ):
             fwAD.enter_dual_level()
-        with pytest.raises(RuntimeError, match=r"Tensor is of size \[2\] while the given forward gradient is of size \[3\]\."):
+        with pytest.raises(
+            RuntimeError,
+            match=r"Tensor is of size \[2\] while the given forward gradient is of size \[3\]\.",
+        ):
             fwAD.make_dual(x, pg.tensor([1.0, 2.0, 3.0]))
-        with pytest.raises(ValueError, match="Expected primal to be floating point or complex, but got: polygrad.int64"):
+        with pytest.raises(
+            ValueError,
+            match="Expected primal to be floating point or complex, but got: polygrad.int64",
+        ):
             fwAD.make_dual(pg.tensor([1, 2]), x)
         with pytest.raises(ValueError, match="Expected tangent to be floating point or complex"):
             fwAD.make_dual(x, pg.tensor([1, 2]))
         dual = fwAD.make_dual(x, x)
-        with pytest.raises(RuntimeError, match="already has a forward gradient at the same level 0"):
+        with pytest.raises(
+            RuntimeError, match="already has a forward gradient at the same level 0"
+        ):
             fwAD.make_dual(dual, x)
         with pytest.raises(RuntimeError, match="not the last one that was created"):
             fwAD.exit_dual_level(level=3)
@@ -295,7 +359,8 @@ def test_forward_over_reverse_hessian_vector_product() -> None:
         (g,) = pg.autograd.grad(y, leaf, create_graph=True)
         hvp = fwAD.unpack_dual(g).tangent
     expected = torch.autograd.functional.hvp(
-        lambda x: (x.sin() * x.exp()).sum() + (x**3).prod(), torch_from(p), torch_from(v))[1]
+        lambda x: (x.sin() * x.exp()).sum() + (x**3).prod(), torch_from(p), torch_from(v)
+    )[1]
     assert_close(hvp, expected, rtol=1e-8)
 
 
@@ -335,5 +400,8 @@ def test_custom_function_tangents_come_from_its_jvp() -> None:
     with fwAD.dual_level():
         x = fwAD.make_dual(pg.tensor([1.0, 2.0]), pg.tensor([1.0, 1.0]))
         assert_close(fwAD.unpack_dual(Square.apply(x)).tangent, np.array([3.0, 6.0]))
-        with pytest.raises(NotImplementedError, match="^You must implement the jvp function for custom autograd.Function to use it with forward mode AD.$"):
+        with pytest.raises(
+            NotImplementedError,
+            match="^You must implement the jvp function for custom autograd.Function to use it with forward mode AD.$",
+        ):
             NoJvp.apply(x)

@@ -61,8 +61,9 @@ def test_grad_and_value_and_grad(backend: str) -> None:
     check_kind(gx, backend)
     expected = torch.func.grad(f, argnums=(0, 1))(t(X), t(W))
     assert_close(gx, expected[0])
-    (value, aux), (gx, gw) = pg.value_and_grad(lambda x, w: (f(x, w), x * 2), argnums=(0, 1),
-                                               has_aux=True)(x, w)
+    (value, aux), (gx, gw) = pg.value_and_grad(
+        lambda x, w: (f(x, w), x * 2), argnums=(0, 1), has_aux=True
+    )(x, w)
     check_kind(gw, backend)
     check_kind(aux, backend)
     assert_close(value, f(t(X), t(W)))
@@ -113,8 +114,11 @@ def test_pytrees_match_jax() -> None:
     jnp = jax.numpy
 
     def loss(params: Any, data: Any) -> Any:
-        h = (data["x"] @ params["w"] + params["b"][0]).tanh() if hasattr(data["x"], "tanh") \
+        h = (
+            (data["x"] @ params["w"] + params["b"][0]).tanh()
+            if hasattr(data["x"], "tanh")
             else jnp.tanh(data["x"] @ params["w"] + params["b"][0])
+        )
         return (h * h).sum() * params["b"][1]
 
     params = {"w": W, "b": [np.array(0.3), np.array(1.5)]}
@@ -168,24 +172,36 @@ def test_jax_jit_and_vmap_trace_polygrad_transforms() -> None:
     x = jnp.asarray(X)
     assert_close(np.asarray(jax.jit(pg.grad(loss))(x)), np.asarray(jax.grad(loss_jax)(x)))
     batch = jnp.asarray(rng.uniform(-1, 1, (5, 3)))
-    assert_close(np.asarray(jax.vmap(pg.grad(loss))(batch)),
-                 np.asarray(jax.vmap(jax.grad(loss_jax))(batch)))
+    assert_close(
+        np.asarray(jax.vmap(pg.grad(loss))(batch)), np.asarray(jax.vmap(jax.grad(loss_jax))(batch))
+    )
     assert_close(np.asarray(jax.jit(pg.hessian(loss))(x)), np.asarray(jax.hessian(loss_jax)(x)))
     assert_close(np.asarray(jax.jit(pg.jacfwd(g))(x)), to_np(torch.func.jacfwd(g)(t(X))))
 
 
 def test_jax_style_errors() -> None:
-    with pytest.raises(TypeError, match=r"Gradient only defined for scalar-output functions\. Output had shape: \(3,\)\."):
+    with pytest.raises(
+        TypeError,
+        match=r"Gradient only defined for scalar-output functions\. Output had shape: \(3,\)\.",
+    ):
         pg.grad(lambda x: x * 2)(X)
-    with pytest.raises(TypeError, match="requires at least 3 positional arguments to be passed by the caller, but got only 1"):
+    with pytest.raises(
+        TypeError,
+        match="requires at least 3 positional arguments to be passed by the caller, but got only 1",
+    ):
         pg.grad(lambda x: x.sum(), argnums=2)(X)
     with pytest.raises(TypeError, match="floating point or complex inputs"):
         pg.grad(lambda x: x.sum())(np.arange(3))
-    with pytest.raises(TypeError, match="expected function with aux output to return a two-element tuple"):
+    with pytest.raises(
+        TypeError, match="expected function with aux output to return a two-element tuple"
+    ):
         pg.grad(lambda x: x.sum(), has_aux=True)(X)
     with pytest.raises(TypeError, match="must be tuples or lists; found ndarray and ndarray"):
         pg.jvp(g, X, V)
-    with pytest.raises(ValueError, match=r"jvp called with different primal and tangent shapes;Got primal shape \(3,\) and tangent shape as \(2,\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"jvp called with different primal and tangent shapes;Got primal shape \(3,\) and tangent shape as \(2,\)",
+    ):
         pg.jvp(g, (X,), (V[:2],))
 
 
@@ -220,30 +236,41 @@ def scalar2(x: Any, y: Any) -> Any:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("name,func,inputs,kwargs", [
-    ("jacobian", fn1, (X,), {}),
-    ("jacobian", fn2, (X, V), {}),
-    ("jacobian", fn1, (X,), {"strategy": "forward-mode", "vectorize": True}),
-    ("jacobian", fn2, (X, V), {"strategy": "forward-mode", "vectorize": True}),
-    ("hessian", lambda x: (x**3).sum() * x[0], (X,), {}),
-    ("hessian", scalar2, (X, V), {}),
-    ("hessian", scalar2, (X, V), {"outer_jacobian_strategy": "forward-mode", "vectorize": True}),
-    ("vjp", fn1, (X,), {"v": V}),
-    ("vjp", fn2, (X, V), {"v": (W[:, 0], np.array(2.0))}),
-    ("jvp", fn1, (X,), {"v": V}),
-    ("jvp", fn2, (X, V), {"v": (V, X)}),
-    ("hvp", scalar2, (X, V), {"v": (V, X)}),
-    ("vhp", scalar2, (X, V), {"v": (V, X)}),
-])
-def test_autograd_functional_matches_torch(backend: str, name: str, func: Any, inputs: Any,
-                                           kwargs: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "name,func,inputs,kwargs",
+    [
+        ("jacobian", fn1, (X,), {}),
+        ("jacobian", fn2, (X, V), {}),
+        ("jacobian", fn1, (X,), {"strategy": "forward-mode", "vectorize": True}),
+        ("jacobian", fn2, (X, V), {"strategy": "forward-mode", "vectorize": True}),
+        ("hessian", lambda x: (x**3).sum() * x[0], (X,), {}),
+        ("hessian", scalar2, (X, V), {}),
+        (
+            "hessian",
+            scalar2,
+            (X, V),
+            {"outer_jacobian_strategy": "forward-mode", "vectorize": True},
+        ),
+        ("vjp", fn1, (X,), {"v": V}),
+        ("vjp", fn2, (X, V), {"v": (W[:, 0], np.array(2.0))}),
+        ("jvp", fn1, (X,), {"v": V}),
+        ("jvp", fn2, (X, V), {"v": (V, X)}),
+        ("hvp", scalar2, (X, V), {"v": (V, X)}),
+        ("vhp", scalar2, (X, V), {"v": (V, X)}),
+    ],
+)
+def test_autograd_functional_matches_torch(
+    backend: str, name: str, func: Any, inputs: Any, kwargs: dict[str, Any]
+) -> None:
     single = len(inputs) == 1
     pg_inputs = raw(inputs[0], backend) if single else tuple(raw(i, backend) for i in inputs)
     t_inputs = t(inputs[0]) if single else tuple(t(i) for i in inputs)
     pg_kwargs, t_kwargs = dict(kwargs), dict(kwargs)
     if "v" in kwargs:
         v = kwargs["v"]
-        pg_kwargs["v"] = tuple(raw(e, backend) for e in v) if isinstance(v, tuple) else raw(v, backend)
+        pg_kwargs["v"] = (
+            tuple(raw(e, backend) for e in v) if isinstance(v, tuple) else raw(v, backend)
+        )
         t_kwargs["v"] = _torch_like(v)
     found = getattr(AF, name)(func, pg_inputs, **pg_kwargs)
     expected = getattr(TF, name)(func, t_inputs, **t_kwargs)
@@ -269,29 +296,40 @@ def test_autograd_functional_create_graph_and_tensors() -> None:
     assert x.grad is None  # the transforms never accumulate into .grad
 
 
-@pytest.mark.parametrize("call", [
-    lambda F, x: F.jacobian(lambda x: pg.ones(3, dtype=pg.float64) if F is AF else torch.ones(3, dtype=torch.float64), x, strict=True),
-    lambda F, x: F.jacobian(lambda x, y: x * 2, (x, x), strict=True),
-    lambda F, x: F.jacobian(lambda x: x**2, x, strategy="forward-mode"),
-    lambda F, x: F.jacobian(lambda x: x**2, x, strategy="foo"),
-    lambda F, x: F.jacobian(lambda x: x**2, x, strategy="forward-mode", vectorize=True, create_graph=True),
-    lambda F, x: F.jacobian(lambda x: x**2, x, strict=True, vectorize=True),
-    lambda F, x: F.jacobian(lambda x: x**2, [1.0, 2.0]),
-    lambda F, x: F.jacobian(lambda x: 3.0, x),
-    lambda F, x: F.jacobian(lambda x: (x, 3), x),
-    lambda F, x: F.hessian(lambda x: x**3, x),
-    lambda F, x: F.hessian(lambda x: x.sum(), x, strict=True),
-    lambda F, x: F.vjp(lambda x: x**2, x),
-    lambda F, x: F.vjp(lambda x: x**2, x, x[:2]),
-    lambda F, x: F.vjp(lambda x: x**2, x, (x, x)),
-    lambda F, x: F.jvp(lambda x: x**2, x),
-    lambda F, x: F.hvp(lambda x: x**3, x, x),
-    lambda F, x: F.hvp(lambda x: (x**3).sum(), x),
-    lambda F, x: F.hvp(lambda x: x.sum(), x, x, strict=True),
-    lambda F, x: F.vhp(lambda x: x.sum(), x, x, strict=True),
-    lambda F, x: F.jvp(lambda x: x.detach() * 2, x, x, strict=True),
-    lambda F, x: F.vjp(lambda x: x.detach() * 2, x, x, strict=True),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda F, x: F.jacobian(
+            lambda x: (
+                pg.ones(3, dtype=pg.float64) if F is AF else torch.ones(3, dtype=torch.float64)
+            ),
+            x,
+            strict=True,
+        ),
+        lambda F, x: F.jacobian(lambda x, y: x * 2, (x, x), strict=True),
+        lambda F, x: F.jacobian(lambda x: x**2, x, strategy="forward-mode"),
+        lambda F, x: F.jacobian(lambda x: x**2, x, strategy="foo"),
+        lambda F, x: F.jacobian(
+            lambda x: x**2, x, strategy="forward-mode", vectorize=True, create_graph=True
+        ),
+        lambda F, x: F.jacobian(lambda x: x**2, x, strict=True, vectorize=True),
+        lambda F, x: F.jacobian(lambda x: x**2, [1.0, 2.0]),
+        lambda F, x: F.jacobian(lambda x: 3.0, x),
+        lambda F, x: F.jacobian(lambda x: (x, 3), x),
+        lambda F, x: F.hessian(lambda x: x**3, x),
+        lambda F, x: F.hessian(lambda x: x.sum(), x, strict=True),
+        lambda F, x: F.vjp(lambda x: x**2, x),
+        lambda F, x: F.vjp(lambda x: x**2, x, x[:2]),
+        lambda F, x: F.vjp(lambda x: x**2, x, (x, x)),
+        lambda F, x: F.jvp(lambda x: x**2, x),
+        lambda F, x: F.hvp(lambda x: x**3, x, x),
+        lambda F, x: F.hvp(lambda x: (x**3).sum(), x),
+        lambda F, x: F.hvp(lambda x: x.sum(), x, x, strict=True),
+        lambda F, x: F.vhp(lambda x: x.sum(), x, x, strict=True),
+        lambda F, x: F.jvp(lambda x: x.detach() * 2, x, x, strict=True),
+        lambda F, x: F.vjp(lambda x: x.detach() * 2, x, x, strict=True),
+    ],
+)
 def test_autograd_functional_errors_match_torch(call: Any) -> None:
     with pytest.raises(Exception) as expected:
         call(TF, t(X))

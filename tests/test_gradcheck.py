@@ -86,7 +86,9 @@ def test_wrong_backward_gives_torchs_error(backend: str) -> None:
     assert str(found.value).replace("polygrad", "torch") == str(expected.value)
     assert pg.gradcheck(mine.Square.apply, (x,), raise_exception=False) is False
     assert pg.gradcheck(mine.Cube.apply, (x,))
-    with pytest.raises(GradcheckError, match="^Jacobian mismatch for output 0 with respect to input 0,\nnumerical:"):
+    with pytest.raises(
+        GradcheckError, match="^Jacobian mismatch for output 0 with respect to input 0,\nnumerical:"
+    ):
         pg.gradgradcheck(mine.Cube.apply, (x,))
     with pytest.raises(TorchGradcheckError):
         torch.autograd.gradgradcheck(theirs.Cube.apply, (xt,))
@@ -104,7 +106,9 @@ def test_wrong_input_and_output_index_are_named() -> None:
 
     x = pg.tensor([1.0, 2.0], dtype=pg.float64, requires_grad=True)
     y = pg.tensor([3.0, 4.0], dtype=pg.float64, requires_grad=True)
-    with pytest.raises(GradcheckError, match="^Jacobian mismatch for output 1 with respect to input 0,"):
+    with pytest.raises(
+        GradcheckError, match="^Jacobian mismatch for output 1 with respect to input 0,"
+    ):
         pg.gradcheck(Swapped.apply, (x, y))
 
 
@@ -119,11 +123,18 @@ def test_flags_warnings_and_errors_match_torch() -> None:
         assert torch.autograd.gradcheck(lambda x: x * 2, (t_x,), eps=1e-3, atol=1e-2)
     assert [str(w.message) for w in found] == [str(w.message) for w in expected]
     assert found[0].category is UserWarning
-    for lib, x in ((pg, pg.tensor([1.0], dtype=pg.float64)), (torch, torch.tensor([1.0], dtype=torch.float64))):
-        with pytest.raises(ValueError, match="gradcheck expects at least one input tensor to require gradient"):
+    for lib, x in (
+        (pg, pg.tensor([1.0], dtype=pg.float64)),
+        (torch, torch.tensor([1.0], dtype=torch.float64)),
+    ):
+        with pytest.raises(
+            ValueError, match="gradcheck expects at least one input tensor to require gradient"
+        ):
             lib.autograd.gradcheck(lambda x: x * 2, (x,))
     x = pg.tensor([1.0, 2.0], dtype=pg.float64, requires_grad=True)
-    with pytest.raises(GradcheckError, match="^Numerical gradient for function expected to be zero$"):
+    with pytest.raises(
+        GradcheckError, match="^Numerical gradient for function expected to be zero$"
+    ):
         pg.gradcheck(lambda x: (x * 2).detach(), (x,))
     assert pg.autograd.gradcheck is pg.gradcheck and pg.autograd.gradgradcheck is pg.gradgradcheck
 
@@ -137,5 +148,7 @@ def test_forward_ad_check_catches_a_wrong_tangent_rule(monkeypatch: pytest.Monke
     monkeypatch.setattr(_tangent_rules, "_RULES", table)
     x = pg.tensor([0.3, 0.7], dtype=pg.float64, requires_grad=True)
     assert pg.gradcheck(lambda x: x.sin(), (x,))  # backward mode is right
-    with pytest.raises(GradcheckError, match="^Jacobian computed with forward mode mismatch for output 0"):
+    with pytest.raises(
+        GradcheckError, match="^Jacobian computed with forward mode mismatch for output 0"
+    ):
         pg.gradcheck(lambda x: x.sin(), (x,), check_forward_ad=True)

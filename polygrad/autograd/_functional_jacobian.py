@@ -29,14 +29,20 @@ def _stack(rows: list[Tensor], shape: tuple[int, ...], like: Tensor) -> Tensor:
 
     if not rows:
         xp = like._backend.xp
-        return core.as_tensor(xp.zeros(shape, dtype=like._data.dtype,
-                                       device=like._backend.device_of(like._data)))
+        return core.as_tensor(
+            xp.zeros(shape, dtype=like._data.dtype, device=like._backend.device_of(like._data))
+        )
     return reshape(stack(rows, axis=0), shape)
 
 
-def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False,
-             strict: bool = False, vectorize: bool = False,
-             strategy: str = "reverse-mode") -> Any:
+def jacobian(
+    func: Callable[..., Any],
+    inputs: Any,
+    create_graph: bool = False,
+    strict: bool = False,
+    vectorize: bool = False,
+    strategy: str = "reverse-mode",
+) -> Any:
     """The Jacobian of ``func`` at ``inputs`` (a tensor, or tuples of tensors for tuples)."""
     if strategy not in ("forward-mode", "reverse-mode"):
         raise AssertionError(
@@ -56,7 +62,9 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False,
         raw = _is_raw(inputs)
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
         inputs = _preprocess(inputs, create_graph, need_graph=True)
-        is_outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "jacobian")
+        is_outputs_tuple, outputs = _as_tuple(
+            func(*inputs), "outputs of the user-provided function", "jacobian"
+        )
         _check_requires_grad(outputs, "outputs", strict)
         if vectorize and strict:
             raise RuntimeError(
@@ -67,23 +75,27 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False,
         for i, out in enumerate(outputs):
             rows: list[list[Tensor]] = [[] for _ in inputs]
             for e in core.one_hot_rows(out):
-                vj = _autograd_grad((out,), inputs, (e,), create_graph=create_graph,
-                                    retain_graph=True)
+                vj = _autograd_grad(
+                    (out,), inputs, (e,), create_graph=create_graph, retain_graph=True
+                )
                 for k, (g, x) in enumerate(zip(vj, inputs)):
                     if g is not None:
                         if strict and create_graph and not g._requires_grad:
                             raise RuntimeError(
                                 f"The jacobian of the user-provided function is independent of "
-                                f"input {i}. This is not allowed in strict mode when create_graph=True.")
+                                f"input {i}. This is not allowed in strict mode when create_graph=True."
+                            )
                         rows[k].append(g)
                     else:
                         if strict:
                             raise RuntimeError(
                                 f"Output {i} of the user-provided function is independent of input "
-                                f"{k}. This is not allowed in strict mode.")
+                                f"{k}. This is not allowed in strict mode."
+                            )
                         rows[k].append(core.zeros_like(x))
-            jac.append(tuple(_stack(r, tuple(out.shape) + tuple(x.shape), x)
-                             for r, x in zip(rows, inputs)))
+            jac.append(
+                tuple(_stack(r, tuple(out.shape) + tuple(x.shape), x) for r, x in zip(rows, inputs))
+            )
         result = _postprocess(tuple(jac), create_graph, raw)
         return _tuple_postprocess(result, (is_outputs_tuple, is_inputs_tuple))
 
@@ -91,9 +103,9 @@ def jacobian(func: Callable[..., Any], inputs: Any, create_graph: bool = False,
 def _jacfwd(func: Callable[..., Any], inputs: Any, strict: bool, vectorize: bool) -> Any:
     if strict:
         raise RuntimeError(
-            "torch.autograd.functional.jacobian: `strict=True` and `strategy=\"forward-mode\"` "
+            'torch.autograd.functional.jacobian: `strict=True` and `strategy="forward-mode"` '
             "are not supported together (yet). Please either set `strict=False` or "
-            "`strategy=\"reverse-mode\"`."
+            '`strategy="reverse-mode"`.'
         )
     if not vectorize:
         raise NotImplementedError(
@@ -109,13 +121,18 @@ def _jacfwd(func: Callable[..., Any], inputs: Any, strict: bool, vectorize: bool
     for k, x in enumerate(inputs):
         per_column = []
         for e in core.one_hot_rows(x):
-            out, found = core.pushforward(lambda duals: func(*duals), inputs,
-                                          zeros[:k] + [e] + zeros[k + 1:])
-            is_outputs_tuple, outputs = _as_tuple(out, "outputs of the user-provided function", "jacobian")
+            out, found = core.pushforward(
+                lambda duals: func(*duals), inputs, zeros[:k] + [e] + zeros[k + 1 :]
+            )
+            is_outputs_tuple, outputs = _as_tuple(
+                out, "outputs of the user-provided function", "jacobian"
+            )
             per_column.append(list(found))
         columns.append(per_column)
     if not columns or not columns[0]:
-        is_outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "jacobian")
+        is_outputs_tuple, outputs = _as_tuple(
+            func(*inputs), "outputs of the user-provided function", "jacobian"
+        )
     from ..ops import permute_dims, reshape
 
     jac = []
@@ -135,9 +152,14 @@ def _jacfwd(func: Callable[..., Any], inputs: Any, strict: bool, vectorize: bool
     return _tuple_postprocess([list(row) for row in result], (is_outputs_tuple, is_inputs_tuple))
 
 
-def hessian(func: Callable[..., Any], inputs: Any, create_graph: bool = False,
-            strict: bool = False, vectorize: bool = False,
-            outer_jacobian_strategy: str = "reverse-mode") -> Any:
+def hessian(
+    func: Callable[..., Any],
+    inputs: Any,
+    create_graph: bool = False,
+    strict: bool = False,
+    vectorize: bool = False,
+    outer_jacobian_strategy: str = "reverse-mode",
+) -> Any:
     """The Hessian of scalar ``func``: the Jacobian of its (reverse-mode) Jacobian."""
     is_inputs_tuple, as_tuple = _as_tuple(inputs, "inputs", "hessian")
     if outer_jacobian_strategy not in ("forward-mode", "reverse-mode"):
@@ -150,7 +172,9 @@ def hessian(func: Callable[..., Any], inputs: Any, create_graph: bool = False,
         if is_out_tuple or not isinstance(out, Tensor):
             raise RuntimeError("The function given to hessian should return a single Tensor")
         if out.numel() != 1:
-            raise RuntimeError("The Tensor returned by the function given to hessian should contain a single element")
+            raise RuntimeError(
+                "The Tensor returned by the function given to hessian should contain a single element"
+            )
         from ..ops import reshape
 
         return reshape(out, ())
@@ -162,8 +186,14 @@ def hessian(func: Callable[..., Any], inputs: Any, create_graph: bool = False,
         _check_requires_grad(jac, "jacobian", strict)
         return jac
 
-    res = jacobian(jac_func, as_tuple, create_graph=create_graph, strict=strict,
-                   vectorize=vectorize, strategy=outer_jacobian_strategy)
+    res = jacobian(
+        jac_func,
+        as_tuple,
+        create_graph=create_graph,
+        strict=strict,
+        vectorize=vectorize,
+        strategy=outer_jacobian_strategy,
+    )
     if _is_raw(inputs):
         res = type(res)(type(row)(block._data for block in row) for row in res)
     return _tuple_postprocess(res, (is_inputs_tuple, is_inputs_tuple))

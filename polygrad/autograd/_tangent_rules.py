@@ -20,7 +20,7 @@ from typing import Any
 from .._engine import fix_grad
 from .._grad_mode import _grad_enabled
 from .._tensor import Tensor, _make
-from .forward_ad import _NEEDED, all_slots
+from ._dual_store import _NEEDED, all_slots
 
 
 def _plus(*terms: Any) -> Any:
@@ -37,9 +37,12 @@ def _times(t: Any, factor: Any) -> Any:
 
 def _unary(derivative: Any) -> Any:
     """Rule ``t * derivative(x, out)`` for a one-input elementwise op."""
-    def rule(node: Any, xp: Any, t: tuple[Any, ...], inputs: tuple[Any, ...],
-             outputs: tuple[Any, ...]) -> Any:
+
+    def rule(
+        node: Any, xp: Any, t: tuple[Any, ...], inputs: tuple[Any, ...], outputs: tuple[Any, ...]
+    ) -> Any:
         return t[0] * derivative(xp, inputs[0], outputs[0])
+
     return rule
 
 
@@ -58,8 +61,7 @@ def _pow1(node: Any, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
     if t[0] is not None:  # the same conventions as PowBackward1's vjp
         tx = xp.where(y == 0, xp.zeros_like(t[0] * x), t[0] * y * x ** (y - 1))
     if t[1] is not None:
-        ty = xp.where((x == 0) & (y >= 0), xp.zeros_like(t[1] * x),
-                      t[1] * outputs[0] * xp.log(x))
+        ty = xp.where((x == 0) & (y >= 0), xp.zeros_like(t[1] * x), t[1] * outputs[0] * xp.log(x))
     return _plus(tx, ty)
 
 
@@ -108,8 +110,9 @@ def _extremum(node: Any, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
 
 def _matmul(node: Any, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
     x, y = inputs
-    return _plus(None if t[0] is None else xp.matmul(t[0], y),
-                 None if t[1] is None else xp.matmul(x, t[1]))
+    return _plus(
+        None if t[0] is None else xp.matmul(t[0], y), None if t[1] is None else xp.matmul(x, t[1])
+    )
 
 
 def _reduced(fn: str) -> Any:
@@ -118,6 +121,7 @@ def _reduced(fn: str) -> Any:
         if not inputs[0].ndim:
             return t[0]
         return xp.reshape(getattr(xp, fn)(t[0], axis=axes), tuple(outputs[0].shape))
+
     return rule
 
 
@@ -155,6 +159,7 @@ def _joined(fn: str) -> Any:
     def rule(node: Any, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
         parts = [ti if ti is not None else xp.zeros_like(x) for ti, x in zip(t, inputs)]
         return getattr(xp, fn)(parts, axis=node.axis)
+
     return rule
 
 
@@ -177,9 +182,12 @@ def _table() -> dict[type, Any]:
         (arithmetic, "AddBackward0"): lambda n, xp, t, i, o: _plus(t[0], t[1]),
         (arithmetic, "SubBackward0"): lambda n, xp, t, i, o: _plus(t[0], _times(t[1], -1)),
         (arithmetic, "RsubBackward1"): lambda n, xp, t, i, o: -t[0],
-        (arithmetic, "MulBackward0"): lambda n, xp, t, i, o: _plus(_times(t[0], i[1]), _times(t[1], i[0])),
+        (arithmetic, "MulBackward0"): lambda n, xp, t, i, o: _plus(
+            _times(t[0], i[1]), _times(t[1], i[0])
+        ),
         (arithmetic, "DivBackward0"): lambda n, xp, t, i, o: _plus(
-            None if t[0] is None else t[0] / i[1], None if t[1] is None else -t[1] * o[0] / i[1]),
+            None if t[0] is None else t[0] / i[1], None if t[1] is None else -t[1] * o[0] / i[1]
+        ),
         (arithmetic, "NegBackward0"): lambda n, xp, t, i, o: -t[0],
         (arithmetic, "ReciprocalBackward0"): lambda n, xp, t, i, o: -t[0] * o[0] * o[0],
         (arithmetic, "PowBackward0"): _pow0,
@@ -214,11 +222,14 @@ def _table() -> dict[type, Any]:
         (em, "Log10Backward0"): _unary(lambda xp, x, y: 1 / (x * ln10)),
         (em, "Atan2Backward0"): lambda n, xp, t, i, o: _plus(
             _times(t[0], i[1] / (i[0] * i[0] + i[1] * i[1])),
-            _times(t[1], -i[0] / (i[0] * i[0] + i[1] * i[1]))),
+            _times(t[1], -i[0] / (i[0] * i[0] + i[1] * i[1])),
+        ),
         (em, "HypotBackward0"): lambda n, xp, t, i, o: _plus(
-            _times(t[0], i[0] / o[0]), _times(t[1], i[1] / o[0])),
+            _times(t[0], i[0] / o[0]), _times(t[1], i[1] / o[0])
+        ),
         (em, "LogaddexpBackward0"): lambda n, xp, t, i, o: _plus(
-            _times(t[0], xp.exp(i[0] - o[0])), _times(t[1], xp.exp(i[1] - o[0]))),
+            _times(t[0], xp.exp(i[0] - o[0])), _times(t[1], xp.exp(i[1] - o[0]))
+        ),
         (compare, "MaximumBackward0"): _extremum,
         (compare, "MinimumBackward0"): _extremum,
         (reduction, "SumBackward0"): _reduced("sum"),
@@ -246,8 +257,14 @@ def _table() -> dict[type, Any]:
         (indexing, "IndexBackward0"): _indexed,
         (indexing, "AliasBackward0"): lambda n, xp, t, i, o: t[0],
     }
-    for name in ("MmBackward0", "MvBackward0", "DotBackward0", "SqueezeBackward4",
-                 "UnsafeViewBackward0", "CloneBackward0"):
+    for name in (
+        "MmBackward0",
+        "MvBackward0",
+        "DotBackward0",
+        "SqueezeBackward4",
+        "UnsafeViewBackward0",
+        "CloneBackward0",
+    ):
         wanted[(linalg, name)] = _matmul
     table = {}
     for (module, name), rule in wanted.items():
@@ -273,8 +290,10 @@ def rules() -> dict[type, Any]:
 
 def _saved(pending: Any) -> tuple[Any, ...]:
     """The values ``_saved_from`` names, as tensors (or numbers), for ``jvp``/``vjp``."""
-    return tuple(pending.inputs[s] if s >= 0 else pending.results[-1 - s]
-                 for s in type(pending.node)._saved_from)
+    return tuple(
+        pending.inputs[s] if s >= 0 else pending.results[-1 - s]
+        for s in type(pending.node)._saved_from
+    )
 
 
 def _conform(xp: Any, tangent: Any, like: Tensor) -> Tensor:
@@ -351,6 +370,7 @@ def double_vjp(pending: Any, xp: Any) -> list[Tensor]:
     if total is None or not total.requires_grad:
         return [xp.zeros_like(r) for r in outputs]
     seeds_used = [s for s, d in zip(seeds, pending.differentiable) if d]
-    found = grad(total, seeds_used, allow_unused=True, materialize_grads=True,
-                 create_graph=pending.grad_mode)
+    found = grad(
+        total, seeds_used, allow_unused=True, materialize_grads=True, create_graph=pending.grad_mode
+    )
     return [_conform(xp, f, r) for f, r in zip(found, outputs)]

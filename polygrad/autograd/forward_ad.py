@@ -48,18 +48,33 @@ staticmethod (torch's ``NotImplementedError`` when it has none).
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections import namedtuple
 from typing import Any, cast
 
 from .. import _record
-from .._grad_mode import _DecoratorContextManager, _grad_enabled, _inference
+from .._grad_mode import _DecoratorContextManager, _inference
 from .._node import Node, new_node
 from .._tensor import Tensor, _make
+from ._dual_store import (
+    _enter_busy,
+    _flush,
+    _local,
+    _Pending,
+    _pending,
+    _saved_specs,
+    _set_tangent,
+    _tangent_of,
+    _tangents,
+)
 
-__all__ = ["UnpackedDualTensor", "dual_level", "enter_dual_level", "exit_dual_level",
-           "make_dual", "unpack_dual"]
+__all__ = [
+    "UnpackedDualTensor",
+    "dual_level",
+    "enter_dual_level",
+    "exit_dual_level",
+    "make_dual",
+    "unpack_dual",
+]
 
 UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
 UnpackedDualTensor.__doc__ = "What ``unpack_dual`` returns: the primal and its tangent (or None)."
@@ -67,14 +82,6 @@ UnpackedDualTensor.__doc__ = "What ``unpack_dual`` returns: the primal and its t
 _NO_LEVEL = "Trying to create a dual Tensor for forward AD but no level exists, make sure to enter_dual_level() first."
 
 _level = -1
-#: id(tensor) -> (weakref to the tensor, its tangent Tensor)
-_tangents: dict[int, tuple[Any, Tensor]] = {}
-#: id(result) -> the _Pending that will compute its tangent
-_pending: dict[int, _Pending] = {}
-#: node -> tangents of its saved values (for create_graph backwards run under a level)
-_saved_specs: weakref.WeakKeyDictionary[Node, tuple[Any, ...]] = weakref.WeakKeyDictionary()
-_local = threading.local()  # .busy: this thread is computing a tangent (ops are plain)
-_NEEDED = new_node(Node, (), (), None)  # an edge that tells a vjp "this input needs a gradient"
 
 
 # -- levels ------------------------------------------------------------------------------
@@ -149,9 +156,13 @@ def make_dual(tensor: Any, tangent: Any, *, level: int | None = None) -> Tensor:
     tensor = operand(tensor)
     tangent = operand(tangent, tensor)
     if not tensor.dtype.differentiable:
-        raise ValueError(f"Expected primal to be floating point or complex, but got: {tensor.dtype}")
+        raise ValueError(
+            f"Expected primal to be floating point or complex, but got: {tensor.dtype}"
+        )
     if not tangent.dtype.differentiable:
-        raise ValueError(f"Expected tangent to be floating point or complex, but got: {tangent.dtype}")
+        raise ValueError(
+            f"Expected tangent to be floating point or complex, but got: {tangent.dtype}"
+        )
     if tuple(tangent.shape) != tuple(tensor.shape):
         raise RuntimeError(
             "Trying to set a forward gradient that has a different size than that of the "
@@ -190,51 +201,11 @@ def _plain_alias(tensor: Tensor) -> Tensor:
         _local.busy = busy
 
 
-# -- the tangent store -----------------------------------------------------------------------
-
-
-def _set_tangent(t: Tensor, tangent: Tensor | None) -> None:
-    key = id(t)
-    if tangent is None:
-        _tangents.pop(key, None)
-        return
-
-    def forget(ref: Any, key: int = key) -> None:
-        entry = _tangents.get(key)
-        if entry is not None and entry[0] is ref:
-            del _tangents[key]
-
-    _tangents[key] = (weakref.ref(t, forget), tangent)
-
-
-def _tangent_of(t: Tensor) -> Tensor | None:
-    pending = _pending.get(id(t))
-    if pending is not None and any(r is t for r in pending.outputs()):
-        pending.materialize()
-    entry = _tangents.get(id(t))
-    if entry is not None and entry[0]() is t:
-        return entry[1]
-    return None
-
-
 def tangent_of(t: Any) -> Tensor | None:
     """The tangent ``t`` carries at the open level, or None (for polygrad's functional API)."""
     if _level == -1 or not isinstance(t, Tensor):
         return None
     return _tangent_of(t)
-
-
-def _enter_busy() -> bool:
-    busy = getattr(_local, "busy", False)
-    _local.busy = True
-    return busy
-
-
-def _flush() -> None:
-    """Compute the tangents of finished ops (those whose node has all its parameters)."""
-    for pending in list(_pending.values()):
-        if pending.ready():
-            pending.materialize()
 
 
 # -- what record() calls while a level is open -----------------------------------------------
@@ -253,8 +224,14 @@ def _input_tangents(inputs: tuple[Any, ...]) -> tuple[Any, ...] | None:
     return None if found is None else tuple(found)
 
 
-def _on_record(cls: type[Node], inputs: tuple[Any, ...], out: Any, backend: Any,
-               broadcast: bool, numbers: tuple[Any, ...] | None) -> Tensor | None:
+def _on_record(
+    cls: type[Node],
+    inputs: tuple[Any, ...],
+    out: Any,
+    backend: Any,
+    broadcast: bool,
+    numbers: tuple[Any, ...] | None,
+) -> Tensor | None:
     """``record`` for an op under a level: None lets ``record`` go on as usual."""
     if getattr(_local, "busy", False) or _inference.get():
         return None
@@ -277,8 +254,13 @@ def _on_record(cls: type[Node], inputs: tuple[Any, ...], out: Any, backend: Any,
     return result
 
 
-def _on_record_multi(cls: type[Node], inputs: tuple[Any, ...], outs: tuple[Any, ...],
-                     backend: Any, differentiable: tuple[bool, ...]) -> tuple[Tensor, ...] | None:
+def _on_record_multi(
+    cls: type[Node],
+    inputs: tuple[Any, ...],
+    outs: tuple[Any, ...],
+    backend: Any,
+    differentiable: tuple[bool, ...],
+) -> tuple[Tensor, ...] | None:
     """``record_multi`` for an op under a level: None lets it go on as usual."""
     if getattr(_local, "busy", False) or _inference.get():
         return None
@@ -298,111 +280,15 @@ def _on_record_multi(cls: type[Node], inputs: tuple[Any, ...], outs: tuple[Any, 
             node._num_outputs = len(outs)
             node._output_meta = tuple((tuple(o.shape), o.dtype) for o in outs)
             node._output_device = backend.device_of(outs[0])
-            results = tuple(_make(o, backend, node, i, False) if d else _make(o, backend)
-                            for i, (o, d) in enumerate(zip(outs, differentiable)))
+            results = tuple(
+                _make(o, backend, node, i, False) if d else _make(o, backend)
+                for i, (o, d) in enumerate(zip(outs, differentiable))
+            )
             hidden = True
     finally:
         _local.busy = busy
     _Pending(node, inputs, None, tangents, results, tuple(differentiable), hidden)
     return results
-
-
-class _Pending:
-    """An op whose output tangents are still to be computed."""
-
-    __slots__ = ("node", "inputs", "tangents", "results", "differentiable", "hidden",
-                 "grad_mode", "found")
-
-    def __init__(self, node: Node, inputs: tuple[Any, ...], numbers: tuple[Any, ...] | None,
-                 tangents: tuple[Any, ...], results: tuple[Tensor, ...],
-                 differentiable: tuple[bool, ...], hidden: bool) -> None:
-        self.node = node
-        # Python-number operands stand in for their missing tensors (``2 * x``)
-        self.inputs = tuple(
-            t if t is not None or numbers is None else numbers[i] for i, t in enumerate(inputs))
-        self.tangents = tangents
-        self.results = results
-        self.differentiable = differentiable
-        self.hidden = hidden
-        self.grad_mode = _grad_enabled.get()
-        self.found: list[Tensor | None] | None = None  # output tangents, once computed
-        for r in self.outputs():
-            _pending[id(r)] = self
-        if not hidden:  # a saved output's tangent comes from here (the output may be gone)
-            _saved_specs[node] = tuple(
-                tangents[s] if s >= 0 else (self, -1 - s) if differentiable[-1 - s] else None
-                for s in type(node)._saved_from)
-
-    def outputs(self) -> list[Tensor]:
-        """The results that take part in differentiation (not integer indices)."""
-        return [r for r, d in zip(self.results, self.differentiable) if d]
-
-    def ready(self) -> bool:
-        node = self.node
-        return all(hasattr(node, name) for name in _param_slots(type(node)))
-
-    def unhide(self) -> None:
-        if self.hidden:
-            for r in self.outputs():
-                if r._grad_fn is self.node and not r._requires_grad:
-                    r._grad_fn = None
-                    r._output_nr = 0
-
-    def materialize(self) -> None:
-        for r in self.outputs():
-            if _pending.get(id(r)) is self:
-                del _pending[id(r)]
-        self.unhide()
-        from .._namespace import namespace_for
-        from ._tangent_rules import output_tangents
-
-        busy = _enter_busy()
-        token = _grad_enabled.set(self.grad_mode)
-        try:
-            outs = output_tangents(self, namespace_for(self.node._backend))
-        finally:
-            _grad_enabled.reset(token)
-            _local.busy = busy
-        self.found = []
-        tangents = iter(outs)
-        for r, d in zip(self.results, self.differentiable):
-            tangent = next(tangents) if d else None
-            self.found.append(tangent)
-            if d:
-                _set_tangent(r, tangent)
-
-    def tangent(self, k: int) -> Tensor | None:
-        """The tangent of result ``k`` (computed now if it is still pending)."""
-        if self.found is None:
-            self.materialize()
-        return self.found[k] if self.found is not None else None
-
-
-_SLOTS_CACHE: dict[type, tuple[str, ...]] = {}
-_BASE_SLOTS = frozenset(Node.__slots__) | {"_num_outputs", "_output_meta", "_output_device"}
-
-
-def _param_slots(cls: type) -> tuple[str, ...]:
-    """The op parameters a node class declares (set by the op right after ``record``)."""
-    found = _SLOTS_CACHE.get(cls)
-    if found is None:
-        names: list[str] = []
-        for klass in cls.__mro__:
-            for name in klass.__dict__.get("__slots__", ()):
-                if name not in _BASE_SLOTS and not name.startswith("__") and name not in names:
-                    names.append(name)
-        found = _SLOTS_CACHE[cls] = tuple(names)
-    return found
-
-
-def all_slots(cls: type) -> tuple[str, ...]:
-    """Every slot of a node class (to copy a node with its parameters)."""
-    names: list[str] = []
-    for klass in cls.__mro__:
-        for name in klass.__dict__.get("__slots__", ()):
-            if not name.startswith("__") and name not in names:
-                names.append(name)
-    return tuple(names)
 
 
 # -- hooks into the engine, in-place ops -------------------------------------------------------
@@ -443,7 +329,8 @@ def _function_tangents(cls: Any, ctx: Any, args: tuple[Any, ...], outputs: tuple
     if jvp is None:
         raise NotImplementedError(
             "You must implement the jvp function for custom autograd.Function to use it with "
-            "forward mode AD.")
+            "forward mode AD."
+        )
     for o in outputs:  # tangents traced through forward's own ops are not the Function's
         if isinstance(o, Tensor):
             _pending.pop(id(o), None)
@@ -455,5 +342,9 @@ def _function_tangents(cls: Any, ctx: Any, args: tuple[Any, ...], outputs: tuple
     found = found if isinstance(found, tuple) else (found,)
     for o, tangent in zip(outputs, found):
         if isinstance(o, Tensor) and o.dtype.differentiable:
-            _set_tangent(o, tangent if tangent is None or isinstance(tangent, Tensor)
-                         else _make(tangent, o._backend))
+            _set_tangent(
+                o,
+                tangent
+                if tangent is None or isinstance(tangent, Tensor)
+                else _make(tangent, o._backend),
+            )

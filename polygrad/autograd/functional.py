@@ -33,10 +33,15 @@ def _as_tuple(inp: Any, arg_name: str, fn_name: str) -> tuple[bool, tuple[Any, .
     items = inp if is_tuple else (inp,)
     for i, el in enumerate(items):
         if not core.is_array(el):
-            where = (f"the value at index {i} has type {type(el)}." if is_tuple
-                     else f"the given {arg_name} has type {type(el)}.")
-            raise TypeError(f"The {arg_name} given to {fn_name} must be either a Tensor or a "
-                            f"tuple of Tensors but {where}")
+            where = (
+                f"the value at index {i} has type {type(el)}."
+                if is_tuple
+                else f"the given {arg_name} has type {type(el)}."
+            )
+            raise TypeError(
+                f"The {arg_name} given to {fn_name} must be either a Tensor or a "
+                f"tuple of Tensors but {where}"
+            )
     return is_tuple, tuple(core.as_tensor(el) for el in items)
 
 
@@ -51,8 +56,9 @@ def _tuple_postprocess(res: Any, to_unpack: Any) -> Any:
     return res
 
 
-def _preprocess(inputs: tuple[Tensor, ...], create_graph: bool, need_graph: bool
-                ) -> tuple[Tensor, ...]:
+def _preprocess(
+    inputs: tuple[Tensor, ...], create_graph: bool, need_graph: bool
+) -> tuple[Tensor, ...]:
     """New tensor objects to differentiate with respect to (torch's ``_grad_preprocess``)."""
     out = []
     for t in inputs:
@@ -80,13 +86,17 @@ def _postprocess(values: Any, create_graph: bool, raw: bool) -> Any:
 def _validate_v(v: tuple[Tensor, ...], other: tuple[Tensor, ...], is_other_tuple: bool) -> None:
     if len(other) != len(v):
         if is_other_tuple:
-            raise RuntimeError(f"v is a tuple of invalid length: should be {len(other)} but got {len(v)}.")
+            raise RuntimeError(
+                f"v is a tuple of invalid length: should be {len(other)} but got {len(v)}."
+            )
         raise RuntimeError("The given v should contain a single Tensor.")
     for idx, (el_v, el_other) in enumerate(zip(v, other)):
         if tuple(el_v.shape) != tuple(el_other.shape):
             prepend = f"Entry {idx} in " if is_other_tuple else ""
-            raise RuntimeError(f"{prepend}v has invalid size: should be torch.Size("
-                               f"{list(el_other.shape)}) but got torch.Size({list(el_v.shape)}).")
+            raise RuntimeError(
+                f"{prepend}v has invalid size: should be torch.Size("
+                f"{list(el_other.shape)}) but got torch.Size({list(el_v.shape)})."
+            )
 
 
 _STRICT = {
@@ -102,19 +112,32 @@ def _check_requires_grad(values: tuple[Any, ...], kind: str, strict: bool) -> No
         return
     for i, t in enumerate(values):
         if t is None:
-            raise RuntimeError(f"The output of the user-provided function is independent of input {i}. This is not allowed in strict mode.")
+            raise RuntimeError(
+                f"The output of the user-provided function is independent of input {i}. This is not allowed in strict mode."
+            )
         if not t._requires_grad:
             raise RuntimeError(_STRICT[kind].format(i=i))
 
 
-def _autograd_grad(outputs: tuple[Any, ...], inputs: tuple[Tensor, ...], grad_outputs: Any = None,
-                   create_graph: bool = False, retain_graph: bool | None = None) -> tuple[Any, ...]:
+def _autograd_grad(
+    outputs: tuple[Any, ...],
+    inputs: tuple[Tensor, ...],
+    grad_outputs: Any = None,
+    create_graph: bool = False,
+    retain_graph: bool | None = None,
+) -> tuple[Any, ...]:
     grad_outputs = (None,) * len(outputs) if grad_outputs is None else grad_outputs
     pairs = [(o, g) for o, g in zip(outputs, grad_outputs) if o is not None and o._requires_grad]
     if not pairs:
         return (None,) * len(inputs)
-    return _grad([o for o, _ in pairs], list(inputs), [g for _, g in pairs], allow_unused=True,
-                 create_graph=create_graph, retain_graph=retain_graph)
+    return _grad(
+        [o for o, _ in pairs],
+        list(inputs),
+        [g for _, g in pairs],
+        allow_unused=True,
+        create_graph=create_graph,
+        retain_graph=retain_graph,
+    )
 
 
 _FILL = {
@@ -125,8 +148,9 @@ _FILL = {
 }
 
 
-def _fill_in_zeros(grads: tuple[Any, ...], refs: tuple[Tensor, ...], strict: bool,
-                   create_graph: bool, stage: str) -> tuple[Tensor, ...]:
+def _fill_in_zeros(
+    grads: tuple[Any, ...], refs: tuple[Tensor, ...], strict: bool, create_graph: bool, stage: str
+) -> tuple[Tensor, ...]:
     out = []
     for i, g in enumerate(grads):
         if g is None:
@@ -135,14 +159,17 @@ def _fill_in_zeros(grads: tuple[Any, ...], refs: tuple[Tensor, ...], strict: boo
             g = core.zeros_like(refs[i])
         elif strict and create_graph and not g._requires_grad:
             what = "hessian" if "double" in stage else "jacobian"
-            raise RuntimeError(f"The {what} of the user-provided function is independent of input {i}. This is not allowed in strict mode when create_graph=True.")
+            raise RuntimeError(
+                f"The {what} of the user-provided function is independent of input {i}. This is not allowed in strict mode when create_graph=True."
+            )
         out.append(g)
     return tuple(out)
 
 
 def _is_raw(values: Any) -> bool:
     return not isinstance(values, Tensor) and not (
-        isinstance(values, tuple) and any(isinstance(v, Tensor) for v in values))
+        isinstance(values, tuple) and any(isinstance(v, Tensor) for v in values)
+    )
 
 
 def _prepare(inputs: Any, name: str, create_graph: bool) -> tuple[bool, bool, tuple[Tensor, ...]]:
@@ -153,27 +180,48 @@ def _prepare(inputs: Any, name: str, create_graph: bool) -> tuple[bool, bool, tu
     return raw, is_inputs_tuple, inputs
 
 
-def vjp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
-        strict: bool = False) -> tuple[Any, Any]:
+def vjp(
+    func: Callable[..., Any],
+    inputs: Any,
+    v: Any = None,
+    create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Any, Any]:
     """``(func(inputs), v @ J)``: the vector-Jacobian product at ``inputs``."""
     with enable_grad():
         raw, is_inputs_tuple, inputs = _prepare(inputs, "vjp", create_graph)
-        is_outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "vjp")
+        is_outputs_tuple, outputs = _as_tuple(
+            func(*inputs), "outputs of the user-provided function", "vjp"
+        )
         _check_requires_grad(outputs, "outputs", strict)
         if v is not None:
             v = _preprocess(_as_tuple(v, "v", "vjp")[1], create_graph, need_graph=False)
             _validate_v(v, outputs, is_outputs_tuple)
         elif len(outputs) != 1 or outputs[0].numel() != 1:
-            raise RuntimeError("The vector v can only be None if the user-provided function returns a single Tensor with a single element.")
+            raise RuntimeError(
+                "The vector v can only be None if the user-provided function returns a single Tensor with a single element."
+            )
     with set_grad_enabled(True if create_graph else _is_grad_enabled()):
-        result = _fill_in_zeros(_autograd_grad(outputs, inputs, v, create_graph=create_graph),
-                                inputs, strict, create_graph, "back")
-    return (_tuple_postprocess(_postprocess(outputs, create_graph, raw), is_outputs_tuple),
-            _tuple_postprocess(_postprocess(result, create_graph, raw), is_inputs_tuple))
+        result = _fill_in_zeros(
+            _autograd_grad(outputs, inputs, v, create_graph=create_graph),
+            inputs,
+            strict,
+            create_graph,
+            "back",
+        )
+    return (
+        _tuple_postprocess(_postprocess(outputs, create_graph, raw), is_outputs_tuple),
+        _tuple_postprocess(_postprocess(result, create_graph, raw), is_inputs_tuple),
+    )
 
 
-def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
-        strict: bool = False) -> tuple[Any, Any]:
+def jvp(
+    func: Callable[..., Any],
+    inputs: Any,
+    v: Any = None,
+    create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Any, Any]:
     """``(func(inputs), J @ v)``: the Jacobian-vector product at ``inputs`` (forward mode)."""
     with enable_grad():
         raw, is_inputs_tuple, inputs = _prepare(inputs, "jvp", create_graph)
@@ -181,7 +229,9 @@ def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
             v = _preprocess(_as_tuple(v, "v", "jvp")[1], create_graph, need_graph=False)
             _validate_v(v, inputs, is_inputs_tuple)
         elif len(inputs) != 1 or inputs[0].numel() != 1:
-            raise RuntimeError("The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.")
+            raise RuntimeError(
+                "The vector v can only be None if the input to the user-provided function is a single Tensor with a single element."
+            )
         else:
             v = (_make(inputs[0]._backend.xp.ones_like(inputs[0]._data), inputs[0]._backend),)
         if strict or forward_ad.is_active():
@@ -189,47 +239,68 @@ def jvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool
         outputs, found = core.pushforward(lambda duals: func(*duals), inputs, v)
     is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", "jvp")
     pushed = tuple(f if f is not None else core.zeros_like(o) for f, o in zip(found, outputs))
-    return (_tuple_postprocess(_postprocess(outputs, create_graph, raw), is_outputs_tuple),
-            _tuple_postprocess(_postprocess(pushed, create_graph, raw), is_outputs_tuple))
+    return (
+        _tuple_postprocess(_postprocess(outputs, create_graph, raw), is_outputs_tuple),
+        _tuple_postprocess(_postprocess(pushed, create_graph, raw), is_outputs_tuple),
+    )
 
 
-def _jvp_double_backward(func: Callable[..., Any], inputs: tuple[Tensor, ...], v: Any,
-                         create_graph: bool, strict: bool, raw: bool) -> tuple[Any, Any]:
+def _jvp_double_backward(
+    func: Callable[..., Any],
+    inputs: tuple[Tensor, ...],
+    v: Any,
+    create_graph: bool,
+    strict: bool,
+    raw: bool,
+) -> tuple[Any, Any]:
     """torch's double-backward trick (what torch itself always uses)."""
-    is_outputs_tuple, outputs = _as_tuple(func(*inputs), "outputs of the user-provided function", "jvp")
+    is_outputs_tuple, outputs = _as_tuple(
+        func(*inputs), "outputs of the user-provided function", "jvp"
+    )
     _check_requires_grad(outputs, "outputs", strict)
-    grad_outputs = tuple(_make(o._backend.xp.zeros_like(o._data), o._backend, None, 0, True)
-                         for o in outputs)
+    grad_outputs = tuple(
+        _make(o._backend.xp.zeros_like(o._data), o._backend, None, 0, True) for o in outputs
+    )
     grad_inputs = _autograd_grad(outputs, inputs, grad_outputs, create_graph=True)
     _check_requires_grad(grad_inputs, "grad_inputs", strict)
     with set_grad_enabled(True if create_graph else _is_grad_enabled()):
         res = _autograd_grad(grad_inputs, grad_outputs, v, create_graph=create_graph)
         result = _fill_in_zeros(res, outputs, strict, create_graph, "back_trick")
-    return (_tuple_postprocess(_postprocess(outputs, create_graph, raw), is_outputs_tuple),
-            _tuple_postprocess(_postprocess(result, create_graph, raw), is_outputs_tuple))
+    return (
+        _tuple_postprocess(_postprocess(outputs, create_graph, raw), is_outputs_tuple),
+        _tuple_postprocess(_postprocess(result, create_graph, raw), is_outputs_tuple),
+    )
 
 
-def _second_order(func: Callable[..., Any], inputs: Any, v: Any, create_graph: bool,
-                  strict: bool, name: str) -> Any:
+def _second_order(
+    func: Callable[..., Any], inputs: Any, v: Any, create_graph: bool, strict: bool, name: str
+) -> Any:
     with enable_grad():
         raw, is_inputs_tuple, inputs = _prepare(inputs, name, create_graph)
         outputs = func(*inputs)
-        is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", name)
+        is_outputs_tuple, outputs = _as_tuple(
+            outputs, "outputs of the user-provided function", name
+        )
         _check_requires_grad(outputs, "outputs", strict)
         if is_outputs_tuple or not isinstance(outputs[0], Tensor):
             raise RuntimeError(f"The function given to {name} should return a single Tensor")
         if outputs[0].numel() != 1:
-            raise RuntimeError(f"The Tensor returned by the function given to {name} should contain a single element")
+            raise RuntimeError(
+                f"The Tensor returned by the function given to {name} should contain a single element"
+            )
         if v is not None:
             v = _preprocess(_as_tuple(v, "v", name)[1], create_graph, need_graph=False)
             _validate_v(v, inputs, is_inputs_tuple)
         elif len(inputs) != 1 or inputs[0].numel() != 1:
-            raise RuntimeError("The vector v can only be None if the input to the user-provided function is a single Tensor with a single element.")
+            raise RuntimeError(
+                "The vector v can only be None if the input to the user-provided function is a single Tensor with a single element."
+            )
         jac = _autograd_grad(outputs, inputs, create_graph=True)
         _check_requires_grad(jac, "jacobian", strict)
         if name == "hvp":
-            grad_jac = tuple(_make(t._backend.xp.zeros_like(t._data), t._backend, None, 0, True)
-                             for t in inputs)
+            grad_jac = tuple(
+                _make(t._backend.xp.zeros_like(t._data), t._backend, None, 0, True) for t in inputs
+            )
             double_back = _autograd_grad(jac, inputs, grad_jac, create_graph=True)
             _check_requires_grad(jac, "hessian", strict)
     with set_grad_enabled(True if create_graph else _is_grad_enabled()):
@@ -239,18 +310,30 @@ def _second_order(func: Callable[..., Any], inputs: Any, v: Any, create_graph: b
         else:
             res = _autograd_grad(jac, inputs, v, create_graph=create_graph)
             result = _fill_in_zeros(res, inputs, strict, create_graph, "double_back")
-    return (_tuple_postprocess(_postprocess(outputs, create_graph, raw), is_outputs_tuple),
-            _tuple_postprocess(_postprocess(result, create_graph, raw), is_inputs_tuple))
+    return (
+        _tuple_postprocess(_postprocess(outputs, create_graph, raw), is_outputs_tuple),
+        _tuple_postprocess(_postprocess(result, create_graph, raw), is_inputs_tuple),
+    )
 
 
-def vhp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
-        strict: bool = False) -> tuple[Any, Any]:
+def vhp(
+    func: Callable[..., Any],
+    inputs: Any,
+    v: Any = None,
+    create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Any, Any]:
     """``(func(inputs), v @ H)`` for a scalar ``func`` (reverse over reverse)."""
     return _second_order(func, inputs, v, create_graph, strict, "vhp")
 
 
-def hvp(func: Callable[..., Any], inputs: Any, v: Any = None, create_graph: bool = False,
-        strict: bool = False) -> tuple[Any, Any]:
+def hvp(
+    func: Callable[..., Any],
+    inputs: Any,
+    v: Any = None,
+    create_graph: bool = False,
+    strict: bool = False,
+) -> tuple[Any, Any]:
     """``(func(inputs), H @ v)`` for a scalar ``func`` (the double-backward trick, as torch)."""
     return _second_order(func, inputs, v, create_graph, strict, "hvp")
 

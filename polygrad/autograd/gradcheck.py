@@ -59,15 +59,16 @@ def _with(inputs: tuple[Any, ...], i: int, values: np.ndarray) -> tuple[Any, ...
     t = inputs[i]
     data = t._backend.asarray(values, dtype=t.dtype.name, device=t._backend.device_of(t._data))
     # still requiring grad: gradgradcheck's function differentiates its inputs
-    return (*inputs[:i], _make(data, t._backend, None, 0, t.requires_grad), *inputs[i + 1:])
+    return (*inputs[:i], _make(data, t._backend, None, 0, t.requires_grad), *inputs[i + 1 :])
 
 
 def _outputs(func: Callable[..., Any], inputs: tuple[Any, ...]) -> tuple[Any, ...]:
     return _as_tuple(func(*inputs))
 
 
-def _numerical(func: Callable[..., Any], inputs: tuple[Any, ...], i: int, eps: float
-               ) -> list[np.ndarray]:
+def _numerical(
+    func: Callable[..., Any], inputs: tuple[Any, ...], i: int, eps: float
+) -> list[np.ndarray]:
     """d outputs / d inputs[i] by central differences: one (n_in, n_out) matrix per output."""
     base = _numpy(inputs[i])
     flat = base.reshape(-1)
@@ -78,15 +79,23 @@ def _numerical(func: Callable[..., Any], inputs: tuple[Any, ...], i: int, eps: f
         minus[k] -= eps
         up = _outputs(func, _with(inputs, i, plus.reshape(base.shape)))
         down = _outputs(func, _with(inputs, i, minus.reshape(base.shape)))
-        columns.append([(_numpy(a).reshape(-1) - _numpy(b).reshape(-1)) / (2 * eps)
-                        if _floating(a) else np.zeros(0) for a, b in zip(up, down)])
+        columns.append(
+            [
+                (_numpy(a).reshape(-1) - _numpy(b).reshape(-1)) / (2 * eps)
+                if _floating(a)
+                else np.zeros(0)
+                for a, b in zip(up, down)
+            ]
+        )
     n_out = len(columns[0]) if columns else len(_outputs(func, inputs))
-    return [np.stack([c[j] for c in columns]) if columns else np.zeros((0, 0))
-            for j in range(n_out)]
+    return [
+        np.stack([c[j] for c in columns]) if columns else np.zeros((0, 0)) for j in range(n_out)
+    ]
 
 
-def _analytical(outputs: tuple[Any, ...], inputs: tuple[Any, ...], wrt: list[int],
-                check_grad_dtypes: bool) -> dict[tuple[int, int], np.ndarray]:
+def _analytical(
+    outputs: tuple[Any, ...], inputs: tuple[Any, ...], wrt: list[int], check_grad_dtypes: bool
+) -> dict[tuple[int, int], np.ndarray]:
     """(output j, input i) -> the backward-mode Jacobian as an (n_in, n_out) matrix."""
     from ._entry import grad
 
@@ -99,10 +108,18 @@ def _analytical(outputs: tuple[Any, ...], inputs: tuple[Any, ...], wrt: list[int
         size = out.numel()
         eye = np.eye(size, dtype=_numpy(out).dtype)
         for m in range(size):
-            seed = out._backend.asarray(eye[m].reshape(tuple(out.shape)), dtype=out.dtype.name,
-                                        device=out._backend.device_of(out._data))
-            found = grad(out, targets, grad_outputs=_make(seed, out._backend),
-                         retain_graph=True, allow_unused=True)
+            seed = out._backend.asarray(
+                eye[m].reshape(tuple(out.shape)),
+                dtype=out.dtype.name,
+                device=out._backend.device_of(out._data),
+            )
+            found = grad(
+                out,
+                targets,
+                grad_outputs=_make(seed, out._backend),
+                retain_graph=True,
+                allow_unused=True,
+            )
             for r, (g, x) in enumerate(zip(found, targets)):
                 if g is None:
                     rows[r].append(np.zeros(x.numel()))
@@ -118,8 +135,9 @@ def _analytical(outputs: tuple[Any, ...], inputs: tuple[Any, ...], wrt: list[int
     return result
 
 
-def _forward(func: Callable[..., Any], inputs: tuple[Any, ...], i: int, n_out: int
-             ) -> list[np.ndarray]:
+def _forward(
+    func: Callable[..., Any], inputs: tuple[Any, ...], i: int, n_out: int
+) -> list[np.ndarray]:
     """d outputs / d inputs[i] by forward-mode AD, as (n_in, n_out) matrices."""
     from . import forward_ad
 
@@ -131,7 +149,7 @@ def _forward(func: Callable[..., Any], inputs: tuple[Any, ...], i: int, n_out: i
         tangent = _with(inputs, i, one_hot.reshape(base.shape))[i]
         with forward_ad.dual_level():
             dual = forward_ad.make_dual(inputs[i], tangent)
-            outs = _outputs(func, (*inputs[:i], dual, *inputs[i + 1:]))
+            outs = _outputs(func, (*inputs[:i], dual, *inputs[i + 1 :]))
             col = []
             for o in outs:
                 found = forward_ad.unpack_dual(o).tangent if _floating(o) else None
@@ -146,38 +164,57 @@ def _fail(message: str, raise_exception: bool) -> bool:
     return False
 
 
-def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-06, atol: float = 1e-05,
-              rtol: float = 0.001, raise_exception: bool = True, nondet_tol: float = 0.0,
-              check_undefined_grad: bool = True, check_grad_dtypes: bool = False,
-              check_batched_grad: bool = False, check_batched_forward_grad: bool = False,
-              check_forward_ad: bool = False, check_backward_ad: bool = True,
-              fast_mode: bool = False, masked: bool | None = None) -> bool:
+def gradcheck(
+    func: Callable[..., Any],
+    inputs: Any,
+    *,
+    eps: float = 1e-06,
+    atol: float = 1e-05,
+    rtol: float = 0.001,
+    raise_exception: bool = True,
+    nondet_tol: float = 0.0,
+    check_undefined_grad: bool = True,
+    check_grad_dtypes: bool = False,
+    check_batched_grad: bool = False,
+    check_batched_forward_grad: bool = False,
+    check_forward_ad: bool = False,
+    check_backward_ad: bool = True,
+    fast_mode: bool = False,
+    masked: bool | None = None,
+) -> bool:
     """True if the gradients of ``func`` at ``inputs`` match finite differences."""
     inputs = _as_tuple(inputs)
     wrt = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
     if not wrt:
-        raise ValueError("gradcheck expects at least one input tensor to require gradient, but "
-                         "none of them have requires_grad=True.")
+        raise ValueError(
+            "gradcheck expects at least one input tensor to require gradient, but "
+            "none of them have requires_grad=True."
+        )
     for i in wrt:
         if inputs[i].dtype.name not in ("float64", "complex128"):
             warnings.warn(
                 f"Input #{i} requires gradient and is not a double precision floating point or "
                 "complex. This check will likely fail if all the inputs are not of double "
-                "precision floating point or complex. ", UserWarning, stacklevel=2)
+                "precision floating point or complex. ",
+                UserWarning,
+                stacklevel=2,
+            )
     outputs = _outputs(func, inputs)
     numerical = {i: _numerical(func, inputs, i, eps) for i in wrt}
     for j, out in enumerate(outputs):
         if _floating(out) and not out.requires_grad:
             if any(np.any(np.abs(numerical[i][j]) > atol) for i in wrt):
-                return _fail("Numerical gradient for function expected to be zero",
-                             raise_exception)
+                return _fail("Numerical gradient for function expected to be zero", raise_exception)
     if check_backward_ad:
         analytical = _analytical(outputs, inputs, wrt, check_grad_dtypes)
         for (j, i), a in analytical.items():
             n = numerical[i][j]
             if not np.allclose(a, n, rtol=rtol, atol=atol):
-                return _fail(f"Jacobian mismatch for output {j} with respect to input {i},\n"
-                             f"numerical:{_show(n)}\nanalytical:{_show(a)}\n", raise_exception)
+                return _fail(
+                    f"Jacobian mismatch for output {j} with respect to input {i},\n"
+                    f"numerical:{_show(n)}\nanalytical:{_show(a)}\n",
+                    raise_exception,
+                )
     if check_forward_ad:
         for i in wrt:
             found = _forward(func, inputs, i, len(outputs))
@@ -189,17 +226,31 @@ def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-06, atol
                     return _fail(
                         f"Jacobian computed with forward mode mismatch for output {j} with "
                         f"respect to input {i},\nnumerical:{_show(n)}\nanalytical:"
-                        f"{_show(found[j])}\n", raise_exception)
+                        f"{_show(found[j])}\n",
+                        raise_exception,
+                    )
     return True
 
 
-def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = None, *,
-                  eps: float = 1e-06, atol: float = 1e-05, rtol: float = 0.001,
-                  gen_non_contig_grad_outputs: bool = False, raise_exception: bool = True,
-                  nondet_tol: float = 0.0, check_undefined_grad: bool = True,
-                  check_grad_dtypes: bool = False, check_batched_grad: bool = False,
-                  check_fwd_over_rev: bool = False, check_rev_over_rev: bool = True,
-                  fast_mode: bool = False, masked: bool = False) -> bool:
+def gradgradcheck(
+    func: Callable[..., Any],
+    inputs: Any,
+    grad_outputs: Any = None,
+    *,
+    eps: float = 1e-06,
+    atol: float = 1e-05,
+    rtol: float = 0.001,
+    gen_non_contig_grad_outputs: bool = False,
+    raise_exception: bool = True,
+    nondet_tol: float = 0.0,
+    check_undefined_grad: bool = True,
+    check_grad_dtypes: bool = False,
+    check_batched_grad: bool = False,
+    check_fwd_over_rev: bool = False,
+    check_rev_over_rev: bool = True,
+    fast_mode: bool = False,
+    masked: bool = False,
+) -> bool:
     """True if the second derivatives of ``func`` match finite differences of its gradient.
 
     ``grad_outputs`` (random, seeded, when not given) weight the outputs; the gradient
@@ -214,7 +265,9 @@ def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = Non
         grad_outputs = []
         for o in outputs:
             values = rng.uniform(-1.0, 1.0, tuple(o.shape)).astype(_numpy(o).dtype)
-            data = o._backend.asarray(values, dtype=o.dtype.name, device=o._backend.device_of(o._data))
+            data = o._backend.asarray(
+                values, dtype=o.dtype.name, device=o._backend.device_of(o._data)
+            )
             grad_outputs.append(_make(data, o._backend, None, 0, True))
     grad_outputs = _as_tuple(grad_outputs)
     n_inputs = len(inputs)
@@ -226,7 +279,15 @@ def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = Non
         found = grad(outs, wrt, grad_outputs=list(gos), create_graph=True, allow_unused=True)
         return tuple(g for g in found if g is not None)
 
-    return gradcheck(new_func, (*inputs, *grad_outputs), eps=eps, atol=atol, rtol=rtol,
-                     raise_exception=raise_exception, nondet_tol=nondet_tol,
-                     check_grad_dtypes=check_grad_dtypes, check_forward_ad=check_fwd_over_rev,
-                     check_backward_ad=check_rev_over_rev)
+    return gradcheck(
+        new_func,
+        (*inputs, *grad_outputs),
+        eps=eps,
+        atol=atol,
+        rtol=rtol,
+        raise_exception=raise_exception,
+        nondet_tol=nondet_tol,
+        check_grad_dtypes=check_grad_dtypes,
+        check_forward_ad=check_fwd_over_rev,
+        check_backward_ad=check_rev_over_rev,
+    )
