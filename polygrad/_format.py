@@ -185,14 +185,15 @@ def tensor_repr(t: Any) -> str:
         if dtype.name not in (default, default_complex, "int64", "bool"):
             suffixes.append(f"dtype=polygrad.{dtype.name}")
         body = _tensor_str(a, _KINDS[dtype.name], indent)
+    from .autograd.forward_ad import tangent_of
+
+    # a dual tensor shows its tangent, as torch's does (looked up first: computing it
+    # finishes the op that made ``t``, which may still hold a node for forward AD only)
+    tangent = tangent_of(t) if hasattr(t, "__array_namespace__") else None
     if t._grad_fn is not None:
         suffixes.append(f"grad_fn=<{_grad_fn_name(t._grad_fn)}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
-    from .autograd.forward_ad import tangent_of
-
-    # a dual tensor shows its tangent, as torch's does
-    tangent = tangent_of(t) if hasattr(t, "__array_namespace__") else None
     if tangent is not None:
         suffixes.append(f"tangent={tensor_repr(tangent)}")
     return _add_suffixes(prefix + body, suffixes, indent)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import _record
 from .._grad_mode import _grad_enabled, no_grad
 from .._node import Node
 from .._record import MultiOutputNode
@@ -175,6 +176,10 @@ class Function(metaclass=FunctionMeta):
                 outputs = cls.forward(ctx, *args, **kwargs)
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
+        if _record._dual_hook is not None:  # forward AD: the outputs' tangents come from jvp
+            from .forward_ad import _function_tangents
+
+            _function_tangents(cls, ctx, args, outs)
         record = _grad_enabled.get() and any(ctx.needs_input_grad)
         if record:
             _check_dirty_leaves(ctx.dirty)
