@@ -321,6 +321,22 @@ def test_to_device_to_the_same_device(backend):
     assert x.__array_namespace__().asarray(x, device=x.device) is x
 
 
+def test_to_device_moves_the_gradient_back():
+    """array-api-strict has several devices: the move is recorded, the gradient returns."""
+    x = pg.tensor(np.array([1.0, 2.0]), backend="array_api_strict", requires_grad=True)
+    other = strict.Device("device1")
+    y = x.to_device(other)
+    assert y.device == other and y.grad_fn.name() == "ToCopyBackward0"
+    (g,) = pg.autograd.grad((y * y).sum(), x, create_graph=True)
+    assert g.device == x.device
+    np.testing.assert_array_equal(to_np(g), [2.0, 4.0])
+    (h,) = pg.autograd.grad(g.sum(), x)
+    np.testing.assert_array_equal(to_np(h), [2.0, 2.0])
+    xp = x.__array_namespace__()
+    assert xp.zeros(2, device=other).device == other
+    assert xp.asarray(x, device=other).grad_fn.name() == "ToCopyBackward0"
+
+
 # -- the array object's operators ----------------------------------------------------------------
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_integer_operators_with_numbers_on_either_side(backend):
