@@ -163,8 +163,8 @@ def compare_op(fn: Callable[..., Any], inputs: Sequence[Any], backend: str, *,
     if structure:
         p_edges, t_edges = edge_names(p_out.grad_fn), edge_names(t_out.grad_fn)
         assert p_edges == t_edges, f"next_functions {p_edges} != torch {t_edges}"
-        for (pn, _), (tn, _), p, t in zip(p_out.grad_fn.next_functions,
-                                          t_out.grad_fn.next_functions, p_in, t_in):
+        for (pn, _), (tn, _), p in zip(p_out.grad_fn.next_functions,
+                                       t_out.grad_fn.next_functions, p_in):
             if tn is not None and tn.name().endswith("AccumulateGrad"):
                 assert pn.variable is p, "AccumulateGrad.variable is the input leaf"
 

@@ -237,7 +237,8 @@ def test_numpy_refused_while_requiring_grad(backend):
     tx = torch.ones(3, requires_grad=True)
     for mine, theirs in [(x, tx), (x * 2, tx * 2)]:
         for call in (lambda t: t.numpy(), np.asarray):
-            e_mine, e_theirs = raised(lambda: call(mine)), raised(lambda: call(theirs))
+            e_mine = raised(lambda c=call, t=mine: c(t))
+            e_theirs = raised(lambda c=call, t=theirs: c(t))
             assert (type(e_mine), str(e_mine)) == (type(e_theirs), str(e_theirs))
             assert str(e_mine) == NUMPY_MESSAGE
         np.testing.assert_array_equal(mine.numpy(force=True), theirs.numpy(force=True))
