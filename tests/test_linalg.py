@@ -351,3 +351,20 @@ def test_empty_matrices(pg_fn, torch_fn, shapes, backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_vector_norm_0d(backend):
     check(la.vector_norm, torch.linalg.vector_norm, [np.array(-2.0)], backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("pg_fn, torch_fn, shapes", [
+    (la.pinv, torch.linalg.pinv, [(3, 4)]), (la.pinv, torch.linalg.pinv, [(4, 2)]),
+    (lambda a, b: pg.tensordot(a, b, axes=1), lambda a, b: torch.tensordot(a, b, dims=1),
+     [(2, 3), (3, 4)]),
+    (lambda a: la.matrix_norm(a, ord="nuc"), lambda a: torch.linalg.matrix_norm(a, "nuc"), [(3, 3)]),
+    (lambda a: la.matrix_norm(a, ord=1), lambda a: torch.linalg.matrix_norm(a, 1), [(3, 3)]),
+    (lambda a: la.vector_norm(a, ord=np.inf), lambda a: torch.linalg.vector_norm(a, np.inf), [(4,)]),
+    (lambda a: la.vector_norm(a, ord=3), lambda a: torch.linalg.vector_norm(a, 3), [(4,)]),
+    (la.trace, torch.trace, [(3, 3)]),
+    (lambda a: la.diagonal(a, offset=1), lambda a: torch.diagonal(a, 1), [(3, 4)]),
+], ids=["pinv-wide", "pinv-tall", "tensordot", "nuclear", "norm-1", "vector-inf", "vector-3",
+        "trace", "diagonal"])
+def test_complex_inputs(pg_fn, torch_fn, shapes, backend):
+    check(pg_fn, torch_fn, [data(*s, complex_=True) for s in shapes], backend)

@@ -199,3 +199,15 @@ def test_diff_prepend_append(backend):
           [data(3, 4), data(3, 1), data(3, 2)], backend)
     b = pg.tensor(np.array([True, True, False]), backend=backend)
     assert to_np(pg.diff(b)).tolist() == [False, True]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_complex_inputs(backend):
+    """Gathers, rearrangements and products of complex numbers (conjugate-Wirtinger)."""
+    z = data(4) + 1j * data(4)
+    check(lambda a, i: pg.take(a, i, axis=0), lambda a, i: torch.index_select(a, 0, i),
+          [z, np.array([0, 0, 3])], backend)
+    check(lambda a: pg.roll(pg.flip(a, axis=0), 1), lambda a: torch.roll(torch.flip(a, (0,)), 1),
+          [z], backend)
+    check(lambda a: pg.cumulative_prod(a, axis=0), lambda a: torch.cumprod(a, 0),
+          [np.array([1 + 1j, 0, 2 - 1j, 0.5j])], backend)
