@@ -545,3 +545,68 @@ def test_hook_on_an_unused_output_of_a_multi_output_node(backend):
         return [seen, x.grad]
 
     same_as_torch(scenario, backend)
+
+
+def _leaf_and_identity_roots(L):
+    x = L.tensor(3.0, requires_grad=True)
+    x.backward()
+    y = L.tensor([1.0, 2.0], requires_grad=True)
+    z = y * 2
+    return [x.grad, L.autograd.grad(z, z, L.ones(2)), L.autograd.grad(y.sum(), y)]
+
+
+def _dtype_round_trip(L):
+    x = L.tensor([1.0, 2.0], dtype=L.float64, requires_grad=True)
+    y = x.float()
+    z = y.double()
+    (z * 3).sum().backward()
+    return [y.grad_fn.name(), z.grad_fn.name(), x.grad, y.float() is y]
+
+
+def _zero_d_gradient(L):
+    x = L.tensor(2.0, requires_grad=True)
+    (x * x).backward(L.tensor(3.0))
+    return [x.grad]
+
+
+def _shared_subgraph_two_roots(L):
+    x = L.tensor([1.0, 2.0], requires_grad=True)
+    s = x * x
+    L.autograd.backward([s.sum(), (s * 3).sum()])
+    return [x.grad]
+
+
+def _empty(L):
+    x = L.zeros(0, 3, requires_grad=True)
+    y = x.sum()
+    y.backward()
+    return [y, x.grad]
+
+
+def _mask_as_float(L):
+    x = L.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    m = (x > 0).float()
+    (x * m).sum().backward()
+    return [m, x.grad]
+
+
+def _transposes_and_matmul(L):
+    x = L.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    z = (x @ x).T @ x.t()
+    z.sum().backward()
+    return [x.grad, z.grad_fn.name()]
+
+
+def _detached_copy_as_a_new_leaf(L):
+    x = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x.detach().requires_grad_()
+    (y * 2).sum().backward()
+    return [y.grad, x.grad, y.is_leaf]
+
+
+@pytest.mark.parametrize("scenario", [
+    _leaf_and_identity_roots, _dtype_round_trip, _zero_d_gradient, _shared_subgraph_two_roots,
+    _empty, _mask_as_float, _transposes_and_matmul, _detached_copy_as_a_new_leaf,
+], ids=lambda f: f.__name__.strip("_"))
+def test_more_graphs_match_torch(scenario, backend):
+    same_as_torch(scenario, backend)

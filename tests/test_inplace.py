@@ -393,3 +393,42 @@ def test_a_recorded_write_through_a_view_never_gives_a_silently_wrong_gradient(b
         assert to_np(x.grad).tolist() == [12.0, 16.0, 2.0]
         assert to_np(w.grad).tolist() == [2.0, 4.0]
         assert x._version == 0 and y._version == v._version == 1
+
+
+def _write_an_element_from_another(L):
+    x = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x.clone()
+    y[1] = y[0] * 10
+    y.sum().backward()
+    return [y, x.grad, y.grad_fn.name()]
+
+
+def _masked_write_of_a_tensor(L):
+    x = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 1
+    y[L.tensor([True, False, True])] = L.tensor([5.0, 6.0])
+    (y * y).sum().backward()
+    return [y, x.grad]
+
+
+def _augmented_write_of_a_column(L):
+    x = L.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = x * 1
+    y[:, 0] += y[:, 1]
+    (y * y).sum().backward()
+    return [y, x.grad]
+
+
+def _add_to_itself(L):
+    x = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x * 2
+    y += y
+    y.sum().backward()
+    return [y, x.grad]
+
+
+@pytest.mark.parametrize("scenario", [_write_an_element_from_another, _masked_write_of_a_tensor,
+                                      _augmented_write_of_a_column, _add_to_itself],
+                         ids=lambda f: f.__name__.strip("_"))
+def test_writes_that_read_what_they_overwrite(scenario, backend):
+    same_as_torch(scenario, backend)
