@@ -20,8 +20,12 @@ def _versions() -> dict[str, str]:
 
     import polygrad
 
-    return {"polygrad": polygrad.__version__, "torch": torch.__version__,
-            "numpy": numpy.__version__, "python": platform.python_version()}
+    return {
+        "polygrad": polygrad.__version__,
+        "torch": torch.__version__,
+        "numpy": numpy.__version__,
+        "python": platform.python_version(),
+    }
 
 
 def _columns(results: Results) -> list[str]:
@@ -42,9 +46,12 @@ def text_matrix(results: Results, table: str = "ops") -> str:
 def summary_rows(results: Results) -> list[dict[str, Any]]:
     out = []
     for b, info in results.backends.items():
-        row: dict[str, Any] = {"backend": b, "version": info.get("version", "-"),
-                               "available": info["available"],
-                               "cpu_seconds": info.get("seconds")}
+        row: dict[str, Any] = {
+            "backend": b,
+            "version": info.get("version", "-"),
+            "available": info["available"],
+            "cpu_seconds": info.get("seconds"),
+        }
         if not info["available"]:
             row["reason"] = info["reason"]
         for table, _ in _TABLES:
@@ -76,17 +83,26 @@ def markdown(results: Results) -> str:
     backends = _columns(results)
     versions = _versions()
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    out = ["# polygrad conformance report", "",
-           f"Generated {stamp} by `python -m conformance`; " + ", ".join(
-               f"{k} {v}" for k, v in versions.items()) + f"; dtypes: {', '.join(results.dtypes)}.",
-           "", "Every cell compares polygrad on that backend with torch.autograd on the same "
-           "inputs (forward values, VJP for a random cotangent, second-order product, "
-           "gradient dtype and shape). FAIL(x) shows the largest absolute error; n/a: the "
-           "function does not exist yet; xfail: a known backend limitation (see "
-           "conformance/xfails/); XPASS: listed as xfail but passes.", "",
-           "## Summary", ""]
-    head = ["backend", "version", "CPU s"] + [f"{label}s: " + " / ".join(
-        ("pass", "FAIL", "ERROR", "xfail", "XPASS", "n/a")) for _, label in _TABLES]
+    out = [
+        "# polygrad conformance report",
+        "",
+        f"Generated {stamp} by `python -m conformance`; "
+        + ", ".join(f"{k} {v}" for k, v in versions.items())
+        + f"; dtypes: {', '.join(results.dtypes)}.",
+        "",
+        "Every cell compares polygrad on that backend with torch.autograd on the same "
+        "inputs (forward values, VJP for a random cotangent, second-order product, "
+        "gradient dtype and shape). FAIL(x) shows the largest absolute error; n/a: the "
+        "function does not exist yet; xfail: a known backend limitation (see "
+        "conformance/xfails/); XPASS: listed as xfail but passes.",
+        "",
+        "## Summary",
+        "",
+    ]
+    head = ["backend", "version", "CPU s"] + [
+        f"{label}s: " + " / ".join(("pass", "FAIL", "ERROR", "xfail", "XPASS", "n/a"))
+        for _, label in _TABLES
+    ]
     out += [_md_row(head), _md_row(["---"] * len(head))]
     for row in summary_rows(results):
         if not row["available"]:
@@ -96,25 +112,34 @@ def markdown(results: Results) -> str:
         cells = [row["backend"], str(row["version"]), "-" if seconds is None else f"{seconds:.0f}"]
         for table, _ in _TABLES:
             c = row[table]
-            cells.append(" / ".join(str(c[s]) for s in ("pass", "FAIL", "ERROR", "xfail",
-                                                        "XPASS", "n/a")))
+            cells.append(
+                " / ".join(str(c[s]) for s in ("pass", "FAIL", "ERROR", "xfail", "XPASS", "n/a"))
+            )
         out.append(_md_row(cells))
     for table, label in _TABLES:
         rows = getattr(results, table)
         if not rows:
             continue
-        out += ["", f"## {label} matrix", "", _md_row([label.lower()] + backends),
-                _md_row(["---"] * (len(backends) + 1))]
-        out += [_md_row([f"`{name}`"] + [row[b].text() for b in backends])
-                for name, row in rows.items()]
+        out += [
+            "",
+            f"## {label} matrix",
+            "",
+            _md_row([label.lower()] + backends),
+            _md_row(["---"] * (len(backends) + 1)),
+        ]
+        out += [
+            _md_row([f"`{name}`"] + [row[b].text() for b in backends]) for name, row in rows.items()
+        ]
     out += ["", "## Details of failures, errors and xfails", ""]
     for table, label in _TABLES:
         for name, row in getattr(results, table).items():
             for b in backends:
                 cell = row[b]
                 if cell.status in ("FAIL", "ERROR", "xfail", "XPASS"):
-                    out.append(f"- **{label.lower()} `{name}` on {b}**: {cell.status}"
-                               + (f" (xfail reason: {cell.reason})" if cell.reason else ""))
+                    out.append(
+                        f"- **{label.lower()} `{name}` on {b}**: {cell.status}"
+                        + (f" (xfail reason: {cell.reason})" if cell.reason else "")
+                    )
                     out += [f"  - {d}" for d in cell.details]
     return "\n".join(out) + "\n"
 
@@ -138,9 +163,13 @@ def as_json(results: Results) -> dict[str, Any]:
         "dtypes": list(results.dtypes),
         "backends": results.backends,
         "summary": summary_rows(results),
-        **{table: {name: {b: _cell_json(c) for b, c in row.items()}
-                   for name, row in getattr(results, table).items()}
-           for table, _ in _TABLES},
+        **{
+            table: {
+                name: {b: _cell_json(c) for b, c in row.items()}
+                for name, row in getattr(results, table).items()
+            }
+            for table, _ in _TABLES
+        },
     }
 
 
