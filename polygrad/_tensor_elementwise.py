@@ -80,7 +80,7 @@ class ElementwiseMethods:
         return _inplace(self, _ops().remainder, other)
 
     def __ifloordiv__(self, other: Any) -> Any:
-        return _inplace(self, _ops().floor_divide, other)
+        return _inplace(self, _floor_divide_inplace, other)
 
     def __iand__(self, other: Any) -> Any:
         return _inplace(self, _ops().bitwise_and, other)
@@ -302,4 +302,10 @@ class ElementwiseMethods:
         return _inplace(self, _ops().remainder, other)
 
     def floor_divide_(self, other: Any) -> Any:
-        return _inplace(self, _ops().floor_divide, other)
+        return _inplace(self, _floor_divide_inplace, other)
+
+
+def _floor_divide_inplace(x: Any, y: Any) -> Any:
+    from .ops.rounding import floor_divide_inplace
+
+    return floor_divide_inplace(x, y)

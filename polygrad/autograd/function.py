@@ -121,7 +121,8 @@ class BackwardCFunction(MultiOutputNode):
                     r.__array_namespace__().astype(r, dtype))
                 r = r if isinstance(r, Tensor) else _make(r, self._backend)
             out.append(r if as_tensors else r._data)
-        return tuple(out)
+        # gradients line up with next_functions, which has no slot for non-tensor arguments
+        return tuple(o for o, meta in zip(out, self._inputs_meta) if meta is not None)
 
     @property
     def _inputs_meta(self) -> tuple[Any, ...]:
@@ -189,7 +190,8 @@ class Function(metaclass=FunctionMeta):
             return outputs
         backend = next(t._backend for t in tensors if t is not None)
         node: BackwardCFunction = object.__new__(cls._backward_cls)
-        node.next_functions = tuple(_edge(t) if t is not None else (None, 0) for t in tensors)
+        # one edge per tensor argument: numbers and other non-tensors get none, as in torch
+        node.next_functions = tuple(_edge(t) for t in tensors if t is not None)
         node._backend = backend
         node._fix = None
         node._hooks = None

@@ -151,6 +151,14 @@ def floor_divide(x1: Any, x2: Any, /) -> Tensor:
     return _not_implemented("floor_divide", inputs, a // b, backend)
 
 
+def floor_divide_inplace(x1: Any, x2: Any, /) -> Tensor:
+    """The out-of-place half of ``x //= y``: torch names its missing derivative ``floor_divide_``."""
+    result = floor_divide(x1, x2)
+    if result._grad_fn is not None:
+        result._grad_fn.op = "floor_divide_"
+    return result
+
+
 def remainder(x1: Any, x2: Any, /) -> Tensor:
     """Elementwise ``x1 - floor(x1 / x2) * x2`` (the sign of ``x2``, like Python's ``%``)."""
     a, b, backend, ta, tb = binary_operands(x1, x2)
