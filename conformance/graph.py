@@ -184,11 +184,15 @@ def shapes_and_matmul(lib: Any, T: Any) -> tuple[Any, list[Any]]:
 @program
 def matmul_by_rank(lib: Any, T: Any) -> tuple[Any, list[Any]]:
     """1-d @ 2-d, batched @ 2-d and batched @ batched: torch records several nodes
-    (Unsqueeze/Mm/Squeeze, View/Mm/UnsafeView, Expand/View/Bmm/UnsafeView)."""
+    (Unsqueeze/Mm/Squeeze, View/Mm/UnsafeView, Expand/View/Bmm/UnsafeView). Operands
+    are contiguous: with a transposed operand torch adds nodes that depend on memory
+    strides (ReshapeAliasBackward0, CloneBackward0), which polygrad does not have."""
     m = T(np.linspace(-1, 1, 12).reshape(3, 4), True)
+    w = T(np.linspace(-1, 1, 20).reshape(4, 5), True)
     v = T(np.array([0.5, -0.5, 1.0]), True)
     b = T(np.linspace(0, 1, 24).reshape(2, 3, 4), True)
-    return (v @ m).sum() + (b @ m.t()).sum() + (b @ b.mT).sum(), [m, v, b]
+    c = T(np.linspace(1, 2, 40).reshape(2, 4, 5), True)
+    return (v @ m).sum() + (b @ w).sum() + (b @ c).sum(), [m, w, v, b, c]
 
 
 @program

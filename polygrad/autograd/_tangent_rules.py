@@ -261,11 +261,12 @@ def _table() -> dict[type, Any]:
         "MmBackward0",
         "MvBackward0",
         "DotBackward0",
-        "SqueezeBackward4",
-        "UnsafeViewBackward0",
+        "BmmBackward0",
         "CloneBackward0",
     ):
         wanted[(linalg, name)] = _matmul
+    wanted[(linalg, "SqueezeBackward4")] = _reshaped  # the views around torch's mm/bmm
+    wanted[(linalg, "UnsafeViewBackward0")] = _reshaped
     table = {}
     for (module, name), rule in wanted.items():
         cls = module.__dict__.get(name)

@@ -8,6 +8,7 @@ from .._node import Node
 from .._record import binary_operands, record
 from .._tensor import Tensor
 from ._support import conj
+from .shape import ViewBackward0, _view_as, broadcast_to, expand_dims, reshape
 
 
 class MmBackward0(Node):
@@ -51,11 +52,11 @@ class DotBackward0(MmBackward0):
     __slots__ = ()
 
 
-class SqueezeBackward4(MmBackward0):
+class SqueezeBackward4(ViewBackward0):
     __slots__ = ()
 
 
-class UnsafeViewBackward0(MmBackward0):
+class UnsafeViewBackward0(ViewBackward0):
     __slots__ = ()
 
 
@@ -81,9 +82,42 @@ def _node_class(a_shape: tuple[int, ...], b_shape: tuple[int, ...]) -> type[MmBa
     return UnsafeViewBackward0
 
 
+class BmmBackward0(MmBackward0):
+    __slots__ = ()
+
+
 def matmul(x1: Any, x2: Any, /) -> Tensor:
-    """Matrix product with the standard's broadcasting and 1-D promotion rules."""
+    """Matrix product with the standard's broadcasting and 1-D promotion rules.
+
+    Like torch, a vector times a matrix and products with a batch are recorded as
+    torch decomposes them (unsqueeze/mm/squeeze, view/mm/view, expand/view/bmm/view),
+    so the graph has torch's nodes; the other cases are one node.
+    """
     a, b, backend, ta, tb = binary_operands(x1, x2)
     if ta is None or tb is None or a.ndim == 0 or b.ndim == 0:
         raise ValueError("matmul: both operands must be arrays with at least one dimension")
-    return record(_node_class(a.shape, b.shape), (ta, tb), a @ b, backend, broadcast=True)
+    xp = backend.xp
+    cls = _node_class(a.shape, b.shape)
+    if cls is SqueezeBackward4:
+        inner = matmul(expand_dims(ta, axis=0), tb)
+        return _view_as(cls, inner, xp.reshape(inner._data, tuple(b.shape[1:])))
+    if cls is UnsafeViewBackward0 and b.ndim <= 2:
+        inner = matmul(reshape(ta, (-1, a.shape[-1])), tb)
+        return _view_as(cls, inner, xp.reshape(inner._data, tuple(a.shape[:-1] + b.shape[1:])))
+    if cls is UnsafeViewBackward0 and a.ndim == 1:  # a vector times a batch
+        inner = matmul(expand_dims(ta, axis=0), tb)
+        return _view_as(cls, inner, xp.reshape(inner._data, tuple(b.shape[:-2] + b.shape[-1:])))
+    if cls is UnsafeViewBackward0:
+        batch = _broadcast_batch(tuple(a.shape[:-2]), tuple(b.shape[:-2]))
+        va = reshape(broadcast_to(ta, batch + tuple(a.shape[-2:])), (-1, *a.shape[-2:]))
+        vb = reshape(broadcast_to(tb, batch + tuple(b.shape[-2:])), (-1, *b.shape[-2:]))
+        inner = record(BmmBackward0, (va, vb), va._data @ vb._data, backend)
+        return _view_as(cls, inner, xp.reshape(inner._data, batch + (a.shape[-2], b.shape[-1])))
+    return record(cls, (ta, tb), a @ b, backend, broadcast=True)
+
+
+def _broadcast_batch(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """The broadcast shape of two batch shapes."""
+    width = max(len(a), len(b))
+    a, b = (1,) * (width - len(a)) + a, (1,) * (width - len(b)) + b
+    return tuple(n if m == 1 else m for n, m in zip(a, b))
