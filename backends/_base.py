@@ -29,6 +29,10 @@ class Backend:
     mutable = True
     #: Python-level array types of this library, for ``is_array`` and inference.
     array_types: tuple[type, ...] = ()
+    #: True where the library lets a 0-d array of a higher dtype of the same kind
+    #: leave the result dtype alone (torch); ``promote_zero_d`` then applies the
+    #: standard's promotion, so ``f32 * 0-d f64`` is float64 on every backend.
+    zero_d_keeps_dtype = False
 
     def __init__(self) -> None:
         self._dtype_cache: dict[Any, DType] = {}

@@ -25,11 +25,19 @@ class TorchBackend(Backend):
     distribution = "torch"
     xp = xp
     array_types = (torch.Tensor,)
+    zero_d_keeps_dtype = True
 
     def __init__(self) -> None:
         super().__init__()
         self._seed: int | None = None
         self._generators: dict[torch.device, torch.Generator] = {}
+
+    def promote_zero_d(self, a: Any, b: Any) -> tuple[Any, Any]:
+        """Both operands of a binary op in their promoted dtype when one is 0-d."""
+        if a.dtype is b.dtype or (a.ndim == 0) is (b.ndim == 0):
+            return a, b
+        dtype = torch.promote_types(a.dtype, b.dtype)
+        return a.to(dtype), b.to(dtype)
 
     def adopt(self, array: Any) -> Any:
         # A tensor that requires grad would make torch record every op polygrad runs on it.

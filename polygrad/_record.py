@@ -63,25 +63,28 @@ def binary_operands(x: Any, y: Any) -> tuple[Any, Any, Any, Any, Any]:
     """Unwrap two operands of an elementwise op: (x_data, y_data, backend, x, y).
 
     Python scalars stay scalars (weakly typed, as the standard says); raw arrays
-    become constants; tensors of two different backends are a TypeError.
+    become constants; tensors of two different backends are a TypeError. A 0-d
+    tensor promotes like any other, as the standard says, on torch too.
     """
     if isinstance(x, Tensor):
         backend = x._backend
         if isinstance(y, Tensor):
             if y._backend is not backend:
                 raise TypeError(mixed_backends_message(backend, y._backend))
-            return x._data, y._data, backend, x, y
-        if isinstance(y, _SCALARS):
+        elif isinstance(y, _SCALARS):
             return x._data, y, backend, x, None
-        y = operand(y, x)
-        return x._data, y._data, backend, x, y
-    if isinstance(y, Tensor):
+        else:
+            y = operand(y, x)
+    elif isinstance(y, Tensor):
         if isinstance(x, _SCALARS):
             return x, y._data, y._backend, None, y
+        backend = y._backend
         x = operand(x, y)
-        return x._data, y._data, y._backend, x, y
-    x = operand(x)
-    return binary_operands(x, y)
+    else:
+        return binary_operands(operand(x), y)
+    if backend.zero_d_keeps_dtype:
+        return (*backend.promote_zero_d(x._data, y._data), backend, x, y)
+    return x._data, y._data, backend, x, y
 
 
 def needs_grad(*inputs: Any) -> bool:

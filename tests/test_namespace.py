@@ -223,6 +223,24 @@ def test_result_type_is_the_backends(backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_zero_d_tensors_promote_like_any_other(backend):
+    # torch keeps float32 for f32 * 0-d f64; the standard (and so polygrad, on torch too) does not
+    c = pg.tensor([1.0, 2.0], backend=backend, requires_grad=True)
+    d = pg.tensor(3.0, dtype=pg.float64, backend=backend, requires_grad=True)
+    for y in (c * d, d * c, c + d, pg.maximum(c, d)):
+        assert y.dtype is pg.float64 is pg.result_type(c, d)
+    (c * d).sum().backward()
+    assert c.grad.dtype is pg.float32 and d.grad.dtype is pg.float64
+    assert c.grad.tolist() == [3.0, 3.0] and d.grad.item() == 3.0
+    i32 = pg.tensor([1, 2], dtype=pg.int32, backend=backend)
+    assert (i32 * pg.tensor(2, dtype=pg.int64, backend=backend)).dtype is pg.int64
+    assert (c * 3.0).dtype is pg.float32 and (i32 * 2).dtype is pg.int32  # numbers stay weak
+    inplace = c.detach().clone()
+    inplace *= d.detach()  # an in-place write keeps its target's dtype
+    assert inplace.dtype is pg.float32 and inplace.tolist() == [3.0, 6.0]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_can_cast_finfo_iinfo(backend):
     x = tensor_on(backend)
     xp = x.__array_namespace__()
