@@ -29,10 +29,10 @@ class Backend:
     mutable = True
     #: Python-level array types of this library, for ``is_array`` and inference.
     array_types: tuple[type, ...] = ()
-    #: True where the library lets a 0-d array of a higher dtype of the same kind
-    #: leave the result dtype alone (torch); ``promote_zero_d`` then applies the
-    #: standard's promotion, so ``f32 * 0-d f64`` is float64 on every backend.
-    zero_d_keeps_dtype = False
+    #: False where the library's own promotion departs from the standard's (torch lets
+    #: a 0-d operand leave the result dtype alone and refuses ``f32 @ f64``); binary ops
+    #: then call ``promote`` on operands of two dtypes, so every backend gives one dtype.
+    promotes_as_standard = True
 
     def __init__(self) -> None:
         self._dtype_cache: dict[Any, DType] = {}
@@ -48,6 +48,10 @@ class Backend:
     # -- arrays and dtypes ---------------------------------------------------------
     def is_array(self, obj: Any) -> bool:
         return isinstance(obj, self.array_types)
+
+    def promote(self, a: Any, b: Any) -> tuple[Any, Any]:
+        """Two operands cast to their common dtype by the standard's rules."""
+        return a, b
 
     def adopt(self, array: Any) -> Any:
         """A library array made fit to wrap (torch: detached, so torch records nothing)."""

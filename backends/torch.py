@@ -25,16 +25,15 @@ class TorchBackend(Backend):
     distribution = "torch"
     xp = xp
     array_types = (torch.Tensor,)
-    zero_d_keeps_dtype = True
+    promotes_as_standard = False
 
     def __init__(self) -> None:
         super().__init__()
         self._seed: int | None = None
         self._generators: dict[torch.device, torch.Generator] = {}
 
-    def promote_zero_d(self, a: Any, b: Any) -> tuple[Any, Any]:
-        """Both operands of a binary op in their promoted dtype when one is 0-d."""
-        if a.dtype is b.dtype or (a.ndim == 0) is (b.ndim == 0):
+    def promote(self, a: Any, b: Any) -> tuple[Any, Any]:
+        if a.dtype is b.dtype:
             return a, b
         dtype = torch.promote_types(a.dtype, b.dtype)
         return a.to(dtype), b.to(dtype)

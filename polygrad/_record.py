@@ -82,8 +82,8 @@ def binary_operands(x: Any, y: Any) -> tuple[Any, Any, Any, Any, Any]:
         x = operand(x, y)
     else:
         return binary_operands(operand(x), y)
-    if backend.zero_d_keeps_dtype:
-        return (*backend.promote_zero_d(x._data, y._data), backend, x, y)
+    if not backend.promotes_as_standard:
+        return (*backend.promote(x._data, y._data), backend, x, y)
     return x._data, y._data, backend, x, y
 
 

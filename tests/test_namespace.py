@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from autograd_check import BACKENDS, check, pg_tensor, to_np, torch
+from conftest import BACKENDS as EVERY_BACKEND
 from conftest import installed_backends
 
 import polygrad as pg
@@ -222,7 +223,7 @@ def test_result_type_is_the_backends(backend):
         xp.result_type(1.0, 2)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", EVERY_BACKEND)
 def test_zero_d_tensors_promote_like_any_other(backend):
     # torch keeps float32 for f32 * 0-d f64; the standard (and so polygrad, on torch too) does not
     c = pg.tensor([1.0, 2.0], backend=backend, requires_grad=True)
@@ -238,6 +239,23 @@ def test_zero_d_tensors_promote_like_any_other(backend):
     inplace = c.detach().clone()
     inplace *= d.detach()  # an in-place write keeps its target's dtype
     assert inplace.dtype is pg.float32 and inplace.tolist() == [3.0, 6.0]
+
+
+@pytest.mark.parametrize("backend", EVERY_BACKEND)
+def test_products_of_two_dtypes_promote(backend):
+    # torch's matmul and solve refuse float32 with float64; the standard promotes
+    a = pg.ones(2, 2, backend=backend, requires_grad=True)
+    b = pg.tensor([[2.0, 0.0], [1.0, 3.0]], dtype=pg.float64, backend=backend, requires_grad=True)
+    y = a @ b
+    assert y.dtype is pg.float64
+    assert y.grad_fn.next_functions[0][0].name() == "ToCopyBackward0"
+    (y.sum() + pg.linalg.solve(b, a).sum()).backward()
+    assert a.grad.dtype is pg.float32 and b.grad.dtype is pg.float64
+    ref_a = torch.ones(2, 2, dtype=torch.float64, requires_grad=True)
+    ref_b = torch.tensor([[2.0, 0.0], [1.0, 3.0]], dtype=torch.float64, requires_grad=True)
+    ((ref_a @ ref_b).sum() + torch.linalg.solve(ref_b, ref_a).sum()).backward()
+    np.testing.assert_allclose(to_np(a.grad), ref_a.grad.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(to_np(b.grad), ref_b.grad.numpy(), rtol=1e-6)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -58,6 +58,18 @@ def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> T
     return result
 
 
+def common_dtype(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    """``a`` and ``b`` in their promoted dtype (recorded casts where they differ).
+
+    For products whose backward multiplies one operand by the other's gradient
+    (matmul, solve): torch's kernels refuse two dtypes there, the standard promotes.
+    """
+    if a._data.dtype == b._data.dtype:
+        return a, b
+    dtype = a._backend.xp.result_type(a._data, b._data)
+    return astype(a, dtype, copy=False), astype(b, dtype, copy=False)
+
+
 def sign(x: Any, /) -> Tensor:
     """Elementwise sign (-1, 0 or 1); its gradient is zero everywhere, as in torch."""
     x = operand(x)

@@ -8,6 +8,7 @@ from .._node import Node
 from .._record import binary_operands, record
 from .._tensor import Tensor
 from ._support import conj
+from .conversion import common_dtype
 from .shape import ViewBackward0, _view_as, broadcast_to, expand_dims, reshape
 
 
@@ -64,7 +65,7 @@ class CloneBackward0(MmBackward0):
     __slots__ = ()
 
 
-def _node_class(a_shape: tuple[int, ...], b_shape: tuple[int, ...]) -> type[MmBackward0]:
+def _node_class(a_shape: tuple[int, ...], b_shape: tuple[int, ...]) -> type[Node]:
     """The name torch 2.13 gives the outermost node of its matmul decomposition."""
     a_ndim, b_ndim = len(a_shape), len(b_shape)
     if a_ndim == 1 and b_ndim == 1:
@@ -96,6 +97,8 @@ def matmul(x1: Any, x2: Any, /) -> Tensor:
     a, b, backend, ta, tb = binary_operands(x1, x2)
     if ta is None or tb is None or a.ndim == 0 or b.ndim == 0:
         raise ValueError("matmul: both operands must be arrays with at least one dimension")
+    ta, tb = common_dtype(ta, tb)
+    a, b = ta._data, tb._data
     xp = backend.xp
     cls = _node_class(a.shape, b.shape)
     if cls is SqueezeBackward4:

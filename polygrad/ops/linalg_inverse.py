@@ -18,6 +18,7 @@ from .._record import MultiOutputNode, binary_operands, operand, record, record_
 from .._tensor import Tensor, _make
 from ._matrix import column, mH, row
 from ._support import conj, is_complex, needs
+from .conversion import common_dtype
 
 
 def square(x: Tensor, name: str) -> None:
@@ -75,6 +76,8 @@ def solve(x1: Any, x2: Any, /) -> Tensor:
     if a is None or b is None:
         raise TypeError("solve expects two arrays")
     square(a, "solve")
+    a, b = common_dtype(a, b)
+    a_data, b_data = a._data, b._data
     result = record(LinalgSolveExBackward0, (a, b), backend.xp.linalg.solve(a_data, b_data),
                     backend, broadcast=True)
     if result._grad_fn is not None:
