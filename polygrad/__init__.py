@@ -71,7 +71,7 @@ fft = _importlib.import_module("polygrad.fft")
 linalg = _importlib.import_module("polygrad.linalg")
 
 __version__ = "0.1.0"
-__array_api_version__ = "2024.12"
+__array_api_version__ = "2025.12"
 
 _select_from_environment()
 

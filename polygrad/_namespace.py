@@ -28,7 +28,7 @@ _MISSING = object()
 #: Extensions and polygrad's additions reached as ``xp.<name>``.
 _SUBMODULES = ("special", "linalg", "fft")
 #: Revisions whose semantics this namespace meets (``__array_namespace__(api_version=)``).
-SUPPORTED_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12")
+SUPPORTED_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12", "2025.12")
 
 
 class NamespaceInfo:
@@ -72,7 +72,7 @@ class Namespace:
     """The standard's functions on polygrad tensors of one backend (and device)."""
 
     __name__ = "polygrad"
-    __array_api_version__ = "2024.12"
+    __array_api_version__ = "2025.12"
     e = math.e
     pi = math.pi
     inf = math.inf

@@ -27,10 +27,11 @@ def test_array_namespace_protocol(backend):
     x = tensor_on(backend)
     xp = x.__array_namespace__()
     assert xp.__name__ == "polygrad"
-    assert xp.__array_api_version__ == "2024.12"
+    assert xp.__array_api_version__ == "2025.12"
     assert x.__array_namespace__(api_version=None) is xp
     assert x.__array_namespace__(api_version="2023.12") is xp
-    for unsupported in ("2025.12", "1999.01"):
+    assert x.__array_namespace__(api_version="2024.12") is xp
+    for unsupported in ("2026.12", "1999.01"):
         with pytest.raises(ValueError, match="does not support array API version"):
             x.__array_namespace__(api_version=unsupported)
     assert tensor_on(backend, (5.0,)).__array_namespace__() is xp  # one per backend and device
@@ -239,6 +240,26 @@ def test_zero_d_tensors_promote_like_any_other(backend):
     inplace = c.detach().clone()
     inplace *= d.detach()  # an in-place write keeps its target's dtype
     assert inplace.dtype is pg.float32 and inplace.tolist() == [3.0, 6.0]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_revision_2025_12(backend):
+    strict = pytest.importorskip("array_api_strict")
+    x = tensor_on(backend, [[1.0, 5.0, -2.0], [0.5, 2.0, 4.0]], requires_grad=True)
+    xp = x.__array_namespace__()
+    ref = strict.asarray([[1.0, 5.0, -2.0], [0.5, 2.0, 4.0]])
+    for axis in (0, -1, (0, 2), (-1, 0), (1, -1), (0, 1, 2)):  # expand_dims takes a tuple
+        assert tuple(xp.expand_dims(x, axis=axis).shape) == strict.expand_dims(ref, axis=axis).shape
+    with pytest.raises(ValueError, match="repeated axis"):
+        xp.expand_dims(x, axis=(0, -4))
+    assert tuple(xp.permute_dims(x, (-1, -2)).shape) == (3, 2)  # negative axes
+    assert xp.searchsorted(xp.asarray([1.0, 2.0, 3.0]), 2.5).item() == 2  # a scalar x2
+    bound = xp.asarray([[0.0], [1.0]], dtype=xp.float32)
+    clipped = xp.clip(x, bound, 3)  # clip keeps x's dtype, numbers are weak
+    assert clipped.dtype == x.dtype
+    clipped.sum().backward()
+    assert to_np(x.grad).tolist() == [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+    assert xp.isin(xp.asarray([1, 2, 3]), xp.asarray([2])).tolist() == [False, True, False]
 
 
 @pytest.mark.parametrize("backend", EVERY_BACKEND)

@@ -11,8 +11,8 @@ from typing import Any
 
 from .._node import Node
 from .._record import binary_operands, operand, record
-from .._tensor import Tensor
-from ._support import conj
+from .._tensor import Tensor, _make
+from ._support import conj, scalar_array
 
 
 def _unary(cls: type[Node], name: str, x: Any) -> Tensor:
@@ -224,21 +224,32 @@ def clamp_max(x: Any, max: Any) -> Tensor:
     return clip(x, None, max)
 
 
+def _bound(bound: Any, x: Tensor) -> Tensor | None:
+    """A clip bound as a tensor; a Python number is weak, as in arithmetic."""
+    if bound is None:
+        return None
+    if isinstance(bound, (int, float)):
+        return _make(scalar_array(x._backend, bound, x._data), x._backend)
+    return operand(bound, x)
+
+
 def clip(x: Any, /, min: Any = None, max: Any = None) -> Tensor:
-    """Clamp each element of ``x`` to ``[min, max]`` (either bound may be None)."""
+    """Clamp each element of ``x`` to ``[min, max]`` (either bound may be None); the
+    result keeps ``x``'s dtype, as the standard says, whatever the bounds' dtypes."""
     x = operand(x)
     xp = x._backend.xp
     numbers = (int, float, type(None))
     if isinstance(min, numbers) and isinstance(max, numbers):
         # torch records ClampBackward1 for number bounds, one or both
         return _clamp_numbers(ClampBackward1, x, min, max)
-    lo = None if min is None else operand(min, x)
-    hi = None if max is None else operand(max, x)
+    lo, hi = _bound(min, x), _bound(max, x)
     data = x._data
     if lo is not None:
         data = xp.where(data < lo._data, lo._data, data)
     if hi is not None:
         data = xp.where(data > hi._data, hi._data, data)
+    if data.dtype != x._data.dtype:
+        data = xp.astype(data, x._data.dtype)
     return record(ClampBackward0, (x, lo, hi), data, x._backend, broadcast=True)
 
 

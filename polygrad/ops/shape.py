@@ -153,13 +153,18 @@ def squeeze(x: Any, /, axis: int | tuple[int, ...] | None = None) -> Tensor:
     return _view_as(cls, x, x._backend.xp.reshape(x._data, new_shape))
 
 
-def expand_dims(x: Any, /, axis: int = 0) -> Tensor:
-    """Insert a size-1 axis at ``axis`` (``UnsqueezeBackward0``)."""
+def expand_dims(x: Any, /, axis: int | tuple[int, ...] = 0) -> Tensor:
+    """Insert size-1 axes at ``axis``, an int or a tuple of positions in the result
+    (the standard's 2025.12 form), as one ``UnsqueezeBackward0`` view."""
     x = operand(x)
-    ndim = x.ndim + 1
-    a = _normalize_axis(axis, ndim)
+    raw = (axis,) if isinstance(axis, int) else tuple(axis)
+    ndim = x.ndim + len(raw)
+    positions = sorted(_normalize_axis(a, ndim) for a in raw)
+    if len(set(positions)) != len(positions):
+        raise ValueError(f"expand_dims: repeated axis in {axis!r}")
     shape = list(x._data.shape)
-    shape.insert(a, 1)
+    for a in positions:
+        shape.insert(a, 1)
     return _view_as(UnsqueezeBackward0, x, x._backend.xp.reshape(x._data, tuple(shape)))
 
 
