@@ -8,7 +8,8 @@ new graph and rebind the tensor, so nodes that saved the old value keep it.
 Limits: arrays of unknown size (after boolean-mask indexing) have NaN in their
 shape and cannot go through shape-dependent gradients; the gradient of
 integer-array indexing is one ``bincount`` whose result (the input's size) is
-materialised on one worker.
+materialised on one worker. ``linalg`` ops hold each matrix in one chunk (batches of
+matrices stay chunked), ``fft`` the transformed axes (``_dask_namespace``).
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import array_api_compat.dask.array as xp
 import dask.array as da
 import numpy as np
 
 from polygrad._dtypes import dtype_name
 
 from ._base import Backend
+from ._dask_namespace import namespace
 
 
 def _integer_positions(shape: tuple[int, ...], key: Any) -> Any:
@@ -43,7 +44,7 @@ def _integer_positions(shape: tuple[int, ...], key: Any) -> Any:
 class DaskBackend(Backend):
     name = "dask"
     distribution = "dask"
-    xp = xp
+    xp = namespace  # array-api-compat's, with linalg, fft and take_along_axis completed
     mutable = False
     array_types = (da.Array,)
 
@@ -90,6 +91,7 @@ class DaskBackend(Backend):
             positions = da.arange(size).reshape(shape)[key]
         flat = da.broadcast_to(values, positions.shape).ravel()
         positions = positions.ravel()
+        flat = flat.rechunk(positions.chunks)  # bincount pairs them chunk by chunk
         if np.dtype(dtype).kind == "c":  # bincount's weights are real
             total = da.bincount(positions, weights=flat.real, minlength=size) + 1j * da.bincount(
                 positions, weights=flat.imag, minlength=size

@@ -98,7 +98,8 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods, ArrayProtocol
             if not requires_grad:
                 self.requires_grad = False  # raises torch's message
             return self
-        if requires_grad and not self.dtype.is_floating_point:
+        if requires_grad and not self.dtype.differentiable:
+            # torch's wording here omits "and complex", though complex leaves are allowed
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(requires_grad)
         return self

@@ -91,3 +91,84 @@ def test_random_numbers_are_lazy_and_seeded() -> None:
     pg.manual_seed(4)
     np.testing.assert_array_equal(a.numpy(), pg.randn(1000, 10, backend="dask").numpy())
     assert abs(float(a.numpy().mean())) < 0.1 and a.dtype == pg.float32
+
+
+# -- linalg, fft and take_along_axis: batched, chunked, lazy, dtype-keeping -------------------
+
+BATCH = RNG.standard_normal((6, 4, 4))
+SPD = BATCH @ np.swapaxes(BATCH, -1, -2) + 4 * np.eye(4)
+RHS = RNG.standard_normal((6, 4, 2))
+
+
+def both(fn: Any, *arrays: np.ndarray, dtype: Any = np.float64, chunks: Any = 2) -> None:
+    """``fn`` on chunked Dask tensors and on NumPy ones: the forward and every input's
+    gradient agree and keep the dtype, and nothing is computed on the way."""
+    results = {}
+    for name, make in (("numpy", lambda a: a), ("dask", lambda a: da.from_array(a, chunks=chunks))):
+        leaves = [pg.as_tensor(make(a.astype(dtype))).requires_grad_() for a in arrays]
+        with ComputeCounter() as counter:
+            out = fn(*leaves)
+            (out * out).sum().backward()  # a cotangent that depends on every element
+        if name == "dask":
+            assert counter.count == 0  # forward and backward are task graphs
+            assert isinstance(out._data, da.Array)
+        assert out.dtype == leaves[0].dtype
+        assert all(leaf.grad.dtype == leaf.dtype for leaf in leaves)
+        results[name] = [out.detach().numpy()] + [leaf.grad.numpy() for leaf in leaves]
+    tol = 1e-9 if dtype == np.float64 else 2e-3
+    for got, want in zip(results["dask"], results["numpy"]):
+        assert got.dtype == want.dtype and got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(
+    "fn, inputs",
+    [
+        (lambda a: pg.linalg.inv(a), (BATCH,)),
+        (lambda a, b: pg.linalg.solve(a, b), (BATCH, RHS)),
+        (lambda a, b: pg.linalg.solve(a, b), (BATCH, RHS[0, :, 0])),  # one vector for all
+        (lambda a: pg.linalg.matrix_power(a, -2), (BATCH,)),
+        (lambda a: pg.linalg.cholesky(a), (SPD,)),  # the lower factor
+        (lambda a: pg.linalg.cholesky(a, upper=True), (SPD,)),
+        (lambda a: pg.linalg.det(a), (BATCH,)),
+        (lambda a: pg.linalg.slogdet(a)[1], (BATCH,)),
+        (lambda a: pg.linalg.pinv(a[..., :3]), (BATCH,)),
+        (lambda a: pg.linalg.eigvalsh(a), (SPD,)),
+        (lambda a: (lambda v: v @ v.mT)(pg.linalg.eigh(a)[1][..., -1:]), (SPD,)),
+        (lambda a: pg.linalg.matrix_norm(a, ord=2), (BATCH,)),
+        (lambda a, b: pg.linalg.cross(a[..., :3], b[:, None, 1:, 0]), (BATCH, RHS)),  # broadcasts
+        (lambda a: pg.take_along_axis(a, pg.argsort(a, axis=1), axis=1), (BATCH,)),
+        (lambda a: pg.sort(a, axis=-2), (BATCH,)),
+        (lambda a: pg.fft.irfft(pg.fft.rfft(a, n=7, axis=1), n=5, axis=1), (BATCH,)),
+        (lambda a: pg.fft.hfft(a, n=6, axis=0), (BATCH,)),
+        (lambda a: pg.fft.irfftn(pg.fft.rfftn(a, s=(5, 6)), s=(3, 4)), (BATCH,)),
+    ],
+)
+def test_linalg_fft_and_take_along_axis_are_batched_chunked_and_lazy(fn, inputs, dtype) -> None:
+    both(fn, *inputs, dtype=dtype)
+
+
+def test_cholesky_is_the_lower_factor() -> None:
+    low = pg.linalg.cholesky(pg.as_tensor(da.from_array(SPD, chunks=(2, 4, 4)))).numpy()
+    np.testing.assert_allclose(low, np.linalg.cholesky(SPD), rtol=1e-12)
+    np.testing.assert_array_equal(np.triu(low, 1), 0)
+
+
+def test_max_of_an_empty_array_with_nonempty_slices_is_empty() -> None:
+    x = pg.as_tensor(da.zeros((0, 3), chunks=2)).requires_grad_()
+    with ComputeCounter() as counter:
+        out = pg.logsumexp(x, axis=1)
+        out.sum().backward()
+    assert counter.count == 0
+    assert tuple(out.shape) == (0,) and tuple(x.grad.shape) == (0, 3)
+    assert tuple(pg.max(x, axis=1, keepdims=True).shape) == (0, 1)
+
+
+def test_eig_is_complex_and_batched() -> None:
+    a = pg.as_tensor(da.from_array(SPD.astype(np.float32), chunks=(2, 4, 4)))
+    values, vectors = pg.linalg.eig(a)
+    assert values.dtype == vectors.dtype == pg.complex64
+    np.testing.assert_allclose(
+        np.sort(values.numpy().real, axis=-1), np.linalg.eigvalsh(SPD), rtol=1e-4
+    )

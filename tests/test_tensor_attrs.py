@@ -42,6 +42,21 @@ def test_requires_grad_on_integer_tensors_three_wordings(backend):
     assert seen[3] == ("RuntimeError", "only Tensors of floating point dtype can require gradients")
 
 
+def test_complex_leaves_can_require_grad_every_way(backend):
+    def scenario(L):
+        z = L.tensor([1 + 2j, -0.5j], dtype=L.complex128)
+        a = z.clone().requires_grad_()
+        b = z.clone()
+        b.requires_grad = True
+        c = L.ones(2, dtype=L.complex64, requires_grad=True)
+        (a.abs().sum() + (b * b).real.sum()).backward()
+        return [a, b, c, a.grad, b.grad, raised(lambda: L.arange(3).requires_grad_())]
+
+    seen = same_as_torch(scenario, backend)
+    assert [leaf[3] for leaf in seen[:3]] == [True, True, True]
+    assert seen[5] == ("RuntimeError", "only Tensors of floating point dtype can require gradients")
+
+
 def test_requires_grad_setter_on_non_leaves(backend):
     def scenario(L):
         a = L.ones(3, requires_grad=True)
