@@ -43,6 +43,24 @@ def conj(xp: Any, value: Any) -> Any:
     return xp.conj(value) if is_complex(value) else value
 
 
+def writable(node: Node, fresh: Any) -> bool:
+    """Whether a rule may overwrite ``fresh``, an array it has just made: raw arrays of
+    mutable backends (in graph mode rules run on Tensors, and JAX arrays are immutable)."""
+    return node._backend.mutable and not isinstance(fresh, Tensor)
+
+
+def times(node: Node, g: Any, fresh: Any) -> Any:
+    """``g * fresh`` for an array ``fresh`` the rule has just made (nothing else holds it).
+
+    On raw arrays of a mutable backend the product is written into ``fresh``: a big
+    elementwise backward then allocates one array per rule, not one per step.
+    """
+    if writable(node, fresh) and fresh.dtype == g.dtype and fresh.shape == g.shape:
+        fresh *= g
+        return fresh
+    return g * fresh
+
+
 def unary(cls: type[Node], name: str, x: Any) -> Tensor:
     """Apply the backend's standard function ``name`` to ``x`` and record ``cls``."""
     x = operand(x)

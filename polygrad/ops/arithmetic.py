@@ -11,7 +11,7 @@ from typing import Any
 from .._node import Node
 from .._record import binary_operands, operand, record
 from .._tensor import Tensor
-from ._support import conj, is_complex
+from ._support import conj, is_complex, times
 
 
 def _needs(node: Node, i: int) -> bool:
@@ -87,7 +87,8 @@ class PowBackward0(Node):
         p = self.exponent
         if p == 0:
             return (xp.zeros_like(g),)
-        return (g * conj(xp, p * x ** (p - 1)),)
+        slope = x * p if p == 2 else p * x ** (p - 1)
+        return (times(self, g, conj(xp, slope)),)
 
 
 class PowBackward1(Node):

@@ -12,7 +12,7 @@ from typing import Any
 from .._node import Node
 from .._record import binary_operands, operand, record
 from .._tensor import Tensor, _make
-from ._support import conj, scalar_array
+from ._support import conj, scalar_array, times, writable
 
 
 def _unary(cls: type[Node], name: str, x: Any) -> Tensor:
@@ -48,7 +48,7 @@ class SinBackward0(Node):
     _saved_from = (0,)
 
     def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (g * conj(xp, xp.cos(x)),)
+        return (times(self, g, conj(xp, xp.cos(x))),)
 
 
 class CosBackward0(Node):
@@ -64,7 +64,13 @@ class TanhBackward0(Node):
     _saved_from = (-1,)
 
     def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
-        return (g * conj(xp, 1 - result * result),)
+        slope = result * result  # 1 - tanh², in this one temporary where allowed
+        if writable(self, slope):
+            slope -= 1
+            slope *= -1
+        else:
+            slope = 1 - slope
+        return (times(self, g, conj(xp, slope)),)
 
 
 class SigmoidBackward0(Node):
