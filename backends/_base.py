@@ -2,9 +2,10 @@
 
 An adapter holds the library's array-API namespace (``xp``, from array-api-compat)
 and adds only what the standard lacks: random numbers, scatter-add with repeated
-indices, item assignment (functional where arrays are immutable), devices, dtype
-names, and conversion to NumPy for printing and tests. The defaults here are
-written against the standard; a library's module overrides what it does better.
+indices, item assignment (functional where arrays are immutable), complex arrays from
+two real ones, devices, dtype names, and conversion to NumPy for printing and tests.
+The defaults here are written against the standard; a library's module overrides
+what it does better.
 """
 
 from __future__ import annotations
@@ -134,3 +135,14 @@ class Backend:
 
     def copy(self, array: Any) -> Any:
         return self.xp.asarray(array, copy=True)
+
+    def complex(self, real: Any, imag: Any) -> Any:
+        """``real + i imag`` from two arrays of one real floating dtype, broadcast.
+
+        The standard has no such constructor, so this default computes it, which turns
+        an infinite or NaN imaginary part into a NaN real part; libraries with one
+        override it.
+        """
+        xp = self.xp
+        dtype = self.dtype("complex64" if dtype_name(real.dtype) == "float32" else "complex128")
+        return xp.astype(real, dtype) + xp.astype(imag, dtype) * 1j

@@ -72,6 +72,9 @@ class JaxBackend(Backend):
     def copy(self, array: Any) -> Any:
         return array  # immutable: sharing is safe
 
+    def complex(self, real: Any, imag: Any) -> Any:
+        return jax.lax.complex(*jnp.broadcast_arrays(real, imag))
+
     def setitem(self, array: Any, key: Any, value: Any) -> Any:
         return array.at[key].set(value)
 

@@ -37,6 +37,12 @@ class NumpyBackend(Backend):
         np.add.at(out, key, values)
         return out
 
+    def complex(self, real: Any, imag: Any) -> Any:
+        dtype = np.result_type(real.dtype, np.complex64)
+        out = np.empty(np.broadcast_shapes(real.shape, imag.shape), dtype=dtype)
+        out.real, out.imag = real, imag
+        return out
+
     def to_numpy(self, array: Any) -> np.ndarray:
         return np.asarray(array)
 

@@ -58,6 +58,9 @@ class TorchBackend(Backend):
     def copy(self, array: Any) -> Any:
         return array.clone()
 
+    def complex(self, real: Any, imag: Any) -> Any:
+        return torch.complex(real, imag)
+
     # -- devices -------------------------------------------------------------------
     def device_of(self, array: Any) -> Any:
         return array.device

@@ -13,7 +13,6 @@ float32 default dtype, while the tensor's namespace (and ``pg.asarray``) follow 
 standard and the backend's own defaults (float64 on NumPy).
 """
 
-import importlib as _importlib
 import math as _math
 
 from . import _tensor_convert, _tensor_methods, autograd, backends, ops, optim, special, utils, viz  # type: ignore[attr-defined]  # noqa: E501 - backends/ installs as polygrad.backends, which mypy cannot see
@@ -66,9 +65,7 @@ long = _DTYPES["int64"]
 
 _tensor_methods.ops = _tensor_convert.ops = ops
 
-# the standard's extensions (``from .ops import *`` bound ``linalg`` to ops' own submodule)
-fft = _importlib.import_module("polygrad.fft")
-linalg = _importlib.import_module("polygrad.linalg")
+from . import fft, linalg  # noqa: E402 - the standard's extensions, once ops are bound
 
 __version__ = "0.1.0"
 __array_api_version__ = "2025.12"

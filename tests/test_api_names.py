@@ -9,6 +9,9 @@ missing one; a name it does not classify fails ``test_every_name_is_classified``
 
 from __future__ import annotations
 
+import inspect
+import types
+
 import numpy as np
 import pytest
 
@@ -113,3 +116,16 @@ def test_namespace_names_are_polygrads(xp):
         if callable(value) and not isinstance(value, type):
             assert module.startswith("polygrad"), f"{name} comes from {module}"
     assert xp.float32 is pg.float32 and xp.bool is pg.bool
+
+
+def test_no_family_module_shadows_a_torch_function():
+    """``pg.complex`` is torch's ``complex(real, imag)``, not ``polygrad/ops/complex.py``:
+    no module of polygrad's own sits on ``pg`` or the namespace under a torch function's name."""
+    torch = pytest.importorskip("torch")
+    xp = pg.asarray([1.0]).__array_namespace__()
+    torch_functions = [n for n in dir(torch) if not n.startswith("_")
+                       and callable(getattr(torch, n)) and not inspect.isclass(getattr(torch, n))]
+    assert "complex" in torch_functions and callable(pg.complex)
+    for name in torch_functions:
+        for where in (pg, xp):
+            assert not isinstance(getattr(where, name, None), types.ModuleType), (where, name)

@@ -234,6 +234,37 @@ def test_complex_binary_matches_torch(name, torch_fn, backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_complex_from_real_and_imaginary_parts_matches_torch(backend):
+    check(pg.complex, torch.complex, [normal(3, 1), normal(4)], backend)
+    check(lambda re, im: pg.complex(re, im) ** 2, lambda re, im: torch.complex(re, im) ** 2,
+          [normal(3), normal(3)], backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_complex_keeps_precision(backend):
+    for dtype, complex_dtype in ((pg.float32, pg.complex64), (pg.float64, pg.complex128)):
+        re = pg.tensor([1.0, np.inf, 2.0], dtype=dtype, backend=backend)
+        im = pg.tensor([-1.5, 3.0, 0.25], dtype=dtype, backend=backend)
+        z = pg.complex(re, im)
+        assert z.dtype is complex_dtype
+        np.testing.assert_array_equal(to_np(pg.real(z)), to_np(re))
+        np.testing.assert_array_equal(to_np(pg.imag(z)), to_np(im))
+    with pytest.raises(RuntimeError, match="two float32 or two float64"):
+        pg.complex(pg.tensor([1.0], backend=backend), pg.tensor([1.0], dtype=pg.float64,
+                                                                backend=backend))
+    with pytest.raises(RuntimeError, match="got int64"):
+        pg.complex(pg.tensor([1], backend=backend), pg.tensor([1], backend=backend))
+
+
+def test_complex_keeps_infinite_imaginary_parts_like_torch():
+    """NumPy (like torch and JAX) has a constructor; the standard-only default would
+    compute ``re + 1j * im``, which makes ``inf * 0j`` a NaN real part."""
+    re, im = [1.0, np.inf, 2.0], [-np.inf, 3.0, np.nan]
+    np.testing.assert_array_equal(to_np(pg.complex(pg.tensor(re), pg.tensor(im))),
+                                  torch.complex(torch.tensor(re), torch.tensor(im)).numpy())
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_real_times_complex_gives_a_real_gradient(backend):
     check(lambda x, z: x * z, lambda x, z: x * z, [normal(3), cplx(3)], backend)
     check(lambda x: pg.exp(x * 1j), lambda x: torch.exp(x * 1j), [normal(3)], backend)

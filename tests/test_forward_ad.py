@@ -117,6 +117,7 @@ CASES: dict[str, tuple[Any, list[np.ndarray]]] = {
     "cumsum": (lambda L, x: x.cumsum(0), [r(4)]),
     "setitem": (_setitem, [r(3), r()]),
     "sign": (lambda L, x: x.sign() * x, [r(4)]),
+    "complex": (lambda L, x, y: L.imag(L.complex(x, y) ** 2), [r(3, 1), r(4)]),
     "composite": (
         lambda L, x, w: ((x @ w).tanh() * x.sum(1, keepdim=True)).softmax(1).log(),
         [r(3, 4), r(4, 2)],

@@ -160,3 +160,4 @@ function(
 function("abs", "abs", complexify(unary("nonzero")), variant="complex")
 function("multiply", lambda a, b: a * b, complexify(binary(scalars=False)), variant="complex")
 function("exp", "exp", complexify(unary()), variant="complex")
+function("complex", "complex", binary(scalars=False))

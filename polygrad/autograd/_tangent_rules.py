@@ -3,7 +3,8 @@
 ``output_tangents(pending, xp)`` computes the tangents of one recorded op's outputs
 from its inputs' tangents. A node class may define ``jvp(self, xp, tangents, *saved)``
 next to its ``vjp``; otherwise a rule here, keyed by node class, is used; otherwise
-the double-vjp fallback ``J v = d/du <vjp(u), v>`` (exact: a vjp is linear in ``u``).
+the double-vjp fallback ``J v = d/du <vjp(u), v>`` (exact: a vjp is linear in ``u``;
+``<,>`` is the real inner product, ``Re(conj(a) b)`` on complex values).
 A rule here is ``rule(node, xp, tangents, inputs, outputs)``: ``inputs`` are the op's
 operands (tensors, or the Python numbers that stood for them), ``outputs`` its results,
 ``tangents`` one entry per input, None where an input carries none. Rules use only
@@ -20,6 +21,7 @@ from typing import Any
 from .._engine import fix_grad
 from .._grad_mode import _grad_enabled
 from .._tensor import Tensor, _make
+from ..ops._support import conj
 from ._dual_store import _NEEDED, all_slots
 
 
@@ -365,7 +367,8 @@ def double_vjp(pending: Any, xp: Any) -> list[Tensor]:
             if not isinstance(gi, Tensor):
                 gi = _make(gi, backend)
             gi = fix_grad(xp, gi, (tuple(x.shape), x.dtype))
-            total = _plus(total, xp.sum(gi * ti))
+            # the real inner product: on complex values, Re(conj(gi) ti)
+            total = _plus(total, xp.real(xp.sum(conj(xp, gi) * ti)))
     finally:
         _grad_enabled.reset(token)
     if total is None or not total.requires_grad:

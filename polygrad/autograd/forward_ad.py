@@ -34,7 +34,7 @@ log_softmax, logsumexp, clone, astype, reshape/squeeze/expand_dims, permute_dims
 transpose/``.T``, broadcast_to, concat, stack, and indexing (``x[key]``).
 Every other op uses the fallback (3.): among them var, std, prod, max/min (with and
 without indices), cumulative_sum, in-place writes (``x[key] = v``, ``copy_``, ``fill_``),
-sign, flip, roll, tile/repeat, unbind/split, tril/triu, complex parts, and every op
+sign, flip, roll, tile/repeat, unbind/split, tril/triu, complex and its parts, and every op
 added later without a rule. ``tests/test_forward_ad.py`` keeps this list honest.
 
 Tangent computations are polygrad ops, so they are recorded when something needs

@@ -1,5 +1,7 @@
 """Every differentiable operation, one module per family; rules sit next to their ops."""
 
+from types import ModuleType as _ModuleType
+
 from .arithmetic import add, divide, multiply, negative, pow, reciprocal, subtract
 from .bitwise import (
     bitwise_and,
@@ -23,7 +25,7 @@ from .compare import (
     minimum,
     not_equal,
 )
-from .complex import conj, imag, real
+from .complex import complex, conj, imag, real
 from .conversion import astype, clone, sign
 from .device import to_device
 from .elementwise import abs, clip, cos, exp, log, relu, sigmoid, sin, sqrt, tanh, where
@@ -107,4 +109,7 @@ from .sorting import (
 from .take import take, take_along_axis
 from .utility import cumulative_prod, diff
 
-__all__ = [name for name in dir() if not name.startswith("_")]
+#: The functions, not the family modules: ``from polygrad.ops import *`` (``polygrad``'s
+#: top level) must not bind ``pg.fill`` or ``pg.reduction`` to a module.
+__all__ = [name for name, value in globals().items()
+           if not name.startswith("_") and not isinstance(value, _ModuleType)]

@@ -1,5 +1,6 @@
-"""Complex numbers: ``real``, ``imag``, ``conj`` and the complex ``sign`` (torch's ``sgn``),
-differentiable with torch's conjugate-Wirtinger convention.
+"""Complex numbers: ``complex(real, imag)`` to build one (torch's ``torch.complex``),
+``real``, ``imag``, ``conj`` and the complex ``sign`` (torch's ``sgn``), differentiable
+with torch's conjugate-Wirtinger convention.
 
 For a real-valued loss ``L`` of a complex ``z``, the gradient torch reports is
 ``dL/dre(z) + i dL/dim(z)``; every rule here returns exactly that, so complex
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._dtypes import dtype_name
 from .._node import Node
 from .._record import operand, record
 from .._tensor import Tensor
@@ -37,6 +39,15 @@ class SelectBackward0(Node):
         return (g * 1j if self.imag_part else g + 0j,)
 
 
+class ComplexBackward0(Node):
+    """``complex(re, im)``: the real input gets ``real(g)``, the imaginary one ``imag(g)``."""
+
+    __slots__ = ()
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (xp.real(g), xp.imag(g))
+
+
 class SgnBackward0(Node):
     """``z / |z|``: its derivative is ``(g - conj(g) sgn**2) / (2 |z|)``, 0 at 0 (torch)."""
 
@@ -47,6 +58,20 @@ class SgnBackward0(Node):
         magnitude = xp.abs(z)
         step = (g - xp.conj(g) * sgn * sgn) / (2 * magnitude)
         return (xp.where(magnitude == 0, xp.zeros_like(step), step),)
+
+
+def complex(real: Any, imag: Any, /) -> Tensor:
+    """``real + i imag`` from two float32 (complex64) or float64 (complex128) tensors of
+    one dtype, broadcast together: torch's ``torch.complex``."""
+    re = operand(real)
+    im = operand(imag, re)
+    names = dtype_name(re._data.dtype), dtype_name(im._data.dtype)
+    if names[0] != names[1] or names[0] not in ("float32", "float64"):
+        raise RuntimeError(
+            f"complex expects two float32 or two float64 tensors, got {names[0]} and {names[1]}"
+        )
+    out = re._backend.complex(re._data, im._data)
+    return record(ComplexBackward0, (re, im), out, re._backend, broadcast=True)
 
 
 def conj(x: Any, /) -> Tensor:
