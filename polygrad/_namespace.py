@@ -31,6 +31,23 @@ _SUBMODULES = ("special", "linalg", "fft")
 SUPPORTED_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12", "2025.12")
 
 
+def _jax_is_tracing() -> bool:
+    """Whether JAX is tracing the code that runs now (``jax.jit``, ``jax.vmap``,
+    ``lax.scan``...): a shape that depends on values (``x[mask]``, ``nonzero``) cannot
+    exist then, so capabilities() reports False for both, as JAX's own namespace always
+    does. Eagerly, JAX arrays have values and polygrad supports both (True). Under
+    ``jax.grad`` the answer is False too, though masks happen to work there."""
+    try:
+        from jax._src import core
+
+        return not core.trace_ctx.is_top_level()
+    except (ImportError, AttributeError):  # JAX's internals moved: detect jit's staging
+        import jax
+        import jax.numpy as jnp
+
+        return isinstance(jnp.zeros(()), jax.core.Tracer)
+
+
 class NamespaceInfo:
     """``xp.__array_namespace_info__()``: what the namespace's backend offers."""
 
@@ -44,12 +61,15 @@ class NamespaceInfo:
         return self._backend.xp.__array_namespace_info__()
 
     def capabilities(self) -> dict[str, Any]:
-        """Boolean indexing and data-dependent shapes work, and are differentiable."""
+        """Boolean indexing and data-dependent shapes work, and are differentiable; on JAX,
+        only outside its transformations (see ``_jax_is_tracing``)."""
         try:
             dims = self._info().capabilities().get("max dimensions")
         except AttributeError:
             dims = None
-        return {"boolean indexing": True, "data-dependent shapes": True, "max dimensions": dims}
+        dynamic = self._backend.name != "jax" or not _jax_is_tracing()
+        return {"boolean indexing": dynamic, "data-dependent shapes": dynamic,
+                "max dimensions": dims}
 
     def default_device(self) -> Any:
         return self._device if self._device is not None else self._backend.default_device()

@@ -109,8 +109,9 @@ def _no_out(name: str, kwargs: dict[str, Any]) -> None:
     out = kwargs.pop("out", None)
     if out is not None and not (isinstance(out, tuple) and all(o is None for o in out)):
         raise TypeError(
-            f"np.{name}(..., out=...) is not supported on polygrad tensors: "
-            "assign the result instead (y = np.{name}(...))"
+            f"np.{name}(..., out=...) is not supported on polygrad tensors: a result cannot "
+            "be written into an existing array (ndarray += tensor does that too), it "
+            f"would leave the graph; assign the result instead (y = np.{name}(...))"
         )
 
 
@@ -129,25 +130,50 @@ def _any_grad(values: Any) -> bool:
     return False
 
 
-def _to_numpy(value: Any) -> Any:
+def _to_numpy(value: Any, copy: bool = False) -> Any:
+    import numpy as np
+
     from ._tensor import Tensor
 
     if isinstance(value, Tensor):
-        return value._to_numpy()
+        return np.array(value._to_numpy(), copy=True) if copy else value._to_numpy()
+    if copy and isinstance(value, np.ndarray):
+        return value.copy()
     if isinstance(value, (list, tuple)):
-        return type(value)(_to_numpy(v) for v in value)
+        return type(value)(_to_numpy(v, copy) for v in value)
     return value
 
 
+def _carries_no_gradient(value: Any) -> bool:
+    """Booleans, integers and other non-floating results: nothing to differentiate."""
+    import numpy as np
+
+    if isinstance(value, (list, tuple)):
+        return all(_carries_no_gradient(v) for v in value)
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value.dtype.kind in "biuSUM"
+    return isinstance(value, (bool, int, str, np.dtype))  # None: maybe an in-place write
+
+
 def _unsupported(label: str, args: Any, kwargs: dict[str, Any], run: Any) -> Any:
-    """No polygrad counterpart: refuse when grad would be lost, else compute on NumPy."""
-    if _any_grad(args) or _any_grad(kwargs.values()):
-        raise TypeError(
-            f"{label} is not supported on polygrad tensors that require grad (its result "
-            "would be detached from the graph); use the polygrad namespace "
-            "(xp = x.__array_namespace__()) or file an issue for the missing function"
-        )
-    return run(*_to_numpy(tuple(args)), **{k: _to_numpy(v) for k, v in kwargs.items()})
+    """No polygrad counterpart: compute with NumPy on the values, and refuse (naming the
+    function) when a tensor requires grad and the result could carry a gradient."""
+    needs_grad = _any_grad(args) or _any_grad(kwargs.values())
+    refusal = TypeError(
+        f"{label} is not supported on polygrad tensors that require grad (its result "
+        "would be detached from the graph); use the polygrad namespace "
+        "(xp = x.__array_namespace__()) or file an issue for the missing function"
+    )
+    try:  # copies when grad is at stake: a function that writes in place changes no tensor
+        result = run(*_to_numpy(tuple(args), needs_grad),
+                     **{k: _to_numpy(v, needs_grad) for k, v in kwargs.items()})
+    except Exception as error:
+        if needs_grad:
+            raise refusal from error
+        raise
+    if needs_grad and not _carries_no_gradient(result):
+        raise refusal
+    return result
 
 
 def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -166,7 +192,9 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[s
     dtype = extra.pop("dtype", None)
     call = None
     if method == "__call__" and not extra:
-        target = getattr(ops, UFUNCS.get(name, ""), None)
+        from ._numpy_functions import COMPOSED_UFUNCS
+
+        target = getattr(ops, UFUNCS.get(name, ""), None) or COMPOSED_UFUNCS.get(name)
         if target is not None:
             call = lambda: target(*inputs)  # noqa: E731
     elif method in ("reduce", "accumulate"):
@@ -186,6 +214,10 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[s
     return result if dtype is None else ops.astype(result, dtype)
 
 
+#: the identity of each reduction (what ``where=False`` entries count as)
+_IDENTITY = {"sum": 0, "prod": 1, "all": True, "any": False}
+
+
 def _reduction(target: str) -> Any:
     def run(
         a: Any,
@@ -193,13 +225,22 @@ def _reduction(target: str) -> Any:
         dtype: Any = None,
         out: Any = None,
         keepdims: bool = False,
-        **kw: Any,
+        initial: Any = None,
+        where: Any = True,
     ) -> Any:
         _no_out(target, {"out": out})
-        if kw.get("where", True) is not True or kw.get("initial") is not None:
-            return None  # not supported: reported by the caller
         ops = _ops()
+        if where is not True:
+            if target not in _IDENTITY:
+                return None  # not supported: reported by the caller
+            a = ops.where(where, a, _IDENTITY[target])
         result = getattr(ops, target)(a, axis=axis, keepdims=keepdims)
+        if initial is not None:
+            combine = {"sum": ops.add, "prod": ops.multiply, "max": ops.maximum,
+                       "min": ops.minimum}.get(target)
+            if combine is None:
+                return None
+            result = combine(result, initial)
         return result if dtype is None else ops.astype(result, dtype)
 
     return run
@@ -216,7 +257,12 @@ def _spread(target: str) -> Any:
         **kw: Any,
     ) -> Any:
         _no_out(target, {"out": out})
-        return getattr(_ops(), target)(a, axis=axis, correction=ddof, keepdims=keepdims)
+        ddof = kw.pop("correction", ddof)
+        if kw.get("where", True) is not True or kw.get("mean") is not None:
+            return None  # not supported: reported by the caller
+        ops = _ops()
+        result = getattr(ops, target)(a, axis=axis, correction=ddof, keepdims=keepdims)
+        return result if dtype is None else ops.astype(result, dtype)
 
     return run
 
@@ -225,12 +271,29 @@ def _dot(a: Any, b: Any, out: Any = None) -> Any:
     _no_out("dot", {"out": out})
     if getattr(a, "ndim", 0) == 0 or getattr(b, "ndim", 0) == 0:
         return _ops().multiply(a, b)
-    if a.ndim > 2 or b.ndim > 2:
-        return None  # NumPy's N-d dot is not matmul: unsupported
+    if a.ndim > 2 or b.ndim > 2:  # NumPy's N-d dot: a sum over a's last and b's second-last axis
+        return _ops().tensordot(a, b, axes=([a.ndim - 1], [max(b.ndim - 2, 0)]))
     return _ops().matmul(a, b)
 
 
+def _diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None) -> Any:
+    """``np.diff``; a number to prepend or append stands for a slice of that value."""
+    o = _ops()
+
+    def edge(value: Any) -> Any:
+        if value is None or getattr(value, "ndim", 0) > 0:
+            return value
+        shape = list(a.shape)
+        shape[axis] = 1
+        return o.broadcast_to(o.astype(a.__array_namespace__().asarray(value), a.dtype)
+                              if not hasattr(value, "ndim") else value, tuple(shape))
+
+    return o.diff(a, axis=axis, n=n, prepend=edge(prepend), append=edge(append))
+
+
 def _functions() -> dict[str, Any]:
+    from . import _numpy_functions
+
     o = _ops()
     return {
         "sum": _reduction("sum"),
@@ -244,10 +307,10 @@ def _functions() -> dict[str, Any]:
         "any": _reduction("any"),
         "std": _spread("std"),
         "var": _spread("var"),
-        "reshape": lambda a, shape=None, order="C", **kw: o.reshape(
-            a, shape if shape is not None else kw["newshape"]
+        "reshape": lambda a, shape=None, order="C", **kw: (
+            o.reshape(a, shape if shape is not None else kw["newshape"]) if order == "C" else None
         ),
-        "ravel": lambda a, order="C": o.reshape(a, (-1,)),
+        "ravel": lambda a, order="C": o.reshape(a, (-1,)) if order in ("C", "K") else None,
         "transpose": lambda a, axes=None: o.permute_dims(
             a, tuple(reversed(range(a.ndim))) if axes is None else tuple(axes)
         ),
@@ -269,24 +332,28 @@ def _functions() -> dict[str, Any]:
         "expand_dims": lambda a, axis: o.expand_dims(a, axis=axis),
         "broadcast_to": lambda array, shape, subok=False: o.broadcast_to(array, shape),
         "cumsum": lambda a, axis=None, dtype=None, out=None: o.cumulative_sum(
-            a if axis is not None else o.reshape(a, (-1,)), axis=axis if axis is not None else 0
+            a if axis is not None else o.reshape(a, (-1,)),
+            axis=axis if axis is not None else 0,
+            dtype=dtype,
         ),
         "cumprod": lambda a, axis=None, dtype=None, out=None: o.cumulative_prod(
-            a if axis is not None else o.reshape(a, (-1,)), axis=axis if axis is not None else 0
+            a if axis is not None else o.reshape(a, (-1,)),
+            axis=axis if axis is not None else 0,
+            dtype=dtype,
         ),
-        "diff": lambda a, n=1, axis=-1, **kw: o.diff(a, axis=axis, n=n),
+        "diff": _diff,
         "flip": lambda m, axis=None: o.flip(m, axis=axis),
         "roll": lambda a, shift, axis=None: o.roll(a, shift, axis=axis),
         "tile": lambda A, reps: o.tile(A, tuple(reps) if not isinstance(reps, int) else (reps,)),
-        "round": lambda a, decimals=0, out=None: o.round(a) if decimals == 0 else None,
-        "around": lambda a, decimals=0, out=None: o.round(a) if decimals == 0 else None,
         "tensordot": lambda a, b, axes=2: o.tensordot(a, b, axes=axes),
         "outer": lambda a, b, out=None: o.multiply(o.reshape(a, (-1, 1)), o.reshape(b, (1, -1))),
         "shape": lambda a: tuple(a.shape),
         "ndim": lambda a: a.ndim,
         "size": lambda a, axis=None: a.size if axis is None else a.shape[axis],
         "copy": lambda a, order="K", subok=False: o.clone(a),
-        "take": lambda a, indices, axis=None, out=None, mode="raise": o.take(a, indices, axis=axis),
+        "take": lambda a, indices, axis=None, out=None, mode="raise": (
+            o.take(a, indices, axis=axis) if mode == "raise" else None
+        ),
         "argmax": lambda a, axis=None, out=None, keepdims=False: o.argmax(
             a, axis=axis, keepdims=keepdims
         ),
@@ -295,14 +362,11 @@ def _functions() -> dict[str, Any]:
         ),
         "sort": lambda a, axis=-1, kind=None, order=None, **kw: o.sort(a, axis=axis),
         "argsort": lambda a, axis=-1, kind=None, order=None, **kw: o.argsort(a, axis=axis),
-        "zeros_like": lambda a, dtype=None, **kw: a.__array_namespace__().zeros_like(
-            a, dtype=dtype
-        ),
-        "ones_like": lambda a, dtype=None, **kw: a.__array_namespace__().ones_like(a, dtype=dtype),
         "real": lambda val: o.real(val),
         "imag": lambda val: o.imag(val),
         "tril": lambda m, k=0: o.tril(m, k=k),
         "triu": lambda m, k=0: o.triu(m, k=k),
+        **_numpy_functions.functions(),
     }
 
 
@@ -321,6 +385,8 @@ def array_function(
         func.__name__ if module == "numpy" else f"{module.removeprefix('numpy.')}.{func.__name__}"
     )
     handler = _FUNCTIONS.get(name)
+    if handler is not None:
+        _no_out(name, kwargs)
     result = None if handler is None else handler(*args, **kwargs)
     if handler is None or result is None:
         return _unsupported(f"np.{name}", args, kwargs, func)

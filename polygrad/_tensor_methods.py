@@ -19,6 +19,25 @@ _MaxResult = namedtuple("max", ["values", "indices"])  # type: ignore[name-match
 _MinResult = namedtuple("min", ["values", "indices"])  # type: ignore[name-match]
 
 
+def _traced_mask_error(error: Exception, what: str) -> Exception | None:
+    """JAX's error for a boolean mask it traces (inside ``jax.jit``, ``jax.vmap``...),
+    restated with its cause and the fixed-shape alternative; None for other errors."""
+    if type(error).__name__ != "NonConcreteBooleanIndexError":
+        return None
+    alternative = (
+        "xp.where(mask, x, 0) or a sum weighted by the mask" if what == "x[mask]"
+        else "x = xp.where(mask, value, x)"
+    )
+    return IndexError(
+        f"polygrad: {what} with a boolean mask that JAX is tracing (inside jax.jit, "
+        "jax.vmap or another JAX transformation): the result's shape would depend on the "
+        "mask's values, and a traced JAX computation cannot have data-dependent shapes. "
+        f"Index outside the transformation, or keep the shape fixed: {alternative}. "
+        "(xp.__array_namespace_info__().capabilities()['boolean indexing'] is False while "
+        "JAX traces, so array-API libraries that check it take such paths themselves.)"
+    )
+
+
 def _dims(dim: Any) -> Any:
     return tuple(dim) if isinstance(dim, list) else dim
 
@@ -123,10 +142,22 @@ class TensorMethods:
 
     # -- indexing ------------------------------------------------------------------------
     def __getitem__(self, key: Any) -> Any:
-        return ops.getitem(self, key)
+        try:
+            return ops.getitem(self, key)
+        except IndexError as error:
+            clearer = _traced_mask_error(error, "x[mask]")
+            if clearer is None:
+                raise
+            raise clearer from error
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        ops.setitem(self, key, value)
+        try:
+            ops.setitem(self, key, value)
+        except IndexError as error:
+            clearer = _traced_mask_error(error, "x[mask] = value")
+            if clearer is None:
+                raise
+            raise clearer from error
 
     def __iter__(self) -> Any:
         for i in range(len(self)):  # type: ignore[arg-type]
