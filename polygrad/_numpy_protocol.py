@@ -176,8 +176,17 @@ def _unsupported(label: str, args: Any, kwargs: dict[str, Any], run: Any) -> Any
     return result
 
 
+#: ufunc -> polygrad function, for plain calls (``array @ tensor``, ``np.sin(t)``): filled
+#: on first use, so the common case is one dict lookup
+_PLAIN_CALLS: dict[Any, Any] = {}
+
+
 def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """``Tensor.__array_ufunc__``: NumPy ufuncs as polygrad ops."""
+    if method == "__call__" and not kwargs:
+        target = _PLAIN_CALLS.get(ufunc)
+        if target is not None:
+            return target(*inputs)
     ops = _ops()
     name = ufunc.__name__
     _no_out(name, kwargs)
@@ -196,6 +205,7 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[s
 
         target = getattr(ops, UFUNCS.get(name, ""), None) or COMPOSED_UFUNCS.get(name)
         if target is not None:
+            _PLAIN_CALLS[ufunc] = target
             call = lambda: target(*inputs)  # noqa: E731
     elif method in ("reduce", "accumulate"):
         table = REDUCTIONS if method == "reduce" else SCANS
