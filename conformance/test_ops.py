@@ -10,9 +10,8 @@ import pytest
 
 pytest.importorskip("torch")
 
-from conformance import xfails  # noqa: E402
-from conformance.backends import availability  # noqa: E402
 from conformance.check import check_entry  # noqa: E402
+from conformance.in_pytest import judge, require  # noqa: E402
 from conformance.ops import ENTRIES  # noqa: E402
 
 #: (backend, dtype) pairs run inside ``make test``
@@ -23,9 +22,7 @@ _ORACLE_CACHE: dict[Any, Any] = {}
 @pytest.mark.parametrize(("backend", "dtype"), QUICK, ids=[f"{b}-{d}" for b, d in QUICK])
 @pytest.mark.parametrize("entry_id", list(ENTRIES))
 def test_entry_matches_torch(entry_id: str, backend: str, dtype: str) -> None:
-    available, why = availability(backend)
-    if not available:
-        pytest.skip(why)
+    require(backend)
     entry = ENTRIES[entry_id]
     if dtype not in entry.dtypes:
         pytest.skip(f"{entry_id} is not checked in {dtype}")
@@ -33,12 +30,4 @@ def test_entry_matches_torch(entry_id: str, backend: str, dtype: str) -> None:
     if all(r.status == "absent" for r in results):
         pytest.skip(results[0].message)
     bad = [r.describe() for r in results if r.status in ("fail", "error")]
-    reason = xfails.load(backend).get(entry_id)
-    if reason is not None:
-        if bad:
-            pytest.xfail(reason)
-        pytest.fail(
-            f"XPASS: {entry_id} passes on {backend}; remove it from "
-            f"conformance/xfails/{backend}.txt"
-        )
-    assert not bad, f"{entry_id} on {backend}:\n" + "\n".join(bad)
+    judge(backend, entry_id, "\n" + "\n".join(bad) if bad else None)

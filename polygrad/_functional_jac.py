@@ -50,15 +50,8 @@ def _assemble(out: Any, inputs: _Inputs, blocks: list[list[Tensor]], single: boo
     return _unflatten(out_spec, per_output) if out_leaves else out
 
 
-def _jacrev(
-    fun: Callable[..., Any],
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-    nums: tuple[int, ...],
-    single: bool,
-    has_aux: bool,
-) -> Any:
-    inputs = _Inputs(args, nums)
+def _jacrev(fun: Callable[..., Any], inputs: _Inputs, kwargs: dict[str, Any], single: bool,
+            has_aux: bool) -> Any:
     with core.nested():
         out, aux = _split_aux(fun(*inputs.call_args, **kwargs), has_aux)
     blocks = []
@@ -78,22 +71,15 @@ def _jacrev(
     return (jac, _export_tree(aux, inputs.raw)) if has_aux else jac
 
 
-def _jacfwd(
-    fun: Callable[..., Any],
-    args: tuple[Any, ...],
-    kwargs: dict[str, Any],
-    nums: tuple[int, ...],
-    single: bool,
-    has_aux: bool,
-) -> Any:
-    inputs = _Inputs(args, nums)
+def _jacfwd(fun: Callable[..., Any], inputs: _Inputs, kwargs: dict[str, Any], single: bool,
+            has_aux: bool) -> Any:
     primals = inputs.tensors
     aux_box: list[Any] = []
 
     def call(duals: list[Tensor]) -> Any:
         call_args = list(inputs.call_args)
         i = 0
-        for n, spec, given in zip(nums, inputs.specs, inputs.given):
+        for n, spec, given in zip(inputs.argnums, inputs.specs, inputs.given):
             call_args[n] = _unflatten(spec, duals[i : i + len(given)])
             i += len(given)
         call_args = [optree.tree_map(_constant, a, none_is_leaf=True) for a in call_args]
@@ -133,9 +119,8 @@ def jacobian_fun(
 
     @functools.wraps(fun)
     def jac_fun(*args: Any, **kwargs: Any) -> Any:
-        nums = _argnums(argnums, len(args))
-        single = isinstance(argnums, int)
+        inputs = _Inputs(args, _argnums(argnums, len(args)))
         compute = _jacfwd if forward else _jacrev
-        return compute(fun, args, kwargs, nums, single, has_aux)
+        return compute(fun, inputs, kwargs, isinstance(argnums, int), has_aux)
 
     return jac_fun

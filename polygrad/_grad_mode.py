@@ -24,7 +24,6 @@ _inference: contextvars.ContextVar[bool] = contextvars.ContextVar(
 )
 
 
-
 def is_grad_enabled() -> bool:
     """True when operations record a graph in this thread (or async task)."""
     return _grad_enabled.get()
@@ -74,7 +73,26 @@ class _DecoratorContextManager:
         raise NotImplementedError
 
 
-class no_grad(_DecoratorContextManager):
+class _FixedGradMode(_DecoratorContextManager):
+    """``no_grad`` and ``enable_grad``: grad mode ``_mode`` inside, the previous one after;
+    also usable as a bare decorator (``@no_grad`` without parentheses)."""
+
+    _mode: bool
+
+    def __new__(cls, orig_func: Callable[..., Any] | None = None) -> Any:
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
+    def __enter__(self) -> None:
+        self._prev = _grad_enabled.get()
+        _grad_enabled.set(self._mode)
+
+    def __exit__(self, *exc: object) -> None:
+        _grad_enabled.set(self._prev)
+
+
+class no_grad(_FixedGradMode):
     """Disable graph recording inside the block (or the decorated function).
 
     Results of operations get ``requires_grad=False``; factories still honour an
@@ -82,34 +100,13 @@ class no_grad(_DecoratorContextManager):
     only the state of its last entry.
     """
 
-    def __new__(cls, orig_func: Callable[..., Any] | None = None) -> Any:
-        if orig_func is None:
-            return super().__new__(cls)
-        # bare ``@no_grad`` without parentheses
-        return cls()(orig_func)
-
-    def __enter__(self) -> None:
-        self._prev = _grad_enabled.get()
-        _grad_enabled.set(False)
-
-    def __exit__(self, *exc: object) -> None:
-        _grad_enabled.set(self._prev)
+    _mode = False
 
 
-class enable_grad(_DecoratorContextManager):
+class enable_grad(_FixedGradMode):
     """Enable graph recording inside the block, e.g. within ``no_grad``."""
 
-    def __new__(cls, orig_func: Callable[..., Any] | None = None) -> Any:
-        if orig_func is None:
-            return super().__new__(cls)
-        return cls()(orig_func)
-
-    def __enter__(self) -> None:
-        self._prev = _grad_enabled.get()
-        _grad_enabled.set(True)
-
-    def __exit__(self, *exc: object) -> None:
-        _grad_enabled.set(self._prev)
+    _mode = True
 
 
 class set_grad_enabled(_DecoratorContextManager):

@@ -15,39 +15,16 @@ from typing import Any
 
 import numpy as np
 import pytest
+from oracle import assert_close, backend_usable, to_np, torch  # noqa: F401 - to_np: tests import it from here
 
 import polygrad as pg
-
-torch = pytest.importorskip("torch")
-
-
-def _usable(name: str) -> bool:
-    try:
-        t = pg.tensor(np.ones(2), dtype=pg.float64, backend=name, requires_grad=True)
-        (t * t).sum().backward()
-    except Exception:  # noqa: BLE001 - any failure means the adapter is not usable (yet)
-        return False
-    return t.backend == name and t.grad is not None
-
 
 BACKENDS = [
     "numpy",
     pytest.param("array_api_strict", marks=pytest.mark.skipif(
-        not _usable("array_api_strict"),
+        not backend_usable("array_api_strict"),
         reason="polygrad's array_api_strict adapter is not available")),
 ]
-
-
-def to_np(t: Any) -> Any:
-    if t is None:
-        return None
-    if isinstance(t, pg.Tensor):
-        return np.asarray(t._backend.to_numpy(t._data))
-    if isinstance(t, torch.Tensor):
-        if t._is_zerotensor():
-            return np.zeros(tuple(t.shape))
-        return t.detach().resolve_conj().numpy()
-    return np.asarray(t)
 
 
 def pg_tensor(a: np.ndarray, backend: str, requires_grad: bool = False) -> pg.Tensor:
@@ -57,19 +34,6 @@ def pg_tensor(a: np.ndarray, backend: str, requires_grad: bool = False) -> pg.Te
 
 def torch_tensor(a: np.ndarray, requires_grad: bool = False) -> Any:
     return torch.tensor(a).requires_grad_(requires_grad)
-
-
-def close(actual: Any, expected: Any, what: str, rtol: float, atol: float) -> None:
-    """Equal values and shapes; a missing gradient (None) equals zeros."""
-    a, e = to_np(actual), to_np(expected)
-    if a is None and e is None:
-        return
-    if a is None:
-        a = np.zeros_like(e)
-    if e is None:
-        e = np.zeros_like(a)
-    assert a.shape == e.shape, f"{what}: shape {a.shape} != torch's {e.shape}"
-    np.testing.assert_allclose(a, e, rtol=rtol, atol=atol, equal_nan=True, err_msg=what)
 
 
 def _outputs(out: Any) -> list[Any]:
@@ -104,7 +68,7 @@ def check(pg_fn: Callable[..., Any], torch_fn: Callable[..., Any], inputs: Seque
         p_out = _outputs(pg_fn(*p_in))
     assert len(p_out) == len(t_out), "number of outputs"
     for i, (p, t) in enumerate(zip(p_out, t_out)):
-        close(p, t, f"value of output {i}", rtol, atol)
+        assert_close(p, t, rtol=rtol, atol=atol, what=f"value of output {i}")
         assert p.requires_grad == t.requires_grad, f"requires_grad of output {i}"
         expected = names[i] if names is not None and names[i] is not None else (
             None if t.grad_fn is None else t.grad_fn.name())
@@ -124,7 +88,8 @@ def check(pg_fn: Callable[..., Any], torch_fn: Callable[..., Any], inputs: Seque
         p_g = pg.autograd.grad([p_out[i] for i in live], [p_in[i] for i in wrt], p_cot,
                                create_graph=second_order, allow_unused=True)
     for k, i in enumerate(wrt):
-        close(p_g[k], t_g[k], f"gradient of input {i}", rtol, atol)
+        assert_close(p_g[k], t_g[k], rtol=rtol, atol=atol,
+                     what=f"gradient of input {i}")
         if p_g[k] is not None:
             assert tuple(p_g[k].shape) == arrays[i].shape
             assert p_g[k].dtype == p_in[i].dtype, f"dtype of the gradient of input {i}"
@@ -142,7 +107,8 @@ def check(pg_fn: Callable[..., Any], torch_fn: Callable[..., Any], inputs: Seque
                 h = pg.autograd.grad(g, targets_p, pg_tensor(np.ones(tuple(g.shape)), backend),
                                      allow_unused=True)
                 for j, hj in enumerate(h):
-                    close(hj, None, f"second derivative {k}/{j}", rtol, atol)
+                    assert_close(hj, None, rtol=rtol, atol=atol,
+                                 what=f"second derivative {k}/{j}")
         return
     directions = [random_like(rng, tuple(tg.shape), tg.is_complex()) for _, tg, _ in pairs]
     with warnings.catch_warnings():
@@ -156,4 +122,5 @@ def check(pg_fn: Callable[..., Any], torch_fn: Callable[..., Any], inputs: Seque
     for j, (ph, th) in enumerate(zip(p_h, t_h)):
         if finite_second_order and th is not None:
             th = torch.nan_to_num(th.detach(), nan=0.0)
-        close(ph, th, f"second order, target {j}", max(rtol, 1e-8), max(atol, 1e-9))
+        assert_close(ph, th, rtol=max(rtol, 1e-8), atol=max(atol, 1e-9),
+                     what=f"second order, target {j}")

@@ -22,7 +22,7 @@ import polygrad as pg
 torch = pytest.importorskip("torch")
 
 
-def _backend_usable(name: str) -> bool:
+def backend_usable(name: str) -> bool:
     """Whether polygrad can make float64 tensors on ``name`` (its adapter may not exist yet)."""
     try:
         t = pg.tensor(np.ones(2), dtype=pg.float64, backend=name, requires_grad=True)
@@ -43,7 +43,7 @@ def backend_params() -> list[Any]:
     return [
         "numpy",
         pytest.param("array_api_strict", marks=pytest.mark.skipif(
-            not _backend_usable("array_api_strict"),
+            not backend_usable("array_api_strict"),
             reason="polygrad's array_api_strict adapter is not available")),
     ]
 
@@ -67,7 +67,7 @@ def to_np(t: Any) -> Any:
     if isinstance(t, torch.Tensor):
         if t._is_zerotensor():  # torch's symbolic zeros (second derivative of abs, relu)
             return np.zeros(tuple(t.shape))
-        return t.detach().numpy()
+        return t.detach().resolve_conj().numpy()
     return np.asarray(t)
 
 

@@ -212,6 +212,12 @@ def tangent_of(t: Any) -> Tensor | None:
 
 
 def _input_tangents(inputs: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The tangents the op's inputs carry (None where one has none), or None when the op
+    has nothing to carry: no input has one, or tangents are being computed, or inference."""
+    if getattr(_local, "busy", False) or _inference.get():
+        return None
+    if _pending:
+        _flush()
     found: list[Any] | None = None
     for i, t in enumerate(inputs):
         if t is None:
@@ -233,10 +239,6 @@ def _on_record(
     numbers: tuple[Any, ...] | None,
 ) -> Tensor | None:
     """``record`` for an op under a level: None lets ``record`` go on as usual."""
-    if getattr(_local, "busy", False) or _inference.get():
-        return None
-    if _pending:
-        _flush()
     tangents = _input_tangents(inputs)
     if tangents is None:
         return None
@@ -262,10 +264,6 @@ def _on_record_multi(
     differentiable: tuple[bool, ...],
 ) -> tuple[Tensor, ...] | None:
     """``record_multi`` for an op under a level: None lets it go on as usual."""
-    if getattr(_local, "busy", False) or _inference.get():
-        return None
-    if _pending:
-        _flush()
     tangents = _input_tangents(inputs)
     if tangents is None:
         return None

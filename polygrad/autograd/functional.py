@@ -180,6 +180,31 @@ def _prepare(inputs: Any, name: str, create_graph: bool) -> tuple[bool, bool, tu
     return raw, is_inputs_tuple, inputs
 
 
+def _checked_v(v: Any, against: tuple[Tensor, ...], is_tuple: bool, create_graph: bool,
+               name: str, single: str) -> tuple[Tensor, ...] | None:
+    """``v`` as fresh tensors shaped like ``against``; None only where ``against`` is one
+    single-element tensor (``single`` says which, in torch's message)."""
+    if v is not None:
+        v = _preprocess(_as_tuple(v, "v", name)[1], create_graph, need_graph=False)
+        _validate_v(v, against, is_tuple)
+        return v
+    if len(against) != 1 or against[0].numel() != 1:
+        raise RuntimeError(
+            f"The vector v can only be None if {single} a single Tensor with a single element."
+        )
+    return None
+
+
+#: ``single`` of ``_checked_v`` where ``v`` pairs with the inputs (jvp, hvp, vhp)
+_SINGLE_INPUT = "the input to the user-provided function is"
+
+
+def _finish(create_graph: bool, raw: bool, *parts: tuple[Any, bool]) -> tuple[Any, ...]:
+    """Each ``(values, was_tuple)`` detached (or raw arrays) and unpacked as it came in."""
+    return tuple(_tuple_postprocess(_postprocess(values, create_graph, raw), was_tuple)
+                 for values, was_tuple in parts)
+
+
 def vjp(
     func: Callable[..., Any],
     inputs: Any,
@@ -194,13 +219,8 @@ def vjp(
             func(*inputs), "outputs of the user-provided function", "vjp"
         )
         _check_requires_grad(outputs, "outputs", strict)
-        if v is not None:
-            v = _preprocess(_as_tuple(v, "v", "vjp")[1], create_graph, need_graph=False)
-            _validate_v(v, outputs, is_outputs_tuple)
-        elif len(outputs) != 1 or outputs[0].numel() != 1:
-            raise RuntimeError(
-                "The vector v can only be None if the user-provided function returns a single Tensor with a single element."
-            )
+        v = _checked_v(v, outputs, is_outputs_tuple, create_graph, "vjp",
+                       "the user-provided function returns")
     with set_grad_enabled(True if create_graph else _is_grad_enabled()):
         result = _fill_in_zeros(
             _autograd_grad(outputs, inputs, v, create_graph=create_graph),
@@ -209,10 +229,7 @@ def vjp(
             create_graph,
             "back",
         )
-    return (
-        _tuple_postprocess(_postprocess(outputs, create_graph, raw), is_outputs_tuple),
-        _tuple_postprocess(_postprocess(result, create_graph, raw), is_inputs_tuple),
-    )
+    return _finish(create_graph, raw, (outputs, is_outputs_tuple), (result, is_inputs_tuple))
 
 
 def jvp(
@@ -225,24 +242,15 @@ def jvp(
     """``(func(inputs), J @ v)``: the Jacobian-vector product at ``inputs`` (forward mode)."""
     with enable_grad():
         raw, is_inputs_tuple, inputs = _prepare(inputs, "jvp", create_graph)
-        if v is not None:
-            v = _preprocess(_as_tuple(v, "v", "jvp")[1], create_graph, need_graph=False)
-            _validate_v(v, inputs, is_inputs_tuple)
-        elif len(inputs) != 1 or inputs[0].numel() != 1:
-            raise RuntimeError(
-                "The vector v can only be None if the input to the user-provided function is a single Tensor with a single element."
-            )
-        else:
+        v = _checked_v(v, inputs, is_inputs_tuple, create_graph, "jvp", _SINGLE_INPUT)
+        if v is None:
             v = (_make(inputs[0]._backend.xp.ones_like(inputs[0]._data), inputs[0]._backend),)
         if strict or forward_ad.is_active():
             return _jvp_double_backward(func, inputs, v, create_graph, strict, raw)
         outputs, found = core.pushforward(lambda duals: func(*duals), inputs, v)
     is_outputs_tuple, outputs = _as_tuple(outputs, "outputs of the user-provided function", "jvp")
     pushed = tuple(f if f is not None else core.zeros_like(o) for f, o in zip(found, outputs))
-    return (
-        _tuple_postprocess(_postprocess(outputs, create_graph, raw), is_outputs_tuple),
-        _tuple_postprocess(_postprocess(pushed, create_graph, raw), is_outputs_tuple),
-    )
+    return _finish(create_graph, raw, (outputs, is_outputs_tuple), (pushed, is_outputs_tuple))
 
 
 def _jvp_double_backward(
@@ -266,10 +274,7 @@ def _jvp_double_backward(
     with set_grad_enabled(True if create_graph else _is_grad_enabled()):
         res = _autograd_grad(grad_inputs, grad_outputs, v, create_graph=create_graph)
         result = _fill_in_zeros(res, outputs, strict, create_graph, "back_trick")
-    return (
-        _tuple_postprocess(_postprocess(outputs, create_graph, raw), is_outputs_tuple),
-        _tuple_postprocess(_postprocess(result, create_graph, raw), is_outputs_tuple),
-    )
+    return _finish(create_graph, raw, (outputs, is_outputs_tuple), (result, is_outputs_tuple))
 
 
 def _second_order(
@@ -288,13 +293,7 @@ def _second_order(
             raise RuntimeError(
                 f"The Tensor returned by the function given to {name} should contain a single element"
             )
-        if v is not None:
-            v = _preprocess(_as_tuple(v, "v", name)[1], create_graph, need_graph=False)
-            _validate_v(v, inputs, is_inputs_tuple)
-        elif len(inputs) != 1 or inputs[0].numel() != 1:
-            raise RuntimeError(
-                "The vector v can only be None if the input to the user-provided function is a single Tensor with a single element."
-            )
+        v = _checked_v(v, inputs, is_inputs_tuple, create_graph, name, _SINGLE_INPUT)
         jac = _autograd_grad(outputs, inputs, create_graph=True)
         _check_requires_grad(jac, "jacobian", strict)
         if name == "hvp":
@@ -310,10 +309,7 @@ def _second_order(
         else:
             res = _autograd_grad(jac, inputs, v, create_graph=create_graph)
             result = _fill_in_zeros(res, inputs, strict, create_graph, "double_back")
-    return (
-        _tuple_postprocess(_postprocess(outputs, create_graph, raw), is_outputs_tuple),
-        _tuple_postprocess(_postprocess(result, create_graph, raw), is_inputs_tuple),
-    )
+    return _finish(create_graph, raw, (outputs, is_outputs_tuple), (result, is_inputs_tuple))
 
 
 def vhp(

@@ -57,14 +57,9 @@ class Adam(Optimizer):
         eps = group["eps"]
         weight_decay = group["weight_decay"]
         amsgrad = group["amsgrad"]
-        for param in group["params"]:
-            grad = param._grad
-            if grad is None:
-                continue
+        for param, grad in self._gradients(group):
             if param.dtype.is_complex:
                 raise TypeError(f"{type(self).__name__} in polygrad does not support complex parameters yet")
-            if group["maximize"]:
-                grad = -grad
             state = self.state[param]
             if len(state) == 0:
                 # torch keeps ``step`` as a 0-d float32 tensor; a number is the same value

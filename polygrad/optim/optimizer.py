@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import warnings
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain
 from typing import Any
 
@@ -181,6 +181,15 @@ class Optimizer:
 
     def _update_group(self, group: dict[str, Any]) -> None:
         raise NotImplementedError
+
+    @staticmethod
+    def _gradients(group: dict[str, Any]) -> Iterator[tuple[Tensor, Tensor]]:
+        """``(parameter, gradient)`` for each of the group's parameters that has a
+        gradient, negated where the group maximizes."""
+        for param in group["params"]:
+            grad = param._grad
+            if grad is not None:
+                yield param, (-grad if group["maximize"] else grad)
 
     # -- checkpoints ---------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:

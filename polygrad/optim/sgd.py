@@ -40,12 +40,7 @@ class SGD(Optimizer):
         momentum = group["momentum"]
         dampening = group["dampening"]
         weight_decay = group["weight_decay"]
-        for param in group["params"]:
-            grad = param._grad
-            if grad is None:
-                continue
-            if group["maximize"]:
-                grad = -grad
+        for param, grad in self._gradients(group):
             if weight_decay != 0:
                 grad = grad.add(param, alpha=weight_decay)
             if momentum != 0:
