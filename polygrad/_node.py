@@ -96,6 +96,7 @@ class Node:
     __slots__ = ("next_functions", "_saved", "_backend", "_fix", "_hooks", "__weakref__")
     _saved_from: tuple[int, ...] = ()
     _num_outputs = 1
+    _invalidated = False  # _views.InvalidView: reading it as ``grad_fn`` raises
 
     next_functions: tuple[tuple[Node | None, int], ...]
     _saved: Any

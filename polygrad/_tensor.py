@@ -34,14 +34,17 @@ _NON_LEAF_GRAD_WARNING = (
 class _Extra:
     """Rarely used per-tensor state, allocated on first use to keep tensors small."""
 
-    __slots__ = ("hooks", "post_acc_hooks", "acc", "retains_grad", "base", "inference")
+    __slots__ = ("hooks", "post_acc_hooks", "acc", "retains_grad", "base", "path", "creation",
+                 "inference")
 
     def __init__(self) -> None:
         self.hooks: HookDict | None = None
         self.post_acc_hooks: HookDict | None = None
         self.acc: AccumulateGrad | None = None
         self.retains_grad = False
-        self.base: Tensor | None = None
+        self.base: Tensor | None = None  # views: the tensor whose data they show (``_base``)
+        self.path: tuple[Any, ...] = ()  # views and aliases: steps from the shared data
+        self.creation = 0  # views: how torch treats in-place writes (``_views``)
         self.inference = False
 
 
@@ -60,7 +63,7 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods, ArrayProtocol
     _grad_fn: Node | None
     _output_nr: int
     _requires_grad: bool
-    _vc: list[Any]  # [version, version when last saved, alias refs (optional)]
+    _vc: list[Any]  # [version, version when last saved, shared data (_views.Storage, optional)]
     _grad: Tensor | None
     _extra: _Extra | None
 
@@ -113,7 +116,10 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods, ArrayProtocol
     @property
     def grad_fn(self) -> Node | None:
         """The node that produced this tensor, or None for leaves."""
-        return self._grad_fn if self._requires_grad else None
+        fn = self._grad_fn
+        if fn is not None and fn._invalidated:
+            raise RuntimeError(fn.message)
+        return fn if self._requires_grad else None
 
     @property
     def output_nr(self) -> int:
@@ -209,10 +215,10 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods, ArrayProtocol
 
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data and version counter, with no grad."""
-        from ._inplace import register_alias
+        from ._views import make_alias
 
         out = _make(self._data, self._backend)
-        register_alias(self, out)
+        make_alias(self, out)
         return out
 
     def detach_(self) -> Tensor:
@@ -237,10 +243,10 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods, ArrayProtocol
         In-place changes through ``.data`` are not seen by autograd (as in torch), but
         they do change this tensor, also where arrays are immutable (JAX, Dask).
         """
-        from ._inplace import register_alias
+        from ._views import make_alias
 
         out = _make(self._data, self._backend)
-        register_alias(self, out, share_version=False)
+        make_alias(self, out, share_version=False)
         return out
 
     @data.setter
@@ -249,6 +255,16 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods, ArrayProtocol
             raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
         self._data = value._data
         self._backend = value._backend
+        if len(self._vc) > 2:  # views and aliases keep the old data, as in torch
+            self._vc = self._vc[:2]
+
+    @property
+    def _base(self) -> Tensor | None:
+        """The tensor this view shows part of (None if this is no view)."""
+        return self._extra.base if self._extra is not None else None
+
+    def _is_view(self) -> bool:
+        return self._base is not None
 
     @property
     def _version(self) -> int:

@@ -125,3 +125,25 @@ def update_leaf_between_forward_and_backward(lib: Any, T: Any, rec: Any) -> None
     loss.backward()
     rec("w.grad from the forward's w", w.grad)
     rec("w", w)
+
+
+@scenario
+def inplace_through_views(lib: Any, T: Any, rec: Any) -> None:
+    x = T([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], True)
+    y = x * 2
+    v = y[:, 1:]
+    row = y[0]
+    v.mul_(2)
+    rec("the base sees a write into its view", y)
+    rec("another view of the base sees it too", row)
+    rec("the base's grad_fn", y.grad_fn)
+    rec("the written view's grad_fn", v.grad_fn)
+    rec("the other view's grad_fn", row.grad_fn)
+    rec("one version counter", (y._version, v._version, row._version))
+    y.t()[0].add_(1)
+    rec("a write through a transpose", y)
+    (y * y).sum().backward()
+    rec("x.grad", x.grad)
+    rec.attempt("in place on a view of a leaf", lambda: x[0].mul_(2))
+    a = (x * 2).unbind()[0]
+    rec.attempt("in place on an unbind output", lambda: a.mul_(2))

@@ -214,20 +214,52 @@ def _clamp_numbers(cls: type[ClampBackward1], x: Tensor, min: Any, max: Any) -> 
     return result
 
 
+class ClampMinBackward1(Node):
+    """``x.clamp_min(tensor)``: the gradient goes to ``x`` where it was kept, else to the bound."""
+
+    __slots__ = ()
+    _saved_from = (0, 1)
+
+    def vjp(self, xp: Any, g: Any, x: Any, bound: Any) -> tuple[Any, ...]:
+        zeros = xp.zeros_like(g)
+        kept = self.kept(x, bound)
+        return (xp.where(kept, g, zeros), xp.where(kept, zeros, g))
+
+    @staticmethod
+    def kept(x: Any, bound: Any) -> Any:
+        return x >= bound
+
+
+class ClampMaxBackward1(ClampMinBackward1):
+    """``x.clamp_max(tensor)``."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def kept(x: Any, bound: Any) -> Any:
+        return x <= bound
+
+
 def clamp_min(x: Any, min: Any) -> Tensor:
-    """torch's ``x.clamp_min(number)`` (``ClampMinBackward0``)."""
+    """torch's ``x.clamp_min(bound)``: ``ClampMinBackward0`` for a number, ``ClampMinBackward1``
+    (edges to ``x`` and the bound) for a tensor."""
     x = operand(x)
     if isinstance(min, (int, float)):
         return _clamp_numbers(ClampMinBackward0, x, min, None)
-    return clip(x, min, None)
+    bound = _bound(min, x)
+    return record(ClampMinBackward1, (x, bound), _clamped(x, bound, None), x._backend,
+                  broadcast=True)
 
 
 def clamp_max(x: Any, max: Any) -> Tensor:
-    """torch's ``x.clamp_max(number)`` (``ClampMaxBackward0``)."""
+    """torch's ``x.clamp_max(bound)``: ``ClampMaxBackward0`` for a number, ``ClampMaxBackward1``
+    for a tensor."""
     x = operand(x)
     if isinstance(max, (int, float)):
         return _clamp_numbers(ClampMaxBackward0, x, None, max)
-    return clip(x, None, max)
+    bound = _bound(max, x)
+    return record(ClampMaxBackward1, (x, bound), _clamped(x, None, bound), x._backend,
+                  broadcast=True)
 
 
 def _bound(bound: Any, x: Tensor) -> Tensor | None:
@@ -243,12 +275,17 @@ def clip(x: Any, /, min: Any = None, max: Any = None) -> Tensor:
     """Clamp each element of ``x`` to ``[min, max]`` (either bound may be None); the
     result keeps ``x``'s dtype, as the standard says, whatever the bounds' dtypes."""
     x = operand(x)
-    xp = x._backend.xp
     numbers = (int, float, type(None))
     if isinstance(min, numbers) and isinstance(max, numbers):
         # torch records ClampBackward1 for number bounds, one or both
         return _clamp_numbers(ClampBackward1, x, min, max)
     lo, hi = _bound(min, x), _bound(max, x)
+    return record(ClampBackward0, (x, lo, hi), _clamped(x, lo, hi), x._backend, broadcast=True)
+
+
+def _clamped(x: Tensor, lo: Tensor | None, hi: Tensor | None) -> Any:
+    """``x``'s data clamped to tensor bounds, in ``x``'s dtype."""
+    xp = x._backend.xp
     data = x._data
     if lo is not None:
         data = xp.where(data < lo._data, lo._data, data)
@@ -256,7 +293,7 @@ def clip(x: Any, /, min: Any = None, max: Any = None) -> Tensor:
         data = xp.where(data > hi._data, hi._data, data)
     if data.dtype != x._data.dtype:
         data = xp.astype(data, x._data.dtype)
-    return record(ClampBackward0, (x, lo, hi), data, x._backend, broadcast=True)
+    return data
 
 
 class WhereBackward0(Node):

@@ -11,10 +11,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._inplace import share_version
 from .._node import Node
 from .._record import mixed_backends_message, operand, record
 from .._tensor import Tensor
+from .._view_steps import Index, Reshape
+from .._views import make_view
 from ._index_keys import Plan, advanced_plan, basic_key, expand_ellipsis, is_bool_array
 
 
@@ -89,8 +90,7 @@ class IndexBackward0(Node):
 
 
 def _index(cls: type[SelectBackward0], x: Tensor, key: Any) -> Tensor:
-    result = record(cls, (x,), x._data[key], x._backend)
-    share_version(x, result)  # a basic index is a view
+    result = make_view(x, record(cls, (x,), x._data[key], x._backend), Index(key))
     if result._grad_fn is not None:
         result._grad_fn.key = key
         result._grad_fn.input_shape = tuple(x._data.shape)
@@ -142,9 +142,9 @@ def getitem(x: Tensor, key: Any) -> Tensor:
             out = _index(SelectBackward0, out, (slice(None),) * axis + (k, Ellipsis))
             changed = True
     if not changed:
-        alias = record(AliasBackward0, (x,), x._data[...] if x.ndim else x._data, x._backend)
-        share_version(x, alias)
-        return alias
+        step = Index((Ellipsis,)) if x.ndim else Reshape(())
+        return make_view(x, record(AliasBackward0, (x,), step.get(x._backend.xp, x._data),
+                                   x._backend), step)
     return out
 
 
@@ -297,6 +297,27 @@ class _SelectThenIndexPut(IndexPutBackward0Set):
 _SelectThenIndexPut.__name__ = _SelectThenIndexPut.__qualname__ = "CopySlices"
 
 
+def _written_view(x: Tensor, keys: tuple[Any, ...]) -> Tensor:
+    """The view ``x[keys] = v`` writes into, where an error would name it (a view of an
+    ``unbind`` output, or one made under ``no_grad``); else ``x``, which gives the same checks."""
+    extra = x._extra
+    return getitem(x, keys) if extra is not None and extra.creation else x
+
+
+def _value_for_slot(v: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """``v`` made to fit the slot ``x[key] = v`` writes, as torch does: leading size-1 axes
+    dropped (``ViewBackward0``), then broadcast (``ExpandBackward0``)."""
+    if tuple(v._data.shape) == shape:
+        return v
+    from .shape import broadcast_to, reshape
+
+    lead = 0
+    while lead < v.ndim and v._data.shape[lead] == 1:
+        lead += 1
+    v = reshape(v, tuple(v._data.shape[lead:]))
+    return v if tuple(v._data.shape) == shape else broadcast_to(v, shape)
+
+
 def setitem(x: Tensor, key: Any, value: Any) -> None:
     """``x[key] = value`` in place: recorded so gradients stay right on every backend."""
     from .._inplace import check_inplace, commit_inplace
@@ -308,7 +329,8 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
     shape = tuple(x._data.shape)
     plan = None
     basic = not any(_is_advanced(k) for k in keys)
-    check_inplace(x, through_view=basic)  # torch writes a basic key through a view
+    # torch writes a basic key through a view, and names that view in its errors
+    check_inplace(_written_view(x, keys) if basic else x, through_view=basic)
     if basic:
         key = basic_key(keys)
     elif any(k is None for k in keys):
@@ -324,6 +346,8 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
             raise TypeError(mixed_backends_message(x._backend, v._backend))
     else:
         v = operand(value, x) if not isinstance(value, (int, float, bool, complex)) else None
+    if plan is None and v is not None and v.ndim:
+        v = _value_for_slot(v, tuple(x._data[key].shape))
     raw_value = v._data if v is not None else value
     if v is not None and v._data.dtype != x._data.dtype:
         raw_value = backend.xp.astype(raw_value, x._data.dtype)

@@ -18,6 +18,8 @@ from typing import Any
 from .._node import Node
 from .._record import MultiOutputNode, operand, record, record_multi
 from .._tensor import Tensor
+from .._view_steps import Index
+from .._views import MULTI_OUTPUT, make_view
 from .shape import _normalize_axis, broadcast_to, expand_dims, permute_dims, reshape
 
 
@@ -106,6 +108,7 @@ def repeat(x: Any, repeats: int | Any, /, *, axis: int | None = None) -> Tensor:
     Like torch's ``repeat_interleave``: an int count is an expand and a reshape
     (``ViewBackward0``), per-element counts an index select (``IndexSelectBackward0``).
     """
+    from .conversion import clone
     from .take import take
 
     x = operand(x)
@@ -121,7 +124,8 @@ def repeat(x: Any, repeats: int | Any, /, *, axis: int | None = None) -> Tensor:
             raise RuntimeError("repeats can not be negative")
         expanded = broadcast_to(expand_dims(x, axis=a + 1),
                                 shape[:a + 1] + (count,) + shape[a + 1:])
-        return reshape(expanded, shape[:a] + (shape[a] * count,) + shape[a + 1:])
+        # torch clones the expanded tensor, then views it (CloneBackward0, ViewBackward0)
+        return reshape(clone(expanded), shape[:a] + (shape[a] * count,) + shape[a + 1:])
     xp = backend.xp
     counts = operand(repeats, x)._data
     positions = xp.arange(shape[a], device=backend.device_of(x._data))
@@ -213,11 +217,14 @@ class SplitWithSizesBackward0(SplitBackward0):
     __slots__ = ()
 
 
-def _pieces(cls: type[MultiOutputNode], x: Tensor, axis: int, outs: list[Any]
+def _pieces(cls: type[MultiOutputNode], x: Tensor, axis: int, keys: list[tuple[Any, ...]]
             ) -> tuple[Tensor, ...]:
-    if not outs:
+    """``x[key]`` for each key, as views of ``x`` that torch forbids writing in place."""
+    if not keys:
         return ()
-    results = record_multi(cls, (x,), tuple(outs), x._backend)
+    results = record_multi(cls, (x,), tuple(x._data[key] for key in keys), x._backend)
+    for key, result in zip(keys, results):
+        make_view(x, result, Index(key), MULTI_OUTPUT)
     node = results[0]._grad_fn
     if node is not None:
         node.axis = axis
@@ -231,8 +238,8 @@ def unstack(x: Any, /, *, axis: int = 0) -> tuple[Tensor, ...]:
         raise RuntimeError("Dimension specified as 0 but tensor has no dimensions")
     a = _normalize_axis(axis, x.ndim)
     lead = (slice(None),) * a
-    outs = [x._data[lead + (i, ...)] for i in range(x._data.shape[a])]
-    return _pieces(UnbindBackward0, x, a, outs)
+    keys = [lead + (i, ...) for i in range(x._data.shape[a])]
+    return _pieces(UnbindBackward0, x, a, keys)
 
 
 def unbind(x: Any, dim: int = 0) -> tuple[Tensor, ...]:
@@ -264,11 +271,11 @@ def split(x: Any, split_size_or_sections: int | Sequence[int], dim: int = 0
                 f"size at dimension {a}), but got split_sizes={sizes}")
         cls = SplitWithSizesBackward0
     lead = (slice(None),) * a
-    outs, start = [], 0
+    keys, start = [], 0
     for s in sizes:
-        outs.append(x._data[lead + (slice(start, start + s), ...)])
+        keys.append(lead + (slice(start, start + s), ...))
         start += s
-    return _pieces(cls, x, a, outs)
+    return _pieces(cls, x, a, keys)
 
 
 def chunk(x: Any, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:

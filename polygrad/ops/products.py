@@ -18,6 +18,8 @@ from typing import Any
 from .._node import Node
 from .._record import binary_operands, operand, record
 from .._tensor import Tensor
+from .._view_steps import Diagonal
+from .._views import make_view
 from ._support import conj, needs
 from .indexing import embed
 from .linalg import matmul
@@ -144,15 +146,18 @@ class TraceBackward0(DiagonalBackward0):
                       self.input_shape),)
 
 
+def _diagonal_key_of(x: Tensor, offset: int) -> tuple[Any, ...]:
+    shape = tuple(x._data.shape)
+    rows, cols = shape[-2:]
+    length = max(0, min(rows + min(offset, 0), cols - max(offset, 0)))
+    return _diagonal_key(x._backend.xp, shape[:-2], length, offset, x._backend.device_of(x._data))
+
+
 def _diagonal(cls: type[DiagonalBackward0], x: Tensor, offset: int, data: Any) -> Tensor:
     result = record(cls, (x,), data, x._backend)
     if result._grad_fn is not None:
-        shape = tuple(x._data.shape)
-        rows, cols = shape[-2:]
-        length = max(0, min(rows + min(offset, 0), cols - max(offset, 0)))
-        result._grad_fn.key = _diagonal_key(x._backend.xp, shape[:-2], length, offset,
-                                            x._backend.device_of(x._data))
-        result._grad_fn.input_shape = shape
+        result._grad_fn.key = _diagonal_key_of(x, offset)
+        result._grad_fn.input_shape = tuple(x._data.shape)
     return result
 
 
@@ -161,8 +166,11 @@ def diagonal(x: Any, /, *, offset: int = 0) -> Tensor:
     x = operand(x)
     if x.ndim < 2:
         raise ValueError("diagonal expects an array with at least two dimensions")
-    return _diagonal(DiagonalBackward0, x, offset,
-                     x._backend.xp.linalg.diagonal(x._data, offset=offset))
+    result = _diagonal(DiagonalBackward0, x, offset,
+                       x._backend.xp.linalg.diagonal(x._data, offset=offset))
+    node = result._grad_fn
+    key = node.key if node is not None else _diagonal_key_of(x, offset)
+    return make_view(x, result, Diagonal(offset, key))
 
 
 def trace(x: Any, /, *, offset: int = 0, dtype: Any = None) -> Tensor:

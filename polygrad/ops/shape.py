@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._engine import _sum_to
-from .._inplace import share_version
 from .._node import Node
 from .._record import operand, record
 from .._tensor import Tensor
+from .._view_steps import Expand, Permute, Reshape, Step, view_strides
+from .._views import layout_of, make_view
 
 
 def _shape_arg(shape: Any) -> tuple[int, ...]:
@@ -42,11 +43,29 @@ def reshape(x: Any, /, shape: Any, *, copy: bool | None = None) -> Tensor:
     """``x`` with a new shape (one entry may be -1); lists are accepted as shapes."""
     x = operand(x)
     data = x._backend.xp.reshape(x._data, _shape_arg(shape), copy=copy)
-    result = record(ViewBackward0, (x,), data, x._backend)
-    share_version(x, result)
+    if copy:
+        return _reshaped(ViewBackward0, x, data)
+    new_shape = tuple(data.shape)
+    if x._extra is not None and x._extra.path and view_strides(*layout_of(x), new_shape) is None:
+        return _reshaped_copy(x, new_shape)
+    return _view_as(ViewBackward0, x, data, Reshape(new_shape))
+
+
+def _reshaped(cls: type[Node], x: Tensor, data: Any) -> Tensor:
+    result = record(cls, (x,), data, x._backend)
     if result._grad_fn is not None:
         result._grad_fn.input_shape = tuple(x._data.shape)
     return result
+
+
+def _reshaped_copy(x: Tensor, shape: tuple[int, ...]) -> Tensor:
+    """torch's reshape of a view whose strides allow no view (``y.t().reshape(-1)``): a
+    copy, recorded as ``UnsafeViewBackward0`` of ``CloneBackward0``."""
+    from .conversion import clone
+    from .linalg import UnsafeViewBackward0
+
+    copied = clone(x)
+    return _reshaped(UnsafeViewBackward0, copied, x._backend.xp.reshape(copied._data, shape))
 
 
 class PermuteBackward0(Node):
@@ -69,7 +88,7 @@ class TBackward0(PermuteBackward0):
 
 def _permute(cls: type[PermuteBackward0], x: Tensor, axes: tuple[int, ...]) -> Tensor:
     result = record(cls, (x,), x._backend.xp.permute_dims(x._data, axes), x._backend)
-    share_version(x, result)
+    make_view(x, result, Permute(axes))
     if result._grad_fn is not None:
         result._grad_fn.axes = axes
     return result
@@ -127,12 +146,11 @@ class UnsqueezeBackward0(ViewBackward0):
     __slots__ = ()
 
 
-def _view_as(cls: type[Node], x: Tensor, data: Any) -> Tensor:
-    result = record(cls, (x,), data, x._backend)
-    share_version(x, result)
-    if result._grad_fn is not None:
-        result._grad_fn.input_shape = tuple(x._data.shape)
-    return result
+def _view_as(cls: type[Node], x: Tensor, data: Any, step: Step | None = None) -> Tensor:
+    """``data`` (``x`` rearranged) recorded as ``cls``: a view of ``x`` through ``step``, or
+    a new tensor without one (matmul's ``_unsafe_view``, whose input is a temporary)."""
+    result = _reshaped(cls, x, data)
+    return result if step is None else make_view(x, result, step)
 
 
 def squeeze(x: Any, /, axis: int | tuple[int, ...] | None = None) -> Tensor:
@@ -150,7 +168,7 @@ def squeeze(x: Any, /, axis: int | tuple[int, ...] | None = None) -> Tensor:
             if shape[a] != 1:
                 raise ValueError(f"cannot squeeze axis {a} of size {shape[a]}")
     new_shape = tuple(n for i, n in enumerate(shape) if i not in axes)
-    return _view_as(cls, x, x._backend.xp.reshape(x._data, new_shape))
+    return _view_as(cls, x, x._backend.xp.reshape(x._data, new_shape), Reshape(new_shape))
 
 
 def expand_dims(x: Any, /, axis: int | tuple[int, ...] = 0) -> Tensor:
@@ -165,7 +183,8 @@ def expand_dims(x: Any, /, axis: int | tuple[int, ...] = 0) -> Tensor:
     shape = list(x._data.shape)
     for a in positions:
         shape.insert(a, 1)
-    return _view_as(UnsqueezeBackward0, x, x._backend.xp.reshape(x._data, tuple(shape)))
+    return _view_as(UnsqueezeBackward0, x, x._backend.xp.reshape(x._data, tuple(shape)),
+                    Reshape(tuple(shape)))
 
 
 class ExpandBackward0(Node):
@@ -184,7 +203,7 @@ def broadcast_to(x: Any, /, shape: Any) -> Tensor:
         if target[lead + i] == -1:
             target[lead + i] = n
     data = x._backend.xp.broadcast_to(x._data, tuple(target))
-    return _view_as(ExpandBackward0, x, data)
+    return _view_as(ExpandBackward0, x, data, Expand(tuple(target), tuple(x._data.shape)))
 
 
 class CatBackward0(Node):
