@@ -9,6 +9,7 @@ an array of any library (keeping its backend, dtype and device). Factories
 
 from __future__ import annotations
 
+import operator
 import warnings
 from typing import Any
 
@@ -38,10 +39,24 @@ def _finish(data: Any, adapter: Any, requires_grad: bool) -> Tensor:
     return out
 
 
-def _size(args: tuple[Any, ...]) -> tuple[int, ...]:
-    if len(args) == 1 and not isinstance(args[0], int):
-        return tuple(int(n) for n in args[0])
-    return tuple(int(n) for n in args)
+def _size(args: tuple[Any, ...], name: str = "empty") -> tuple[int, ...]:
+    """torch's varargs or tuple size as ints, checked before any backend sees it."""
+    if len(args) == 1 and not isinstance(args[0], int) and not hasattr(args[0], "__index__"):
+        if not isinstance(args[0], (tuple, list)) and not hasattr(args[0], "__iter__"):
+            raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
+                            f"not {type(args[0]).__name__}")
+        args = tuple(args[0])
+    shape = []
+    for i, n in enumerate(args):
+        try:
+            shape.append(operator.index(n))
+        except TypeError:
+            raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, but "
+                            f"found element of type {type(n).__name__} at pos {i}") from None
+    for n in shape:
+        if n < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {shape}")
+    return tuple(shape)
 
 
 def _float_dtype(dtype: Any) -> Any:
@@ -83,6 +98,8 @@ def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: b
         if backend is None:
             backend = data._backend
         data = data._data
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     source = backend_of_array(data)
     if source is not None and backend is None:
         adapter = source
@@ -122,7 +139,7 @@ def _factory(fill: str, args: tuple[Any, ...], dtype: Any, device: Any, backend:
              requires_grad: bool, value: Any = None) -> Tensor:
     adapter, device = _target(backend, device)
     native = adapter.dtype(_float_dtype(dtype))
-    shape = _size(args)
+    shape = _size(args, fill)
     xp = adapter.xp
     if fill == "full":
         data = xp.full(shape, value, dtype=native, device=device)
@@ -168,6 +185,8 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
     if dtype is None:
         is_int = all(isinstance(v, int) for v in (start, end, step))
         dtype = "int64" if is_int else _dtypes.get_default_dtype()
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
     data = adapter.xp.arange(start, end, step, dtype=adapter.dtype(dtype), device=device)
     return _finish(data, adapter, requires_grad)
 
@@ -176,6 +195,8 @@ def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device:
              requires_grad: bool = False, backend: Any = None) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
     adapter, device = _target(backend, device)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
     data = adapter.xp.linspace(start, end, steps, dtype=adapter.dtype(_float_dtype(dtype)),
                                device=device)
     return _finish(data, adapter, requires_grad)
@@ -185,6 +206,9 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
         requires_grad: bool = False, backend: Any = None) -> Tensor:
     """The identity matrix (n x m)."""
     adapter, device = _target(backend, device)
+    for label, size in (("n", n), ("m", m)):
+        if size is not None and size < 0:
+            raise RuntimeError(f"{label} must be greater or equal to 0, got {size}")
     data = adapter.xp.eye(n, m, dtype=adapter.dtype(_float_dtype(dtype)), device=device)
     return _finish(data, adapter, requires_grad)
 
@@ -193,7 +217,7 @@ def rand(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool 
          backend: Any = None) -> Tensor:
     """Uniform samples from [0, 1)."""
     adapter, device = _target(backend, device)
-    data = adapter.uniform(_size(size), _float_dtype(dtype), device)
+    data = adapter.uniform(_size(size, "rand"), _float_dtype(dtype), device)
     return _finish(data, adapter, requires_grad)
 
 
@@ -201,7 +225,7 @@ def randn(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
           backend: Any = None) -> Tensor:
     """Standard normal samples."""
     adapter, device = _target(backend, device)
-    data = adapter.normal(_size(size), _float_dtype(dtype), device)
+    data = adapter.normal(_size(size, "randn"), _float_dtype(dtype), device)
     return _finish(data, adapter, requires_grad)
 
 

@@ -59,7 +59,8 @@ def mixed_backends_message(a: Any, b: Any) -> str:
     )
 
 
-def binary_operands(x: Any, y: Any) -> tuple[Any, Any, Any, Any, Any]:
+def binary_operands(x: Any, y: Any, broadcast: bool = True
+                    ) -> tuple[Any, Any, Any, Any, Any]:
     """Unwrap two operands of an elementwise op: (x_data, y_data, backend, x, y).
 
     Python scalars stay scalars (weakly typed, as the standard says); raw arrays
@@ -81,10 +82,28 @@ def binary_operands(x: Any, y: Any) -> tuple[Any, Any, Any, Any, Any]:
         backend = y._backend
         x = operand(x, y)
     else:
-        return binary_operands(operand(x), y)
+        return binary_operands(operand(x), y, broadcast)
+    if broadcast:  # elementwise: torch's error for shapes that do not broadcast
+        xs, ys = x._data.shape, y._data.shape
+        if xs != ys:
+            check_broadcast(xs, ys)
     if not backend.promotes_as_standard:
         return (*backend.promote(x._data, y._data), backend, x, y)
     return x._data, y._data, backend, x, y
+
+
+def check_broadcast(a: Any, b: Any) -> None:
+    """torch's error for shapes ``a`` and ``b`` that do not broadcast, raised before the
+    backend sees them (each library words it differently). Sizes that are not known
+    (Dask's NaN after a boolean mask) are left to the backend."""
+    ndim = max(len(a), len(b))
+    for i in range(1, min(len(a), len(b)) + 1):
+        n, m = a[-i], b[-i]
+        if n != m and n != 1 and m != 1 and n == n and m == m:
+            raise RuntimeError(
+                f"The size of tensor a ({n}) must match the size of tensor b ({m}) at "
+                f"non-singleton dimension {ndim - i}"
+            )
 
 
 def needs_grad(*inputs: Any) -> bool:

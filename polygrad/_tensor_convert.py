@@ -51,6 +51,7 @@ class TensorConversions:
         return array if dtype is None else array.astype(dtype)
 
     def __float__(self) -> float:
+        self._check_one_element()
         if self._requires_grad:  # type: ignore[attr-defined]
             warnings.warn(
                 "Converting a tensor with requires_grad=True to a scalar may lead to "
@@ -59,10 +60,18 @@ class TensorConversions:
         return float(self.item())
 
     def __int__(self) -> int:
+        self._check_one_element()
         return int(self.item())
 
     def __bool__(self) -> bool:
+        if self.numel() > 1:  # type: ignore[attr-defined]
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
         return bool(self.item())
+
+    def _check_one_element(self) -> None:
+        """torch's error for ``int(t)`` / ``float(t)`` of a tensor that is not one number."""
+        if self.numel() != 1:  # type: ignore[attr-defined]
+            raise ValueError("only one element tensors can be converted to Python scalars")
 
     def __complex__(self) -> complex:
         return complex(self.item())

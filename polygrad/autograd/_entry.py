@@ -15,6 +15,10 @@ def _as_tuple(values: Any) -> tuple[Any, ...]:
         return ()
     if isinstance(values, Tensor):
         return (values,)
+    from .._backend import backend_of_array
+
+    if backend_of_array(values) is not None:  # one raw array (wrapped later), not a sequence
+        return (values,)
     return tuple(values)
 
 
@@ -26,6 +30,13 @@ def _required_edge(t: Tensor) -> tuple[Node, int]:
 def _roots(outputs: tuple[Tensor, ...], grads: tuple[Any, ...], create_graph: bool
            ) -> tuple[list[tuple[Node, int]], list[Any]]:
     """Validate outputs and their seed gradients (torch's errors), as engine roots."""
+    for g in grads:
+        if g is not None and not isinstance(g, Tensor):
+            from .._backend import backend_of_array
+
+            if backend_of_array(g) is None:
+                raise TypeError(
+                    f"gradients can be either Tensors or None, but got {type(g).__name__}")
     if len(grads) != len(outputs):
         raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
     roots, seeds = [], []
@@ -47,8 +58,6 @@ def _roots(outputs: tuple[Tensor, ...], grads: tuple[Any, ...], create_graph: bo
                 )
             seed: Any = out._backend.xp.ones_like(data)
         else:
-            if isinstance(g, (int, float, bool, complex)):
-                raise TypeError(f"'{type(g).__name__}' object is not iterable")
             if not isinstance(g, Tensor):
                 from .._record import operand
 
@@ -160,7 +169,8 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         retain_graph = create_graph
     for t in ins:
         if not isinstance(t, Tensor):
-            raise TypeError(f"inputs must be Tensors, got {type(t).__name__}")
+            raise RuntimeError(
+                f"all inputs have to be Tensors or GradientEdges, but got {type(t).__name__}")
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     roots, seeds = _roots(outs, grads, create_graph)

@@ -64,8 +64,10 @@ class MaximumBackward0(Node):
         zeros = xp.zeros_like(g)
         half = g / 2
         tie = x == y
-        gx = xp.where(tie, half, xp.where(self._wins(x, y), g, zeros))
-        gy = xp.where(tie, half, xp.where(self._wins(y, x), g, zeros))
+        # torch masks the loser rather than picking the winner: at a NaN (no order)
+        # both sides keep the whole gradient
+        gx = xp.where(tie, half, xp.where(self._wins(y, x), zeros, g))
+        gy = xp.where(tie, half, xp.where(self._wins(x, y), zeros, g))
         return (gx, gy)
 
     @staticmethod

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._node import Node
-from .._record import binary_operands, operand, record
+from .._record import binary_operands, check_broadcast, operand, record
 from .._tensor import Tensor, _make
 from ._support import conj, scalar_array, times, writable
 
@@ -153,7 +153,8 @@ def relu(x: Any, /) -> Tensor:
     x = operand(x)
     data = x._data
     xp = x._backend.xp
-    return record(ReluBackward0, (x,), xp.where(data > 0, data, xp.zeros_like(data)), x._backend)
+    # ``<= 0`` rather than ``> 0``: NaN stays NaN, as in torch
+    return record(ReluBackward0, (x,), xp.where(data <= 0, xp.zeros_like(data), data), x._backend)
 
 
 class ClampBackward1(Node):
@@ -316,6 +317,10 @@ def where(condition: Any, x1: Any, x2: Any, /) -> Tensor:
         a = xp.asarray(a, dtype=b.dtype, device=backend.device_of(b))
     if not hasattr(b, "shape"):
         b = xp.asarray(b, dtype=a.dtype, device=backend.device_of(a))
+    if c.shape != a.shape:
+        check_broadcast(c.shape, a.shape)
+    if c.shape != b.shape:
+        check_broadcast(c.shape, b.shape)
     result = record(WhereBackward0, (ta, tb), xp.where(c, a, b), backend, broadcast=True)
     if result._grad_fn is not None:
         result._grad_fn.condition = c

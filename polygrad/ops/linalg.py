@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .._node import Node
-from .._record import binary_operands, record
+from .._record import binary_operands, check_broadcast, record
 from .._tensor import Tensor
 from ._support import conj
 from .conversion import common_dtype
@@ -94,9 +95,14 @@ def matmul(x1: Any, x2: Any, /) -> Tensor:
     torch decomposes them (unsqueeze/mm/squeeze, view/mm/view, expand/view/bmm/view),
     so the graph has torch's nodes; the other cases are one node.
     """
-    a, b, backend, ta, tb = binary_operands(x1, x2)
-    if ta is None or tb is None or a.ndim == 0 or b.ndim == 0:
-        raise ValueError("matmul: both operands must be arrays with at least one dimension")
+    a, b, backend, ta, tb = binary_operands(x1, x2, broadcast=False)
+    if ta is None or tb is None:
+        number = x1 if ta is None else x2
+        raise TypeError(f"matmul: expected arrays, got a Python {type(number).__name__}")
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
+                           f"{a.ndim}D and {b.ndim}D")
+    _check_matmul(tuple(a.shape), tuple(b.shape))
     ta, tb = common_dtype(ta, tb)
     a, b = ta._data, tb._data
     xp = backend.xp
@@ -117,6 +123,35 @@ def matmul(x1: Any, x2: Any, /) -> Tensor:
         inner = record(BmmBackward0, (va, vb), va._data @ vb._data, backend)
         return _view_as(cls, inner, xp.reshape(inner._data, batch + (a.shape[-2], b.shape[-1])))
     return record(cls, (ta, tb), a @ b, backend, broadcast=True)
+
+
+def _check_matmul(a: tuple[Any, ...], b: tuple[Any, ...]) -> None:
+    """torch's error for operands whose inner sizes differ, worded for the mm/mv/dot/bmm
+    that torch decomposes ``@`` into (unknown Dask sizes are left to the backend)."""
+    k_a, k_b = a[-1], b[-2] if len(b) > 1 else b[0]
+    batch: Any = ()
+    if len(b) > 2:
+        check_broadcast(a[:-2], b[:-2])
+        batch = _broadcast_batch(a[:-2], b[:-2])
+    if k_a == k_b or k_a != k_a or k_b != k_b:
+        return
+    if len(b) > 2:
+        rows = math.prod(batch)
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: [{rows}, {k_a}] "
+            f"but got: [{rows}, {k_b}]."
+        )
+    if len(a) == 1 and len(b) == 1:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{k_a}] and src [{k_b}] to have the "
+            f"same number of elements, but got {k_a} and {k_b} elements respectively"
+        )
+    rows = math.prod(a[:-1])
+    if len(b) == 1:
+        raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{k_a}), vec ({k_b})")
+    raise RuntimeError(
+        f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k_a} and {b[0]}x{b[1]})"
+    )
 
 
 def _broadcast_batch(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:

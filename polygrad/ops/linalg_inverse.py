@@ -72,7 +72,7 @@ class LinalgSolveExBackward0(Node):
 
 def solve(x1: Any, x2: Any, /) -> Tensor:
     """The solution ``X`` of ``x1 @ X = x2``; a 1-d ``x2`` is one vector (the standard)."""
-    a_data, b_data, backend, a, b = binary_operands(x1, x2)
+    a_data, b_data, backend, a, b = binary_operands(x1, x2, broadcast=False)
     if a is None or b is None:
         raise TypeError("solve expects two arrays")
     square(a, "solve")

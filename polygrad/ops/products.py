@@ -45,7 +45,7 @@ def _contracted_axes(axes: Any, ndim1: int, ndim2: int) -> tuple[tuple[int, ...]
 def tensordot(x1: Any, x2: Any, /, *, axes: int | tuple[Sequence[int], Sequence[int]] = 2
               ) -> Tensor:
     """Sum of products over the given axes: a permute, a matrix product and a reshape."""
-    _, _, _, a, b = binary_operands(x1, x2)
+    _, _, _, a, b = binary_operands(x1, x2, broadcast=False)
     if a is None or b is None:
         raise TypeError("tensordot expects two arrays")
     first, second = _contracted_axes(axes, a.ndim, b.ndim)
@@ -83,7 +83,7 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Tensor:
 
 def outer(x1: Any, x2: Any, /) -> Tensor:
     """Outer product of two vectors (``MulBackward0``, as torch records it)."""
-    _, _, _, a, b = binary_operands(x1, x2)
+    _, _, _, a, b = binary_operands(x1, x2, broadcast=False)
     if a is None or b is None or a.ndim != 1 or b.ndim != 1:
         raise ValueError("outer expects two one-dimensional arrays")
     return expand_dims(a, axis=1) * b

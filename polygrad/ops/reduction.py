@@ -22,7 +22,16 @@ def _normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
     """``axis`` as sorted non-negative ints; a 0-d array accepts 0 and -1 like torch."""
     if axis is None:
         return tuple(range(ndim))
-    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    if isinstance(axis, int):
+        axes: tuple[int, ...] = (axis,)
+    else:
+        from .shape import _int_axis
+
+        try:
+            items = (axis,) if hasattr(axis, "__index__") else tuple(axis)
+        except TypeError:
+            raise TypeError(f"axis must be an integer, got {type(axis).__name__}") from None
+        axes = tuple(_int_axis(a) for a in items)
     rank = ndim or 1
     for a in axes:
         if not -rank <= a < rank:
@@ -254,29 +263,62 @@ class MaxBackward1(_Reduction):
 
     __slots__ = ()
     _saved_from = (0, -1)
+    _nan_chosen = True
 
     def vjp(self, xp: Any, g: Any, x: Any, result: Any) -> tuple[Any, ...]:
         extreme = self.expand(xp, result)
         # a NaN result came from NaN inputs: they get the gradient (torch's max());
         # v != v tests for NaN with operators only
-        chosen = (x == extreme) | ((x != x) & (extreme != extreme))
-        count = xp.sum(xp.astype(chosen, x.dtype), axis=self.axes, keepdims=True)
+        chosen = x == extreme
+        if self._nan_chosen:
+            chosen = chosen | ((x != x) & (extreme != extreme))
+        flags = xp.astype(chosen, x.dtype)
+        count = xp.sum(flags, axis=self.axes, keepdims=True)
         share = xp.broadcast_to(self.kept(xp, g) / count, self.shape)
+        if not self._nan_chosen:  # amax: torch multiplies by the mask (0 / 0 -> NaN)
+            return (share * flags,)
         return (xp.where(chosen, share, xp.zeros_like(share)),)
 
 
 MinBackward1 = _renamed(MaxBackward1, "MinBackward1")
-AmaxBackward0 = _renamed(MaxBackward1, "AmaxBackward0")
-AminBackward0 = _renamed(MaxBackward1, "AminBackward0")
+
+
+class AmaxBackward0(MaxBackward1):
+    """amax/amin over given axes: torch compares with ``==`` only, so a NaN extreme
+    selects nothing and its slice's gradient is NaN (max() gives it to the NaNs)."""
+
+    __slots__ = ()
+    _nan_chosen = False
+
+
+AminBackward0 = _renamed(AmaxBackward0, "AminBackward0")
+
+
+def check_nonempty(name: str, x: Any, axis: Any, error: type[Exception] = RuntimeError
+                   ) -> None:
+    """torch's error for a max/min/argmax over an empty axis (which has no identity),
+    before each library words its own (NumPy's ValueError, JAX's...)."""
+    shape = getattr(x, "shape", ())
+    if all(shape):  # the usual case: no empty axis (Dask's unknown NaN sizes are truthy)
+        return
+    if axis is None:
+        raise error(f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+                    + (" Specify the reduction dim with the 'dim' argument."
+                       if error is RuntimeError else ""))
+    for a in _normalize_axes(axis, len(shape)):
+        if shape[a] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {a} to have non-zero size.")
 
 
 def max(x: Any, /, *, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Largest element over ``axis``; ties share the gradient evenly."""
+    check_nonempty("max", x, axis)
     return _reduce(MaxBackward1, AmaxBackward0, "max", x, axis, keepdims)
 
 
 def min(x: Any, /, *, axis: Any = None, keepdims: bool = False) -> Tensor:
     """Smallest element over ``axis``; ties share the gradient evenly."""
+    check_nonempty("min", x, axis)
     return _reduce(MinBackward1, AminBackward0, "min", x, axis, keepdims)
 
 
@@ -309,6 +351,7 @@ MinBackward0 = _renamed(MaxBackward0, "MinBackward0")
 def _with_indices(cls: type[MaxBackward0], fn: str, arg_fn: str, x: Any, dim: int,
                   keepdim: bool) -> tuple[Tensor, Tensor]:
     x = operand(x)
+    check_nonempty(fn, x, dim)
     data, backend = x._data, x._backend
     xp = backend.xp
     (axis,) = _normalize_axes(dim, data.ndim) or (None,)
@@ -331,14 +374,16 @@ def min_with_indices(x: Any, dim: int, keepdim: bool = False) -> tuple[Tensor, T
 # -- logsumexp, softmax, log_softmax (one node each, like torch, and stable) -----------
 
 
-def _shift(xp: Any, data: Any, axes: tuple[int, ...]) -> Any:
+def _shift(xp: Any, data: Any, axes: tuple[int, ...], keep_inf: bool = False) -> Any:
     """The max over ``axes`` (kept), 0 where it is not finite or the slice is empty:
-    subtracting it keeps ``exp`` from overflowing without turning inf - inf into nan."""
+    subtracting it keeps ``exp`` from overflowing without turning inf - inf into nan.
+    With ``keep_inf`` a +inf max is subtracted too (softmax: torch's NaN slice)."""
     axis = _backend_axis(axes, data.ndim)
     if any(data.shape[a] == 0 for a in axes):
         return xp.zeros_like(xp.sum(data, axis=axis, keepdims=True))
     m = xp.max(data, axis=axis, keepdims=True)
-    return xp.where(xp.isfinite(m), m, xp.zeros_like(m))
+    kept = xp.isfinite(m) | (m > 0) if keep_inf else xp.isfinite(m)
+    return xp.where(kept, m, xp.zeros_like(m))
 
 
 class LogsumexpBackward0(_Reduction):
@@ -385,7 +430,7 @@ def _softmax(cls: type[Node], x: Any, axis: int, log: bool) -> Tensor:
     data, backend, xp = x._data, x._backend, x._backend.xp
     axes = _normalize_axes(axis, data.ndim)
     backend_axis = axes[0] if axes else None  # 0-d: the one element is its own slice
-    shifted = data - _shift(xp, data, axes)
+    shifted = data - _shift(xp, data, axes, keep_inf=True)
     if log:
         out = shifted - xp.log(xp.sum(xp.exp(shifted), axis=backend_axis, keepdims=True))
     else:

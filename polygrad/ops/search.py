@@ -17,15 +17,33 @@ def _plain(x: Tensor, data: Any) -> Tensor:
     return _make(data, x._backend)
 
 
+def _check_axis(axis: Any, ndim: int) -> None:
+    """torch's IndexError for an axis out of range, before the backend words its own."""
+    if axis is not None:
+        from .reduction import _normalize_axes
+
+        _normalize_axes(axis, ndim)
+
+
+def _check_arg(name: str, x: Tensor, axis: Any) -> None:
+    """argmax/argmin: a valid axis, and not an empty one (torch's errors)."""
+    from .reduction import check_nonempty
+
+    _check_axis(axis, x.ndim)
+    check_nonempty(name, x, axis, IndexError)
+
+
 def argmax(x: Any, /, *, axis: int | None = None, keepdims: bool = False) -> Tensor:
     """Index of the first largest element (over the flattened array when ``axis`` is None)."""
     x = operand(x)
+    _check_arg("argmax", x, axis)
     return _plain(x, x._backend.xp.argmax(x._data, axis=axis, keepdims=keepdims))
 
 
 def argmin(x: Any, /, *, axis: int | None = None, keepdims: bool = False) -> Tensor:
     """Index of the first smallest element (over the flattened array when ``axis`` is None)."""
     x = operand(x)
+    _check_arg("argmin", x, axis)
     return _plain(x, x._backend.xp.argmin(x._data, axis=axis, keepdims=keepdims))
 
 
@@ -33,6 +51,7 @@ def count_nonzero(x: Any, /, *, axis: int | tuple[int, ...] | None = None,
                   keepdims: bool = False) -> Tensor:
     """Number of nonzero elements over ``axis`` (every axis when None)."""
     x = operand(x)
+    _check_axis(axis, x.ndim)
     return _plain(x, x._backend.xp.count_nonzero(x._data, axis=axis, keepdims=keepdims))
 
 
@@ -62,6 +81,7 @@ def all(x: Any, /, *, axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False) -> Tensor:
     """Whether every element over ``axis`` is true (nonzero)."""
     x = operand(x)
+    _check_axis(axis, x.ndim)
     return _plain(x, x._backend.xp.all(x._data, axis=axis, keepdims=keepdims))
 
 
@@ -69,4 +89,5 @@ def any(x: Any, /, *, axis: int | tuple[int, ...] | None = None,
         keepdims: bool = False) -> Tensor:
     """Whether some element over ``axis`` is true (nonzero)."""
     x = operand(x)
+    _check_axis(axis, x.ndim)
     return _plain(x, x._backend.xp.any(x._data, axis=axis, keepdims=keepdims))

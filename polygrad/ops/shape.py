@@ -4,6 +4,7 @@ concat/stack, each with the rule that moves the gradient back and torch's node n
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Sequence
 from typing import Any
@@ -24,12 +25,23 @@ def _shape_arg(shape: Any) -> tuple[int, ...]:
 
 
 def _normalize_axis(axis: int, ndim: int) -> int:
+    axis = _int_axis(axis)
     if not -ndim <= axis < max(ndim, 1):
         raise IndexError(
             f"Dimension out of range (expected to be in range of [{-max(ndim, 1)}, "
             f"{max(ndim, 1) - 1}], but got {axis})"
         )
     return axis % ndim if ndim else 0
+
+
+def _int_axis(axis: Any) -> int:
+    """An axis must be an integer (a float would pass the range test and reach the backend)."""
+    if isinstance(axis, int):
+        return axis
+    try:
+        return operator.index(axis)
+    except TypeError:
+        raise TypeError(f"axis must be an integer, got {type(axis).__name__}") from None
 
 
 class ViewBackward0(Node):
@@ -42,7 +54,9 @@ class ViewBackward0(Node):
 def reshape(x: Any, /, shape: Any, *, copy: bool | None = None) -> Tensor:
     """``x`` with a new shape (one entry may be -1); lists are accepted as shapes."""
     x = operand(x)
-    data = x._backend.xp.reshape(x._data, _shape_arg(shape), copy=copy)
+    shape = _shape_arg(shape)
+    _check_reshape(shape, tuple(x._data.shape))
+    data = x._backend.xp.reshape(x._data, shape, copy=copy)
     if copy:
         return _reshaped(ViewBackward0, x, data)
     new_shape = tuple(data.shape)
@@ -66,6 +80,33 @@ def _reshaped_copy(x: Tensor, shape: tuple[int, ...]) -> Tensor:
 
     copied = clone(x)
     return _reshaped(UnsafeViewBackward0, copied, x._backend.xp.reshape(copied._data, shape))
+
+
+def _check_reshape(shape: tuple[int, ...], old: tuple[Any, ...]) -> None:
+    """torch's errors for a shape that cannot hold ``old``'s elements (NumPy would take
+    any negative size as the one to infer)."""
+    for i, n in enumerate(shape):
+        if n < -1:
+            raise RuntimeError(f"invalid shape dimension {n} at index {i} of shape {list(shape)}")
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    if any(n != n for n in old):  # Dask: a size not known until computed
+        return
+    size = math.prod(old)
+    known = math.prod(n for n in shape if n != -1)
+    if -1 not in shape:
+        fits = known == size
+    elif known == 0:
+        if size == 0:
+            raise RuntimeError(
+                f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+                "unspecified dimension size -1 can be any value and is ambiguous"
+            )
+        fits = False
+    else:
+        fits = size % known == 0
+    if not fits:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {size}")
 
 
 class PermuteBackward0(Node):
@@ -199,9 +240,28 @@ def broadcast_to(x: Any, /, shape: Any) -> Tensor:
     x = operand(x)
     target = list(_shape_arg(shape))
     lead = len(target) - x.ndim
+    if lead < 0:
+        from .._format import legacy_type_name
+
+        raise RuntimeError(
+            f"expand({legacy_type_name(x)}{{{list(x.shape)}}}, size={target}): the number of "
+            f"sizes provided ({len(target)}) must be greater or equal to the number of "
+            f"dimensions in the tensor ({x.ndim})"
+        )
+    for j in range(lead):
+        if target[j] < 0:
+            raise RuntimeError(f"The expanded size of the tensor ({target[j]}) isn't allowed in "
+                               f"a leading, non-existing dimension {j}")
     for i, n in enumerate(x._data.shape):
-        if target[lead + i] == -1:
+        want = target[lead + i]
+        if want == -1:
             target[lead + i] = n
+        elif want != n and n != 1 and n == n:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({want}) must match the existing size ({n}) "
+                f"at non-singleton dimension {lead + i}.  Target sizes: {list(_shape_arg(shape))}."
+                f"  Tensor sizes: {list(x.shape)}"
+            )
     data = x._backend.xp.broadcast_to(x._data, tuple(target))
     return _view_as(ExpandBackward0, x, data, Expand(tuple(target), tuple(x._data.shape)))
 
@@ -222,6 +282,10 @@ def _same_backend(arrays: Sequence[Any]) -> list[Tensor]:
     if not arrays:
         raise ValueError("expected a non-empty sequence of arrays")
     like = next((a for a in arrays if isinstance(a, Tensor)), None)
+    for i, a in enumerate(arrays):
+        if isinstance(a, (int, float, complex, list, tuple)):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(a).__name__}")
     first = operand(arrays[0], like)
     return [first] + [operand(a, first) for a in arrays[1:]]
 
@@ -234,12 +298,31 @@ def concat(arrays: Sequence[Any], /, *, axis: int | None = 0) -> Tensor:
         axis = 0
     backend = tensors[0]._backend
     a = _normalize_axis(axis, tensors[0].ndim)
+    _check_concat(tensors, a)
     data = backend.xp.concat([t_._data for t_ in tensors], axis=a)
     result = record(CatBackward0, tuple(tensors), data, backend, broadcast=True)
     if result._grad_fn is not None:
         result._grad_fn.axis = a
         result._grad_fn.sizes = tuple(t_._data.shape[a] for t_ in tensors)
     return result
+
+
+def _check_concat(tensors: list[Tensor], axis: int) -> None:
+    """torch's errors for arrays that cannot be joined along ``axis``."""
+    first = tuple(tensors[0]._data.shape)
+    for i, t_ in enumerate(tensors):
+        shape = tuple(t_._data.shape)
+        if not shape:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+        if len(shape) != len(first):
+            raise RuntimeError(f"Tensors must have same number of dimensions: got "
+                               f"{len(first)} and {len(shape)}")
+        for d, (n, m) in enumerate(zip(first, shape)):
+            if d != axis and n != m and n == n and m == m:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {axis}. Expected size "
+                    f"{n} but got size {m} for tensor number {i} in the list."
+                )
 
 
 class StackBackward0(Node):
@@ -255,6 +338,12 @@ def stack(arrays: Sequence[Any], /, *, axis: int = 0) -> Tensor:
     tensors = _same_backend(arrays)
     backend = tensors[0]._backend
     a = _normalize_axis(axis, tensors[0].ndim + 1)
+    first = tuple(tensors[0]._data.shape)
+    for i, t_ in enumerate(tensors[1:], 1):
+        shape = tuple(t_._data.shape)
+        if shape != first and not any(n != n for n in first + shape):
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                               f"{list(first)} at entry 0 and {list(shape)} at entry {i}")
     data = backend.xp.stack([t_._data for t_ in tensors], axis=a)
     result = record(StackBackward0, tuple(tensors), data, backend, broadcast=True)
     if result._grad_fn is not None:
