@@ -27,6 +27,7 @@ from .compare import (
 )
 from .complex import complex, conj, imag, real
 from .conversion import astype, clone, sign
+from .cumulative import cumulative_prod, cumulative_sum
 from .device import to_device
 from .elementwise import abs, clip, cos, exp, log, relu, sigmoid, sin, sqrt, tanh, where
 from .elementwise_math import (
@@ -49,6 +50,7 @@ from .elementwise_math import (
     square,
     tan,
 )
+from .extrema import max, max_with_indices, min, min_with_indices
 from .fill import copy_from_recorded, fill_like_recorded, zero_like_recorded
 from .grids import meshgrid, tril, triu
 from .indexing import getitem, index_add, setitem
@@ -68,21 +70,6 @@ from .manipulation import (
 )
 from .predicates import isfinite, isinf, isnan, signbit
 from .products import tensordot, vecdot
-from .reduction import (
-    cumulative_sum,
-    log_softmax,
-    logsumexp,
-    max,
-    max_with_indices,
-    mean,
-    min,
-    min_with_indices,
-    prod,
-    softmax,
-    std,
-    sum,
-    var,
-)
 from .rounding import ceil, copysign, floor, floor_divide, nextafter, remainder, round, trunc
 from .search import all, any, argmax, argmin, count_nonzero, nonzero, searchsorted
 from .shape import (
@@ -97,6 +84,7 @@ from .shape import (
     t,
     transpose,
 )
+from .softmax_family import log_softmax, logsumexp, softmax
 from .sorting import (
     argsort,
     isin,
@@ -106,8 +94,10 @@ from .sorting import (
     unique_inverse,
     unique_values,
 )
+from .statistics import std, var
+from .sums import mean, prod, sum
 from .take import take, take_along_axis
-from .utility import cumulative_prod, diff
+from .utility import diff
 
 #: The functions, not the family modules: ``from polygrad.ops import *`` (``polygrad``'s
 #: top level) must not bind ``pg.fill`` or ``pg.reduction`` to a module.

@@ -98,7 +98,7 @@ class LinalgDetBackward0(Node):
         if isinstance(a, Tensor):  # recorded: differentiable and finite at repeated values
             scale = column(xp, column(xp, g * conj(xp, det)))
             return (scale * mH(xp, xp.linalg.inv(a)),)
-        from .reduction import _product_of_others
+        from .sums import _product_of_others
 
         # cofactors through A = U S Vh: no division, so singular matrices work too
         u, s, vh = xp.linalg.svd(a, full_matrices=False)

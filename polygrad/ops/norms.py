@@ -74,11 +74,11 @@ def vector_norm(x: Any, /, *, axis: int | tuple[int, ...] | None = None,
 
 def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Tensor:
     """Frobenius, nuclear, spectral (2, -2) or max row/column-sum (inf, 1...) norm of each matrix."""
+    from .extrema import max as max_op
+    from .extrema import min as min_op
     from .linalg_factor import svdvals
-    from .reduction import max as max_op
-    from .reduction import min as min_op
-    from .reduction import sum as sum_op
     from .shape import expand_dims, permute_dims
+    from .sums import sum as sum_op
 
     x = operand(x)
     if x.ndim < 2:

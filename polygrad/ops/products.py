@@ -67,7 +67,7 @@ def tensordot(x1: Any, x2: Any, /, *, axes: int | tuple[Sequence[int], Sequence[
 def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Tensor:
     """``sum(conj(x1) * x2)`` over ``axis`` of the broadcast arrays (``SumBackward1``)."""
     from .complex import conj as conj_op
-    from .reduction import sum as sum_op
+    from .sums import sum as sum_op
 
     _, _, _, a, b = binary_operands(x1, x2)
     if a is None or b is None:
@@ -177,7 +177,7 @@ def trace(x: Any, /, *, offset: int = 0, dtype: Any = None) -> Tensor:
     """Sum of the ``offset`` diagonal of each matrix; torch's ``TraceBackward0`` for one
     matrix, otherwise a diagonal and a sum (``SumBackward1``) as torch composes it."""
     from .conversion import astype
-    from .reduction import sum as sum_op
+    from .sums import sum as sum_op
 
     x = operand(x)
     if x.ndim < 2:
