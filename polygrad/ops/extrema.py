@@ -20,17 +20,16 @@ class MaxBackward1(_Reduction):
     _nan_chosen = True
 
     def vjp(self, xp: Any, g: Any, x: Any, result: Any) -> tuple[Any, ...]:
-        extreme = self.expand(xp, result)
-        # a NaN result came from NaN inputs: they get the gradient (torch's max());
-        # v != v tests for NaN with operators only
-        chosen = x == extreme
+        # kept shapes broadcast against x: nothing is expanded to x's size but the mask
+        chosen = x == self.kept(xp, result)
         if self._nan_chosen:
-            chosen = chosen | ((x != x) & (extreme != extreme))
+            # a NaN extreme came from NaN inputs (max propagates NaN): they get the
+            # gradient (torch's max()); v != v tests for NaN with operators only
+            chosen = chosen | (x != x)
         flags = xp.astype(chosen, x.dtype)
-        count = xp.sum(flags, axis=self.axes, keepdims=True)
-        share = xp.broadcast_to(self.kept(xp, g) / count, self.shape)
+        share = self.kept(xp, g) / xp.sum(flags, axis=self.axes, keepdims=True)
         if not self._nan_chosen:  # amax: torch multiplies by the mask (0 / 0 -> NaN)
-            return (share * flags,)
+            return (flags * share,)
         return (xp.where(chosen, share, xp.zeros_like(share)),)
 
 

@@ -73,9 +73,11 @@ class _Reduction(Node):
     axes: tuple[int, ...]
 
     def kept(self, xp: Any, g: Any) -> Any:
-        """``g`` with the reduced axes back as size 1 (a no-op when keepdims was used)."""
-        kept = tuple(1 if i in self.axes else n for i, n in enumerate(self.shape))
-        return g if tuple(g.shape) == kept else xp.reshape(g, kept)
+        """``g`` with the reduced axes back as size 1 (a no-op when keepdims was used,
+        and for a 0-d ``g``, which broadcasts as it is)."""
+        if g.ndim == len(self.shape) or g.ndim == 0:
+            return g
+        return xp.reshape(g, tuple(1 if i in self.axes else n for i, n in enumerate(self.shape)))
 
     def expand(self, xp: Any, g: Any) -> Any:
         """``g`` broadcast back over the input's shape."""
