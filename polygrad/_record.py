@@ -34,6 +34,8 @@ def operand(x: Any, like: Tensor | None = None) -> Tensor:
         if like is not None and x._backend is not like._backend:
             raise TypeError(mixed_backends_message(like._backend, x._backend))
         return x
+    if like is not None and type(x) in like._backend.array_types:  # the common raw operand
+        return _make(like._backend.adopt(x), like._backend)
     from ._backend import backend_of_array
 
     backend = backend_of_array(x)

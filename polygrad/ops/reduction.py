@@ -104,7 +104,7 @@ def check_nonempty(name: str, x: Any, axis: Any, error: type[Exception] = Runtim
                    ) -> None:
     """torch's error for a max/min/argmax over an empty axis (which has no identity),
     before each library words its own (NumPy's ValueError, JAX's...)."""
-    shape = getattr(x, "shape", ())
+    shape = x._data.shape if isinstance(x, Tensor) else getattr(x, "shape", ())  # no Size built
     if all(shape):  # the usual case: no empty axis (Dask's unknown NaN sizes are truthy)
         return
     if axis is None:
