@@ -60,6 +60,61 @@ _RENAMED = {
 }
 
 
+_ONE_D_FFT = (("n", "n"), ("dim", "axis"), ("norm", "norm"))
+_N_D_FFT = (("s", "s"), ("dim", "axes"), ("norm", "norm"))
+_NORMS = (("ord", "ord"), ("dim", "axis"), ("keepdim", "keepdims"))
+#: torch.fft / torch.linalg functions polygrad runs: each parameter after the first in
+#: torch's order, with its name in polygrad's function (an int: passed positionally)
+_SUBMODULE_PARAMS: dict[str, dict[str, tuple[tuple[str, str | int], ...]]] = {
+    "fft": {
+        **dict.fromkeys(("fft", "ifft", "rfft", "irfft", "hfft", "ihfft"), _ONE_D_FFT),
+        **dict.fromkeys(("fftn", "ifftn", "rfftn", "irfftn"), _N_D_FFT),
+        **dict.fromkeys(("fftshift", "ifftshift"), (("dim", "axes"),)),
+    },
+    "linalg": {
+        **dict.fromkeys(("inv", "det", "slogdet", "eig", "eigvals", "svdvals"), ()),
+        **dict.fromkeys(("eigh", "eigvalsh"), ()),
+        "cholesky": (("upper", "upper"),),
+        "solve": (("B", 0),),
+        "vector_norm": _NORMS,
+        "matrix_norm": (("ord", "ord"), ("keepdim", "keepdims")),
+        "svd": (("full_matrices", "full_matrices"),),
+        "qr": (("mode", "mode"),),
+        "pinv": (("rtol", "rtol"),),
+        "matrix_power": (("n", 0),),
+        "cross": (("other", 0), ("dim", "axis")),
+        "vecdot": (("y", 0), ("dim", "axis")),
+    },
+}
+
+
+def _submodule_call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], like: Any
+                    ) -> Any:
+    """``torch.fft.fft(x, dim=0)`` as ``pg.fft.fft(x, axis=0)`` (None: not one of them, or
+    an argument polygrad's function does not take)."""
+    module, _, short = name.partition("_")
+    params = _SUBMODULE_PARAMS.get(module, {}).get(short)
+    if params is None or not args or len(args) - 1 > len(params):
+        return None
+    given = dict(zip((torch_name for torch_name, _ in params), args[1:]))
+    given.update(kwargs)
+    ours = dict(params)
+    if any(key not in ours for key in given):
+        return None
+    positional, keywords = [], {}
+    for key, value in given.items():
+        if value is None:
+            continue  # torch's "default" spelling
+        if isinstance(ours[key], int):
+            positional.append(_as_polygrad(value, like))
+        else:
+            keywords[str(ours[key])] = value
+    from . import fft, linalg
+
+    target = getattr(fft if module == "fft" else linalg, short)
+    return target(_as_polygrad(args[0], like), *positional, **keywords)
+
+
 def _as_polygrad(value: Any, like: Any) -> Any:
     from ._record import operand
     from ._tensor import Tensor
@@ -106,6 +161,10 @@ def torch_function(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
         return (ops.concat if name == "cat" else ops.stack)(tensors, axis=dim)
     if name == "where" and len(args) == 3 and not kwargs:
         return ops.where(*(_as_polygrad(a, like) for a in args))
+    if name.startswith(("fft_", "linalg_")):
+        result = _submodule_call(name, args, kwargs, like)
+        if result is not None:
+            return result
     if args and not name.startswith("_"):
         first = _as_polygrad(args[0], like)
         method = getattr(type(like), name, None)

@@ -442,7 +442,29 @@ def test_torch_functions_record_the_graph() -> None:
     )
     (gt,) = torch.autograd.grad(yt, xt)
     assert_close(g, gt)
-    with pytest.raises(
-        TypeError, match="torch function .*fft.* is not supported on polygrad tensors"
-    ):
-        torch.fft.fft(x)
+    with pytest.raises(TypeError, match="torch function .*lstsq.* is not supported on polygrad"):
+        torch.linalg.lstsq(x, x)
+    with pytest.raises(TypeError, match="torch function .*solve.* is not supported on polygrad"):
+        torch.linalg.solve(x[:, :3], x, left=False)  # an argument polygrad does not take
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, t: m.fft.fft(t, dim=0).abs(),
+    lambda m, t: m.fft.rfft(t, 6).abs(),
+    lambda m, t: m.fft.ifftn(t, norm="ortho").real,
+    lambda m, t: m.fft.fftshift(t, dim=1) * t,
+    lambda m, t: m.linalg.inv(t[:, :3]),
+    lambda m, t: m.linalg.det(t[:, :3]),
+    lambda m, t: m.linalg.solve(t[:, :3], t),
+    lambda m, t: m.linalg.vector_norm(t, 3, dim=1, keepdim=True),
+    lambda m, t: m.linalg.matrix_power(t[:, :3], 3),
+    lambda m, t: m.linalg.cross(t[:, :3], t[:, 1:], dim=1),
+])
+def test_torch_fft_and_linalg_record_the_graph(call) -> None:
+    x = pg.tensor(torch_from(normal(3, 4)), requires_grad=True)
+    y = call(torch, x)
+    assert isinstance(y, pg.Tensor)
+    (g,) = pg.autograd.grad(y.sum(), x)
+    xt = x.detach()._data.clone().requires_grad_()
+    (gt,) = torch.autograd.grad(call(torch, xt).sum(), xt)
+    assert_close(g, gt)
