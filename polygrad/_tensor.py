@@ -97,6 +97,12 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods, ArrayProtocol
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place and return self (a no-op True on non-leaves)."""
+        if requires_grad is not True and requires_grad is not False:
+            kind = type(requires_grad)
+            name = kind.__qualname__ if kind.__module__ == "builtins" else \
+                f"{kind.__module__}.{kind.__qualname__}"
+            raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be "
+                            f"bool, not {name}")
         if self._grad_fn is not None:
             if not requires_grad:
                 self.requires_grad = False  # raises torch's message
@@ -104,7 +110,7 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods, ArrayProtocol
         if requires_grad and not self.dtype.differentiable:
             # torch's wording here omits "and complex", though complex leaves are allowed
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
-        self._requires_grad = bool(requires_grad)
+        self._requires_grad = requires_grad
         return self
 
     @property

@@ -99,7 +99,21 @@ class TensorConversions:
         return ops.clone(self)
 
     def contiguous(self) -> Any:
-        return self
+        """Itself when torch's strides make it contiguous, else a copy recorded as
+        ``CloneBackward0`` (writing into ``y.t().contiguous()`` leaves ``y`` alone)."""
+        if self.is_contiguous():
+            return self
+        return ops.clone(self)
+
+    def is_contiguous(self) -> bool:
+        """Whether torch would store this tensor contiguously (views: by torch's strides)."""
+        extra = self._extra  # type: ignore[attr-defined]
+        if extra is None or not extra.path:
+            return True
+        from ._view_steps import is_contiguous
+        from ._views import layout_of
+
+        return is_contiguous(*layout_of(self))  # type: ignore[arg-type]
 
     def to(self, *args: Any, dtype: Any = None, device: Any = None, **kwargs: Any) -> Any:
         """``x.to(dtype)``, ``x.to(device)``, ``x.to(device, dtype)`` or ``x.to(other)`` (torch)."""

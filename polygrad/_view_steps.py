@@ -182,6 +182,20 @@ def view_strides(shape: tuple[int, ...], strides: tuple[int, ...], new_shape: tu
     return tuple(new) if view_d == -1 else None
 
 
+def is_contiguous(shape: tuple[int, ...], strides: tuple[int, ...]) -> bool:
+    """torch's ``is_contiguous``: sizes other than 1 have the row-major strides (an empty
+    tensor always is)."""
+    if 0 in shape:
+        return True
+    expected = 1
+    for n, s in zip(reversed(shape), reversed(strides)):
+        if n != 1:
+            if s != expected:
+                return False
+            expected *= n
+    return True
+
+
 def contiguous(shape: tuple[int, ...]) -> tuple[int, ...]:
     strides, step = [], 1
     for n in reversed(shape):

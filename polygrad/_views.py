@@ -183,7 +183,7 @@ class InvalidView(Node):
     ``unbind``, or a view made under ``no_grad``): reading ``grad_fn``, or a backward
     through it, raises torch's error."""
 
-    __slots__ = ("message",)
+    __slots__ = ("message", "replaced")  # replaced: the view's node before (for errors)
     _invalidated = True
 
     def name(self) -> str:
@@ -218,6 +218,7 @@ def rebase_history(member: Tensor) -> None:
         node = _node(InvalidView, base)
         node.message = _view_error(
             member, "its base or another view of its base has been modified inplace")
+        node.replaced = member._grad_fn
     else:
         return
     member._grad_fn = node
@@ -256,6 +257,8 @@ def _view_error(view: Tensor, what: str) -> str:
     """torch's error for a view it cannot follow through a write (``handle_view_on_rebase``):
     named by its node if it has one, then the reason its kind gives."""
     fn = view._grad_fn
+    if isinstance(fn, InvalidView):  # torch names the node that made the view
+        fn = fn.replaced
     if fn is not None:
         start = f"Output {view._output_nr} of {_short_name(fn)} is a view and {what}."
     else:
@@ -269,6 +272,37 @@ def check_writable(view: Tensor) -> None:
         raise RuntimeError(_view_error(view, "is being modified inplace"))
 
 
+def record_on_base(view: Tensor, node: Node) -> None:
+    """Make the base's history a ``CopySlices`` running ``node`` (an in-place op on
+    ``view``, whose first edge is the view's old history) on the view's part of its
+    gradient."""
+    base = view._extra.base  # type: ignore[union-attr]
+    assert base is not None
+    copy = object.__new__(CopySlices)
+    copy.next_functions = (_edge(base),) + node.next_functions[1:]
+    copy._saved = ()
+    copy._backend = node._backend
+    # a fix-up of Nones sends the node down the engine's general path, whose
+    # release also frees the wrapped node's saved values
+    copy._fix = (None,) * len(copy.next_functions)
+    copy._hooks = None
+    copy.path = _relative_path(view, base)
+    copy.fn = node
+    base._grad_fn = copy
+    base._output_nr = 0
+    base._requires_grad = True
+
+
+def rebase_views(t: Tensor) -> None:
+    """Every live view sharing ``t``'s data takes its history from the base again (after
+    the base's history changed without a write through ``write_through``)."""
+    storage = t._vc[2]
+    for ref in storage.members:
+        member = ref()
+        if member is not None and len(member._vc) > 2 and member._vc[2] is storage:
+            rebase_history(member)
+
+
 def write_through(t: Tensor, new: Any, node: Node | None) -> None:
     """Write ``new`` (``t``'s new values) into the data ``t`` shares; a recorded ``node``
     (the op's, taking ``t``'s old history first) becomes the base's ``CopySlices``."""
@@ -277,20 +311,7 @@ def write_through(t: Tensor, new: Any, node: Node | None) -> None:
         raise RuntimeError(OVERLAP_MESSAGE)
     extra = t._extra
     if node is not None and extra is not None and extra.base is not None:
-        base = extra.base
-        copy = object.__new__(CopySlices)
-        copy.next_functions = (_edge(base),) + node.next_functions[1:]
-        copy._saved = ()
-        copy._backend = node._backend
-        # a fix-up of Nones sends the node down the engine's general path, whose
-        # release also frees the wrapped node's saved values
-        copy._fix = (None,) * len(copy.next_functions)
-        copy._hooks = None
-        copy.path = _relative_path(t, base)
-        copy.fn = node
-        base._grad_fn = copy
-        base._output_nr = 0
-        base._requires_grad = True
+        record_on_base(t, node)
     elif node is not None:  # the base itself (or an alias of it) was written
         t._grad_fn = node
         t._output_nr = 0

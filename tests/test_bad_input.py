@@ -203,6 +203,15 @@ CASES = [
          RuntimeError, r"^only Tensors of floating point dtype can require gradients$"),
     Case("requires-grad-bool-method", lambda m: m.tensor([True, False]).requires_grad_(),
          RuntimeError, r"^only Tensors of floating point dtype can require gradients$"),
+    Case("requires-grad-string", lambda m: m.ones(3).requires_grad_("yes"),
+         TypeError, r"^requires_grad_\(\): argument 'requires_grad' \(position 1\) must be "
+                    r"bool, not str$"),
+    Case("requires-grad-int-flag", lambda m: m.ones(3).requires_grad_(1),
+         TypeError, r"^requires_grad_\(\): argument 'requires_grad' \(position 1\) must be "
+                    r"bool, not int$"),
+    Case("requires-grad-none-on-non-leaf", lambda m: (_x(m) * 2).requires_grad_(None),
+         TypeError, r"^requires_grad_\(\): argument 'requires_grad' \(position 1\) must be "
+                    r"bool, not NoneType$"),
     Case("requires-grad-false-on-non-leaf",
          lambda m: _set_attr(_x(m) * 2, "requires_grad", False),
          RuntimeError, r"^you can only change requires_grad flags of leaf variables\. If you "
@@ -342,7 +351,11 @@ CASES = [
     _axis("stack", lambda m: m.stack([_m23(m), _m23(m)], 3), lo=-3, hi=2, got=3),
     _axis("0-d", lambda m: m.tensor(1.0).sum(1), lo=-1, hi=0, got=1),
     Case("axis-repeated", lambda m: _m23(m).sum((1, -1)),
-         ValueError, r"^duplicate value in axis \(1, -1\)$", None),  # torch: RuntimeError
+         RuntimeError, r"^dim 1 appears multiple times in the list of dims$"),
+    Case("axis-repeated-0", lambda m: _m23(m).amax((0, 0)),
+         RuntimeError, r"^dim 0 appears multiple times in the list of dims$"),
+    Case("axis-repeated-var", lambda m: _m23(m).var((0, 1, -2)),
+         RuntimeError, r"^dim 0 appears multiple times in the list of dims$"),
     # -- shapes that do not fit -------------------------------------------------------------
     Case("broadcast-add", lambda m: m.ones(3) + m.ones(4),
          RuntimeError, _BROADCAST.format(3, 4, 0)),
@@ -352,6 +365,16 @@ CASES = [
          RuntimeError, _BROADCAST.format(3, 4, 0)),
     Case("broadcast-maximum", lambda m: m.maximum(m.ones(2, 3), m.ones(2, 4)),
          RuntimeError, _BROADCAST.format(3, 4, 1)),
+    Case("where-float-condition", lambda m: m.where(m.ones(3), m.ones(3), m.zeros(3)),
+         RuntimeError, r"^where expected condition to be a boolean tensor, but got a tensor "
+                       r"with dtype Float$"),
+    Case("where-double-condition",
+         lambda m: m.where(m.ones(3, dtype=m.float64), m.ones(3), m.zeros(3)),
+         RuntimeError, r"^where expected condition to be a boolean tensor, but got a tensor "
+                       r"with dtype Double$"),
+    Case("where-int-condition", lambda m: m.where(m.ones(2, dtype=m.int32), m.ones(2), 0.0),
+         RuntimeError, r"^where expected condition to be a boolean tensor, but got a tensor "
+                       r"with dtype Int$"),
     Case("broadcast-where-branches", lambda m: m.where(m.ones(3) > 0, m.ones(3), m.ones(4)),
          RuntimeError, _BROADCAST.format(3, 4, 0)),
     Case("broadcast-where-condition", lambda m: m.where(m.ones(4) > 0, m.ones(3), m.ones(3)),
@@ -423,6 +446,35 @@ CASES = [
          IndexError, r"^argmin\(\): Expected reduction dim 1 to have non-zero size\.$"),
     Case("index-out-of-range", lambda m: m.ones(3)[5],
          IndexError, r"^index 5 is out of bounds for dimension 0 with size 3$"),
+    Case("index-too-many", lambda m: m.ones(3)[0, 0],
+         IndexError, r"^too many indices for tensor of dimension 1$"),
+    Case("index-too-many-2-d", lambda m: m.ones(2, 3)[..., 0, None, 1:, 0],
+         IndexError, r"^too many indices for tensor of dimension 2$"),
+    Case("index-too-many-with-mask", lambda m: m.ones(2, 3)[m.ones(2, 3) > 0, 0],
+         IndexError, r"^too many indices for tensor of dimension 2$"),
+    Case("index-too-many-with-array", lambda m: m.ones(3)[m.tensor([0, 1]), 0],
+         IndexError, r"^too many indices for tensor of dimension 1$"),
+    Case("index-0-d", lambda m: m.tensor(1.0)[0],
+         IndexError, r"^invalid index of a 0-dim tensor\. Use `tensor\.item\(\)` in Python "
+                     r"or `tensor\.item<T>\(\)` in C\+\+ to convert a 0-dim tensor to a "
+                     r"number$"),
+    Case("index-float", lambda m: m.ones(3)[1.5],
+         IndexError, r"^only integers, slices \(`:`\), ellipsis \(`\.\.\.`\), None and long "
+                     r"or byte Variables are valid indices \(got float\)$"),
+    Case("index-float-in-tuple", lambda m: m.ones(2, 3)[0, 1.5],
+         IndexError, r"^only integers, slices .* \(got float\)$"),
+    Case("index-dict", lambda m: m.ones(3)[{"a": 1}],
+         IndexError, r"^only integers, slices .* \(got dict\)$"),
+    Case("index-string", lambda m: m.ones(3)["a"],
+         TypeError, r"^new\(\): invalid data type 'str'$"),
+    Case("index-float-tensor", lambda m: m.ones(3)[m.tensor([0.0, 1.0])],
+         IndexError, r"^tensors used as indices must be long, int, byte or bool tensors$"),
+    Case("setitem-too-many", lambda m: m.ones(3).__setitem__((0, 0), 1.0),
+         IndexError, r"^too many indices for tensor of dimension 1$"),
+    Case("setitem-float", lambda m: m.ones(3).__setitem__(1.5, 1.0),
+         IndexError, r"^only integers, slices .* \(got float\)$"),
+    Case("setitem-string", lambda m: m.ones(2, 3).__setitem__((0, "a"), 1.0),
+         TypeError, r"^new\(\): invalid data type 'str'$"),
     # -- factories --------------------------------------------------------------------------
     Case("ones-negative-size", lambda m: m.ones(2, -3),
          RuntimeError, r"^Trying to create tensor with negative dimension -3: \[2, -3\]$"),
@@ -438,15 +490,6 @@ CASES = [
          RuntimeError, r"^step must be nonzero$"),
     Case("linspace-negative-steps", lambda m: m.linspace(0, 1, -1),
          RuntimeError, r"^number of steps must be non-negative$"),
-]
-
-#: Rows whose fix belongs to a file another change owns: strict xfail, so fixing them
-#: turns these into failures that ask to move the row into ``CASES``.
-PENDING = [
-    Case("index-too-many", lambda m: m.ones(3)[0, 0],
-         IndexError, r"^too many indices for tensor of dimension 1$"),
-    Case("index-float", lambda m: m.ones(3)[1.5],
-         IndexError, r"^only integers, slices"),
 ]
 
 _ROOTS = (Path(pg.__file__).resolve().parent, Path(pg.backends.__file__).resolve().parent)
@@ -468,7 +511,7 @@ def _raised_by_polygrad(info: pytest.ExceptionInfo[BaseException]) -> bool:
 
 
 def test_row_ids_are_unique():
-    ids = [c.id for c in CASES + PENDING]
+    ids = [c.id for c in CASES]
     assert len(ids) == len(set(ids))
 
 
@@ -482,7 +525,7 @@ def test_rejected_with_a_clear_error(case: Case, backend: str) -> None:
     assert _raised_by_polygrad(info), f"raised in {info.traceback[-1].path}"
 
 
-_TORCH_ROWS = [c for c in CASES + PENDING if c.torch is not None]
+_TORCH_ROWS = [c for c in CASES if c.torch is not None]
 
 
 @pytest.mark.parametrize("case", _TORCH_ROWS, ids=[c.id for c in _TORCH_ROWS])
@@ -491,15 +534,6 @@ def test_torch_rejects_the_same_way(case: Case) -> None:
     assert type(info.value) is case.exc, f"{type(info.value).__name__}: {info.value}"
     if case.torch == SAME:
         assert re.search(case.pattern, str(info.value)), str(info.value)
-
-
-@pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("case", [
-    pytest.param(c, id=c.id, marks=pytest.mark.xfail(
-        strict=True, reason="polygrad/ops/indexing.py is being changed elsewhere"))
-    for c in PENDING])
-def test_pending_rows(case: Case, backend: str) -> None:
-    test_rejected_with_a_clear_error(case, backend)
 
 
 # -- POLYGRAD_BACKEND selects among known adapters, it never imports a module by name --------

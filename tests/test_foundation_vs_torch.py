@@ -267,8 +267,8 @@ CASES: list[tuple[str, object, list[np.ndarray], dict]] = [
 
 #: Dask cannot know how many elements a boolean mask selects without computing it:
 #: the result has NaN chunk sizes, so its shape (and a gradient of that shape) is unknown.
-UNKNOWN_SHAPE_ON_DASK = {"mask", "mask_rows", "mask_on_second_axis", "mask_2d_on_3d",
-                         "setitem_mask"}
+#: (``x[mask] = v`` with one value is fine: its rules are wheres and a masked sum.)
+UNKNOWN_SHAPE_ON_DASK = {"mask", "mask_rows", "mask_on_second_axis", "mask_2d_on_3d"}
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -5,7 +5,9 @@ differentiable (checked against torch). Inside ``jax.jit`` or ``jax.vmap`` the m
 traced and the result's shape would depend on its values, which JAX cannot trace:
 polygrad then reports ``capabilities()["boolean indexing"] = False`` (JAX's own
 namespace always reports False) so that array-API libraries take their fixed-shape
-paths, and indexing with a traced mask raises an IndexError naming the cause.
+paths, and indexing with a traced mask raises an IndexError naming the cause. Writing
+one value (a number or a 0-d tensor) under a mask, ``x[mask] = 0.5``, has a fixed shape:
+it is a ``where``, so it works, differentiably, under ``jax.jit`` and ``jax.vmap`` too.
 """
 
 from __future__ import annotations
@@ -74,9 +76,36 @@ def test_boolean_masks_work_eagerly_on_jax(fn: Any) -> None:
     assert_close(np.asarray(g), expected)
 
 
+def fill_negatives_with_a_tensor(x: Any) -> Any:
+    y = x * 1.0
+    y[y < 0] = x[1] * 3  # a 0-d tensor that requires grad: its gradient is a masked sum
+    return (y * y * x).sum()
+
+
+def write_a_vector(x: Any) -> Any:
+    y = x * 1.0
+    y[y < 0] = y[:2] * 2  # one value per selected element: the shape depends on the mask
+    return (y * y).sum()
+
+
+@pytest.mark.parametrize("fn", [clamp_negatives, fill_negatives_with_a_tensor],
+                         ids=lambda f: f.__name__)
+def test_writing_one_value_under_a_traced_mask_works_like_torch(fn: Any) -> None:
+    x = jnp.asarray(VALUES)
+    xt = torch_from(VALUES, requires_grad=True)
+    (expected,) = torch.autograd.grad(fn(xt), xt)
+    assert_close(np.asarray(pg.grad(fn)(x)), expected)
+    assert_close(np.asarray(jax.jit(pg.grad(fn))(x)), expected)
+    batched = jax.vmap(pg.grad(fn))(jnp.stack([x, 2 * x]))
+    xt2 = torch_from(2 * VALUES, requires_grad=True)
+    (expected2,) = torch.autograd.grad(fn(xt2), xt2)
+    assert_close(np.asarray(batched[0]), expected)
+    assert_close(np.asarray(batched[1]), expected2)
+
+
 @pytest.mark.parametrize(
     "fn, what",
-    [(masked_square_sum, r"x\[mask\] with"), (clamp_negatives, r"x\[mask\] = value with")],
+    [(masked_square_sum, r"x\[mask\] with"), (write_a_vector, r"x\[mask\] = value with")],
     ids=["getitem", "setitem"],
 )
 def test_traced_boolean_mask_raises_naming_the_cause(fn: Any, what: str) -> None:

@@ -52,6 +52,15 @@ IEEE_CASES: list[tuple[str, Callable[..., Any], list[list[float]]]] = [
     ("sum-inf-minus-inf", lambda m, x: x.sum(), [[inf, -inf, 1.0]]),
     ("mean-with-nan", lambda m, x: x.mean(), [[nan, 1.0, 2.0]]),
     ("prod-with-inf-and-zero", lambda m, x: x.prod(), [[inf, 0.0, 2.0]]),
+    ("prod-with-inf-and-no-zero", lambda m, x: x.prod(), [[inf, 1.0, 2.0]]),
+    ("prod-with-inf-and-two-zeros", lambda m, x: x.prod(), [[inf, 0.0, 0.0]]),
+    ("prod-with-nan-and-zero", lambda m, x: x.prod(), [[nan, 0.0, 2.0]]),
+    ("prod-with-two-infinities-and-zero", lambda m, x: x.prod(), [[inf, -inf, 2.0, 0.0]]),
+    ("prod-over-an-axis-with-inf-and-two-zeros", lambda m, x: x.prod(0), [[inf, 0.0, 0.0]]),
+    ("prod-of-rows-with-a-zero-in-another-row", lambda m, x: x.reshape(2, 3).prod(1),
+     [[inf, 1.0, 2.0, 0.0, 3.0, 4.0]]),
+    ("prod-of-rows-without-zeros", lambda m, x: x.reshape(2, 3).prod(1),
+     [[inf, 1.0, 2.0, nan, 3.0, 4.0]]),
     ("max-with-nan", lambda m, x: x.max(), [[1.0, nan, 3.0]]),
     ("amax-with-nan", lambda m, x: x.amax(0), [[1.0, nan, 3.0]]),
     ("min-with-inf", lambda m, x: x.min(), [[-inf, 1.0, -inf]]),
@@ -72,21 +81,8 @@ IEEE_CASES: list[tuple[str, Callable[..., Any], list[list[float]]]] = [
 ]
 
 
-#: Cases where polygrad still differs from torch (strict xfail: fixing one fails the test,
-#: so the entry is removed then).
-KNOWN_DIFFERENCES = {
-    "abs-of-inf-and-nan": "torch.sign(nan) is 0, so abs's gradient at NaN is 0; polygrad's "
-                          "rule multiplies by the backend's sign(nan), which is NaN",
-    "prod-with-inf-and-zero": "with a zero present torch's prod rule multiplies exclusive "
-                              "cumulative products (inf * 2 -> 0 at the inf); polygrad divides "
-                              "the product of the non-zeros by x (inf / inf -> NaN)",
-}
-
-
 def _ieee_params() -> list[Any]:
-    return [pytest.param(c, id=c[0], marks=pytest.mark.xfail(
-        strict=True, reason=KNOWN_DIFFERENCES[c[0]])) if c[0] in KNOWN_DIFFERENCES
-        else pytest.param(c, id=c[0]) for c in IEEE_CASES]
+    return [pytest.param(c, id=c[0]) for c in IEEE_CASES]
 
 
 def _run(lib: Any, fn: Callable[..., Any], values: list[list[float]], make: Any
@@ -127,6 +123,63 @@ def test_nan_and_inf_propagate_as_in_torch(case: Any, backend: str) -> None:
     _same_ieee(got[0], expected[0], "value")
     for i, (g, e) in enumerate(zip(got[1], expected[1])):
         _same_ieee(g, e, f"grad of input {i}")
+
+
+PROD_INPUTS = [[inf, 0.0, 2.0], [inf, 0.0, 0.0], [nan, 0.0, 2.0], [inf, 1.0, 2.0],
+               [0.0, 0.0, 3.0], [-inf, 2.0, 0.0, 0.0], [1.0, 2.0, 3.0]]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("values", PROD_INPUTS, ids=str)
+@pytest.mark.parametrize("over", ["all", "axis"])
+def test_prod_gradient_while_recording_matches_torch(over: str, values: list[float],
+                                                     backend: str) -> None:
+    """Under ``create_graph=True`` torch's prod rule takes its cumulative-product branch
+    also for two or more zeros (NaN next to an infinity, where it gives 0 otherwise)."""
+    def grad(lib: Any, x: Any) -> np.ndarray:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = x.prod() if over == "all" else x.prod(0)
+            (g,) = lib.autograd.grad(out, x, create_graph=True)
+            return np.asarray(g.detach().numpy(), dtype=np.float64)
+
+    expected = grad(torch, torch.tensor(values, dtype=torch.float64, requires_grad=True))
+    with on_backend(backend):
+        got = grad(pg, pg.tensor(values, dtype=pg.float64, requires_grad=True))
+    _same_ieee(got, expected, "gradient")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("values", [[1 + 2j, 2j, 3 - 1j], [1 + 2j, 0j, 3 - 1j]], ids=str)
+@pytest.mark.parametrize("over", ["all", "axis"])
+def test_complex_prod_gradient_is_torch_conjugated_one(over: str, values: list[complex],
+                                                       backend: str) -> None:
+    def grad(lib: Any, x: Any) -> np.ndarray:
+        out = x.prod() if over == "all" else x.prod(0)
+        (g,) = lib.autograd.grad(out.abs(), x)
+        return np.asarray(g.detach().numpy())
+
+    expected = grad(torch, torch.tensor(values, dtype=torch.complex128, requires_grad=True))
+    with on_backend(backend):
+        got = grad(pg, pg.tensor(np.array(values), dtype=pg.complex128, requires_grad=True))
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_abs_tangent_at_nan_is_zero_like_torch(backend: str) -> None:
+    values = [nan, -inf, 2.0, -3.0, 0.0]
+
+    def tangent(lib: Any, make: Any) -> np.ndarray:
+        fwad = lib.autograd.forward_ad
+        with fwad.dual_level():
+            x = fwad.make_dual(make(values), make([1.0] * len(values)))
+            out = fwad.unpack_dual(x.abs()).tangent
+        return np.asarray(out.numpy(), dtype=np.float64)
+
+    expected = tangent(torch, lambda v: torch.tensor(v, dtype=torch.float64))
+    with on_backend(backend):
+        got = tangent(pg, lambda v: pg.tensor(v, dtype=pg.float64))
+    _same_ieee(got, expected, "tangent")
 
 
 def test_the_cases_do_exercise_nan_and_inf():

@@ -352,3 +352,126 @@ def test_clamp_with_a_tensor_bound(method, backend):
 
     seen = same_as_torch(scenario, backend)
     assert seen[1][0] == method.title().replace("_", "") + "Backward1"
+
+
+# -- contiguous() copies a view torch stores non-contiguously ---------------------------------
+
+CONTIGUOUS = {  # the view, and whether torch calls it contiguous
+    "t": lambda L, y: y.t(),
+    "columns": lambda L, y: y[:, 1:],
+    "one_column": lambda L, y: y[:, 1:2],
+    "permute_then_row": lambda L, y: y.permute(1, 0)[0],
+    "diagonal": lambda L, y: diagonal(L, y),
+    "expand": lambda L, y: y[0:1].expand(2, 4),
+    "row": lambda L, y: y[1],
+    "rows": lambda L, y: y[1:],
+    "unsqueeze": lambda L, y: y.unsqueeze(0),
+    "view": lambda L, y: y.view(2, 6),
+    "t_t": lambda L, y: y.t().t(),
+    "one_element_column": lambda L, y: y[1:2, 2:3],
+    "empty": lambda L, y: y[:, 2:2].t(),
+    "base": lambda L, y: y,
+}
+
+
+@pytest.mark.parametrize("view", list(CONTIGUOUS))
+def test_contiguous_copies_a_non_contiguous_view_like_torch(view, backend):
+    def scenario(L):
+        x = grid(L)
+        y = x * 2
+        v = CONTIGUOUS[view](L, y)
+        c = v.contiguous()
+        seen = [v.is_contiguous(), c is v, c, history(c), c._base is y, c._base is None]
+        if c.numel() and c is not v:
+            c.mul_(10)  # a copy: y and v stay as they were
+        seen += [y, v, c, y._version, c._version]
+        # (an empty slice's backward is left out: Dask cannot write an empty slice)
+        (y.sum() + (c * c).sum() if c.numel() else y.sum()).backward()
+        return seen + [x.grad]
+
+    seen = same_as_torch(scenario, backend)
+    assert seen[1] == seen[0]  # itself exactly when contiguous
+    if not seen[0]:
+        assert seen[3][0] == "CloneBackward0"
+
+
+# -- a custom Function that modifies a view in place (ctx.mark_dirty) --------------------------
+
+def _scale_in_place(L, *, first_is_view=True, outputs=1):
+    """A custom Function multiplying its view argument in place, marked dirty."""
+    Base = L.autograd.Function
+
+    class ScaleInPlace(Base):
+        @staticmethod
+        def forward(ctx, a, b):
+            view, factor = (a, b) if first_is_view else (b, a)
+            view.mul_(factor)
+            ctx.mark_dirty(view)
+            ctx.save_for_backward(factor if isinstance(factor, type(view)) else None)
+            return view if outputs == 1 else (view, view * 2)
+
+        @staticmethod
+        def backward(ctx, g, *rest):
+            (factor,) = ctx.saved_tensors
+            gf = None if factor is None else (g * 0 + 1).sum()
+            g = g * 3  # a rule of its own, so the test sees it used
+            return (g, gf) if first_is_view else (gf, g)
+
+    return ScaleInPlace
+
+
+def test_a_function_marking_a_view_dirty_records_copy_slices_on_the_base(backend):
+    def scenario(L):
+        x = grid(L)
+        y = x * 2
+        v = y[:, 1:]
+        other = y[2]  # another live view: rebased onto the new history
+        out = _scale_in_place(L).apply(v, 2.0)
+        seen = [out is v, history(out), history(y), history(other), y, other,
+                out._version, y._version, other._version, out._base is y]
+        (y * y).sum().backward()
+        return seen + [x.grad]
+
+    seen = same_as_torch(scenario, backend)
+    assert seen[1][0] == "AsStridedBackward0" and seen[2][0] == "torch::autograd::CopySlices"
+
+
+def test_a_function_marking_a_view_dirty_with_a_tensor_that_requires_grad(backend):
+    def scenario(L):
+        x = grid(L)
+        w = L.tensor(2.0, dtype=L.float64, requires_grad=True)
+        y = x * 1
+        out = _scale_in_place(L).apply(y[1:].t(), w)
+        seen = [history(out), history(y), y]
+        (y * y).sum().backward()
+        return seen + [x.grad, w.grad]
+
+    same_as_torch(scenario, backend)
+
+
+def test_a_function_marking_a_view_of_a_plain_tensor_dirty(backend):
+    """The base requires no grad; the Function's other input does (torch keeps its edges,
+    the view's first)."""
+    def scenario(L):
+        base = L.ones(2, 3, dtype=L.float64)
+        w = L.tensor(2.0, dtype=L.float64, requires_grad=True)
+        out = _scale_in_place(L, first_is_view=False).apply(w, base[1])
+        seen = [history(out), history(base), base, base.requires_grad, base.is_leaf]
+        base.sum().backward()
+        return seen + [w.grad]
+
+    same_as_torch(scenario, backend)
+
+
+def test_a_function_marking_a_view_dirty_keeps_torch_errors(backend):
+    def scenario(L):
+        x = grid(L)
+        y = x * 2
+        return [
+            raised(lambda: _scale_in_place(L, outputs=2).apply(y[0], 2.0)),
+            raised(lambda: _scale_in_place(L).apply(y.unbind(0)[0], 2.0)),
+            raised(lambda: _scale_in_place(L).apply(x[0], 2.0)),
+        ]
+
+    seen = same_as_torch(scenario, backend)
+    assert all(isinstance(s, tuple) and s[0] == "RuntimeError" for s in seen)

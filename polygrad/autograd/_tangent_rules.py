@@ -203,7 +203,7 @@ def _table() -> dict[type, Any]:
         (elementwise, "TanhBackward0"): _unary(lambda xp, x, y: 1 - y * y),
         (elementwise, "SigmoidBackward0"): _unary(lambda xp, x, y: y * (1 - y)),
         (elementwise, "ReluBackward0"): lambda n, xp, t, i, o: _zeros_where(xp, o[0] <= 0, t[0]),
-        (elementwise, "AbsBackward0"): _unary(lambda xp, x, y: xp.sign(x)),
+        (elementwise, "AbsBackward0"): _unary(lambda xp, x, y: elementwise.sgn(xp, x)),
         (elementwise, "SqrtBackward0"): _unary(lambda xp, x, y: 1 / (2 * y)),
         (elementwise, "ClampBackward1"): _clamp_numbers,
         (elementwise, "ClampMinBackward0"): _clamp_numbers,

@@ -209,7 +209,11 @@ class Function(metaclass=FunctionMeta):
                 o = _make(o._data, o._backend)  # an input returned as-is becomes a new output
             nondiff = any(o is n for n in ctx.non_differentiable)
             if not nondiff and o.dtype.differentiable:
-                o._grad_fn, o._output_nr, o._requires_grad = node, i, True
+                if o._extra is not None and o._extra.base is not None and \
+                        any(o is d for d in ctx.dirty):
+                    _rebase_dirty_view(o, node, len(outs))
+                else:
+                    o._grad_fn, o._output_nr, o._requires_grad = node, i, True
             results.append(o)
         for d in ctx.dirty:
             if not any(d is r for r in results):
@@ -253,6 +257,32 @@ def _check_dirty_leaves(dirty: tuple[Tensor, ...]) -> None:
         if base is not None and base._grad_fn is None and base._requires_grad:
             raise RuntimeError(
                 "a view of a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+_DIRTY_VIEW_MESSAGE = (
+    "If your Function modifies inplace an input that is a view of another Tensor, your "
+    "Function cannot return more than one Tensor. This is not supported by the current "
+    "autograd engine. You should either make sure the input is not a view (using .clone() "
+    "for example) or make your Function only return one Tensor (potentially splitting it "
+    "into two Functions: one doing the inplace that returns a single Tensor and a second one "
+    "that does the other operations). You can ask on the forum "
+    "https://discuss.pytorch.org/ if you need help to do this change."
+)
+
+
+def _rebase_dirty_view(view: Tensor, node: BackwardCFunction, n_outputs: int) -> None:
+    """A Function modified ``view`` (an input, marked dirty) in place: as torch does, the
+    base's history becomes a ``CopySlices`` running the Function's node on the view's part
+    of the gradient (the view is taken to be the first input), and every view of the base,
+    ``view`` included, an ``AsStridedBackward0`` of it."""
+    from .._views import check_writable, rebase_views, record_on_base
+
+    if view._requires_grad:
+        check_writable(view)  # outputs of unbind/split/chunk, views made under no_grad
+    if n_outputs != 1:
+        raise RuntimeError(_DIRTY_VIEW_MESSAGE)
+    record_on_base(view, node)
+    rebase_views(view)
 
 
 def _default_setup_context(ctx: Any, inputs: Any, output: Any) -> None:

@@ -25,8 +25,46 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .._dtypes import dtype_name
+
 #: (axis, flat 1-D index, index shape) of a gather that equals ``x[key]``
 Take = tuple[int, Any, tuple[int, ...]]
+
+
+def check_key(key: tuple[Any, ...], ndim: int) -> None:
+    """torch's errors for a key that cannot index a tensor of ``ndim`` dimensions: too many
+    indices first (every entry but None and ``...`` takes a dimension, a boolean mask as
+    many as it has), then entries of the wrong type (floats, strings, float arrays)."""
+    used = 0
+    for k in key:
+        if k is None or k is Ellipsis:
+            continue
+        if isinstance(k, (int, slice)):
+            used += 1
+            continue
+        dtype = getattr(k, "dtype", None)
+        used += k.ndim if dtype is not None and dtype_name(dtype) == "bool" else 1
+    if used > ndim:
+        if ndim == 0:
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python "
+                             "or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a "
+                             "number")
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    for k in key:
+        if k is None or k is Ellipsis or isinstance(k, (int, slice)):
+            continue
+        dtype = getattr(k, "dtype", None)
+        if dtype is None or not hasattr(k, "shape"):
+            if isinstance(k, (str, bytes)):
+                raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
+            module = type(k).__module__
+            kind = type(k).__qualname__ if module == "builtins" else \
+                f"{module}.{type(k).__qualname__}"
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
+                             f"byte Variables are valid indices (got {kind})")
+        name = dtype_name(dtype)
+        if name is None or not (name == "bool" or name.startswith(("int", "uint"))):
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
 
 
 def is_advanced(k: Any) -> bool:

@@ -12,7 +12,7 @@ from typing import Any
 from .._node import Node
 from .._record import binary_operands, check_broadcast, operand, record
 from .._tensor import Tensor, _make
-from ._support import conj, scalar_array, times, writable
+from ._support import conj, is_complex, scalar_array, times, writable
 
 
 def _unary(cls: type[Node], name: str, x: Any) -> Tensor:
@@ -94,7 +94,14 @@ class AbsBackward0(Node):
     _saved_from = (0,)
 
     def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (g * xp.sign(x),)
+        return (g * sgn(xp, x),)
+
+
+def sgn(xp: Any, x: Any) -> Any:
+    """torch's ``sgn``: the sign, with 0 at NaN for real ``x`` (the library's sign gives NaN),
+    so abs's gradient at NaN is 0 as in torch; ``x / |x|`` for complex ``x``."""
+    sign = xp.sign(x)
+    return sign if is_complex(x) else _zeros_where(xp, xp.isnan(x), sign)
 
 
 class SqrtBackward0(Node):
@@ -307,12 +314,32 @@ class WhereBackward0(Node):
         return (xp.where(c, g, xp.zeros_like(g)), _zeros_where(xp, c, g))
 
 
+def _bool_condition(c: Any) -> Any:
+    """torch's refusal of a condition that is not boolean (uint8 is deprecated there, and
+    still accepted with a warning: nonzero is True)."""
+    import warnings
+
+    from .._dtypes import dtype_name
+    from .._torch_type_names import scalar_type_name
+
+    name = dtype_name(c.dtype) or str(c.dtype)
+    if name == "uint8":
+        warnings.warn("where received a uint8 condition tensor. This behavior is deprecated "
+                      "and will be removed in a future version of PyTorch. Use a boolean "
+                      "condition instead.", UserWarning, stacklevel=3)
+        return c != 0
+    raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
+                       f"with dtype {scalar_type_name(name)}")
+
+
 def where(condition: Any, x1: Any, x2: Any, /) -> Tensor:
     """Elements of ``x1`` where ``condition`` holds, else of ``x2`` (broadcasting)."""
     a, b, backend, ta, tb = binary_operands(x1, x2)
     like = ta if ta is not None else tb
     c = operand(condition, like)._data
     xp = backend.xp
+    if c.dtype != xp.bool:
+        c = _bool_condition(c)
     if not hasattr(a, "shape"):
         a = xp.asarray(a, dtype=b.dtype, device=backend.device_of(b))
     if not hasattr(b, "shape"):

@@ -16,7 +16,14 @@ from .._record import mixed_backends_message, operand, record
 from .._tensor import Tensor
 from .._view_steps import Index, Reshape
 from .._views import make_view
-from ._index_keys import Plan, advanced_plan, basic_key, expand_ellipsis, is_bool_array
+from ._index_keys import (
+    Plan,
+    advanced_plan,
+    basic_key,
+    check_key,
+    expand_ellipsis,
+    is_bool_array,
+)
 
 
 def _raw_key(key: Any, backend: Any = None) -> Any:
@@ -116,6 +123,7 @@ def getitem(x: Tensor, key: Any) -> Tensor:
     if not isinstance(key, tuple):
         key = (key,)
     key = tuple(x._backend.xp.asarray(k) if isinstance(k, list) else k for k in key)
+    check_key(key, x.ndim)
     if any(_is_advanced(k) for k in key):
         return _advanced_index(x, key)
     key = _expand_ellipsis(key, x.ndim)
@@ -268,12 +276,15 @@ class IndexPutBackward0Set(CopySlices):
 
     def _mask_vjp(self, xp: Any, g: Any, mask: Any) -> tuple[Any, ...]:
         gx = gv = None
+        # wheres, not masked reads and writes: cheaper, and fine where the number of
+        # selected elements is not known yet (Dask) or the mask is traced (jax.jit)
+        trailing = (1,) * (len(self.input_shape) - mask.ndim)
+        where = xp.reshape(mask, tuple(mask.shape) + trailing)
         if self.next_functions[0][0] is not None:
-            # a where, not a masked write: cheaper, and fine where the number of selected
-            # elements is not known yet (Dask)
-            trailing = (1,) * (len(self.input_shape) - mask.ndim)
-            gx = xp.where(xp.reshape(mask, tuple(mask.shape) + trailing), xp.zeros_like(g), g)
+            gx = xp.where(where, xp.zeros_like(g), g)
         if self.next_functions[1][0] is not None:
+            if self.value_shape == ():  # one value written everywhere: the masked sum
+                return (gx, xp.sum(xp.where(where, g, xp.zeros_like(g))))
             from .._engine import _sum_to
 
             gv = _sum_to(xp, g[(mask,)], self.value_shape)
@@ -327,6 +338,7 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
     keys = tuple(backend.xp.asarray(k) if isinstance(k, list) else k
                  for k in (keys if isinstance(keys, tuple) else (keys,)))
     shape = tuple(x._data.shape)
+    check_key(keys, len(shape))
     plan = None
     basic = not any(_is_advanced(k) for k in keys)
     # torch writes a basic key through a view, and names that view in its errors

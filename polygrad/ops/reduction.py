@@ -39,7 +39,11 @@ def _normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
                              f"[{-rank}, {rank - 1}], but got {a})")
     normalized = sorted({a % rank for a in axes})
     if len(normalized) != len(axes):
-        raise ValueError(f"duplicate value in axis {axis!r}")
+        seen: set[int] = set()
+        for a in axes:
+            if a % rank in seen:
+                raise RuntimeError(f"dim {a % rank} appears multiple times in the list of dims")
+            seen.add(a % rank)
     return tuple(normalized) if ndim else ()
 
 
