@@ -424,3 +424,18 @@ def _add_to_itself(L):
                          ids=lambda f: f.__name__.strip("_"))
 def test_writes_that_read_what_they_overwrite(scenario, backend):
     same_as_torch(scenario, backend)
+
+
+def test_a_range_indexes_like_a_list(backend):
+    """torch takes ``x[range(2)]`` (and writes through one) as an integer-array index."""
+    with on_backend(backend):
+        xs = (pg.tensor([1.0, 2.0, 3.0], requires_grad=True),
+              torch.tensor([1.0, 2.0, 3.0], requires_grad=True))
+    for x in xs:
+        y = x[range(2)]
+        assert y.grad_fn.name() == "IndexBackward0"
+        y.sum().backward()
+        assert to_np(x.grad).tolist() == [1.0, 1.0, 0.0]
+        z = x.detach().clone()
+        z[range(1, 3)] = 0.0
+        assert to_np(z).tolist() == [1.0, 0.0, 0.0]

@@ -122,7 +122,7 @@ def getitem(x: Tensor, key: Any) -> Tensor:
     lone_slice = isinstance(key, slice)
     if not isinstance(key, tuple):
         key = (key,)
-    key = tuple(x._backend.xp.asarray(k) if isinstance(k, list) else k for k in key)
+    key = tuple(x._backend.xp.asarray(k) if isinstance(k, (list, range)) else k for k in key)
     check_key(key, x.ndim)
     if any(_is_advanced(k) for k in key):
         return _advanced_index(x, key)
@@ -335,7 +335,7 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
 
     backend = x._backend
     keys = _raw_key(key, backend)
-    keys = tuple(backend.xp.asarray(k) if isinstance(k, list) else k
+    keys = tuple(backend.xp.asarray(k) if isinstance(k, (list, range)) else k
                  for k in (keys if isinstance(keys, tuple) else (keys,)))
     shape = tuple(x._data.shape)
     check_key(keys, len(shape))
