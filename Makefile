@@ -16,7 +16,7 @@ TEST_DIRS = $(wildcard tests conformance)
 
 help:
 	@echo "make demo         set up $(VENV) if needed, then run the autograd tour (examples/tour.py)"
-	@echo "make test         set up $(VENV) if needed, lint polygrad (ruff check, mypy), run every test (pytest -n 2)"
+	@echo "make test         set up $(VENV) if needed, lint (ruff check, ruff format --check, mypy), run every test (pytest -n 2)"
 	@echo "make docs         regenerate docs/api.md from the docstrings (tests check it is current)"
 	@echo "make conformance  cross-backend conformance matrix -> conformance/report.md"
 	@echo "make bench        benchmarks against torch.autograd, HIPS autograd, JAX (bench-quick: short)"
@@ -39,7 +39,8 @@ demo: $(STAMP)
 	$(PY) examples/tour.py
 
 test: $(STAMP)
-	$(BIN)/ruff check polygrad backends
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy polygrad
 	$(PY) -m pytest -n 2 $(TEST_DIRS)
 

@@ -76,8 +76,12 @@ class JaxBackend(Backend):
         return jax.lax.complex(*jnp.broadcast_arrays(real, imag))
 
     def setitem(self, array: Any, key: Any, value: Any) -> Any:
-        if (isinstance(key, tuple) and len(key) == 1 and getattr(key[0], "dtype", None) == jnp.bool_
-                and jnp.ndim(value) == 0):
+        if (
+            isinstance(key, tuple)
+            and len(key) == 1
+            and getattr(key[0], "dtype", None) == jnp.bool_
+            and jnp.ndim(value) == 0
+        ):
             # x[mask] = scalar as a where: the same values, and a fixed shape, so it also
             # works with a mask that jax.jit or jax.vmap traces
             mask = key[0]

@@ -13,7 +13,9 @@ import os
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
-os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+os.environ.setdefault(
+    "XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+)
 
 import argparse  # noqa: E402
 import statistics  # noqa: E402
@@ -99,9 +101,11 @@ def run_workload(name: str, subjects: list[str], quick: bool, rounds: int) -> di
     base = statistics.median(samples["numpy-manual"]) if "numpy-manual" in samples else None
     for subject, times in samples.items():
         median = statistics.median(times)
-        rows[subject] = {"seconds": median,
-                         "ratio": median / base if base else None,
-                         "us_per_op": median / w.ops * 1e6}
+        rows[subject] = {
+            "seconds": median,
+            "ratio": median / base if base else None,
+            "us_per_op": median / w.ops * 1e6,
+        }
     return rows
 
 
@@ -122,8 +126,9 @@ def peak_memory(subject: str, quick: bool) -> float | None:
         "print(status('VmHWM:') - rss + p[0].nbytes / 1e6)"
     )
     try:
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             timeout=600, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=600, check=True
+        )
         return float(out.stdout.strip().splitlines()[-1])
     except (subprocess.SubprocessError, ValueError, IndexError):
         return None

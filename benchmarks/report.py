@@ -42,17 +42,21 @@ def render(results: dict[str, Any], subjects: list[str], quick: bool) -> str:
         f"Python {platform.python_version()}; {_versions()}."
         + (" QUICK MODE (small sizes): not the real workloads." if quick else ""),
         "",
-        "| subject | " + " | ".join(
-            f"{n} {'µs/op' if n == 'W1' else 'ratio'}" for n in names) + " |",
+        "| subject | "
+        + " | ".join(f"{n} {'µs/op' if n == 'W1' else 'ratio'}" for n in names)
+        + " |",
         "|---|" + "--:|" * len(names),
     ]
     for subject in subjects:
         cells = [_cell(n, results[n][subject]) if subject in results[n] else "" for n in names]
         cells = [c if not c.startswith("n/a") else "n/a" for c in cells]
         lines.append(f"| {subject} | " + " | ".join(cells) + " |")
-    errors = [f"- {subject} on {n}: {results[n][subject]['error']}"
-              for n in names for subject in subjects
-              if "error" in results[n].get(subject, {})]
+    errors = [
+        f"- {subject} on {n}: {results[n][subject]['error']}"
+        for n in names
+        for subject in subjects
+        if "error" in results[n].get(subject, {})
+    ]
     if errors:
         lines += ["", "n/a means:"] + errors
     return "\n".join(lines)

@@ -7,7 +7,8 @@ them in the subject's own array type; ``to_numpy`` converts a result for checkin
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -39,8 +40,9 @@ def to_numpy(value: Any) -> Any:
     return np.asarray(value)
 
 
-def _polygrad(backend: str, w: Workload, consts: tuple[Any, ...], params: tuple[Any, ...]
-              ) -> Callable[[], Any]:
+def _polygrad(
+    backend: str, w: Workload, consts: tuple[Any, ...], params: tuple[Any, ...]
+) -> Callable[[], Any]:
     import polygrad as pg
 
     ts = [pg.tensor(p, backend=backend, requires_grad=True) for p in params]
@@ -65,8 +67,9 @@ def _polygrad(backend: str, w: Workload, consts: tuple[Any, ...], params: tuple[
     return run
 
 
-def _polygrad_jit(w: Workload, consts: tuple[Any, ...], params: tuple[Any, ...]
-                  ) -> Callable[[], Any]:
+def _polygrad_jit(
+    w: Workload, consts: tuple[Any, ...], params: tuple[Any, ...]
+) -> Callable[[], Any]:
     import jax
 
     import polygrad as pg
@@ -94,6 +97,7 @@ def _torch(w: Workload, consts: tuple[Any, ...], params: tuple[Any, ...]) -> Cal
     ts = [torch.tensor(p, requires_grad=True) for p in params]
     cs = [torch.as_tensor(c) for c in consts]
     if w.hvp:
+
         def hvp() -> Any:
             (g,) = torch.autograd.grad(w.loss(xp, ts[0]), ts[0], create_graph=True)
             return torch.autograd.grad((g * cs[0]).sum(), ts[0])
@@ -137,8 +141,9 @@ def _mygrad(w: Workload, consts: tuple[Any, ...], params: tuple[Any, ...]) -> Ca
     return run
 
 
-def _jax(w: Workload, consts: tuple[Any, ...], params: tuple[Any, ...], jit: bool
-         ) -> Callable[[], Any]:
+def _jax(
+    w: Workload, consts: tuple[Any, ...], params: tuple[Any, ...], jit: bool
+) -> Callable[[], Any]:
     import jax
     import jax.numpy as jnp
 
@@ -153,8 +158,9 @@ def _jax(w: Workload, consts: tuple[Any, ...], params: tuple[Any, ...], jit: boo
     return lambda: jax.block_until_ready(fn(*ps))
 
 
-def prepare(subject: str, w: Workload, consts: tuple[Any, ...], params: tuple[Any, ...]
-            ) -> Callable[[], Any]:
+def prepare(
+    subject: str, w: Workload, consts: tuple[Any, ...], params: tuple[Any, ...]
+) -> Callable[[], Any]:
     if subject == "numpy-manual":
         return lambda: w.manual(*consts, *params)
     if subject.startswith("polygrad-") and subject != "polygrad-jax-jit":

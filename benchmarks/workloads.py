@@ -9,8 +9,9 @@ reference the results are checked against.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -171,8 +172,10 @@ def _mlp_inputs(sizes: tuple[int, ...], batch: int) -> Callable[[bool], Any]:
         Y = np.eye(sizes[-1], dtype=np.float32)[rng.integers(0, sizes[-1], n)]
         params = []
         for a, b in zip(sizes[:-1], sizes[1:]):
-            params += [(rng.standard_normal((a, b)) / np.sqrt(a)).astype(np.float32),
-                       np.zeros(b, np.float32)]
+            params += [
+                (rng.standard_normal((a, b)) / np.sqrt(a)).astype(np.float32),
+                np.zeros(b, np.float32),
+            ]
         return (X, Y), tuple(params)
 
     return make
@@ -200,15 +203,28 @@ def _w6_inputs(quick: bool) -> Any:
 
 
 WORKLOADS = {
-    "W1": Workload("W1", "overhead: 200 cheap ops on 16 float64", w1_loss, w1_manual,
-                   _w1_inputs, ops=201),
-    "W2": Workload("W2", "mlp-small 784-128-10, batch 64, float32", mlp_loss, mlp_manual,
-                   _mlp_inputs((784, 128, 10), 64)),
-    "W3": Workload("W3", "mlp-large 1024-2048-2048-10, batch 512, float32", mlp_loss,
-                   mlp_manual, _mlp_inputs((1024, 2048, 2048, 10), 512)),
+    "W1": Workload(
+        "W1", "overhead: 200 cheap ops on 16 float64", w1_loss, w1_manual, _w1_inputs, ops=201
+    ),
+    "W2": Workload(
+        "W2",
+        "mlp-small 784-128-10, batch 64, float32",
+        mlp_loss,
+        mlp_manual,
+        _mlp_inputs((784, 128, 10), 64),
+    ),
+    "W3": Workload(
+        "W3",
+        "mlp-large 1024-2048-2048-10, batch 512, float32",
+        mlp_loss,
+        mlp_manual,
+        _mlp_inputs((1024, 2048, 2048, 10), 512),
+    ),
     "W4": Workload("W4", "big-elementwise, 10M float64", w4_loss, w4_manual, _w4_inputs),
-    "W5": Workload("W5", "reduce/broadcast/index 1000x1000 float64", w5_loss, w5_manual,
-                   _w5_inputs),
-    "W6": Workload("W6", "Hessian-vector product, 1000 float64", w6_f, w6_manual, _w6_inputs,
-                   hvp=True),
+    "W5": Workload(
+        "W5", "reduce/broadcast/index 1000x1000 float64", w5_loss, w5_manual, _w5_inputs
+    ),
+    "W6": Workload(
+        "W6", "Hessian-vector product, 1000 float64", w6_f, w6_manual, _w6_inputs, hvp=True
+    ),
 }

@@ -23,9 +23,20 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "docs" / "api.md"
 
 #: Submodules documented on their own, in this order (missing ones are left out).
-SUBMODULES = ("autograd", "autograd.functional", "autograd.forward_ad", "autograd.graph",
-              "linalg", "fft", "special", "optim", "viz", "backends", "utils",
-              "utils.checkpoint")
+SUBMODULES = (
+    "autograd",
+    "autograd.functional",
+    "autograd.forward_ad",
+    "autograd.graph",
+    "linalg",
+    "fft",
+    "special",
+    "optim",
+    "viz",
+    "backends",
+    "utils",
+    "utils.checkpoint",
+)
 #: Classes documented member by member.
 CLASSES = ("Tensor", "autograd.Function", "optim.Optimizer")
 
@@ -58,10 +69,12 @@ def _signature(obj: Any) -> str:
         signature = inspect.signature(obj)
     except (TypeError, ValueError):
         return "(...)"
-    parameters = [p.replace(annotation=_unquoted(p.annotation))
-                  for p in signature.parameters.values()]
-    signature = signature.replace(parameters=parameters,
-                                  return_annotation=_unquoted(signature.return_annotation))
+    parameters = [
+        p.replace(annotation=_unquoted(p.annotation)) for p in signature.parameters.values()
+    ]
+    signature = signature.replace(
+        parameters=parameters, return_annotation=_unquoted(signature.return_annotation)
+    )
     return _clean(str(signature))
 
 

@@ -55,7 +55,8 @@ def load_digits(seed: int = 0) -> Digits:
 
     images, labels = sklearn_digits(return_X_y=True)
     x_train, x_test, y_train, y_test = train_test_split(
-        images / 16.0, labels, test_size=0.2, random_state=seed, stratify=labels)
+        images / 16.0, labels, test_size=0.2, random_state=seed, stratify=labels
+    )
     return Digits(x_train, y_train, x_test, y_test)
 
 
@@ -90,10 +91,20 @@ def accuracy(params: list[Any], x: Any, labels: np.ndarray) -> float:
     return float((np.argmax(logits.numpy(), axis=1) == labels).mean())
 
 
-def train(backend: str, data: Digits, *, epochs: int = 30, batch_size: int = 64,
-          lr: float = 1e-2, hidden: int = 64, seed: int = 0, dtype: str = "float32",
-          progress: bool = True) -> tuple[History, list[Any]]:
+def train(
+    backend: str,
+    data: Digits,
+    *,
+    epochs: int = 30,
+    batch_size: int = 64,
+    lr: float = 1e-2,
+    hidden: int = 64,
+    seed: int = 0,
+    dtype: str = "float32",
+    progress: bool = True,
+) -> tuple[History, list[Any]]:
     """Train on ``backend``; returns the per-epoch history and the trained parameters."""
+
     def to_backend(array: np.ndarray) -> Any:
         return pg.tensor(array, dtype=dtype, backend=backend)
 
@@ -110,10 +121,11 @@ def train(backend: str, data: Digits, *, epochs: int = 30, batch_size: int = 64,
         order = order_rng.permutation(len(data.x_train))
         total, count = 0.0, 0
         for begin in range(0, len(order), batch_size):
-            batch = order[begin:begin + batch_size]
+            batch = order[begin : begin + batch_size]
             optimizer.zero_grad()
-            loss = cross_entropy(forward(params, to_backend(data.x_train[batch])),
-                                 to_backend(one_hot[batch]))
+            loss = cross_entropy(
+                forward(params, to_backend(data.x_train[batch])), to_backend(one_hot[batch])
+            )
             loss.backward()
             optimizer.step()
             total += loss.item() * len(batch)
@@ -146,9 +158,16 @@ def plot(histories: list[History], path: str) -> None:
     markers = "os^Dv"
     for i, h in enumerate(histories):  # the curves coincide: vary style so each shows
         epochs = np.arange(1, len(h.loss) + 1)
-        ax.plot(epochs, h.loss, linestyle=styles[i % 5], marker=markers[i % 5],
-                markersize=7 - i, fillstyle="none", linewidth=1.5,
-                label=f"{h.backend}: test accuracy {h.test_accuracy[-1]:.1%}")
+        ax.plot(
+            epochs,
+            h.loss,
+            linestyle=styles[i % 5],
+            marker=markers[i % 5],
+            markersize=7 - i,
+            fillstyle="none",
+            linewidth=1.5,
+            label=f"{h.backend}: test accuracy {h.test_accuracy[-1]:.1%}",
+        )
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.set_ylabel("training cross-entropy")
@@ -167,8 +186,11 @@ def installed_backends() -> list[str]:
 
 def main(argv: list[str] | None = None) -> list[History]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--backend", default="numpy",
-                        help=f"one of {', '.join(BACKENDS)}, or 'all' installed (default numpy)")
+    parser.add_argument(
+        "--backend",
+        default="numpy",
+        help=f"one of {', '.join(BACKENDS)}, or 'all' installed (default numpy)",
+    )
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=1e-2)
@@ -183,12 +205,22 @@ def main(argv: list[str] | None = None) -> list[History]:
     data = load_digits(args.seed)
     histories = []
     for backend in backends:
-        history, _ = train(backend, data, epochs=args.epochs, batch_size=args.batch_size,
-                           lr=args.lr, hidden=args.hidden, seed=args.seed, dtype=args.dtype,
-                           progress=not args.no_progress)
+        history, _ = train(
+            backend,
+            data,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            lr=args.lr,
+            hidden=args.hidden,
+            seed=args.seed,
+            dtype=args.dtype,
+            progress=not args.no_progress,
+        )
         histories.append(history)
-        print(f"{backend}: final loss {history.loss[-1]:.4f}, test accuracy "
-              f"{history.test_accuracy[-1]:.1%}, {history.seconds:.1f} s")
+        print(
+            f"{backend}: final loss {history.loss[-1]:.4f}, test accuracy "
+            f"{history.test_accuracy[-1]:.1%}, {history.seconds:.1f} s"
+        )
     if args.plot:
         plot(histories, args.plot)
         print(f"loss curve written to {args.plot}")

@@ -56,8 +56,10 @@ def section_graph() -> None:
     b = t.rand(1, requires_grad=True)
     y = w * x
     z = y + b
-    show("x, w, b, y, z requires_grad",
-         (x.requires_grad, w.requires_grad, b.requires_grad, y.requires_grad, z.requires_grad))
+    show(
+        "x, w, b, y, z requires_grad",
+        (x.requires_grad, w.requires_grad, b.requires_grad, y.requires_grad, z.requires_grad),
+    )
     show("z.grad_fn", z.grad_fn)
     show("z.grad_fn.next_functions", z.grad_fn.next_functions)
     show("z.grad_fn.next_functions[0][0] == y.grad_fn", z.grad_fn.next_functions[0][0] == y.grad_fn)
@@ -82,8 +84,10 @@ def section_graph() -> None:
     a.data.sigmoid_()
     show("a after a.data.sigmoid_()", a)
     detached = a.detach()
-    show("a.detach().requires_grad, mean, std",
-         (detached.requires_grad, detached.mean(), detached.std()))
+    show(
+        "a.detach().requires_grad, mean, std",
+        (detached.requires_grad, detached.mean(), detached.std()),
+    )
 
     heading("Gradients of non-leaves: autograd.grad and hooks")
     w = t.rand(3, requires_grad=True)
@@ -140,8 +144,14 @@ def side_by_side() -> None:
         y = (x**2 * t.exp(x)).sum()
         (g,) = t.autograd.grad(y, x, create_graph=True)
         (h,) = t.autograd.grad(g.sum(), x)
-        rows.append((name, y.grad_fn.name(), np.round(g.detach().numpy(), 4).tolist(),
-                     np.round(h.numpy(), 4).tolist()))
+        rows.append(
+            (
+                name,
+                y.grad_fn.name(),
+                np.round(g.detach().numpy(), 4).tolist(),
+                np.round(h.numpy(), 4).tolist(),
+            )
+        )
     print(f"{'backend':18s} {'grad_fn':14s} {'dy/dx':30s} d2y/dx2")
     for name, fn, g, h in rows:
         print(f"{name:18s} {fn:14s} {str(g):30s} {h}")

@@ -43,16 +43,20 @@ def _size(args: tuple[Any, ...], name: str = "empty") -> tuple[int, ...]:
     """torch's varargs or tuple size as ints, checked before any backend sees it."""
     if len(args) == 1 and not isinstance(args[0], int) and not hasattr(args[0], "__index__"):
         if not isinstance(args[0], (tuple, list)) and not hasattr(args[0], "__iter__"):
-            raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, "
-                            f"not {type(args[0]).__name__}")
+            raise TypeError(
+                f"{name}(): argument 'size' (position 1) must be tuple of ints, "
+                f"not {type(args[0]).__name__}"
+            )
         args = tuple(args[0])
     shape = []
     for i, n in enumerate(args):
         try:
             shape.append(operator.index(n))
         except TypeError:
-            raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, but "
-                            f"found element of type {type(n).__name__} at pos {i}") from None
+            raise TypeError(
+                f"{name}(): argument 'size' (position 1) must be tuple of ints, but "
+                f"found element of type {type(n).__name__} at pos {i}"
+            ) from None
     for n in shape:
         if n < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {n}: {shape}")
@@ -84,8 +88,14 @@ def _python_dtype(data: Any) -> Any:
     return _dtypes.get_default_dtype()
 
 
-def tensor(data: Any, *, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-           backend: Any = None) -> Tensor:
+def tensor(
+    data: Any,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    backend: Any = None,
+) -> Tensor:
     """A new leaf tensor holding a copy of ``data`` (Python data or any library's array)."""
     if isinstance(data, Tensor):
         warnings.warn(
@@ -122,8 +132,12 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None, backend: Any = N
     if isinstance(data, Tensor) and dtype is None:
         return data
     source = backend_of_array(data)
-    if source is not None and backend is None and dtype is None and (
-            device is None or source.parse_device(device) == source.device_of(data)):
+    if (
+        source is not None
+        and backend is None
+        and dtype is None
+        and (device is None or source.parse_device(device) == source.device_of(data))
+    ):
         return _make(source.adopt(data), source)
     return tensor(data, dtype=dtype, device=device, backend=backend)
 
@@ -135,8 +149,15 @@ def legacy_tensor(*args: Any, **kwargs: Any) -> Tensor:
     return empty(*args, **kwargs)
 
 
-def _factory(fill: str, args: tuple[Any, ...], dtype: Any, device: Any, backend: Any,
-             requires_grad: bool, value: Any = None) -> Tensor:
+def _factory(
+    fill: str,
+    args: tuple[Any, ...],
+    dtype: Any,
+    device: Any,
+    backend: Any,
+    requires_grad: bool,
+    value: Any = None,
+) -> Tensor:
     adapter, device = _target(backend, device)
     native = adapter.dtype(_float_dtype(dtype))
     shape = _size(args, fill)
@@ -148,26 +169,48 @@ def _factory(fill: str, args: tuple[Any, ...], dtype: Any, device: Any, backend:
     return _finish(data, adapter, requires_grad)
 
 
-def zeros(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-          backend: Any = None) -> Tensor:
+def zeros(
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    backend: Any = None,
+) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
     return _factory("zeros", size, dtype, device, backend, requires_grad)
 
 
-def ones(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-         backend: Any = None) -> Tensor:
+def ones(
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    backend: Any = None,
+) -> Tensor:
     """A tensor of ones: ``ones(2, 3)`` or ``ones((2, 3))``."""
     return _factory("ones", size, dtype, device, backend, requires_grad)
 
 
-def empty(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-          backend: Any = None) -> Tensor:
+def empty(
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    backend: Any = None,
+) -> Tensor:
     """An uninitialised tensor of the given size."""
     return _factory("empty", size, dtype, device, backend, requires_grad)
 
 
-def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
-         requires_grad: bool = False, backend: Any = None) -> Tensor:
+def full(
+    size: Any,
+    fill_value: Any,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    backend: Any = None,
+) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value``."""
     if dtype is None and isinstance(fill_value, bool):
         dtype = "bool"
@@ -176,8 +219,16 @@ def full(size: Any, fill_value: Any, *, dtype: Any = None, device: Any = None,
     return _factory("full", (size,), dtype, device, backend, requires_grad, fill_value)
 
 
-def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
-           device: Any = None, requires_grad: bool = False, backend: Any = None) -> Tensor:
+def arange(
+    start: Any,
+    end: Any = None,
+    step: Any = 1,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    backend: Any = None,
+) -> Tensor:
     """Evenly spaced values in ``[start, end)``; int64 for int arguments, like torch."""
     adapter, device = _target(backend, device)
     if end is None:
@@ -191,19 +242,35 @@ def arange(start: Any, end: Any = None, step: Any = 1, *, dtype: Any = None,
     return _finish(data, adapter, requires_grad)
 
 
-def linspace(start: float, end: float, steps: int, *, dtype: Any = None, device: Any = None,
-             requires_grad: bool = False, backend: Any = None) -> Tensor:
+def linspace(
+    start: float,
+    end: float,
+    steps: int,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    backend: Any = None,
+) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
     adapter, device = _target(backend, device)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    data = adapter.xp.linspace(start, end, steps, dtype=adapter.dtype(_float_dtype(dtype)),
-                               device=device)
+    data = adapter.xp.linspace(
+        start, end, steps, dtype=adapter.dtype(_float_dtype(dtype)), device=device
+    )
     return _finish(data, adapter, requires_grad)
 
 
-def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
-        requires_grad: bool = False, backend: Any = None) -> Tensor:
+def eye(
+    n: int,
+    m: int | None = None,
+    *,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    backend: Any = None,
+) -> Tensor:
     """The identity matrix (n x m)."""
     adapter, device = _target(backend, device)
     for label, size in (("n", n), ("m", m)):
@@ -213,16 +280,26 @@ def eye(n: int, m: int | None = None, *, dtype: Any = None, device: Any = None,
     return _finish(data, adapter, requires_grad)
 
 
-def rand(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-         backend: Any = None) -> Tensor:
+def rand(
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    backend: Any = None,
+) -> Tensor:
     """Uniform samples from [0, 1)."""
     adapter, device = _target(backend, device)
     data = adapter.uniform(_size(size, "rand"), _float_dtype(dtype), device)
     return _finish(data, adapter, requires_grad)
 
 
-def randn(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
-          backend: Any = None) -> Tensor:
+def randn(
+    *size: Any,
+    dtype: Any = None,
+    device: Any = None,
+    requires_grad: bool = False,
+    backend: Any = None,
+) -> Tensor:
     """Standard normal samples."""
     adapter, device = _target(backend, device)
     data = adapter.normal(_size(size, "randn"), _float_dtype(dtype), device)
@@ -230,8 +307,14 @@ def randn(*size: Any, dtype: Any = None, device: Any = None, requires_grad: bool
 
 
 def _like(fn: Any, x: Tensor, dtype: Any, requires_grad: bool, *args: Any) -> Tensor:
-    return fn(*args, *([] if args else [tuple(x.shape)]), dtype=dtype or x.dtype,
-              device=x.device, requires_grad=requires_grad, backend=x._backend)
+    return fn(
+        *args,
+        *([] if args else [tuple(x.shape)]),
+        dtype=dtype or x.dtype,
+        device=x.device,
+        requires_grad=requires_grad,
+        backend=x._backend,
+    )
 
 
 def zeros_like(x: Tensor, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -248,10 +331,17 @@ def empty_like(x: Tensor, *, dtype: Any = None, requires_grad: bool = False) -> 
     return _like(empty, x, dtype, requires_grad)
 
 
-def full_like(x: Tensor, fill_value: Any, *, dtype: Any = None,
-              requires_grad: bool = False) -> Tensor:
-    return full(tuple(x.shape), fill_value, dtype=dtype or x.dtype, device=x.device,
-                requires_grad=requires_grad, backend=x._backend)
+def full_like(
+    x: Tensor, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
+    return full(
+        tuple(x.shape),
+        fill_value,
+        dtype=dtype or x.dtype,
+        device=x.device,
+        requires_grad=requires_grad,
+        backend=x._backend,
+    )
 
 
 def rand_like(x: Tensor, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:

@@ -129,8 +129,14 @@ def finfo(type: Any, /, *, backend: Any = None) -> finfo_object:  # noqa: A002 -
         raise TypeError(f"finfo needs a floating dtype, got {dtype.name}")
     info = backend.xp.finfo(backend.dtype(dtype))
     real = DTYPES[_REAL_OF_COMPLEX.get(dtype.name, dtype.name)]
-    return finfo_object(int(info.bits), float(info.eps), float(info.max), float(info.min),
-                        float(info.smallest_normal), real)
+    return finfo_object(
+        int(info.bits),
+        float(info.eps),
+        float(info.max),
+        float(info.min),
+        float(info.smallest_normal),
+        real,
+    )
 
 
 def iinfo(type: Any, /, *, backend: Any = None) -> iinfo_object:  # noqa: A002 - standard name

@@ -87,12 +87,25 @@ def dtype_name(dtype: Any) -> str | None:
     if isinstance(name, str) and name in DTYPES:
         return name
     text = str(dtype)
-    for prefix in ("torch.", "dtype('", "<class 'numpy.", "array_api_strict.",
-                   "<class 'jax.numpy."):
+    for prefix in (
+        "torch.",
+        "dtype('",
+        "<class 'numpy.",
+        "array_api_strict.",
+        "<class 'jax.numpy.",
+    ):
         if text.startswith(prefix):
-            text = text[len(prefix):].rstrip("')>")
-    aliases = {"float": "float32", "double": "float64", "half": "float16", "long": "int64",
-               "int": "int32", "short": "int16", "cfloat": "complex64", "cdouble": "complex128"}
+            text = text[len(prefix) :].rstrip("')>")
+    aliases = {
+        "float": "float32",
+        "double": "float64",
+        "half": "float16",
+        "long": "int64",
+        "int": "int32",
+        "short": "int16",
+        "cfloat": "complex64",
+        "cdouble": "complex128",
+    }
     text = aliases.get(text, text)
     return text if text in DTYPES else None
 

@@ -77,9 +77,12 @@ def _count_dependencies(roots: list[tuple[Node, int]]) -> dict[Node, int]:
     return deps
 
 
-def _restrict_to_targets(roots: list[tuple[Node, int]], deps: dict[Node, int],
-                         capture: dict[Node, set[int]], accumulate: bool
-                         ) -> tuple[set[Node], dict[Node, int]]:
+def _restrict_to_targets(
+    roots: list[tuple[Node, int]],
+    deps: dict[Node, int],
+    capture: dict[Node, set[int]],
+    accumulate: bool,
+) -> tuple[set[Node], dict[Node, int]]:
     """The nodes that lead to a target, and dependency counts among them only."""
     remaining = dict(deps)
     order = []
@@ -107,9 +110,15 @@ def _restrict_to_targets(roots: list[tuple[Node, int]], deps: dict[Node, int],
     return runs, restricted
 
 
-def execute(roots: list[tuple[Node, int]], grads: list[Any], *, retain_graph: bool,
-            create_graph: bool, targets: list[tuple[Node, int]] | None = None,
-            accumulate: bool = True) -> dict[tuple[Node, int], Any]:
+def execute(
+    roots: list[tuple[Node, int]],
+    grads: list[Any],
+    *,
+    retain_graph: bool,
+    create_graph: bool,
+    targets: list[tuple[Node, int]] | None = None,
+    accumulate: bool = True,
+) -> dict[tuple[Node, int], Any]:
     """Run the graph backward from ``roots`` seeded with ``grads``.
 
     With ``targets`` only the part of the graph that leads to them runs, and the
@@ -144,8 +153,12 @@ def execute(roots: list[tuple[Node, int]], grads: list[Any], *, retain_graph: bo
                         if accumulate:
                             _accumulate(node, buffer, create_graph)
                         continue
-                    if create_graph or node._num_outputs != 1 or node._fix is not None \
-                            or node._hooks is not None:
+                    if (
+                        create_graph
+                        or node._num_outputs != 1
+                        or node._fix is not None
+                        or node._hooks is not None
+                    ):
                         input_grads = _call_node(node, buffer, create_graph, retain_graph)
                     else:  # the fast path, inlined: raw arrays, no hooks, no fix-ups
                         saved = node._saved
@@ -196,8 +209,13 @@ def _add_to_buffer(buffers: dict[Node, Any], node: Node, nr: int, g: Any) -> Non
     slots[nr] = g if old is None else old + g
 
 
-def _prepare_inputs(node: Node, buffer: Any, create_graph: bool,
-                    captured: dict[tuple[Node, int], Any], capture: dict[Node, set[int]]) -> Any:
+def _prepare_inputs(
+    node: Node,
+    buffer: Any,
+    create_graph: bool,
+    captured: dict[tuple[Node, int], Any],
+    capture: dict[Node, set[int]],
+) -> Any:
     """Tensor hooks, retain_grad and captures on the gradients a node is about to receive."""
     hooks = node._hooks
     if hooks is not None:
@@ -243,8 +261,11 @@ def _vjp(node: Node, buffer: Any, create_graph: bool) -> tuple[Any, Any]:
             g = tuple(_materialize(node, i, s, True) for i, s in enumerate(buffer))
         return xp, node.vjp(xp, g, *node._saved_tensors())
     xp = node._backend.xp
-    g = buffer if node._num_outputs == 1 else tuple(
-        _materialize(node, i, s, False) for i, s in enumerate(buffer))
+    g = (
+        buffer
+        if node._num_outputs == 1
+        else tuple(_materialize(node, i, s, False) for i, s in enumerate(buffer))
+    )
     return xp, node.vjp(xp, g, *node._saved_raw())
 
 
@@ -296,8 +317,9 @@ def _retain(tensor: Tensor, g: Any, create_graph: bool) -> None:
     if tensor._grad is None:
         tensor._grad = value
     else:
-        tensor._grad = tensor._grad + value if create_graph else _make(
-            tensor._grad._data + g, tensor._backend)
+        tensor._grad = (
+            tensor._grad + value if create_graph else _make(tensor._grad._data + g, tensor._backend)
+        )
 
 
 def _copy_of_graph(g: Tensor) -> Tensor:

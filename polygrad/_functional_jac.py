@@ -50,8 +50,9 @@ def _assemble(out: Any, inputs: _Inputs, blocks: list[list[Tensor]], single: boo
     return _unflatten(out_spec, per_output) if out_leaves else out
 
 
-def _jacrev(fun: Callable[..., Any], inputs: _Inputs, kwargs: dict[str, Any], single: bool,
-            has_aux: bool) -> Any:
+def _jacrev(
+    fun: Callable[..., Any], inputs: _Inputs, kwargs: dict[str, Any], single: bool, has_aux: bool
+) -> Any:
     with core.nested():
         out, aux = _split_aux(fun(*inputs.call_args, **kwargs), has_aux)
     blocks = []
@@ -71,8 +72,9 @@ def _jacrev(fun: Callable[..., Any], inputs: _Inputs, kwargs: dict[str, Any], si
     return (jac, _export_tree(aux, inputs.raw)) if has_aux else jac
 
 
-def _jacfwd(fun: Callable[..., Any], inputs: _Inputs, kwargs: dict[str, Any], single: bool,
-            has_aux: bool) -> Any:
+def _jacfwd(
+    fun: Callable[..., Any], inputs: _Inputs, kwargs: dict[str, Any], single: bool, has_aux: bool
+) -> Any:
     primals = inputs.tensors
     aux_box: list[Any] = []
 

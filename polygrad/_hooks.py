@@ -74,8 +74,9 @@ def call_node_prehooks(node: Any, hooks: Any, slots: list[Any], create_graph: bo
     return _as_raw(grads, create_graph)
 
 
-def call_node_posthooks(node: Any, hooks: Any, grad_inputs: Any, buffer: Any,
-                        create_graph: bool) -> tuple[Any, ...]:
+def call_node_posthooks(
+    node: Any, hooks: Any, grad_inputs: Any, buffer: Any, create_graph: bool
+) -> tuple[Any, ...]:
     outputs = [buffer] if node._num_outputs == 1 else buffer
     grad_outputs = _as_tensors(outputs, node._backend, create_graph)
     grads = _as_tensors(grad_inputs, node._backend, create_graph)

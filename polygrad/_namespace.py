@@ -68,8 +68,11 @@ class NamespaceInfo:
         except AttributeError:
             dims = None
         dynamic = self._backend.name != "jax" or not _jax_is_tracing()
-        return {"boolean indexing": dynamic, "data-dependent shapes": dynamic,
-                "max dimensions": dims}
+        return {
+            "boolean indexing": dynamic,
+            "data-dependent shapes": dynamic,
+            "max dimensions": dims,
+        }
 
     def default_device(self) -> Any:
         return self._device if self._device is not None else self._backend.default_device()
@@ -156,22 +159,23 @@ class Namespace:
         return dtype_functions.iinfo(type, backend=self._backend)
 
     # -- creation ------------------------------------------------------------------------
-    def asarray(self, obj: Any, /, *, dtype: Any = None, device: Any = None,
-                copy: bool | None = None) -> Tensor:
+    def asarray(
+        self, obj: Any, /, *, dtype: Any = None, device: Any = None, copy: bool | None = None
+    ) -> Tensor:
         """A tensor of ``obj``; a polygrad tensor (or a list of them) stays in the graph."""
         if isinstance(obj, Tensor):
             return self._from_tensor(obj, dtype, device, copy)
         if isinstance(obj, (list, tuple)) and _holds_tensor(obj):
             return self._from_nested(obj, dtype, device)
-        return self._wrap(self._backend.asarray(obj, dtype=dtype, device=self._dev(device),
-                                                copy=copy))
+        return self._wrap(
+            self._backend.asarray(obj, dtype=dtype, device=self._dev(device), copy=copy)
+        )
 
     def _from_tensor(self, t: Tensor, dtype: Any, device: Any, copy: bool | None) -> Tensor:
         if t._backend is not self._backend:
             if t._requires_grad:
                 raise TypeError(mixed_backends_message(self._backend, t._backend))
-            return self.asarray(t._backend.to_numpy(t._data), dtype=dtype, device=device,
-                                copy=copy)
+            return self.asarray(t._backend.to_numpy(t._data), dtype=dtype, device=device, copy=copy)
         out = t
         if dtype is not None and self._backend.dtype(dtype) != t._data.dtype:
             if copy is False:
@@ -195,8 +199,7 @@ class Namespace:
                 raise TypeError(mixed_backends_message(self._backend, leaf._backend))
         if dtype is None:
             kinds = {type(v): v for v in leaves if isinstance(v, _SCALARS)}
-            dtype = self.result_type(*[v for v in leaves if isinstance(v, Tensor)],
-                                     *kinds.values())
+            dtype = self.result_type(*[v for v in leaves if isinstance(v, Tensor)], *kinds.values())
         return self._build(obj, dtype, device)
 
     def _build(self, item: Any, dtype: Any, device: Any) -> Tensor:
@@ -209,15 +212,29 @@ class Namespace:
             return ops.stack([self._build(part, dtype, device) for part in item], axis=0)
         return self.asarray(item, dtype=dtype, device=device)
 
-    def arange(self, start: Any, /, stop: Any = None, step: Any = 1, *, dtype: Any = None,
-               device: Any = None) -> Tensor:
-        return self._wrap(self._backend.xp.arange(start, stop, step, dtype=self._native(dtype),
-                                                  device=self._dev(device)))
+    def arange(
+        self,
+        start: Any,
+        /,
+        stop: Any = None,
+        step: Any = 1,
+        *,
+        dtype: Any = None,
+        device: Any = None,
+    ) -> Tensor:
+        return self._wrap(
+            self._backend.xp.arange(
+                start, stop, step, dtype=self._native(dtype), device=self._dev(device)
+            )
+        )
 
     def _filled(self, fn: str, shape: Any, dtype: Any, device: Any) -> Tensor:
         shape = shape if isinstance(shape, int) else tuple(shape)
-        return self._wrap(getattr(self._backend.xp, fn)(shape, dtype=self._native(dtype),
-                                                         device=self._dev(device)))
+        return self._wrap(
+            getattr(self._backend.xp, fn)(
+                shape, dtype=self._native(dtype), device=self._dev(device)
+            )
+        )
 
     def zeros(self, shape: Any, *, dtype: Any = None, device: Any = None) -> Tensor:
         return self._filled("zeros", shape, dtype, device)
@@ -228,13 +245,15 @@ class Namespace:
     def empty(self, shape: Any, *, dtype: Any = None, device: Any = None) -> Tensor:
         return self._filled("empty", shape, dtype, device)
 
-    def full(self, shape: Any, fill_value: Any, *, dtype: Any = None,
-             device: Any = None) -> Tensor:
+    def full(self, shape: Any, fill_value: Any, *, dtype: Any = None, device: Any = None) -> Tensor:
         if isinstance(fill_value, Tensor):
             fill_value = fill_value.item()
         shape = shape if isinstance(shape, int) else tuple(shape)
-        return self._wrap(self._backend.xp.full(shape, fill_value, dtype=self._native(dtype),
-                                                device=self._dev(device)))
+        return self._wrap(
+            self._backend.xp.full(
+                shape, fill_value, dtype=self._native(dtype), device=self._dev(device)
+            )
+        )
 
     def _like(self, fn: str, x: Any, dtype: Any, device: Any, *fill: Any) -> Tensor:
         x = operand(x)
@@ -252,29 +271,56 @@ class Namespace:
     def empty_like(self, x: Any, /, *, dtype: Any = None, device: Any = None) -> Tensor:
         return self._like("empty_like", x, dtype, device)
 
-    def full_like(self, x: Any, /, fill_value: Any, *, dtype: Any = None,
-                  device: Any = None) -> Tensor:
+    def full_like(
+        self, x: Any, /, fill_value: Any, *, dtype: Any = None, device: Any = None
+    ) -> Tensor:
         if isinstance(fill_value, Tensor):
             fill_value = fill_value.item()
         return self._like("full_like", x, dtype, device, fill_value)
 
-    def eye(self, n_rows: int, n_cols: int | None = None, /, *, k: int = 0, dtype: Any = None,
-            device: Any = None) -> Tensor:
-        return self._wrap(self._backend.xp.eye(n_rows, n_cols, k=k, dtype=self._native(dtype),
-                                               device=self._dev(device)))
+    def eye(
+        self,
+        n_rows: int,
+        n_cols: int | None = None,
+        /,
+        *,
+        k: int = 0,
+        dtype: Any = None,
+        device: Any = None,
+    ) -> Tensor:
+        return self._wrap(
+            self._backend.xp.eye(
+                n_rows, n_cols, k=k, dtype=self._native(dtype), device=self._dev(device)
+            )
+        )
 
-    def linspace(self, start: Any, stop: Any, /, num: int, *, dtype: Any = None,
-                 device: Any = None, endpoint: bool = True) -> Tensor:
-        return self._wrap(self._backend.xp.linspace(
-            start, stop, num, dtype=self._native(dtype), device=self._dev(device),
-            endpoint=endpoint))
+    def linspace(
+        self,
+        start: Any,
+        stop: Any,
+        /,
+        num: int,
+        *,
+        dtype: Any = None,
+        device: Any = None,
+        endpoint: bool = True,
+    ) -> Tensor:
+        return self._wrap(
+            self._backend.xp.linspace(
+                start,
+                stop,
+                num,
+                dtype=self._native(dtype),
+                device=self._dev(device),
+                endpoint=endpoint,
+            )
+        )
 
     def from_dlpack(self, x: Any, /, *, device: Any = None, copy: bool | None = None) -> Tensor:
         """A tensor sharing ``x``'s memory (a graph exit: refused while ``x`` requires grad)."""
         if isinstance(x, Tensor):
             if x._requires_grad:
-                raise BufferError(
-                    "Can't export tensors that require gradient, use tensor.detach()")
+                raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
             x = x._data
         kwargs: dict[str, Any] = {}
         if device is not None:
@@ -334,8 +380,9 @@ def default_namespace(*values: Any) -> Namespace:
     return namespace_for(backend, device)
 
 
-def asarray(obj: Any, /, *, dtype: Any = None, device: Any = None,
-            copy: bool | None = None) -> Tensor:
+def asarray(
+    obj: Any, /, *, dtype: Any = None, device: Any = None, copy: bool | None = None
+) -> Tensor:
     """The standard's ``asarray`` (the backend's default dtypes, unlike ``pg.tensor``)."""
     return default_namespace(obj).asarray(obj, dtype=dtype, device=device, copy=copy)
 

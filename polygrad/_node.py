@@ -201,8 +201,9 @@ class Node:
         return result[0] if len(result) == 1 else result
 
 
-def new_node(cls: type[Node], next_functions: tuple[Any, ...], saved: tuple[Any, ...],
-             backend: Any) -> Any:
+def new_node(
+    cls: type[Node], next_functions: tuple[Any, ...], saved: tuple[Any, ...], backend: Any
+) -> Any:
     """Create a node without running ``__init__`` (the per-op hot path)."""
     node = object.__new__(cls)
     node.next_functions = next_functions

@@ -152,16 +152,15 @@ def _norm_fn(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) 
     if len(axes) == 1:
         if isinstance(ord, str):
             raise ValueError(f"Invalid norm order '{ord}' for vectors")
-        return _la().vector_norm(
-            x, axis=axes[0], ord=2 if ord is None else ord, keepdims=keepdims
-        )
+        return _la().vector_norm(x, axis=axes[0], ord=2 if ord is None else ord, keepdims=keepdims)
     if len(axes) == 2:
         return _matrix_norm_over(x, ord, (axes[0], axes[1]), keepdims)
     raise ValueError("Improper number of dimensions to norm.")
 
 
-def _svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False
-         ) -> Any:
+def _svd(
+    a: Any, full_matrices: bool = True, compute_uv: bool = True, hermitian: bool = False
+) -> Any:
     if hermitian:
         return None
     a = _tensor(a)
@@ -298,8 +297,11 @@ def _average(
     a = _float(_tensor(a))
     if weights is None:
         avg = o.mean(a, axis=axis, keepdims=keepdims)
-        total = avg * 0 + (a.size if axis is None else math.prod(
-            a.shape[i] for i in ((axis,) if isinstance(axis, int) else axis)))
+        total = avg * 0 + (
+            a.size
+            if axis is None
+            else math.prod(a.shape[i] for i in ((axis,) if isinstance(axis, int) else axis))
+        )
         return (avg, total) if returned else avg
     w = _tensor(weights, a)
     if w.shape != a.shape:
@@ -313,8 +315,9 @@ def _average(
     return (avg, total) if returned else avg
 
 
-def _median(a: Any, axis: Any = None, out: Any = None, overwrite_input: bool = False,
-            keepdims: bool = False) -> Any:
+def _median(
+    a: Any, axis: Any = None, out: Any = None, overwrite_input: bool = False, keepdims: bool = False
+) -> Any:
     """The middle of the sorted values (the mean of the two middle ones for even counts)."""
     o = _ops()
     a = _float(_tensor(a))
@@ -337,15 +340,13 @@ def _nan_to_zero(a: Any) -> Any:
     return o.where(o.isnan(a), 0.0, a)
 
 
-def _nansum(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False, **kw: Any
-            ) -> Any:
+def _nansum(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False, **kw: Any) -> Any:
     if kw.get("where", True) is not True or kw.get("initial") is not None:
         return None
     return _ops().sum(_nan_to_zero(_tensor(a)), axis=axis, dtype=dtype, keepdims=keepdims)
 
 
-def _nanmean(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False, **kw: Any
-             ) -> Any:
+def _nanmean(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False, **kw: Any) -> Any:
     o = _ops()
     if kw.get("where", True) is not True:
         return None
@@ -359,8 +360,9 @@ def _nanmean(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False
 # -- products, shapes and constructions ---------------------------------------------------------
 
 
-def _einsum(subscripts: Any, *operands: Any, dtype: Any = None, optimize: Any = False,
-            **kw: Any) -> Any:
+def _einsum(
+    subscripts: Any, *operands: Any, dtype: Any = None, optimize: Any = False, **kw: Any
+) -> Any:
     from ._einops import einsum
 
     if not isinstance(subscripts, str) or any(
@@ -431,8 +433,9 @@ def _vdot(a: Any, b: Any) -> Any:
     return o.sum(o.conj(o.reshape(a, (-1,))) * o.reshape(b, (-1,)))
 
 
-def _cross(a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: Any = None
-           ) -> Any:
+def _cross(
+    a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, axis: Any = None
+) -> Any:
     o = _ops()
     a, b = _tensors([a, b])
     if axis is not None:
@@ -536,8 +539,15 @@ def _pad(array: Any, pad_width: Any, mode: str = "constant", **kw: Any) -> Any:
     return x
 
 
-def _full_like(a: Any, fill_value: Any, dtype: Any = None, order: str = "K",
-               subok: bool = True, shape: Any = None, **kw: Any) -> Any:
+def _full_like(
+    a: Any,
+    fill_value: Any,
+    dtype: Any = None,
+    order: str = "K",
+    subok: bool = True,
+    shape: Any = None,
+    **kw: Any,
+) -> Any:
     if shape is not None:
         return None
     a = _tensor(a)
@@ -545,8 +555,14 @@ def _full_like(a: Any, fill_value: Any, dtype: Any = None, order: str = "K",
 
 
 def _like(fn: str) -> Any:
-    def run(a: Any, dtype: Any = None, order: str = "K", subok: bool = True, shape: Any = None,
-            **kw: Any) -> Any:
+    def run(
+        a: Any,
+        dtype: Any = None,
+        order: str = "K",
+        subok: bool = True,
+        shape: Any = None,
+        **kw: Any,
+    ) -> Any:
         if shape is not None:
             return None
         a = _tensor(a)
@@ -570,8 +586,9 @@ def _sinc(x: Any) -> Any:
     return o.where(zero, 1.0, o.sin(safe) / safe)
 
 
-def _nan_to_num(x: Any, copy: bool = True, nan: float = 0.0, posinf: Any = None,
-                neginf: Any = None) -> Any:
+def _nan_to_num(
+    x: Any, copy: bool = True, nan: float = 0.0, posinf: Any = None, neginf: Any = None
+) -> Any:
     o = _ops()
     x = _tensor(x)
     if not x.dtype.name.startswith("float"):

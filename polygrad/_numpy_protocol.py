@@ -165,8 +165,10 @@ def _unsupported(label: str, args: Any, kwargs: dict[str, Any], run: Any) -> Any
         "(xp = x.__array_namespace__()) or file an issue for the missing function"
     )
     try:  # copies when grad is at stake: a function that writes in place changes no tensor
-        result = run(*_to_numpy(tuple(args), needs_grad),
-                     **{k: _to_numpy(v, needs_grad) for k, v in kwargs.items()})
+        result = run(
+            *_to_numpy(tuple(args), needs_grad),
+            **{k: _to_numpy(v, needs_grad) for k, v in kwargs.items()},
+        )
     except Exception as error:
         if needs_grad:
             raise refusal from error
@@ -246,8 +248,12 @@ def _reduction(target: str) -> Any:
             a = ops.where(where, a, _IDENTITY[target])
         result = getattr(ops, target)(a, axis=axis, keepdims=keepdims)
         if initial is not None:
-            combine = {"sum": ops.add, "prod": ops.multiply, "max": ops.maximum,
-                       "min": ops.minimum}.get(target)
+            combine = {
+                "sum": ops.add,
+                "prod": ops.multiply,
+                "max": ops.maximum,
+                "min": ops.minimum,
+            }.get(target)
             if combine is None:
                 return None
             result = combine(result, initial)
@@ -295,8 +301,12 @@ def _diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any =
             return value
         shape = list(a.shape)
         shape[axis] = 1
-        return o.broadcast_to(o.astype(a.__array_namespace__().asarray(value), a.dtype)
-                              if not hasattr(value, "ndim") else value, tuple(shape))
+        return o.broadcast_to(
+            o.astype(a.__array_namespace__().asarray(value), a.dtype)
+            if not hasattr(value, "ndim")
+            else value,
+            tuple(shape),
+        )
 
     return o.diff(a, axis=axis, n=n, prepend=edge(prepend), append=edge(append))
 

@@ -43,12 +43,12 @@ def operand(x: Any, like: Tensor | None = None) -> Tensor:
         if like is not None and like._backend.is_array(x):
             backend = like._backend
         elif isinstance(x, (*_SCALARS, list, tuple)) and like is not None:
-            return _make(like._backend.xp.asarray(x, device=like._backend.device_of(like._data)),
-                         like._backend)
-        else:
-            raise TypeError(
-                f"expected a polygrad Tensor or an array, got {type(x).__name__}"
+            return _make(
+                like._backend.xp.asarray(x, device=like._backend.device_of(like._data)),
+                like._backend,
             )
+        else:
+            raise TypeError(f"expected a polygrad Tensor or an array, got {type(x).__name__}")
     if like is not None and backend is not like._backend:
         raise TypeError(mixed_backends_message(like._backend, backend))
     return _make(backend.adopt(x), backend)
@@ -61,8 +61,7 @@ def mixed_backends_message(a: Any, b: Any) -> str:
     )
 
 
-def binary_operands(x: Any, y: Any, broadcast: bool = True
-                    ) -> tuple[Any, Any, Any, Any, Any]:
+def binary_operands(x: Any, y: Any, broadcast: bool = True) -> tuple[Any, Any, Any, Any, Any]:
     """Unwrap two operands of an elementwise op: (x_data, y_data, backend, x, y).
 
     Python scalars stay scalars (weakly typed, as the standard says); raw arrays
@@ -123,8 +122,14 @@ def _mark_saved(t: Tensor) -> None:
     vc[1] = vc[0]
 
 
-def record(cls: type[Node], inputs: tuple[Any, ...], out: Any, backend: Any,
-           broadcast: bool = False, numbers: tuple[Any, ...] | None = None) -> Tensor:
+def record(
+    cls: type[Node],
+    inputs: tuple[Any, ...],
+    out: Any,
+    backend: Any,
+    broadcast: bool = False,
+    numbers: tuple[Any, ...] | None = None,
+) -> Tensor:
     """Wrap ``out`` and attach a ``cls`` node when grad is needed.
 
     ``inputs`` are the op's differentiable operands in order (Tensors, or None for a
@@ -198,14 +203,20 @@ def _broadcast_fix(inputs: tuple[Any, ...], out: Any) -> tuple[Any, ...] | None:
         if data.shape != shape or data.dtype != dtype:
             if fix is None:
                 fix = [None] * len(inputs)
-            fix[i] = (tuple(data.shape) if data.shape != shape else None,
-                      data.dtype if data.dtype != dtype else None)
+            fix[i] = (
+                tuple(data.shape) if data.shape != shape else None,
+                data.dtype if data.dtype != dtype else None,
+            )
     return tuple(fix) if fix is not None else None
 
 
-def record_multi(cls: type[Node], inputs: tuple[Any, ...], outs: tuple[Any, ...],
-                 backend: Any, differentiable: tuple[bool, ...] | None = None
-                 ) -> tuple[Tensor, ...]:
+def record_multi(
+    cls: type[Node],
+    inputs: tuple[Any, ...],
+    outs: tuple[Any, ...],
+    backend: Any,
+    differentiable: tuple[bool, ...] | None = None,
+) -> tuple[Tensor, ...]:
     """Like ``record`` for ops with several outputs (``unbind``, ``eigh``...).
 
     ``differentiable`` marks outputs that take part in the graph (integer outputs

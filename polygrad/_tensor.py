@@ -34,8 +34,16 @@ _NON_LEAF_GRAD_WARNING = (
 class _Extra:
     """Rarely used per-tensor state, allocated on first use to keep tensors small."""
 
-    __slots__ = ("hooks", "post_acc_hooks", "acc", "retains_grad", "base", "path", "creation",
-                 "inference")
+    __slots__ = (
+        "hooks",
+        "post_acc_hooks",
+        "acc",
+        "retains_grad",
+        "base",
+        "path",
+        "creation",
+        "inference",
+    )
 
     def __init__(self) -> None:
         self.hooks: HookDict | None = None
@@ -55,8 +63,17 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods, ArrayProtocol
     the legacy ``pg.Tensor([0, 1, 2])`` (float32) / ``pg.Tensor(2, 3)`` (shape).
     """
 
-    __slots__ = ("_data", "_backend", "_grad_fn", "_output_nr", "_requires_grad", "_vc",
-                 "_grad", "_extra", "__weakref__")
+    __slots__ = (
+        "_data",
+        "_backend",
+        "_grad_fn",
+        "_output_nr",
+        "_requires_grad",
+        "_vc",
+        "_grad",
+        "_extra",
+        "__weakref__",
+    )
 
     _data: Any
     _backend: Any
@@ -99,10 +116,14 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods, ArrayProtocol
         """Set ``requires_grad`` in place and return self (a no-op True on non-leaves)."""
         if requires_grad is not True and requires_grad is not False:
             kind = type(requires_grad)
-            name = kind.__qualname__ if kind.__module__ == "builtins" else \
-                f"{kind.__module__}.{kind.__qualname__}"
-            raise TypeError("requires_grad_(): argument 'requires_grad' (position 1) must be "
-                            f"bool, not {name}")
+            name = (
+                kind.__qualname__
+                if kind.__module__ == "builtins"
+                else f"{kind.__module__}.{kind.__qualname__}"
+            )
+            raise TypeError(
+                f"requires_grad_(): argument 'requires_grad' (position 1) must be bool, not {name}"
+            )
         if self._grad_fn is not None:
             if not requires_grad:
                 self.requires_grad = False  # raises torch's message
@@ -213,7 +234,9 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods, ArrayProtocol
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._grad_fn is not None:
-            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors"
+            )
         extra = self._get_extra()
         if extra.post_acc_hooks is None:
             extra.post_acc_hooks = HookDict()
@@ -345,8 +368,9 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods, ArrayProtocol
                 "module, this may be because of a torch.nn.utils.weight_norm usage, see "
                 "https://github.com/pytorch/pytorch/pull/103001"
             )
-        out = _make(self._backend.copy(self._data), self._backend,
-                    requires_grad=self._requires_grad)
+        out = _make(
+            self._backend.copy(self._data), self._backend, requires_grad=self._requires_grad
+        )
         memo[id(self)] = out
         if self._grad is not None:
             out._grad = self._grad.__deepcopy__(memo)
@@ -356,8 +380,13 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods, ArrayProtocol
 _new = object.__new__
 
 
-def _make(data: Any, backend: Any, grad_fn: Node | None = None, output_nr: int = 0,
-          requires_grad: bool = False) -> Tensor:
+def _make(
+    data: Any,
+    backend: Any,
+    grad_fn: Node | None = None,
+    output_nr: int = 0,
+    requires_grad: bool = False,
+) -> Tensor:
     """Wrap a raw array (the per-op hot path: no checks)."""
     t = _new(Tensor)
     t._data = data

@@ -17,8 +17,13 @@ _NUMPY_REQUIRES_GRAD = (
 class TensorConversions:
     __slots__ = ()
 
-    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
-                 create_graph: bool = False, inputs: Any = None) -> None:
+    def backward(
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Any = None,
+    ) -> None:
         """Accumulate the gradient of this tensor into the leaves' ``.grad``."""
         from .autograd._entry import backward
 
@@ -56,7 +61,9 @@ class TensorConversions:
             warnings.warn(
                 "Converting a tensor with requires_grad=True to a scalar may lead to "
                 "unexpected behavior.\nConsider using tensor.detach() first.",
-                UserWarning, stacklevel=2)
+                UserWarning,
+                stacklevel=2,
+            )
         return float(self.item())
 
     def __int__(self) -> int:
@@ -137,8 +144,9 @@ class TensorConversions:
 
     def cuda(self, device: Any = None) -> Any:
         """This tensor on a CUDA device (``None``: the current one; an int: that index)."""
-        return self.to("cuda" if device is None else f"cuda:{device}" if isinstance(device, int)
-                       else device)
+        return self.to(
+            "cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device
+        )
 
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:

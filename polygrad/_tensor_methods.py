@@ -25,7 +25,8 @@ def _traced_mask_error(error: Exception, what: str) -> Exception | None:
     if type(error).__name__ != "NonConcreteBooleanIndexError":
         return None
     alternative = (
-        "xp.where(mask, x, 0) or a sum weighted by the mask" if what == "x[mask]"
+        "xp.where(mask, x, 0) or a sum weighted by the mask"
+        if what == "x[mask]"
         else "x = xp.where(mask, value, x)"
     )
     return IndexError(
@@ -244,14 +245,26 @@ class TensorMethods:
     def mean(self, dim: Any = None, keepdim: bool = False) -> Any:
         return ops.mean(self, axis=_dims(dim), keepdims=keepdim)
 
-    def var(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
-            correction: Any = None) -> Any:
+    def var(
+        self,
+        dim: Any = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
+    ) -> Any:
         if correction is None:
             correction = 0 if unbiased is False else 1
         return ops.var(self, axis=_dims(dim), correction=correction, keepdims=keepdim)
 
-    def std(self, dim: Any = None, unbiased: bool | None = None, keepdim: bool = False, *,
-            correction: Any = None) -> Any:
+    def std(
+        self,
+        dim: Any = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
+    ) -> Any:
         if correction is None:
             correction = 0 if unbiased is False else 1
         return ops.std(self, axis=_dims(dim), correction=correction, keepdims=keepdim)
@@ -357,8 +370,11 @@ class TensorMethods:
     def add_(self, other: Any, *, alpha: Any = 1) -> Any:
         from ._inplace import inplace
 
-        return inplace(self, TensorMethods.add, other) if alpha == 1 else inplace(
-            self, lambda t, o: t.add(o, alpha=alpha), other)
+        return (
+            inplace(self, TensorMethods.add, other)
+            if alpha == 1
+            else inplace(self, lambda t, o: t.add(o, alpha=alpha), other)
+        )
 
     def sub_(self, other: Any, *, alpha: Any = 1) -> Any:
         from ._inplace import inplace

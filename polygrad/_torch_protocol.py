@@ -88,8 +88,7 @@ _SUBMODULE_PARAMS: dict[str, dict[str, tuple[tuple[str, str | int], ...]]] = {
 }
 
 
-def _submodule_call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], like: Any
-                    ) -> Any:
+def _submodule_call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], like: Any) -> Any:
     """``torch.fft.fft(x, dim=0)`` as ``pg.fft.fft(x, axis=0)`` (None: not one of them, or
     an argument polygrad's function does not take)."""
     module, _, short = name.partition("_")

@@ -25,8 +25,9 @@ class Step:
     def put(self, xp: Any, backend: Any, parent: Any, value: Any) -> Any:
         raise NotImplementedError
 
-    def layout(self, shape: tuple[int, ...], strides: tuple[int, ...]
-               ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def layout(
+        self, shape: tuple[int, ...], strides: tuple[int, ...]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
         raise NotImplementedError
 
 
@@ -53,12 +54,13 @@ class Index(Step):
     def put(self, xp: Any, backend: Any, parent: Any, value: Any) -> Any:
         return _set(xp, backend, parent, self.key, value)
 
-    def layout(self, shape: tuple[int, ...], strides: tuple[int, ...]
-               ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def layout(
+        self, shape: tuple[int, ...], strides: tuple[int, ...]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
         key = self.key
         if Ellipsis in key:
             i = key.index(Ellipsis)
-            key = key[:i] + (slice(None),) * (len(shape) - len(key) + 1) + key[i + 1:]
+            key = key[:i] + (slice(None),) * (len(shape) - len(key) + 1) + key[i + 1 :]
         sizes, steps = [], []
         for axis, k in enumerate(key):
             if isinstance(k, slice):
@@ -83,8 +85,9 @@ class Reshape(Step):
     def put(self, xp: Any, backend: Any, parent: Any, value: Any) -> Any:
         return xp.reshape(value, tuple(parent.shape))
 
-    def layout(self, shape: tuple[int, ...], strides: tuple[int, ...]
-               ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def layout(
+        self, shape: tuple[int, ...], strides: tuple[int, ...]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
         new = view_strides(shape, strides, self.shape)
         assert new is not None  # only viewable reshapes become Reshape steps
         return self.shape, new
@@ -107,8 +110,9 @@ class Permute(Step):
             inverse[a] = i
         return xp.permute_dims(value, tuple(inverse))
 
-    def layout(self, shape: tuple[int, ...], strides: tuple[int, ...]
-               ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def layout(
+        self, shape: tuple[int, ...], strides: tuple[int, ...]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
         return tuple(shape[a] for a in self.axes), tuple(strides[a] for a in self.axes)
 
 
@@ -126,8 +130,9 @@ class Diagonal(Step):
     def put(self, xp: Any, backend: Any, parent: Any, value: Any) -> Any:
         return _set(xp, backend, parent, self.key, value)
 
-    def layout(self, shape: tuple[int, ...], strides: tuple[int, ...]
-               ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def layout(
+        self, shape: tuple[int, ...], strides: tuple[int, ...]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
         rows, cols = shape[-2:]
         length = max(0, min(rows + min(self.offset, 0), cols - max(self.offset, 0)))
         return shape[:-2] + (length,), strides[:-2] + (strides[-2] + strides[-1],)
@@ -148,16 +153,19 @@ class Expand(Step):
     def put(self, xp: Any, backend: Any, parent: Any, value: Any) -> Any:
         return xp.reshape(value, tuple(parent.shape))  # not overlapping: only new 1-axes
 
-    def layout(self, shape: tuple[int, ...], strides: tuple[int, ...]
-               ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def layout(
+        self, shape: tuple[int, ...], strides: tuple[int, ...]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
         lead = len(self.shape) - len(shape)
-        new = [0] * lead + [s if n == m else 0
-                            for n, m, s in zip(shape, self.shape[lead:], strides)]
+        new = [0] * lead + [
+            s if n == m else 0 for n, m, s in zip(shape, self.shape[lead:], strides)
+        ]
         return self.shape, tuple(new)
 
 
-def view_strides(shape: tuple[int, ...], strides: tuple[int, ...], new_shape: tuple[int, ...]
-                 ) -> tuple[int, ...] | None:
+def view_strides(
+    shape: tuple[int, ...], strides: tuple[int, ...], new_shape: tuple[int, ...]
+) -> tuple[int, ...] | None:
     """torch's ``computeStride``: the strides of ``new_shape`` as a view of a tensor with
     ``shape`` and ``strides``, or None where ``reshape`` has to copy."""
     numel = math.prod(shape)
@@ -205,6 +213,7 @@ def contiguous(shape: tuple[int, ...]) -> tuple[int, ...]:
 
 
 # -- paths: a chain of steps from the shared data --------------------------------------------
+
 
 def get_path(xp: Any, data: Any, path: tuple[Step, ...]) -> Any:
     for step in path:

@@ -47,6 +47,7 @@ def layout_of(t: Tensor) -> tuple[tuple[int, ...], tuple[int, ...]]:
 
 # -- the data several tensors share ------------------------------------------------------------
 
+
 class Storage:
     """The array a base, its views and its aliases (``detach()``, ``.data``) all show.
 
@@ -129,6 +130,7 @@ def make_alias(original: Tensor, alias: Tensor, share_version: bool = True) -> N
 
 # -- the graph of a write through a view -----------------------------------------------------
 
+
 def _device(backend: Any, g: Any) -> Any:
     return g.device if isinstance(g, Tensor) else backend.device_of(g)
 
@@ -175,7 +177,7 @@ CopySlices.__qualname__ = "CopySlices"
 
 
 def _relative_path(view: Tensor, base: Tensor) -> tuple[Step, ...]:
-    return path_of(view)[len(path_of(base)):]
+    return path_of(view)[len(path_of(base)) :]
 
 
 class InvalidView(Node):
@@ -217,7 +219,8 @@ def rebase_history(member: Tensor) -> None:
     elif member._grad_fn is None or not member._grad_fn._invalidated:
         node = _node(InvalidView, base)
         node.message = _view_error(
-            member, "its base or another view of its base has been modified inplace")
+            member, "its base or another view of its base has been modified inplace"
+        )
         node.replaced = member._grad_fn
     else:
         return
@@ -229,12 +232,12 @@ def rebase_history(member: Tensor) -> None:
 #: What torch adds to its error for a view made by a multi-view op, or under no_grad.
 REASONS = {
     MULTI_OUTPUT: "This view is the output of a function that returns multiple views. Such "
-                  "functions do not allow the output views to be modified inplace. You should "
-                  "replace the inplace operation by an out-of-place one.",
+    "functions do not allow the output views to be modified inplace. You should "
+    "replace the inplace operation by an out-of-place one.",
     NO_GRAD: "Given that this use case is ambiguous and error-prone, it is forbidden. You can "
-             "clarify your code by moving both the view and the inplace either both inside the "
-             "no_grad block (if you don't want the inplace to be tracked) or both outside (if "
-             "you want the inplace to be tracked).",
+    "clarify your code by moving both the view and the inplace either both inside the "
+    "no_grad block (if you don't want the inplace to be tracked) or both outside (if "
+    "you want the inplace to be tracked).",
 }
 OVERLAP_MESSAGE = (
     "unsupported operation: more than one element of the written-to tensor refers to a single "
@@ -245,7 +248,7 @@ OVERLAP_MESSAGE = (
 def _short_name(node: Node) -> str:
     """A node's name as torch 2.13 prints it in error messages (``Unbind``, ``Pow1``)."""
     name = node.name()
-    return name[:-len("Backward0")] if name.endswith("Backward0") else name.replace("Backward", "")
+    return name[: -len("Backward0")] if name.endswith("Backward0") else name.replace("Backward", "")
 
 
 def _creation(view: Tensor) -> int:

@@ -28,12 +28,25 @@ from .ops.fourier import (
     rfftn,
 )
 
-__all__ = ["fft", "fftfreq", "fftn", "fftshift", "hfft", "ifft", "ifftn", "ifftshift", "ihfft",
-           "irfft", "irfftn", "rfft", "rfftfreq", "rfftn"]
+__all__ = [
+    "fft",
+    "fftfreq",
+    "fftn",
+    "fftshift",
+    "hfft",
+    "ifft",
+    "ifftn",
+    "ifftshift",
+    "ihfft",
+    "irfft",
+    "irfftn",
+    "rfft",
+    "rfftfreq",
+    "rfftn",
+]
 
 
-def _frequencies(fn: str, n: int, d: float, dtype: Any, device: Any, backend: Any = None
-                 ) -> Tensor:
+def _frequencies(fn: str, n: int, d: float, dtype: Any, device: Any, backend: Any = None) -> Tensor:
     from ._backend import current
 
     if backend is None:
@@ -67,15 +80,19 @@ class BoundFFT:
     def __repr__(self) -> str:
         return f"<polygrad fft extension on {self._backend.name}>"
 
-    def fftfreq(self, n: int, /, *, d: float = 1.0, dtype: Any = None,
-                device: Any = None) -> Tensor:
-        return _frequencies("fftfreq", n, d, dtype,
-                            self._device if device is None else device, self._backend)
+    def fftfreq(
+        self, n: int, /, *, d: float = 1.0, dtype: Any = None, device: Any = None
+    ) -> Tensor:
+        return _frequencies(
+            "fftfreq", n, d, dtype, self._device if device is None else device, self._backend
+        )
 
-    def rfftfreq(self, n: int, /, *, d: float = 1.0, dtype: Any = None,
-                 device: Any = None) -> Tensor:
-        return _frequencies("rfftfreq", n, d, dtype,
-                            self._device if device is None else device, self._backend)
+    def rfftfreq(
+        self, n: int, /, *, d: float = 1.0, dtype: Any = None, device: Any = None
+    ) -> Tensor:
+        return _frequencies(
+            "rfftfreq", n, d, dtype, self._device if device is None else device, self._backend
+        )
 
 
 _bound: dict[tuple[str, Any], BoundFFT] = {}

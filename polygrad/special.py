@@ -24,13 +24,31 @@ from ._tensor import Tensor
 from .ops._support import needs
 from .ops.elementwise import SigmoidBackward0
 
-__all__ = ["digamma", "entr", "erf", "erfc", "erfcx", "erfinv", "expit", "gammaln", "i0", "i0e",
-           "i1", "i1e", "log_ndtr", "logit", "ndtr", "ndtri", "polygamma", "psi", "xlog1py",
-           "xlogy"]
+__all__ = [
+    "digamma",
+    "entr",
+    "erf",
+    "erfc",
+    "erfcx",
+    "erfinv",
+    "expit",
+    "gammaln",
+    "i0",
+    "i0e",
+    "i1",
+    "i1e",
+    "log_ndtr",
+    "logit",
+    "ndtr",
+    "ndtri",
+    "polygamma",
+    "psi",
+    "xlog1py",
+    "xlogy",
+]
 
 #: Where each backend keeps its own special functions (by the adapter's name).
-NATIVE_MODULES = {"numpy": "scipy.special", "torch": "torch.special",
-                  "jax": "jax.scipy.special"}
+NATIVE_MODULES = {"numpy": "scipy.special", "torch": "torch.special", "jax": "jax.scipy.special"}
 _SQRT_2PI = math.sqrt(2 * math.pi)
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 _found: dict[tuple[str, str], Callable[..., Any]] = {}
@@ -245,8 +263,9 @@ def polygamma(n: int, x: Any, /) -> Tensor:
     if n == 0:
         return digamma(x)
     x = operand(x)
-    result = record(PolygammaBackward0, (x,), _compute(x._backend, "polygamma", n, x._data),
-                    x._backend)
+    result = record(
+        PolygammaBackward0, (x,), _compute(x._backend, "polygamma", n, x._data), x._backend
+    )
     if result._grad_fn is not None:
         result._grad_fn.n = n
     return result
@@ -313,8 +332,9 @@ def xlogy(x: Any, y: Any, /) -> Tensor:
 
 def xlog1py(x: Any, y: Any, /) -> Tensor:
     """``x * log1p(y)``, taken as 0 where ``x == 0``."""
-    return _xlogy_family((SpecialXlog1PyBackward0, SpecialXlog1PyBackward1,
-                          SpecialXlog1PyBackward2), "xlog1py", x, y)
+    return _xlogy_family(
+        (SpecialXlog1PyBackward0, SpecialXlog1PyBackward1, SpecialXlog1PyBackward2), "xlog1py", x, y
+    )
 
 
 class SpecialEntrBackward0(Node):

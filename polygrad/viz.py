@@ -38,7 +38,9 @@ def _roots(y: Tensor | Iterable[Tensor]) -> list[Tensor]:
     roots = [y] if isinstance(y, Tensor) else list(y)
     for root in roots:
         if not isinstance(root, Tensor):
-            raise TypeError(f"expected a polygrad Tensor or a sequence of them, got {type(root).__name__}")
+            raise TypeError(
+                f"expected a polygrad Tensor or a sequence of them, got {type(root).__name__}"
+            )
     return roots
 
 
@@ -112,8 +114,11 @@ def walk(roots: list[Tensor]) -> Iterator[Node]:
                 stack.append(parent)
 
 
-def draw(y: Tensor | Iterable[Tensor], params: Mapping[str, Tensor] | None = None,
-         show_saved: bool = False) -> Any:
+def draw(
+    y: Tensor | Iterable[Tensor],
+    params: Mapping[str, Tensor] | None = None,
+    show_saved: bool = False,
+) -> Any:
     """A ``graphviz.Digraph`` of the backward graph that produced ``y``.
 
     ``y`` is a tensor or a sequence of tensors (the outputs, drawn green); ``params``
@@ -153,14 +158,23 @@ def draw(y: Tensor | Iterable[Tensor], params: Mapping[str, Tensor] | None = Non
             if leaf is not None:
                 leaf_key = key_of(leaf, "tensor")
                 drawn_tensors.add(id(leaf))
-                dot.node(leaf_key, tensor_label(leaf, names.get(id(leaf))), shape="ellipse",
-                         fillcolor=_LEAF_COLOR, penwidth="2")
+                dot.node(
+                    leaf_key,
+                    tensor_label(leaf, names.get(id(leaf))),
+                    shape="ellipse",
+                    fillcolor=_LEAF_COLOR,
+                    penwidth="2",
+                )
                 dot.edge(leaf_key, key)
         if show_saved:
             for position, (source, value) in enumerate(_saved_arrays(fn)):
                 saved_key = f"{key}_saved{position}"
-                dot.node(saved_key, _saved_label(source, value, fn), shape="ellipse",
-                         fillcolor=_SAVED_COLOR)
+                dot.node(
+                    saved_key,
+                    _saved_label(source, value, fn),
+                    shape="ellipse",
+                    fillcolor=_SAVED_COLOR,
+                )
                 dot.edge(saved_key, key, style="dashed", dir="none")
     for root in roots:
         if id(root) in drawn_tensors:
@@ -186,8 +200,11 @@ def _indegrees(roots: list[Tensor]) -> dict[int, int]:
     return counts
 
 
-def format_graph(y: Tensor | Iterable[Tensor], params: Mapping[str, Tensor] | None = None,
-                 show_saved: bool = False) -> str:
+def format_graph(
+    y: Tensor | Iterable[Tensor],
+    params: Mapping[str, Tensor] | None = None,
+    show_saved: bool = False,
+) -> str:
     """The backward graph of ``y`` as an indented tree (the text ``print_graph`` prints).
 
     Each output's line is ``name (shape) dtype``; below it each node lists
@@ -231,9 +248,14 @@ def format_graph(y: Tensor | Iterable[Tensor], params: Mapping[str, Tensor] | No
             child_prefix = prefix + ("    " if last else "│   ")
             children: list[tuple[Node, int, str, bool] | str] = []
             if show_saved:
-                children.extend(_saved_label(s, v, fn).replace("\n", " ") for s, v in _saved_arrays(fn))
-            children.extend((parent, nr, child_prefix, False)
-                            for parent, nr in fn.next_functions if parent is not None)
+                children.extend(
+                    _saved_label(s, v, fn).replace("\n", " ") for s, v in _saved_arrays(fn)
+                )
+            children.extend(
+                (parent, nr, child_prefix, False)
+                for parent, nr in fn.next_functions
+                if parent is not None
+            )
             for position, child in enumerate(children):
                 is_last = position == len(children) - 1
                 if isinstance(child, str):
@@ -245,7 +267,11 @@ def format_graph(y: Tensor | Iterable[Tensor], params: Mapping[str, Tensor] | No
     return "\n".join(lines)
 
 
-def print_graph(y: Tensor | Iterable[Tensor], params: Mapping[str, Tensor] | None = None,
-                show_saved: bool = False, file: TextIO | None = None) -> None:
+def print_graph(
+    y: Tensor | Iterable[Tensor],
+    params: Mapping[str, Tensor] | None = None,
+    show_saved: bool = False,
+    file: TextIO | None = None,
+) -> None:
     """Print the backward graph of ``y`` as an indented tree (see ``format_graph``)."""
     print(format_graph(y, params, show_saved), file=file if file is not None else sys.stdout)

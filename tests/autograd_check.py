@@ -21,9 +21,13 @@ import polygrad as pg
 
 BACKENDS = [
     "numpy",
-    pytest.param("array_api_strict", marks=pytest.mark.skipif(
-        not backend_usable("array_api_strict"),
-        reason="polygrad's array_api_strict adapter is not available")),
+    pytest.param(
+        "array_api_strict",
+        marks=pytest.mark.skipif(
+            not backend_usable("array_api_strict"),
+            reason="polygrad's array_api_strict adapter is not available",
+        ),
+    ),
 ]
 
 
@@ -47,10 +51,19 @@ def random_like(rng: np.random.Generator, shape: tuple[int, ...], is_complex: bo
     return values
 
 
-def check(pg_fn: Callable[..., Any], torch_fn: Callable[..., Any], inputs: Sequence[Any],
-          backend: str, *, names: Sequence[str | None] | None = None, second_order: bool = True,
-          rtol: float = 1e-9, atol: float = 1e-10, seed: int = 0,
-          finite_second_order: bool = False) -> None:
+def check(
+    pg_fn: Callable[..., Any],
+    torch_fn: Callable[..., Any],
+    inputs: Sequence[Any],
+    backend: str,
+    *,
+    names: Sequence[str | None] | None = None,
+    second_order: bool = True,
+    rtol: float = 1e-9,
+    atol: float = 1e-10,
+    seed: int = 0,
+    finite_second_order: bool = False,
+) -> None:
     """Compare ``pg_fn(*tensors)`` with ``torch_fn(*tensors)`` to second order.
 
     ``names`` overrides the expected node names (one per output; None: torch's).
@@ -70,8 +83,11 @@ def check(pg_fn: Callable[..., Any], torch_fn: Callable[..., Any], inputs: Seque
     for i, (p, t) in enumerate(zip(p_out, t_out)):
         assert_close(p, t, rtol=rtol, atol=atol, what=f"value of output {i}")
         assert p.requires_grad == t.requires_grad, f"requires_grad of output {i}"
-        expected = names[i] if names is not None and names[i] is not None else (
-            None if t.grad_fn is None else t.grad_fn.name())
+        expected = (
+            names[i]
+            if names is not None and names[i] is not None
+            else (None if t.grad_fn is None else t.grad_fn.name())
+        )
         assert (None if p.grad_fn is None else p.grad_fn.name()) == expected, f"node of output {i}"
 
     live = [i for i, t in enumerate(t_out) if t.requires_grad]
@@ -83,13 +99,22 @@ def check(pg_fn: Callable[..., Any], torch_fn: Callable[..., Any], inputs: Seque
     p_cot = [pg_tensor(c, backend, True) for c in cots]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        t_g = torch.autograd.grad([t_out[i] for i in live], [t_in[i] for i in wrt], t_cot,
-                                  create_graph=second_order, allow_unused=True)
-        p_g = pg.autograd.grad([p_out[i] for i in live], [p_in[i] for i in wrt], p_cot,
-                               create_graph=second_order, allow_unused=True)
+        t_g = torch.autograd.grad(
+            [t_out[i] for i in live],
+            [t_in[i] for i in wrt],
+            t_cot,
+            create_graph=second_order,
+            allow_unused=True,
+        )
+        p_g = pg.autograd.grad(
+            [p_out[i] for i in live],
+            [p_in[i] for i in wrt],
+            p_cot,
+            create_graph=second_order,
+            allow_unused=True,
+        )
     for k, i in enumerate(wrt):
-        assert_close(p_g[k], t_g[k], rtol=rtol, atol=atol,
-                     what=f"gradient of input {i}")
+        assert_close(p_g[k], t_g[k], rtol=rtol, atol=atol, what=f"gradient of input {i}")
         if p_g[k] is not None:
             assert tuple(p_g[k].shape) == arrays[i].shape
             assert p_g[k].dtype == p_in[i].dtype, f"dtype of the gradient of input {i}"
@@ -97,30 +122,42 @@ def check(pg_fn: Callable[..., Any], torch_fn: Callable[..., Any], inputs: Seque
         return
 
     # second order: d<grad, v>/d(inputs, cotangents) for a random direction v
-    pairs = [(k, tg, pgk) for k, (tg, pgk) in enumerate(zip(t_g, p_g))
-             if tg is not None and tg.requires_grad]
+    pairs = [
+        (k, tg, pgk)
+        for k, (tg, pgk) in enumerate(zip(t_g, p_g))
+        if tg is not None and tg.requires_grad
+    ]
     targets_t = [t_in[i] for i in wrt] + t_cot
     targets_p = [p_in[i] for i in wrt] + p_cot
     if not pairs:
         for k, g in enumerate(p_g):  # torch's gradient is constant: polygrad's must be too
             if g is not None and g.requires_grad:
-                h = pg.autograd.grad(g, targets_p, pg_tensor(np.ones(tuple(g.shape)), backend),
-                                     allow_unused=True)
+                h = pg.autograd.grad(
+                    g, targets_p, pg_tensor(np.ones(tuple(g.shape)), backend), allow_unused=True
+                )
                 for j, hj in enumerate(h):
-                    assert_close(hj, None, rtol=rtol, atol=atol,
-                                 what=f"second derivative {k}/{j}")
+                    assert_close(hj, None, rtol=rtol, atol=atol, what=f"second derivative {k}/{j}")
         return
     directions = [random_like(rng, tuple(tg.shape), tg.is_complex()) for _, tg, _ in pairs]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        t_h = torch.autograd.grad([tg for _, tg, _ in pairs], targets_t,
-                                  [torch_tensor(v) for v in directions], allow_unused=True)
+        t_h = torch.autograd.grad(
+            [tg for _, tg, _ in pairs],
+            targets_t,
+            [torch_tensor(v) for v in directions],
+            allow_unused=True,
+        )
     live_p = [(pgk, v) for (_, _, pgk), v in zip(pairs, directions) if pgk is not None]
     assert all(pgk.requires_grad for pgk, _ in live_p), "polygrad's gradient is not connected"
-    p_h = pg.autograd.grad([pgk for pgk, _ in live_p], targets_p,
-                           [pg_tensor(v, backend) for _, v in live_p], allow_unused=True)
+    p_h = pg.autograd.grad(
+        [pgk for pgk, _ in live_p],
+        targets_p,
+        [pg_tensor(v, backend) for _, v in live_p],
+        allow_unused=True,
+    )
     for j, (ph, th) in enumerate(zip(p_h, t_h)):
         if finite_second_order and th is not None:
             th = torch.nan_to_num(th.detach(), nan=0.0)
-        assert_close(ph, th, rtol=max(rtol, 1e-8), atol=max(atol, 1e-9),
-                     what=f"second order, target {j}")
+        assert_close(
+            ph, th, rtol=max(rtol, 1e-8), atol=max(atol, 1e-9), what=f"second order, target {j}"
+        )

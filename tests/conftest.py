@@ -31,10 +31,16 @@ os.environ.setdefault("SCIPY_ARRAY_API", "1")
 try:  # Hypothesis budgets: "ci" inside ``make test``, "long" for ``make fuzz``
     from hypothesis import HealthCheck, settings
 
-    settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True,
-                              suppress_health_check=[HealthCheck.too_slow])
-    settings.register_profile("long", max_examples=2000, deadline=None,
-                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile(
+        "ci",
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    settings.register_profile(
+        "long", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
     settings.load_profile("ci")
 except ImportError:
     pass

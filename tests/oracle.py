@@ -42,9 +42,13 @@ def backend_params() -> list[Any]:
         pass
     return [
         "numpy",
-        pytest.param("array_api_strict", marks=pytest.mark.skipif(
-            not backend_usable("array_api_strict"),
-            reason="polygrad's array_api_strict adapter is not available")),
+        pytest.param(
+            "array_api_strict",
+            marks=pytest.mark.skipif(
+                not backend_usable("array_api_strict"),
+                reason="polygrad's array_api_strict adapter is not available",
+            ),
+        ),
     ]
 
 
@@ -85,8 +89,9 @@ def torch_from(values: Any, requires_grad: bool = False) -> Any:
     return t.requires_grad_(requires_grad)
 
 
-def assert_close(actual: Any, expected: Any, *, rtol: float = 1e-10, atol: float = 1e-12,
-                 what: str = "") -> None:
+def assert_close(
+    actual: Any, expected: Any, *, rtol: float = 1e-10, atol: float = 1e-12, what: str = ""
+) -> None:
     """Values and shape equal (None on both sides, or None vs all-zero, counts as equal)."""
     if actual is None and expected is None:
         return
@@ -117,10 +122,12 @@ class Lib:
         return getattr(self._module, name)
 
 
-PG = Lib(pg,
-         cat=lambda ts, dim=0: pg.concat(ts, axis=dim),
-         stack=lambda ts, dim=0: pg.stack(ts, axis=dim),
-         idx=lambda data: pg.tensor(data))
+PG = Lib(
+    pg,
+    cat=lambda ts, dim=0: pg.concat(ts, axis=dim),
+    stack=lambda ts, dim=0: pg.stack(ts, axis=dim),
+    idx=lambda data: pg.tensor(data),
+)
 TORCH = Lib(torch, idx=lambda data: torch.tensor(data))
 
 
@@ -128,10 +135,18 @@ def _first(out: Any) -> Any:
     return out[0] if isinstance(out, tuple) else out
 
 
-def compare_op(fn: Callable[..., Any], inputs: Sequence[Any], backend: str, *,
-               requires_grad: Sequence[bool] | None = None, structure: bool = True,
-               second_order: bool = True, seed: int = 0, rtol: float = 1e-10,
-               name: str | None = None) -> None:
+def compare_op(
+    fn: Callable[..., Any],
+    inputs: Sequence[Any],
+    backend: str,
+    *,
+    requires_grad: Sequence[bool] | None = None,
+    structure: bool = True,
+    second_order: bool = True,
+    seed: int = 0,
+    rtol: float = 1e-10,
+    name: str | None = None,
+) -> None:
     """Run ``fn(lib, *tensors)`` in polygrad and torch and compare everything observable.
 
     ``structure=False`` skips the next_functions comparison where torch records a
@@ -163,8 +178,9 @@ def compare_op(fn: Callable[..., Any], inputs: Sequence[Any], backend: str, *,
     if structure:
         p_edges, t_edges = edge_names(p_out.grad_fn), edge_names(t_out.grad_fn)
         assert p_edges == t_edges, f"next_functions {p_edges} != torch {t_edges}"
-        for (pn, _), (tn, _), p in zip(p_out.grad_fn.next_functions,
-                                       t_out.grad_fn.next_functions, p_in):
+        for (pn, _), (tn, _), p in zip(
+            p_out.grad_fn.next_functions, t_out.grad_fn.next_functions, p_in
+        ):
             if tn is not None and tn.name().endswith("AccumulateGrad"):
                 assert pn.variable is p, "AccumulateGrad.variable is the input leaf"
 
@@ -190,11 +206,11 @@ def compare_op(fn: Callable[..., Any], inputs: Sequence[Any], backend: str, *,
         t_out = _first(fn(TORCH, *t_in))
         with on_backend(backend):
             p_out = _first(fn(PG, *p_in))
-    t_g = torch.autograd.grad(t_out, [t_in[i] for i in diff], torch_from(cot),
-                              create_graph=True)
+    t_g = torch.autograd.grad(t_out, [t_in[i] for i in diff], torch_from(cot), create_graph=True)
     with on_backend(backend):
-        p_g = pg.autograd.grad(p_out, [p_in[i] for i in diff], pg_from(cot, backend),
-                               create_graph=True)
+        p_g = pg.autograd.grad(
+            p_out, [p_in[i] for i in diff], pg_from(cot, backend), create_graph=True
+        )
     vs = [rng.standard_normal(arrays[i].shape) for i in diff]
     for k, i in enumerate(diff):
         assert_close(p_g[k], t_g[k], rtol=rtol, what=f"create_graph grad of input {i}")
@@ -204,21 +220,25 @@ def compare_op(fn: Callable[..., Any], inputs: Sequence[Any], backend: str, *,
         # linear in the inputs: polygrad's first-order grads may still be connected,
         # but their second derivative must be zero
         if p_terms:
-            p_h = pg.autograd.grad(sum(p_terms[1:], p_terms[0]), [p_in[i] for i in diff],
-                                   allow_unused=True)
+            p_h = pg.autograd.grad(
+                sum(p_terms[1:], p_terms[0]), [p_in[i] for i in diff], allow_unused=True
+            )
             for k, h in enumerate(p_h):
-                assert_close(h, None if h is None else np.zeros(h.shape),
-                             what=f"second derivative of linear op, input {diff[k]}")
+                assert_close(
+                    h,
+                    None if h is None else np.zeros(h.shape),
+                    what=f"second derivative of linear op, input {diff[k]}",
+                )
         return
-    t_h = torch.autograd.grad(sum(t_terms[1:], t_terms[0]), [t_in[i] for i in diff],
-                              allow_unused=True)
+    t_h = torch.autograd.grad(
+        sum(t_terms[1:], t_terms[0]), [t_in[i] for i in diff], allow_unused=True
+    )
     if not p_terms:
         # polygrad left its first-order gradients unconnected: torch's must be zero
         for k, i in enumerate(diff):
             assert_close(None, t_h[k], what=f"second order (unconnected in polygrad), input {i}")
         return
-    p_h = pg.autograd.grad(sum(p_terms[1:], p_terms[0]), [p_in[i] for i in diff],
-                           allow_unused=True)
+    p_h = pg.autograd.grad(sum(p_terms[1:], p_terms[0]), [p_in[i] for i in diff], allow_unused=True)
     for k, i in enumerate(diff):
         assert_close(p_h[k], t_h[k], rtol=max(rtol, 1e-9), what=f"second order, input {i}")
 
@@ -231,13 +251,22 @@ def observe(value: Any) -> Any:
     if isinstance(value, (pg.Tensor, torch.Tensor)):
         dtype = str(value.dtype).replace("torch.", "").replace("polygrad.", "")
         node = value.grad_fn.name() if value.grad_fn is not None else None
-        return ("tensor", to_np(value.detach()).tolist(), dtype, value.requires_grad,
-                value.is_leaf, node)
+        return (
+            "tensor",
+            to_np(value.detach()).tolist(),
+            dtype,
+            value.requires_grad,
+            value.is_leaf,
+            node,
+        )
     if isinstance(value, BaseException):
         return (type(value).__name__, str(value))
     if isinstance(value, (list, tuple)):
-        return type(value)(observe(v) for v in value) if not hasattr(value, "_fields") \
+        return (
+            type(value)(observe(v) for v in value)
+            if not hasattr(value, "_fields")
             else tuple(observe(v) for v in value)
+        )
     if isinstance(value, dict):
         return {k: observe(v) for k, v in value.items()}
     if hasattr(value, "name") and hasattr(value, "next_functions"):  # a graph node

@@ -20,16 +20,26 @@ import polygrad as pg
 strict = pytest.importorskip("array_api_strict")
 
 #: array-api-strict's own helpers and types: not names of the standard.
-NOT_STANDARD = {"ArrayAPIStrictFlags", "Device", "ModuleType", "get_array_api_strict_flags",
-                "reset_array_api_strict_flags", "set_array_api_strict_flags"}
+NOT_STANDARD = {
+    "ArrayAPIStrictFlags",
+    "Device",
+    "ModuleType",
+    "get_array_api_strict_flags",
+    "reset_array_api_strict_flags",
+    "set_array_api_strict_flags",
+}
 
 GROUPS = {
     "constants": "e inf nan newaxis pi",
-    "data types": ("bool int8 int16 int32 int64 uint8 uint16 uint32 uint64 float32 float64 "
-                   "complex64 complex128"),
+    "data types": (
+        "bool int8 int16 int32 int64 uint8 uint16 uint32 uint64 float32 float64 "
+        "complex64 complex128"
+    ),
     "data type functions": "astype can_cast finfo iinfo isdtype result_type",
-    "creation": ("arange asarray empty empty_like eye from_dlpack full full_like linspace "
-                 "meshgrid ones ones_like tril triu zeros zeros_like"),
+    "creation": (
+        "arange asarray empty empty_like eye from_dlpack full full_like linspace "
+        "meshgrid ones ones_like tril triu zeros zeros_like"
+    ),
     "elementwise": (
         "abs acos acosh add asin asinh atan atan2 atanh bitwise_and bitwise_invert "
         "bitwise_left_shift bitwise_or bitwise_right_shift bitwise_xor ceil clip conj copysign "
@@ -37,9 +47,12 @@ GROUPS = {
         "isfinite isinf isnan less less_equal log log1p log2 log10 logaddexp logical_and "
         "logical_not logical_or logical_xor maximum minimum multiply negative nextafter "
         "not_equal positive pow real reciprocal remainder round sign signbit sin sinh sqrt "
-        "square subtract tan tanh trunc"),
-    "manipulation": ("broadcast_arrays broadcast_shapes broadcast_to concat expand_dims flip "
-                     "moveaxis permute_dims repeat reshape roll squeeze stack tile unstack"),
+        "square subtract tan tanh trunc"
+    ),
+    "manipulation": (
+        "broadcast_arrays broadcast_shapes broadcast_to concat expand_dims flip "
+        "moveaxis permute_dims repeat reshape roll squeeze stack tile unstack"
+    ),
     "indexing": "take take_along_axis",
     "searching": "argmax argmin count_nonzero nonzero searchsorted where",
     "sets": "isin unique_all unique_counts unique_inverse unique_values",
@@ -64,11 +77,21 @@ def array_names() -> list[str]:
     """The array object's attributes, less what every Python object has."""
     array_type = type(strict.asarray(1.0))
     ours = {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__hash__"}
-    skip = {"__annotations__", "__module__", "__slots__", "__weakref__",
-            "__buffer__", "__array__"}  # Python's buffer protocol and NumPy's: not the standard's
-    return sorted(n for n in dir(array_type)
-                  if not (n.startswith("_") and not n.startswith("__"))
-                  and (n not in dir(object) or n in ours) and n not in skip)
+    skip = {
+        "__annotations__",
+        "__module__",
+        "__slots__",
+        "__weakref__",
+        "__buffer__",
+        "__array__",
+    }  # Python's buffer protocol and NumPy's: not the standard's
+    return sorted(
+        n
+        for n in dir(array_type)
+        if not (n.startswith("_") and not n.startswith("__"))
+        and (n not in dir(object) or n in ours)
+        and n not in skip
+    )
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +146,13 @@ def test_no_family_module_shadows_a_torch_function():
     no module of polygrad's own sits on ``pg`` or the namespace under a torch function's name."""
     torch = pytest.importorskip("torch")
     xp = pg.asarray([1.0]).__array_namespace__()
-    torch_functions = [n for n in dir(torch) if not n.startswith("_")
-                       and callable(getattr(torch, n)) and not inspect.isclass(getattr(torch, n))]
+    torch_functions = [
+        n
+        for n in dir(torch)
+        if not n.startswith("_")
+        and callable(getattr(torch, n))
+        and not inspect.isclass(getattr(torch, n))
+    ]
     assert "complex" in torch_functions and callable(pg.complex)
     for name in torch_functions:
         for where in (pg, xp):

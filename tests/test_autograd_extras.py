@@ -33,8 +33,11 @@ def _count_hooks(lib, hooks_cls, x):
 
 def test_saved_tensor_hooks_call_counts_match_torch():
     ours = _count_hooks(pg, saved_tensors_hooks, pg.tensor([1.0, 2.0], requires_grad=True))
-    theirs = _count_hooks(torch, torch.autograd.graph.saved_tensors_hooks,
-                          torch.tensor([1.0, 2.0], requires_grad=True))
+    theirs = _count_hooks(
+        torch,
+        torch.autograd.graph.saved_tensors_hooks,
+        torch.tensor([1.0, 2.0], requires_grad=True),
+    )
     assert ours == theirs == {"pack": 3, "unpack": 3}
 
 
@@ -50,8 +53,11 @@ def test_unpack_must_return_a_tensor():
     x = pg.tensor([1.0], requires_grad=True)
     with saved_tensors_hooks(lambda t: t, lambda t: 3):
         y = x * x
-    with pytest.raises(TypeError, match="Output of saved tensor unpack_hook expected to be a "
-                                        "Tensor but got result of type int"):
+    with pytest.raises(
+        TypeError,
+        match="Output of saved tensor unpack_hook expected to be a "
+        "Tensor but got result of type int",
+    ):
         y.sum().backward()
 
 
@@ -76,8 +82,11 @@ def test_anomaly_mode_reports_node_and_forward_line():
             tx = torch.tensor([-1.0, 4.0], requires_grad=True)
             with pytest.raises(RuntimeError) as theirs:
                 tx.sqrt().sum().backward()
-    assert str(ours.value) == str(theirs.value) == (
-        "Function 'SqrtBackward0' returned nan values in its 0th output.")
+    assert (
+        str(ours.value)
+        == str(theirs.value)
+        == ("Function 'SqrtBackward0' returned nan values in its 0th output.")
+    )
     messages = [str(w.message) for w in caught]
     assert any(m.startswith("Anomaly Detection has been enabled") for m in messages)
     report = next(m for m in messages if m.startswith("Error detected in SqrtBackward0."))

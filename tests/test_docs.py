@@ -31,8 +31,13 @@ _BACKEND_NAME = re.compile(
 )
 _FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 #: backend name -> the library it needs
-KNOWN = {"numpy": "numpy", "torch": "torch", "jax": "jax",
-         "array_api_strict": "array_api_strict", "dask": "dask"}
+KNOWN = {
+    "numpy": "numpy",
+    "torch": "torch",
+    "jax": "jax",
+    "array_api_strict": "array_api_strict",
+    "dask": "dask",
+}
 
 
 def is_installed(name: str) -> bool:
@@ -129,8 +134,14 @@ def test_api_reference_is_up_to_date():
 
 def test_api_reference_documents_the_public_api():
     text = (ROOT / "docs" / "api.md").read_text()
-    for name in ("### `pg.tensor(", "### `Tensor.backward(", "### `pg.optim.SGD(",
-                 "### `pg.viz.draw(", "### `pg.autograd.grad(", "## `pg.autograd.Function`"):
+    for name in (
+        "### `pg.tensor(",
+        "### `Tensor.backward(",
+        "### `pg.optim.SGD(",
+        "### `pg.viz.draw(",
+        "### `pg.autograd.grad(",
+        "## `pg.autograd.Function`",
+    ):
         assert name in text
 
 

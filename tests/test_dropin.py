@@ -417,7 +417,9 @@ def test_numpy_unsupported_function_names_itself() -> None:
         TypeError, match=r"np\.quantile is not supported on polygrad tensors that require grad"
     ):
         np.quantile(x, 0.3)
-    assert np.fft.fft(x).grad_fn.name() == "FftR2CBackward0"  # covered: tests/test_numpy_protocol.py
+    assert (
+        np.fft.fft(x).grad_fn.name() == "FftR2CBackward0"
+    )  # covered: tests/test_numpy_protocol.py
     with pytest.raises(TypeError, match=r"np\.sin\(\.\.\., out=\.\.\.\) is not supported"):
         np.sin(x, out=np.empty(4))
     # no graph to lose: NumPy computes on the values, as np.asarray(x) would
@@ -448,18 +450,21 @@ def test_torch_functions_record_the_graph() -> None:
         torch.linalg.solve(x[:, :3], x, left=False)  # an argument polygrad does not take
 
 
-@pytest.mark.parametrize("call", [
-    lambda m, t: m.fft.fft(t, dim=0).abs(),
-    lambda m, t: m.fft.rfft(t, 6).abs(),
-    lambda m, t: m.fft.ifftn(t, norm="ortho").real,
-    lambda m, t: m.fft.fftshift(t, dim=1) * t,
-    lambda m, t: m.linalg.inv(t[:, :3]),
-    lambda m, t: m.linalg.det(t[:, :3]),
-    lambda m, t: m.linalg.solve(t[:, :3], t),
-    lambda m, t: m.linalg.vector_norm(t, 3, dim=1, keepdim=True),
-    lambda m, t: m.linalg.matrix_power(t[:, :3], 3),
-    lambda m, t: m.linalg.cross(t[:, :3], t[:, 1:], dim=1),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, t: m.fft.fft(t, dim=0).abs(),
+        lambda m, t: m.fft.rfft(t, 6).abs(),
+        lambda m, t: m.fft.ifftn(t, norm="ortho").real,
+        lambda m, t: m.fft.fftshift(t, dim=1) * t,
+        lambda m, t: m.linalg.inv(t[:, :3]),
+        lambda m, t: m.linalg.det(t[:, :3]),
+        lambda m, t: m.linalg.solve(t[:, :3], t),
+        lambda m, t: m.linalg.vector_norm(t, 3, dim=1, keepdim=True),
+        lambda m, t: m.linalg.matrix_power(t[:, :3], 3),
+        lambda m, t: m.linalg.cross(t[:, :3], t[:, 1:], dim=1),
+    ],
+)
 def test_torch_fft_and_linalg_record_the_graph(call) -> None:
     x = pg.tensor(torch_from(normal(3, 4)), requires_grad=True)
     y = call(torch, x)

@@ -112,19 +112,34 @@ def test_binary_with_a_constant_operand(name, torch_fn, first, second, backend):
     """Only one input requires grad: the other edge is empty, its gradient never computed."""
     x, y = first(3, 4), second(4)
     t_y = torch.tensor(y)
-    check(lambda a: getattr(pg, name)(a, pg_tensor(y, backend)), lambda a: torch_fn(a, t_y),
-          [x], backend)
+    check(
+        lambda a: getattr(pg, name)(a, pg_tensor(y, backend)),
+        lambda a: torch_fn(a, t_y),
+        [x],
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("name, torch_fn, number", [
-    ("add", torch.add, 2.5), ("subtract", torch.subtract, 2.5), ("multiply", torch.multiply, -1.5),
-    ("divide", torch.divide, 4.0), ("pow", torch.pow, 3), ("pow", torch.pow, 0.5),
-    ("atan2", torch.atan2, 0.7), ("hypot", torch.hypot, 1.5), ("logaddexp", torch.logaddexp, 0.3),
-    ("maximum", torch.maximum, 0.2), ("minimum", torch.minimum, 0.2),
-    ("copysign", torch.copysign, -1.0), ("remainder", torch.remainder, 0.75),
-    ("nextafter", torch.nextafter, 10.0),
-])
+@pytest.mark.parametrize(
+    "name, torch_fn, number",
+    [
+        ("add", torch.add, 2.5),
+        ("subtract", torch.subtract, 2.5),
+        ("multiply", torch.multiply, -1.5),
+        ("divide", torch.divide, 4.0),
+        ("pow", torch.pow, 3),
+        ("pow", torch.pow, 0.5),
+        ("atan2", torch.atan2, 0.7),
+        ("hypot", torch.hypot, 1.5),
+        ("logaddexp", torch.logaddexp, 0.3),
+        ("maximum", torch.maximum, 0.2),
+        ("minimum", torch.minimum, 0.2),
+        ("copysign", torch.copysign, -1.0),
+        ("remainder", torch.remainder, 0.75),
+        ("nextafter", torch.nextafter, 10.0),
+    ],
+)
 def test_python_number_second(name, torch_fn, number, backend):
     x = uniform(0.2, 2.0, 3, 4)
     as_tensor = {"atan2", "hypot", "logaddexp", "maximum", "minimum", "nextafter"}
@@ -137,20 +152,32 @@ def test_python_number_second(name, torch_fn, number, backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("name, torch_fn, number", [
-    ("add", torch.add, 2.5), ("subtract", torch.subtract, 2.5), ("multiply", torch.multiply, 3.0),
-    ("divide", torch.divide, 4.0), ("pow", torch.pow, 2.0), ("atan2", torch.atan2, 0.7),
-    ("hypot", torch.hypot, 1.5), ("logaddexp", torch.logaddexp, 0.3),
-])
+@pytest.mark.parametrize(
+    "name, torch_fn, number",
+    [
+        ("add", torch.add, 2.5),
+        ("subtract", torch.subtract, 2.5),
+        ("multiply", torch.multiply, 3.0),
+        ("divide", torch.divide, 4.0),
+        ("pow", torch.pow, 2.0),
+        ("atan2", torch.atan2, 0.7),
+        ("hypot", torch.hypot, 1.5),
+        ("logaddexp", torch.logaddexp, 0.3),
+    ],
+)
 def test_python_number_first(name, torch_fn, number, backend):
     x = uniform(0.2, 2.0, 3, 4)
 
     def reference(a):
         if name in ("atan2", "hypot", "logaddexp"):
             return torch_fn(torch.tensor(number, dtype=torch.float64), a)
-        return {"add": lambda: number + a, "subtract": lambda: number - a,
-                "multiply": lambda: number * a, "divide": lambda: number / a,
-                "pow": lambda: number ** a}[name]()
+        return {
+            "add": lambda: number + a,
+            "subtract": lambda: number - a,
+            "multiply": lambda: number * a,
+            "divide": lambda: number / a,
+            "pow": lambda: number**a,
+        }[name]()
 
     check(lambda a: getattr(pg, name)(number, a), reference, [x], backend)
 
@@ -158,23 +185,31 @@ def test_python_number_first(name, torch_fn, number, backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("bounds", [(-0.5, 0.5), (None, 0.3), (-0.3, None)], ids=str)
 def test_clip_number_bounds(bounds, backend):
-    check(lambda x: pg.clip(x, *bounds), lambda x: torch.clamp(x, *bounds), [normal(3, 4)],
-          backend)
+    check(lambda x: pg.clip(x, *bounds), lambda x: torch.clamp(x, *bounds), [normal(3, 4)], backend)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_clip_tensor_bounds(backend):
-    check(lambda x, lo, hi: pg.clip(x, lo, hi), lambda x, lo, hi: torch.clamp(x, lo, hi),
-          [normal(3, 4), normal(4) - 1, normal(3, 1) + 1], backend)
+    check(
+        lambda x, lo, hi: pg.clip(x, lo, hi),
+        lambda x, lo, hi: torch.clamp(x, lo, hi),
+        [normal(3, 4), normal(4) - 1, normal(3, 1) + 1],
+        backend,
+    )
     # bounds that cross (min > max: the result is max) and NaN inputs, as torch treats them
     x = np.array([np.nan, -2.0, 0.5, 3.0, 0.2])
     lo = np.array([0.0, 1.0, 1.0, 1.0, 0.2])
     hi = np.array([1.0, 0.0, 0.0, 0.0, 0.2])
-    check(lambda x, lo, hi: pg.clip(x, lo, hi), lambda x, lo, hi: torch.clamp(x, lo, hi),
-          [x, lo, hi], backend)
+    check(
+        lambda x, lo, hi: pg.clip(x, lo, hi),
+        lambda x, lo, hi: torch.clamp(x, lo, hi),
+        [x, lo, hi],
+        backend,
+    )
     check(lambda x, lo: pg.clip(x, lo), lambda x, lo: torch.clamp(x, lo), [x, lo], backend)
-    check(lambda x, hi: pg.clip(x, None, hi), lambda x, hi: torch.clamp(x, None, hi), [x, hi],
-          backend)
+    check(
+        lambda x, hi: pg.clip(x, None, hi), lambda x, hi: torch.clamp(x, None, hi), [x, hi], backend
+    )
     check(lambda x: pg.clip(x, -1.0, 1.0), lambda x: torch.clamp(x, -1.0, 1.0), [x], backend)
 
 
@@ -192,8 +227,9 @@ def test_unary_value_is_the_backends(name, torch_fn, sample, backend):
 def test_binary_value_is_the_backends(name, torch_fn, first, second, backend):
     x, y = pg_tensor(first(3, 4), backend), pg_tensor(second(4), backend)
     raw = getattr(x._backend.xp, name)(x._data, y._data)
-    np.testing.assert_array_equal(to_np(getattr(pg, name)(x, y)),
-                                  np.asarray(x._backend.to_numpy(raw)))
+    np.testing.assert_array_equal(
+        to_np(getattr(pg, name)(x, y)), np.asarray(x._backend.to_numpy(raw))
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -209,12 +245,27 @@ def test_float32_stays_float32(name, backend):
 
 # -- complex: torch's conjugate-Wirtinger convention ---------------------------------------
 COMPLEX_UNARY = [
-    ("abs", torch.abs), ("exp", torch.exp), ("log", torch.log), ("sin", torch.sin),
-    ("cos", torch.cos), ("tanh", torch.tanh), ("sqrt", torch.sqrt), ("square", torch.square),
-    ("reciprocal", torch.reciprocal), ("negative", torch.negative), ("conj", torch.conj),
-    ("real", torch.real), ("imag", torch.imag), ("sign", torch.sgn), ("expm1", torch.expm1),
-    ("log1p", torch.log1p), ("sinh", torch.sinh), ("cosh", torch.cosh), ("tan", torch.tan),
-    ("atan", torch.atan), ("asinh", torch.asinh),
+    ("abs", torch.abs),
+    ("exp", torch.exp),
+    ("log", torch.log),
+    ("sin", torch.sin),
+    ("cos", torch.cos),
+    ("tanh", torch.tanh),
+    ("sqrt", torch.sqrt),
+    ("square", torch.square),
+    ("reciprocal", torch.reciprocal),
+    ("negative", torch.negative),
+    ("conj", torch.conj),
+    ("real", torch.real),
+    ("imag", torch.imag),
+    ("sign", torch.sgn),
+    ("expm1", torch.expm1),
+    ("log1p", torch.log1p),
+    ("sinh", torch.sinh),
+    ("cosh", torch.cosh),
+    ("tan", torch.tan),
+    ("atan", torch.atan),
+    ("asinh", torch.asinh),
 ]
 
 
@@ -225,10 +276,16 @@ def test_complex_unary_matches_torch(name, torch_fn, backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("name, torch_fn", [
-    ("add", torch.add), ("subtract", torch.subtract), ("multiply", torch.multiply),
-    ("divide", torch.divide), ("pow", torch.pow),
-])
+@pytest.mark.parametrize(
+    "name, torch_fn",
+    [
+        ("add", torch.add),
+        ("subtract", torch.subtract),
+        ("multiply", torch.multiply),
+        ("divide", torch.divide),
+        ("pow", torch.pow),
+    ],
+)
 def test_complex_binary_matches_torch(name, torch_fn, backend):
     check(getattr(pg, name), torch_fn, [cplx(2, 3), cplx(3)], backend)
 
@@ -236,8 +293,12 @@ def test_complex_binary_matches_torch(name, torch_fn, backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_complex_from_real_and_imaginary_parts_matches_torch(backend):
     check(pg.complex, torch.complex, [normal(3, 1), normal(4)], backend)
-    check(lambda re, im: pg.complex(re, im) ** 2, lambda re, im: torch.complex(re, im) ** 2,
-          [normal(3), normal(3)], backend)
+    check(
+        lambda re, im: pg.complex(re, im) ** 2,
+        lambda re, im: torch.complex(re, im) ** 2,
+        [normal(3), normal(3)],
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -250,8 +311,9 @@ def test_complex_keeps_precision(backend):
         np.testing.assert_array_equal(to_np(pg.real(z)), to_np(re))
         np.testing.assert_array_equal(to_np(pg.imag(z)), to_np(im))
     with pytest.raises(RuntimeError, match="two float32 or two float64"):
-        pg.complex(pg.tensor([1.0], backend=backend), pg.tensor([1.0], dtype=pg.float64,
-                                                                backend=backend))
+        pg.complex(
+            pg.tensor([1.0], backend=backend), pg.tensor([1.0], dtype=pg.float64, backend=backend)
+        )
     with pytest.raises(RuntimeError, match="got int64"):
         pg.complex(pg.tensor([1], backend=backend), pg.tensor([1], backend=backend))
 
@@ -260,8 +322,10 @@ def test_complex_keeps_infinite_imaginary_parts_like_torch():
     """NumPy (like torch and JAX) has a constructor; the standard-only default would
     compute ``re + 1j * im``, which makes ``inf * 0j`` a NaN real part."""
     re, im = [1.0, np.inf, 2.0], [-np.inf, 3.0, np.nan]
-    np.testing.assert_array_equal(to_np(pg.complex(pg.tensor(re), pg.tensor(im))),
-                                  torch.complex(torch.tensor(re), torch.tensor(im)).numpy())
+    np.testing.assert_array_equal(
+        to_np(pg.complex(pg.tensor(re), pg.tensor(im))),
+        torch.complex(torch.tensor(re), torch.tensor(im)).numpy(),
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -272,47 +336,81 @@ def test_real_times_complex_gives_a_real_gradient(backend):
 
 # -- edge cases (torch's measured behaviour) ------------------------------------------------------
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("name, pg_fn, torch_fn, values", [
-    ("sqrt at 0", pg.sqrt, torch.sqrt, [0.0, 1.0, 4.0]),
-    ("abs at 0", pg.abs, torch.abs, [-1.0, 0.0, 1.0]),
-    ("sign at 0", pg.sign, torch.sign, [-1.0, 0.0, 1.0]),
-    ("x**0", lambda x: x ** 0, lambda x: x ** 0, [0.0, 2.0]),
-    ("x**0.5 at 0", lambda x: x ** 0.5, lambda x: x ** 0.5, [0.0, 2.0]),
-    ("x**2 at 0", lambda x: x ** 2, lambda x: x ** 2, [0.0, 2.0]),
-    ("x**-1 at 0", lambda x: x ** -1, lambda x: x ** -1, [0.0, 2.0]),
-    ("0**x", lambda x: pg.zeros(2, dtype=pg.float64, backend=x.backend) ** x,
-     lambda x: torch.zeros(2, dtype=torch.float64) ** x, [0.0, 2.0]),
-    ("log at 0", pg.log, torch.log, [0.0, 1.0]),
-    ("where leaks NaN", lambda x: pg.where(x > 0, pg.sqrt(x), x),
-     lambda x: torch.where(x > 0, torch.sqrt(x), x), [-1.0, 4.0]),
-    ("maximum tie", lambda x: pg.maximum(x, pg.flip(x, axis=0)),
-     lambda x: torch.maximum(x, torch.flip(x, (0,))), [1.0, 2.0, 1.0]),
-    ("copysign at 0", lambda x: pg.copysign(x, -x), lambda x: torch.copysign(x, -x),
-     [0.0, -2.0, 3.0]),
-    ("atan2 at the origin", lambda x: pg.atan2(x, x * 0), lambda x: torch.atan2(x, x * 0),
-     [0.0, 1.0]),
-    ("hypot at the origin", lambda x: pg.hypot(x, x), lambda x: torch.hypot(x, x), [0.0, 1.0]),
-    ("logaddexp of -inf", lambda x: pg.logaddexp(x, x), lambda x: torch.logaddexp(x, x),
-     [-np.inf, 0.0]),
-    ("acosh at 1", pg.acosh, torch.acosh, [1.0, 2.0]),
-    ("atanh at 1", pg.atanh, torch.atanh, [1.0, 0.5]),
-    ("log1p at -1", pg.log1p, torch.log1p, [-1.0, 0.5]),
-    ("remainder sign", lambda x: pg.remainder(x, -0.75), lambda x: torch.remainder(x, -0.75),
-     [-2.0, 1.3, 0.0]),
-    ("round halves to even", pg.round, torch.round, [0.5, 1.5, 2.5, -0.5]),
-])
+@pytest.mark.parametrize(
+    "name, pg_fn, torch_fn, values",
+    [
+        ("sqrt at 0", pg.sqrt, torch.sqrt, [0.0, 1.0, 4.0]),
+        ("abs at 0", pg.abs, torch.abs, [-1.0, 0.0, 1.0]),
+        ("sign at 0", pg.sign, torch.sign, [-1.0, 0.0, 1.0]),
+        ("x**0", lambda x: x**0, lambda x: x**0, [0.0, 2.0]),
+        ("x**0.5 at 0", lambda x: x**0.5, lambda x: x**0.5, [0.0, 2.0]),
+        ("x**2 at 0", lambda x: x**2, lambda x: x**2, [0.0, 2.0]),
+        ("x**-1 at 0", lambda x: x**-1, lambda x: x**-1, [0.0, 2.0]),
+        (
+            "0**x",
+            lambda x: pg.zeros(2, dtype=pg.float64, backend=x.backend) ** x,
+            lambda x: torch.zeros(2, dtype=torch.float64) ** x,
+            [0.0, 2.0],
+        ),
+        ("log at 0", pg.log, torch.log, [0.0, 1.0]),
+        (
+            "where leaks NaN",
+            lambda x: pg.where(x > 0, pg.sqrt(x), x),
+            lambda x: torch.where(x > 0, torch.sqrt(x), x),
+            [-1.0, 4.0],
+        ),
+        (
+            "maximum tie",
+            lambda x: pg.maximum(x, pg.flip(x, axis=0)),
+            lambda x: torch.maximum(x, torch.flip(x, (0,))),
+            [1.0, 2.0, 1.0],
+        ),
+        (
+            "copysign at 0",
+            lambda x: pg.copysign(x, -x),
+            lambda x: torch.copysign(x, -x),
+            [0.0, -2.0, 3.0],
+        ),
+        (
+            "atan2 at the origin",
+            lambda x: pg.atan2(x, x * 0),
+            lambda x: torch.atan2(x, x * 0),
+            [0.0, 1.0],
+        ),
+        ("hypot at the origin", lambda x: pg.hypot(x, x), lambda x: torch.hypot(x, x), [0.0, 1.0]),
+        (
+            "logaddexp of -inf",
+            lambda x: pg.logaddexp(x, x),
+            lambda x: torch.logaddexp(x, x),
+            [-np.inf, 0.0],
+        ),
+        ("acosh at 1", pg.acosh, torch.acosh, [1.0, 2.0]),
+        ("atanh at 1", pg.atanh, torch.atanh, [1.0, 0.5]),
+        ("log1p at -1", pg.log1p, torch.log1p, [-1.0, 0.5]),
+        (
+            "remainder sign",
+            lambda x: pg.remainder(x, -0.75),
+            lambda x: torch.remainder(x, -0.75),
+            [-2.0, 1.3, 0.0],
+        ),
+        ("round halves to even", pg.round, torch.round, [0.5, 1.5, 2.5, -0.5]),
+    ],
+)
 def test_edge_cases(name, pg_fn, torch_fn, values, backend):
     check(pg_fn, torch_fn, [np.array(values)], backend)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("expression, op", [
-    (lambda x, y: pg.floor_divide(x, y), "floor_divide"),
-    (lambda x, y: x // 2.0, "floor_divide"),
-    (lambda x, y: 3.0 // x, "floor_divide"),
-    (lambda x, y: pg.remainder(2.0, x), "remainder"),
-    (lambda x, y: 2.0 % x, "remainder"),
-])
+@pytest.mark.parametrize(
+    "expression, op",
+    [
+        (lambda x, y: pg.floor_divide(x, y), "floor_divide"),
+        (lambda x, y: x // 2.0, "floor_divide"),
+        (lambda x, y: 3.0 // x, "floor_divide"),
+        (lambda x, y: pg.remainder(2.0, x), "remainder"),
+        (lambda x, y: 2.0 % x, "remainder"),
+    ],
+)
 def test_no_derivative_raises_torchs_error(expression, op, backend):
     x = pg_tensor(uniform(0.5, 2.0, 3), backend, requires_grad=True)
     y = pg_tensor(uniform(0.5, 2.0, 3), backend, requires_grad=True)
@@ -359,8 +457,11 @@ def test_predicates_and_comparisons_never_require_grad(backend):
         for a, b, ta, tb in [(x, 0.0, t, 0.0), (0.0, x, 0.0, t), (x, x, t, t)]:
             out = fn(a, b)
             assert not out.requires_grad
-            expected = reference(ta, tb) if isinstance(ta, torch.Tensor) else reference(
-                torch.tensor(ta, dtype=torch.float64), tb)
+            expected = (
+                reference(ta, tb)
+                if isinstance(ta, torch.Tensor)
+                else reference(torch.tensor(ta, dtype=torch.float64), tb)
+            )
             np.testing.assert_array_equal(to_np(out), expected.numpy(), err_msg=name)
 
 
@@ -369,8 +470,10 @@ def test_bitwise_and_logical_functions(backend):
     a, b = np.array([0, 3, 5, -8], dtype=np.int64), np.array([1, 3, 2, 2], dtype=np.int64)
     x, y = pg.tensor(a, backend=backend), pg.tensor(b, backend=backend)
     cases = {
-        "bitwise_and": np.bitwise_and, "bitwise_or": np.bitwise_or,
-        "bitwise_xor": np.bitwise_xor, "bitwise_left_shift": np.left_shift,
+        "bitwise_and": np.bitwise_and,
+        "bitwise_or": np.bitwise_or,
+        "bitwise_xor": np.bitwise_xor,
+        "bitwise_left_shift": np.left_shift,
         "bitwise_right_shift": np.right_shift,
     }
     for name, reference in cases.items():
@@ -399,10 +502,34 @@ def test_integer_rounding_keeps_integers(backend):
 def test_every_elementwise_function_is_on_the_namespace():
     x = pg.tensor(np.ones(2), requires_grad=True)
     xp = x.__array_namespace__()
-    names = [u[0] for u in UNARY] + [b[0] for b in BINARY] + [
-        "clip", "imag", "isfinite", "isinf", "isnan", "signbit", "floor_divide", "equal",
-        "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
-        "logical_or", "logical_not", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor",
-        "bitwise_invert", "bitwise_left_shift", "bitwise_right_shift"]
+    names = (
+        [u[0] for u in UNARY]
+        + [b[0] for b in BINARY]
+        + [
+            "clip",
+            "imag",
+            "isfinite",
+            "isinf",
+            "isnan",
+            "signbit",
+            "floor_divide",
+            "equal",
+            "not_equal",
+            "less",
+            "less_equal",
+            "greater",
+            "greater_equal",
+            "logical_and",
+            "logical_or",
+            "logical_not",
+            "logical_xor",
+            "bitwise_and",
+            "bitwise_or",
+            "bitwise_xor",
+            "bitwise_invert",
+            "bitwise_left_shift",
+            "bitwise_right_shift",
+        ]
+    )
     for name in names:
         assert getattr(xp, name) is getattr(pg, name), name

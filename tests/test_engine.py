@@ -25,6 +25,7 @@ def no_grad(L):
 
 # -- accumulation and retain_graph -------------------------------------------------------------
 
+
 def test_gradients_accumulate_into_the_same_object(backend):
     def scenario(L):
         x = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
@@ -62,20 +63,20 @@ def test_graphs_without_saved_values_run_twice(backend):
 def test_retain_graph_defaults_to_create_graph(backend):
     def scenario(L):
         x = L.tensor([1.0, 2.0], requires_grad=True)
-        y = (x ** 3).sum()
+        y = (x**3).sum()
         y.backward(create_graph=True)
         y.backward()
         third = raised(y.backward)
-        g, = L.autograd.grad((x ** 3).sum(), x, create_graph=True)
+        (g,) = L.autograd.grad((x**3).sum(), x, create_graph=True)
         w = (x * x * x).sum()
-        g2, = L.autograd.grad(w, x, create_graph=True)
+        (g2,) = L.autograd.grad(w, x, create_graph=True)
         again = L.autograd.grad(w, x)
-        v = (x ** 3).sum()
-        g3, = L.autograd.grad(v, x, create_graph=True, retain_graph=False)
+        v = (x**3).sum()
+        (g3,) = L.autograd.grad(v, x, create_graph=True, retain_graph=False)
         freed = raised(lambda: L.autograd.grad(v, x))
-        h, = L.autograd.grad(g3.sum(), x)  # the new graph of g3 is still usable
+        (h,) = L.autograd.grad(g3.sum(), x)  # the new graph of g3 is still usable
         u = (x * x * x).sum()  # here g4's graph runs through u's freed intermediate x * x
-        g4, = L.autograd.grad(u, x, create_graph=True, retain_graph=False)
+        (g4,) = L.autograd.grad(u, x, create_graph=True, retain_graph=False)
         through_freed = raised(lambda: L.autograd.grad(g4.sum(), x))
         return [x.grad, third, g, g2, again, freed, h, through_freed]
 
@@ -86,6 +87,7 @@ def test_retain_graph_defaults_to_create_graph(backend):
 
 
 # -- what the entry points refuse -------------------------------------------------------------
+
 
 def test_entry_point_errors(backend):
     def scenario(L):
@@ -104,26 +106,37 @@ def test_entry_point_errors(backend):
             raised(lambda: (x * 2).sum().backward(2.0)),
             raised(lambda: L.autograd.grad((x * 2).sum(), [x, L.ones(2, requires_grad=True)])),
             raised(lambda: L.autograd.grad((x * 2).sum(), [x, x * 1])),
-            raised(lambda: L.autograd.grad((x * 2).sum(), x, materialize_grads=True,
-                                           allow_unused=False)),
+            raised(
+                lambda: L.autograd.grad(
+                    (x * 2).sum(), x, materialize_grads=True, allow_unused=False
+                )
+            ),
             raised(lambda: (x * 2).sum().backward(inputs=[])),
             raised(lambda: L.autograd.grad((x * 2).sum(), [])),
             raised(lambda: (x * 2).sum().backward(inputs=[L.ones(3)])),
         ]
 
     seen = same_as_torch(scenario, backend)
-    assert seen[0] == ("RuntimeError",
-                       "element 0 of tensors does not require grad and does not have a grad_fn")
+    assert seen[0] == (
+        "RuntimeError",
+        "element 0 of tensors does not require grad and does not have a grad_fn",
+    )
     assert seen[1][1].startswith("element 1 of tensors")
     assert seen[2] == ("RuntimeError", "One of the differentiated Tensors does not require grad")
     assert seen[3] == ("RuntimeError", "grad can be implicitly created only for scalar outputs")
-    assert seen[5] == ("RuntimeError", "Mismatch in shape: grad_output[0] has a shape of "
-                       "torch.Size([4]) and output[0] has a shape of torch.Size([3]).")
+    assert seen[5] == (
+        "RuntimeError",
+        "Mismatch in shape: grad_output[0] has a shape of "
+        "torch.Size([4]) and output[0] has a shape of torch.Size([3]).",
+    )
     assert seen[7] == ("RuntimeError", "got 2 tensors and 1 gradients")
     assert seen[8] == ("TypeError", "'float' object is not iterable")
-    assert seen[9] == ("RuntimeError", "The differentiated Tensor at index 1 appears to not have "
-                       "been used in the graph. Set allow_unused=True if this is the desired "
-                       "behavior.")
+    assert seen[9] == (
+        "RuntimeError",
+        "The differentiated Tensor at index 1 appears to not have "
+        "been used in the graph. Set allow_unused=True if this is the desired "
+        "behavior.",
+    )
     assert seen[11][0] == "ValueError"
     assert seen[12] == ("RuntimeError", "`inputs` argument to `backward()` cannot be empty.")
     assert seen[13] == ("RuntimeError", "`inputs` argument to `grad()` cannot be empty.")
@@ -149,6 +162,7 @@ def test_gradient_argument_dtype_is_cast(backend):
 
 
 # -- backward(inputs=), autograd.backward, autograd.grad options ---------------------------------
+
 
 def test_backward_inputs_limits_accumulation(backend):
     def scenario(L):
@@ -207,6 +221,7 @@ def test_grad_with_respect_to_an_intermediate_and_leaf_hooks(backend):
 
 # -- hooks: the order of everything in one backward -----------------------------------------------
 
+
 def test_hook_order(backend):
     def scenario(L):
         events = []
@@ -216,8 +231,11 @@ def test_hook_order(backend):
         y.register_hook(lambda g: events.append(("y hook", g.tolist())))
         node = y.grad_fn
         node.register_prehook(lambda gout: events.append(("mul prehook", gout[0].tolist())))
-        node.register_hook(lambda gin, gout: events.append(
-            ("mul posthook", [None if g is None else g.tolist() for g in gin])))
+        node.register_hook(
+            lambda gin, gout: events.append(
+                ("mul posthook", [None if g is None else g.tolist() for g in gin])
+            )
+        )
         x.register_hook(lambda g: (events.append(("x hook 1", g.tolist())), g * 10)[1])
         x.register_hook(lambda g: events.append(("x hook 2", g.tolist())))
 
@@ -230,8 +248,14 @@ def test_hook_order(backend):
         return [events, x.grad]
 
     seen = same_as_torch(scenario, backend)
-    assert [e[0] for e in seen[0]] == ["y hook", "mul prehook", "mul posthook", "x hook 1",
-                                       "x hook 2", "post accumulate"]
+    assert [e[0] for e in seen[0]] == [
+        "y hook",
+        "mul prehook",
+        "mul posthook",
+        "x hook 1",
+        "x hook 2",
+        "post accumulate",
+    ]
     assert seen[1][1] == [15.0, 15.0]
 
 
@@ -266,10 +290,11 @@ def test_hooks_run_without_grad_mode_unless_create_graph(backend):
 
 # -- higher order ----------------------------------------------------------------------------------
 
+
 def test_fourth_power_derivatives_to_fifth_order(backend):
     def scenario(L):
         x = L.tensor(2.0, requires_grad=True)
-        y = x ** 4
+        y = x**4
         out = [y]
         for _ in range(5):
             (y,) = L.autograd.grad(y, x, create_graph=True)
@@ -292,14 +317,15 @@ def test_sine_derivative_chain(backend):
 
     seen = same_as_torch(scenario, backend)
     values = [s[1] for s in seen]
-    assert values == pytest.approx([math.sin(0.5), math.cos(0.5), -math.sin(0.5),
-                                    -math.cos(0.5), math.sin(0.5)], rel=1e-6)
+    assert values == pytest.approx(
+        [math.sin(0.5), math.cos(0.5), -math.sin(0.5), -math.cos(0.5), math.sin(0.5)], rel=1e-6
+    )
 
 
 def test_seed_function_second_derivative(backend):
     def scenario(L):
         x = L.tensor(1.0, requires_grad=True)
-        y = x ** 2 * L.exp(x)
+        y = x**2 * L.exp(x)
         (dy,) = L.autograd.grad(y, x, create_graph=True)
         (d2y,) = L.autograd.grad(dy, x)
         return [y, dy, d2y]
@@ -311,7 +337,7 @@ def test_seed_function_second_derivative(backend):
 def test_backward_with_create_graph_then_backward_of_the_grad(backend):
     def scenario(L):
         x = L.tensor([3.0], requires_grad=True)
-        (x ** 2).backward(create_graph=True)
+        (x**2).backward(create_graph=True)
         first = x.grad.detach().clone()
         grad_requires = x.grad.requires_grad
         x.grad.backward()
@@ -324,9 +350,9 @@ def test_backward_with_create_graph_then_backward_of_the_grad(backend):
 def test_backward_create_graph_grad_node_names(backend):
     def scenario(L):
         x = L.tensor([3.0], requires_grad=True)
-        (x ** 2).backward(create_graph=True)
+        (x**2).backward(create_graph=True)
         first = x.grad
-        (x ** 2).backward(create_graph=True)
+        (x**2).backward(create_graph=True)
         return [first, x.grad, x.grad is first]
 
     seen = same_as_torch(scenario, backend)
@@ -335,10 +361,11 @@ def test_backward_create_graph_grad_node_names(backend):
 
 # -- propagation, broadcasting, dtypes ----------------------------------------------------------------
 
+
 def test_graph_shapes_from_the_inventory(backend):
     def scenario(L):
         x = L.tensor(2.0, requires_grad=True)
-        (3 * x * x ** 2).backward()
+        (3 * x * x**2).backward()
         diamond = x.grad.clone()
         x.grad = None
         u = L.tensor(3.0, requires_grad=True)
@@ -381,10 +408,14 @@ def test_each_leaf_gets_its_gradient_in_its_own_dtype(backend):
 
 def test_integer_times_float_tensor(backend, request):
     if backend == "array_api_strict":  # the standard leaves int/float promotion undefined
-        request.applymarker(pytest.mark.xfail(
-            strict=True, raises=TypeError,
-            reason="array-api-strict refuses int64 * float32; polygrad uses the library's "
-                   "promotion rules"))
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True,
+                raises=TypeError,
+                reason="array-api-strict refuses int64 * float32; polygrad uses the library's "
+                "promotion rules",
+            )
+        )
 
     def scenario(L):
         i = L.tensor([1, 2])
@@ -412,12 +443,12 @@ KINKS = [
     ("sign", lambda L, x: x.sign(), [-1.0, 0.0, 1.0]),
     ("sqrt_zero", lambda L, x: x.sqrt(), [0.0, 1.0, 4.0]),
     ("sqrt_negative", lambda L, x: x.sqrt(), [-1.0]),
-    ("pow_0", lambda L, x: x ** 0, [0.0, 2.0]),
-    ("pow_0_float", lambda L, x: x ** 0.0, [0.0, 2.0]),
-    ("pow_half", lambda L, x: x ** 0.5, [0.0, 4.0]),
-    ("pow_1", lambda L, x: x ** 1, [0.0, 4.0]),
-    ("pow_2", lambda L, x: x ** 2, [0.0, 4.0]),
-    ("pow_minus_1", lambda L, x: x ** -1, [0.0, 4.0]),
+    ("pow_0", lambda L, x: x**0, [0.0, 2.0]),
+    ("pow_0_float", lambda L, x: x**0.0, [0.0, 2.0]),
+    ("pow_half", lambda L, x: x**0.5, [0.0, 4.0]),
+    ("pow_1", lambda L, x: x**1, [0.0, 4.0]),
+    ("pow_2", lambda L, x: x**2, [0.0, 4.0]),
+    ("pow_minus_1", lambda L, x: x**-1, [0.0, 4.0]),
     ("pow_tensor_zero_exponent", lambda L, x: x ** L.zeros(2), [0.0, 2.0]),
     ("zero_base", lambda L, x: L.zeros(2) ** x, [0.0, 2.0]),
     ("log_zero", lambda L, x: x.log(), [0.0, 1.0]),
@@ -425,8 +456,11 @@ KINKS = [
     ("prod_two_zeros", lambda L, x: x.prod(), [0.0, 0.0, 3.0]),
     ("std_one_element", lambda L, x: x.std(), [1.0]),
     ("where_nan_leak", lambda L, x: L.where(x > 0, x.sqrt(), x), [-1.0, 4.0]),
-    ("where_double_fix", lambda L, x: L.where(x > 0, L.where(x > 0, x, L.ones_like(x)).sqrt(), x),
-     [-1.0, 4.0]),
+    (
+        "where_double_fix",
+        lambda L, x: L.where(x > 0, L.where(x > 0, x, L.ones_like(x)).sqrt(), x),
+        [-1.0, 4.0],
+    ),
 ]
 
 
@@ -457,6 +491,7 @@ def test_clamp_with_a_tensor_bound_at_a_tie(backend):
 
 # -- no_grad around backward, long chains ------------------------------------------------------------
 
+
 def test_backward_inside_no_grad_still_works(backend):
     def scenario(L):
         x = L.ones(3, requires_grad=True)
@@ -476,7 +511,7 @@ def test_a_100000_op_chain_backpropagates_and_is_freed(backend):
         for _ in range(100_000):
             y = y * 1.00001
         y.backward()
-        assert to_np(x.grad) == pytest.approx(1.00001 ** 100_000, rel=1e-9)
+        assert to_np(x.grad) == pytest.approx(1.00001**100_000, rel=1e-9)
         y = x
         for _ in range(100_000):
             y = y + x  # a long chain with a fan-in at every step
@@ -518,9 +553,9 @@ def test_grad_outputs_that_require_grad(backend):
     def scenario(L):
         x = L.tensor([1.0, 2.0], requires_grad=True)
         v = L.tensor([1.0, 3.0], requires_grad=True)
-        g, = L.autograd.grad(x * x, x, grad_outputs=v, create_graph=True)
+        (g,) = L.autograd.grad(x * x, x, grad_outputs=v, create_graph=True)
         h = L.autograd.grad(g.sum(), [x, v])
-        g2, = L.autograd.grad(x * x, x, grad_outputs=v)
+        (g2,) = L.autograd.grad(x * x, x, grad_outputs=v)
         return [g, h, g2.requires_grad]
 
     seen = same_as_torch(scenario, backend)
@@ -530,7 +565,7 @@ def test_grad_outputs_that_require_grad(backend):
 def test_batched_grad_outputs(backend):
     def scenario(L):
         x = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
-        return L.autograd.grad(x ** 2, x, L.eye(3), is_grads_batched=True)
+        return L.autograd.grad(x**2, x, L.eye(3), is_grads_batched=True)
 
     assert same_as_torch(scenario, backend)[0][1] == [[2, 0, 0], [0, 4, 0], [0, 0, 6]]
 
@@ -604,9 +639,19 @@ def _detached_copy_as_a_new_leaf(L):
     return [y.grad, x.grad, y.is_leaf]
 
 
-@pytest.mark.parametrize("scenario", [
-    _leaf_and_identity_roots, _dtype_round_trip, _zero_d_gradient, _shared_subgraph_two_roots,
-    _empty, _mask_as_float, _transposes_and_matmul, _detached_copy_as_a_new_leaf,
-], ids=lambda f: f.__name__.strip("_"))
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        _leaf_and_identity_roots,
+        _dtype_round_trip,
+        _zero_d_gradient,
+        _shared_subgraph_two_roots,
+        _empty,
+        _mask_as_float,
+        _transposes_and_matmul,
+        _detached_copy_as_a_new_leaf,
+    ],
+    ids=lambda f: f.__name__.strip("_"),
+)
 def test_more_graphs_match_torch(scenario, backend):
     same_as_torch(scenario, backend)

@@ -52,10 +52,12 @@ def test_same_training_as_torch_autograd_and_optim(digits):
     for _ in range(2):
         order, total = rng.permutation(len(data.x_train)), 0.0
         for begin in range(0, len(order), 64):
-            batch = order[begin:begin + 64]
+            batch = order[begin : begin + 64]
             optimizer.zero_grad()
-            loss = digits.cross_entropy(digits.forward(tparams, torch.tensor(data.x_train[batch])),
-                                        torch.tensor(one_hot[batch]))
+            loss = digits.cross_entropy(
+                digits.forward(tparams, torch.tensor(data.x_train[batch])),
+                torch.tensor(one_hot[batch]),
+            )
             loss.backward()
             optimizer.step()
             total += loss.item() * len(batch)

@@ -105,15 +105,25 @@ def functions(L):
         @staticmethod
         def forward(ctx, x):
             ctx.save_for_backward(x)
-            return x ** 3
+            return x**3
 
         @staticmethod
         def backward(ctx, g):
             (x,) = ctx.saved_tensors
-            return g * 3 * x ** 2
+            return g * 3 * x**2
 
-    return dict(Scale=Scale, Bad=Bad, Bad3=Bad3, Bad4=Bad4, Bad5=Bad5, NoBackward=NoBackward,
-                SaveInt=SaveInt, Double=Double, TwoOutputs=TwoOutputs, Cube=Cube)
+    return dict(
+        Scale=Scale,
+        Bad=Bad,
+        Bad3=Bad3,
+        Bad4=Bad4,
+        Bad5=Bad5,
+        NoBackward=NoBackward,
+        SaveInt=SaveInt,
+        Double=Double,
+        TwoOutputs=TwoOutputs,
+        Cube=Cube,
+    )
 
 
 def test_forward_context_and_gradients(backend):
@@ -128,8 +138,16 @@ def test_forward_context_and_gradients(backend):
         plain = fn.apply(L.ones(2), 3.0)
         with L.no_grad():
             quiet = fn.apply(x, 3.0)
-        return [out, node.name(), type(node).__name__, x.grad, y.grad, plain.requires_grad,
-                quiet.requires_grad, record]
+        return [
+            out,
+            node.name(),
+            type(node).__name__,
+            x.grad,
+            y.grad,
+            plain.requires_grad,
+            quiet.requires_grad,
+            record,
+        ]
 
     mine = same_as_torch(lambda L: scenario(L)[:7], backend)
     assert mine[1] == "ScaleBackward" and mine[3][1] == [3.0, 3.0]
@@ -169,16 +187,27 @@ def test_what_backward_returns_is_checked(name, backend):
 
     seen = same_as_torch(scenario, backend)
     expected = {
-        "Bad": ("RuntimeError",
-                "function BadBackward returned an incorrect number of gradients (expected 2, got 1)"),
-        "Bad3": ("RuntimeError", "Function Bad3Backward returned an invalid gradient at index 0 "
-                                 "- got [5] but expected shape compatible with [2]"),
-        "Bad4": ("RuntimeError", "function Bad4Backward returned a gradient different than None "
-                                 "at position 2, but the corresponding forward input was not a "
-                                 "Variable"),
+        "Bad": (
+            "RuntimeError",
+            "function BadBackward returned an incorrect number of gradients (expected 2, got 1)",
+        ),
+        "Bad3": (
+            "RuntimeError",
+            "Function Bad3Backward returned an invalid gradient at index 0 "
+            "- got [5] but expected shape compatible with [2]",
+        ),
+        "Bad4": (
+            "RuntimeError",
+            "function Bad4Backward returned a gradient different than None "
+            "at position 2, but the corresponding forward input was not a "
+            "Variable",
+        ),
         "Bad5": ("RuntimeError", "expected Variable or None (got list)"),
-        "NoBackward": ("NotImplementedError", "You must implement either the backward or vjp "
-                       "method for your custom autograd.Function to use it with backward mode AD."),
+        "NoBackward": (
+            "NotImplementedError",
+            "You must implement either the backward or vjp "
+            "method for your custom autograd.Function to use it with backward mode AD.",
+        ),
     }[name]
     assert seen == expected
 
@@ -188,7 +217,9 @@ def test_save_for_backward_accepts_only_tensors(backend):
         return raised(lambda: functions(L)["SaveInt"].apply(L.ones(2, requires_grad=True)))
 
     assert same_as_torch(scenario, backend) == (
-        "TypeError", "save_for_backward can only save variables, but argument 1 is of type int")
+        "TypeError",
+        "save_for_backward can only save variables, but argument 1 is of type int",
+    )
 
 
 def test_returned_dtype_is_cast_and_trailing_nones_tolerated(backend):
@@ -210,8 +241,14 @@ def test_two_outputs(backend):
         x.grad = None
         a, b = fn.apply(x)
         a.sum().backward()  # b unused: its gradient arrives as zeros (materialized)
-        return [a.grad_fn is b.grad_fn, a.output_nr, b.output_nr, first, x.grad,
-                a.grad_fn.ctx.seen if not L.is_torch else (False, False)]
+        return [
+            a.grad_fn is b.grad_fn,
+            a.output_nr,
+            b.output_nr,
+            first,
+            x.grad,
+            a.grad_fn.ctx.seen if not L.is_torch else (False, False),
+        ]
 
     seen = same_as_torch(scenario, backend)
     assert seen[3][1] == [5.0, 5.0] and seen[4][1] == [2.0, 2.0]
@@ -262,8 +299,10 @@ def test_once_differentiable(backend):
 
     seen = same_as_torch(scenario, backend)
     assert seen[0][3] is False
-    assert seen[1] == ("RuntimeError",
-                       "element 0 of tensors does not require grad and does not have a grad_fn")
+    assert seen[1] == (
+        "RuntimeError",
+        "element 0 of tensors does not require grad and does not have a grad_fn",
+    )
 
 
 def test_mark_dirty_non_differentiable_and_materialize(backend):
@@ -315,14 +354,22 @@ def test_mark_dirty_non_differentiable_and_materialize(backend):
         values.sum().backward()
         a, b = Lazy.apply(x)
         a.sum().backward()
-        return [dirty, x.grad, leaf, idx.requires_grad, idx,
-                values.grad_fn.ctx.got.tolist() if not L.is_torch else [0, 0],
-                a.grad_fn.ctx.none if not L.is_torch else (False, True)]
+        return [
+            dirty,
+            x.grad,
+            leaf,
+            idx.requires_grad,
+            idx,
+            values.grad_fn.ctx.got.tolist() if not L.is_torch else [0, 0],
+            a.grad_fn.ctx.none if not L.is_torch else (False, True),
+        ]
 
     seen = same_as_torch(scenario, backend)
     assert seen[0][0] is True and seen[0][2] == "AddOneInPlaceBackward"
-    assert seen[2] == ("RuntimeError", "a leaf Variable that requires grad has been used in an "
-                                       "in-place operation.")
+    assert seen[2] == (
+        "RuntimeError",
+        "a leaf Variable that requires grad has been used in an in-place operation.",
+    )
 
 
 def test_mutating_a_value_a_function_saved(backend):
@@ -341,4 +388,3 @@ def test_mutating_a_value_a_function_saved(backend):
     with on_backend(backend):
         mine = scenario(PG)[0]
     assert to_np(mine).tolist() == expected.tolist() == [3.0, 12.0]
-

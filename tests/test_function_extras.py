@@ -61,7 +61,9 @@ def _error(thunk: Any) -> tuple[type, str]:
 
 
 def test_mark_dirty_on_a_leaf_requiring_grad_raises_like_torch() -> None:
-    expected = _error(lambda: _double_in_place(torch).apply(torch.tensor([1.0], requires_grad=True)))
+    expected = _error(
+        lambda: _double_in_place(torch).apply(torch.tensor([1.0], requires_grad=True))
+    )
     got = _error(lambda: _double_in_place(pg).apply(pg.tensor([1.0], requires_grad=True)))
     assert got == expected
 
@@ -96,13 +98,16 @@ def test_post_accumulate_hook_returning_a_value_raises_like_torch(returned: str)
     errors = []
     for lib in (torch, pg):
         x = lib.tensor([1.0, 2.0], requires_grad=True)
-        x.register_post_accumulate_grad_hook((lambda t: 5) if returned == "int" else (lambda t: t * 1))
+        x.register_post_accumulate_grad_hook(
+            (lambda t: 5) if returned == "int" else (lambda t: t * 1)
+        )
         errors.append(_error(lambda x=x: (x * 2).sum().backward()))
     assert errors[0] == errors[1]
 
 
-@pytest.mark.parametrize(("mine", "other"), [("float32", "float64"), ("float64", "float32"),
-                                             ("float32", "float16")])
+@pytest.mark.parametrize(
+    ("mine", "other"), [("float32", "float64"), ("float64", "float32"), ("float32", "float16")]
+)
 def test_assigning_grad_of_another_dtype_raises_torch_message(mine: str, other: str) -> None:
     errors = []
     for lib in (torch, pg):
@@ -122,8 +127,13 @@ def test_var_std_warn_like_torch_without_degrees_of_freedom(fn: str, data: Any, 
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             getattr(lib.tensor(data), fn)(dim)
-        logs.append([(w.category, str(w.message).split(" (Triggered")[0]) for w in caught
-                     if issubclass(w.category, UserWarning)])
+        logs.append(
+            [
+                (w.category, str(w.message).split(" (Triggered")[0])
+                for w in caught
+                if issubclass(w.category, UserWarning)
+            ]
+        )
     assert logs[0] == logs[1]
 
 

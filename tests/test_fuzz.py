@@ -23,8 +23,21 @@ from hypothesis import strategies as st  # noqa: E402
 import polygrad as pg  # noqa: E402
 
 SHAPES = [(), (3,), (2, 3), (1, 3), (2, 1), (4, 2, 3)]
-UNARY = ["exp_clipped", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "neg", "square",
-         "sqrt_safe", "log_safe", "softmax", "clamp"]
+UNARY = [
+    "exp_clipped",
+    "sin",
+    "cos",
+    "tanh",
+    "sigmoid",
+    "relu",
+    "abs",
+    "neg",
+    "square",
+    "sqrt_safe",
+    "log_safe",
+    "softmax",
+    "clamp",
+]
 BINARY = ["add", "sub", "mul", "div_safe", "maximum", "rsub_number", "pow_number"]
 REDUCE = ["sum", "mean", "amax", "max_all", "var"]
 
@@ -38,8 +51,7 @@ step = st.one_of(
     st.tuples(st.just("binary"), st.sampled_from(BINARY), st.integers(0, 9), st.integers(0, 9)),
     st.tuples(st.just("reduce"), st.sampled_from(REDUCE), st.integers(0, 9), st.booleans()),
     st.tuples(st.just("index"), st.sampled_from(["slice", "repeat", "mask"]), st.integers(0, 9)),
-    st.tuples(st.just("inplace"), st.sampled_from(["add_", "mul_", "setitem"]),
-              st.integers(0, 9)),
+    st.tuples(st.just("inplace"), st.sampled_from(["add_", "mul_", "setitem"]), st.integers(0, 9)),
     st.tuples(st.just("detach"), st.integers(0, 9)),
     st.tuples(st.just("no_grad"), st.sampled_from(UNARY), st.integers(0, 9)),
     st.tuples(st.just("hook"), st.integers(0, 9)),
@@ -91,8 +103,9 @@ def _reduce(name: str, t: Any, axis_seed: int, keep: bool) -> Any:
     return getattr(t, name)(axis, keepdim=keep)
 
 
-def run_program(lib: Any, leaves_data: list[np.ndarray], steps: list[Any],
-                make: Any) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+def run_program(
+    lib: Any, leaves_data: list[np.ndarray], steps: list[Any], make: Any
+) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
     """Run a program; returns (values, first-order grads, second-order grads) as NumPy."""
     leaves = [make(d) for d in leaves_data]
     pool = list(leaves)
@@ -142,15 +155,18 @@ def run_program(lib: Any, leaves_data: list[np.ndarray], steps: list[Any],
     if not isinstance(loss, (lib.Tensor,)) or not loss.requires_grad:
         return values, [], []
     grads = lib.autograd.grad(loss, leaves, create_graph=True, allow_unused=True)
-    first = [np.zeros(d.shape) if g is None else g.detach().numpy() for g, d in
-             zip(grads, leaves_data)]
+    first = [
+        np.zeros(d.shape) if g is None else g.detach().numpy() for g, d in zip(grads, leaves_data)
+    ]
     used = [(g, leaf) for g, leaf in zip(grads, leaves) if g is not None and g.requires_grad]
     second = []
     if used:
         total = sum((g * g).sum() for g, _ in used)
         seconds = lib.autograd.grad(total, leaves, allow_unused=True)
-        second = [np.zeros(d.shape) if s is None else s.detach().numpy() for s, d in
-                  zip(seconds, leaves_data)]
+        second = [
+            np.zeros(d.shape) if s is None else s.detach().numpy()
+            for s, d in zip(seconds, leaves_data)
+        ]
     return values, first, second
 
 
@@ -162,7 +178,6 @@ def _outcome(fn: Any) -> Any:
 
 
 from conftest import installed_backends  # noqa: E402
-
 
 #: JAX (eager dispatch compiles per shape) and Dask (a task graph per op) are 10-50x slower
 #: per program: they get a tenth of the budget of the chosen Hypothesis profile.
@@ -177,11 +192,17 @@ def check_program(backend: str, program: Any) -> None:
     data = [rng.standard_normal(shape) for shape in shapes]
 
     with torch.autograd.graph.allow_mutation_on_saved_tensors():
-        expected = _outcome(lambda: run_program(
-            torch, data, steps, lambda d: torch.tensor(d, requires_grad=True)))
-    got = _outcome(lambda: run_program(
-        pg, data, steps, lambda d: pg.tensor(d, dtype=pg.float64, backend=backend,
-                                             requires_grad=True)))
+        expected = _outcome(
+            lambda: run_program(torch, data, steps, lambda d: torch.tensor(d, requires_grad=True))
+        )
+    got = _outcome(
+        lambda: run_program(
+            pg,
+            data,
+            steps,
+            lambda d: pg.tensor(d, dtype=pg.float64, backend=backend, requires_grad=True),
+        )
+    )
     if isinstance(expected, type):
         assert got is expected or (isinstance(got, type) and issubclass(got, expected))
         return

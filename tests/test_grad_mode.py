@@ -25,8 +25,15 @@ def test_no_grad_block(backend):
             made = L.ones(2, requires_grad=True)
             y = w * 2
             inside = L.is_grad_enabled()
-        return [inside, L.is_grad_enabled(), y, y.grad_fn, y.is_leaf, made.requires_grad,
-                raised(lambda: y.sum().backward())]
+        return [
+            inside,
+            L.is_grad_enabled(),
+            y,
+            y.grad_fn,
+            y.is_leaf,
+            made.requires_grad,
+            raised(lambda: y.sum().backward()),
+        ]
 
     seen = same_as_torch(scenario, backend)
     assert seen[:2] == [False, True] and seen[5] is True
@@ -59,11 +66,29 @@ def test_decorators_keep_names_and_handle_generators(backend):
         x = L.ones(2, requires_grad=True)
         with L.no_grad():
             inside_enable = h(x).requires_grad
-        return [f.__name__, f.__doc__, f(x).requires_grad, g(x).requires_grad, inside_enable,
-                k(x).requires_grad, L.is_grad_enabled(), list(gen(x)), L.is_grad_enabled()]
+        return [
+            f.__name__,
+            f.__doc__,
+            f(x).requires_grad,
+            g(x).requires_grad,
+            inside_enable,
+            k(x).requires_grad,
+            L.is_grad_enabled(),
+            list(gen(x)),
+            L.is_grad_enabled(),
+        ]
 
-    assert same_as_torch(scenario, backend) == ["f", "doc", False, False, True, False, True,
-                                                [(False, False), (False, False)], True]
+    assert same_as_torch(scenario, backend) == [
+        "f",
+        "doc",
+        False,
+        False,
+        True,
+        False,
+        True,
+        [(False, False), (False, False)],
+        True,
+    ]
 
 
 def test_set_grad_enabled_forms(backend):
@@ -85,17 +110,19 @@ def test_set_grad_enabled_forms(backend):
 
     seen = same_as_torch(scenario, backend)
     assert seen[0][:6] == [False, True, False, True, True, False]
-    assert seen[0][6] == ("TypeError",
-                          "set_grad_enabled(): argument 'enabled' (position 1) must be bool, "
-                          "not int")
+    assert seen[0][6] == (
+        "TypeError",
+        "set_grad_enabled(): argument 'enabled' (position 1) must be bool, not int",
+    )
     assert seen[1] == "set_grad_enabled(mode=True)"
 
 
 def test_set_grad_enabled_repr():
     assert repr(pg.set_grad_enabled(False)) == "polygrad.set_grad_enabled(mode=False)"
     pg.set_grad_enabled(True)
-    assert repr(torch.set_grad_enabled(True)) == \
-        "torch.autograd.grad_mode.set_grad_enabled(mode=True)"
+    assert (
+        repr(torch.set_grad_enabled(True)) == "torch.autograd.grad_mode.set_grad_enabled(mode=True)"
+    )
 
 
 def test_enable_grad_restores_a_global_false(backend):

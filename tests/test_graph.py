@@ -32,9 +32,9 @@ ODD_NAMES = {
     "x.min()": (lambda L, x, y: x.min(), "MinBackward1"),
     "2 - x": (lambda L, x, y: 2 - x, "RsubBackward1"),
     "2 / x": (lambda L, x, y: 2 / x, "MulBackward0"),
-    "2 ** x": (lambda L, x, y: 2 ** x, "PowBackward2"),
-    "x ** y": (lambda L, x, y: x ** y, "PowBackward1"),
-    "x ** 2": (lambda L, x, y: x ** 2, "PowBackward0"),
+    "2 ** x": (lambda L, x, y: 2**x, "PowBackward2"),
+    "x ** y": (lambda L, x, y: x**y, "PowBackward1"),
+    "x ** 2": (lambda L, x, y: x**2, "PowBackward0"),
     "x.sum(0)": (lambda L, x, y: x.sum(0), "SumBackward1"),
     "x.mean(0)": (lambda L, x, y: x.mean(0), "MeanBackward1"),
     "x.t()": (lambda L, x, y: x.t(), "TBackward0"),
@@ -79,9 +79,16 @@ def test_next_functions_constants_and_accumulators(backend):
         b = x * c
         d = 2 - x
         acc = a.grad_fn.next_functions[0][0]
-        return [edge_names(a.grad_fn), edge_names(b.grad_fn), edge_names(d.grad_fn),
-                acc is b.grad_fn.next_functions[0][0], acc.variable is x, acc.next_functions,
-                type(acc).__name__, acc.name()]
+        return [
+            edge_names(a.grad_fn),
+            edge_names(b.grad_fn),
+            edge_names(d.grad_fn),
+            acc is b.grad_fn.next_functions[0][0],
+            acc.variable is x,
+            acc.next_functions,
+            type(acc).__name__,
+            acc.name(),
+        ]
 
     seen = same_as_torch(scenario, backend)
     assert seen[2] == [("torch::autograd::AccumulateGrad", 0)]  # the number has no edge
@@ -91,8 +98,13 @@ def test_next_functions_constants_and_accumulators(backend):
 def test_no_graph_for_results_that_cannot_require_grad(backend):
     def scenario(L):
         w = L.tensor([1.0, -2.0], requires_grad=True)
-        return [(w > 0).grad_fn, w.argmax().grad_fn, w.long().grad_fn, w.max(0).indices.grad_fn,
-                (w > 0).requires_grad]
+        return [
+            (w > 0).grad_fn,
+            w.argmax().grad_fn,
+            w.long().grad_fn,
+            w.max(0).indices.grad_fn,
+            (w > 0).requires_grad,
+        ]
 
     assert same_as_torch(scenario, backend) == [None, None, None, None, False]
 
@@ -103,8 +115,9 @@ def test_node_repr_and_identity(backend):
         y = x * 2
         z = y + 1
     assert re.fullmatch(r"<AddBackward0 object at 0x[0-9a-f]+>", repr(z.grad_fn))
-    assert re.fullmatch(r"<MulBackward0 object at 0x[0-9a-f]+>",
-                        repr(z.grad_fn.next_functions[0][0]))
+    assert re.fullmatch(
+        r"<MulBackward0 object at 0x[0-9a-f]+>", repr(z.grad_fn.next_functions[0][0])
+    )
     assert z.grad_fn.next_functions[0][0] == y.grad_fn
     assert z.grad_fn.next_functions[0][0] is y.grad_fn
     assert isinstance(y.grad_fn, pg.autograd.Node)
@@ -146,8 +159,10 @@ def test_node_hook_errors(backend):
         return [first, second]
 
     seen = same_as_torch(scenario, backend)
-    assert seen[0] == ("RuntimeError", "hook '<lambda>' has returned an incorrect number of "
-                                       "values (got 1, but expected 2)")
+    assert seen[0] == (
+        "RuntimeError",
+        "hook '<lambda>' has returned an incorrect number of values (got 1, but expected 2)",
+    )
     assert seen[1] == ("RuntimeError", "can't replace a None gradient with a non-None value")
 
 

@@ -24,8 +24,9 @@ from oracle import (
 
 import polygrad as pg
 
-VERSION_ERROR = "one of the variables needed for gradient computation has been modified by an " \
-                "inplace operation"
+VERSION_ERROR = (
+    "one of the variables needed for gradient computation has been modified by an inplace operation"
+)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -54,8 +55,10 @@ REBASES = {
     "fill": (lambda L, y, t: y.fill_(1.0), "FillBackward2"),
     "copy": (lambda L, y, t: y.copy_(t), "torch::autograd::CopyBackwards"),
     "setitem_int": (lambda L, y, t: y.__setitem__(0, 5.0), "torch::autograd::CopySlices"),
-    "setitem_slice_tensor": (lambda L, y, t: y.__setitem__(slice(1, None), t[1:]),
-                             "torch::autograd::CopySlices"),
+    "setitem_slice_tensor": (
+        lambda L, y, t: y.__setitem__(slice(1, None), t[1:]),
+        "torch::autograd::CopySlices",
+    ),
     "setitem_mask": (lambda L, y, t: y.__setitem__(y > 0, 0.0), "IndexPutBackward0"),
     "setitem_index": (lambda L, y, t: y.__setitem__(L.idx([0, 2]), t[:2]), "IndexPutBackward0"),
 }
@@ -72,8 +75,15 @@ def test_inplace_rebases_grad_fn_like_torch(op, backend):
         old = y.grad_fn
         out = fn(L, y, t)
         first_edge = y.grad_fn.next_functions[0][0]
-        seen = [out is y, y.grad_fn.name(), first_edge is old, y._version, y.is_leaf,
-                [None if n is None else n.name() for n, _ in y.grad_fn.next_functions], y]
+        seen = [
+            out is y,
+            y.grad_fn.name(),
+            first_edge is old,
+            y._version,
+            y.is_leaf,
+            [None if n is None else n.name() for n, _ in y.grad_fn.next_functions],
+            y,
+        ]
         (y * L.tensor([1.0, 2.0, 3.0])).sum().backward()
         return seen + [x.grad, t.grad]
 
@@ -100,8 +110,16 @@ def test_a_plain_tensor_becomes_a_non_leaf_when_a_requires_grad_value_is_written
         p[0] = w[0]
         q = L.zeros(2)
         q.add_(w)
-        seen = [p.requires_grad, p.is_leaf, p.grad_fn.name(), q.requires_grad, q.is_leaf,
-                q.grad_fn.name(), p, q]
+        seen = [
+            p.requires_grad,
+            p.is_leaf,
+            p.grad_fn.name(),
+            q.requires_grad,
+            q.is_leaf,
+            q.grad_fn.name(),
+            p,
+            q,
+        ]
         (p.sum() + (q * q).sum()).backward()
         return seen + [w.grad]
 
@@ -111,13 +129,22 @@ def test_a_plain_tensor_becomes_a_non_leaf_when_a_requires_grad_value_is_written
 
 # -- version counters --------------------------------------------------------------------------
 
+
 def test_every_inplace_op_bumps_the_version(backend):
     def scenario(L):
         x = L.ones(3)
         versions = [x._version]
-        for op in (lambda: x.add_(1), lambda: x.__iadd__(1), lambda: x.__setitem__(0, 2.0),
-                   lambda: x.copy_(L.zeros(3)), lambda: x.mul_(2), lambda: x.zero_(),
-                   lambda: x.fill_(3.0), lambda: x.sigmoid_(), lambda: x.clamp_(0, 1)):
+        for op in (
+            lambda: x.add_(1),
+            lambda: x.__iadd__(1),
+            lambda: x.__setitem__(0, 2.0),
+            lambda: x.copy_(L.zeros(3)),
+            lambda: x.mul_(2),
+            lambda: x.zero_(),
+            lambda: x.fill_(3.0),
+            lambda: x.sigmoid_(),
+            lambda: x.clamp_(0, 1),
+        ):
             op()
             versions.append(x._version)
         d = x.detach()
@@ -148,16 +175,34 @@ def test_views_share_the_version_counter(backend):
 LEAF = "a leaf Variable that requires grad is being used in an in-place operation."
 
 
-@pytest.mark.parametrize("op", ["add_", "iadd", "zero_", "fill_", "copy_", "sigmoid_", "mul_",
-                                "setitem_mask", "setitem_index"])
+@pytest.mark.parametrize(
+    "op",
+    [
+        "add_",
+        "iadd",
+        "zero_",
+        "fill_",
+        "copy_",
+        "sigmoid_",
+        "mul_",
+        "setitem_mask",
+        "setitem_index",
+    ],
+)
 def test_inplace_on_a_leaf_that_requires_grad_raises(op, backend):
     def scenario(L):
         a = L.ones(3, requires_grad=True)
-        call = {"add_": lambda: a.add_(1), "iadd": lambda: a.__iadd__(1),
-                "zero_": a.zero_, "fill_": lambda: a.fill_(2.0),
-                "copy_": lambda: a.copy_(L.zeros(3)), "sigmoid_": a.sigmoid_,
-                "mul_": lambda: a.mul_(2), "setitem_mask": lambda: a.__setitem__(a > 0, 0.0),
-                "setitem_index": lambda: a.__setitem__(L.idx([0, 1]), 0.0)}[op]
+        call = {
+            "add_": lambda: a.add_(1),
+            "iadd": lambda: a.__iadd__(1),
+            "zero_": a.zero_,
+            "fill_": lambda: a.fill_(2.0),
+            "copy_": lambda: a.copy_(L.zeros(3)),
+            "sigmoid_": a.sigmoid_,
+            "mul_": lambda: a.mul_(2),
+            "setitem_mask": lambda: a.__setitem__(a > 0, 0.0),
+            "setitem_index": lambda: a.__setitem__(L.idx([0, 1]), 0.0),
+        }[op]
         return [raised(call), a, a._version]
 
     assert same_as_torch(scenario, backend)[0] == ("RuntimeError", LEAF)
@@ -170,15 +215,17 @@ def test_writing_into_a_leaf_through_a_basic_index(backend):
 
     # torch's a[0] = 5 writes through a view of the leaf, and says so
     seen = same_as_torch(scenario, backend)
-    assert seen[0] == ("RuntimeError", "a view of a leaf Variable that requires grad is being "
-                                       "used in an in-place operation.")
+    assert seen[0] == (
+        "RuntimeError",
+        "a view of a leaf Variable that requires grad is being used in an in-place operation.",
+    )
 
 
 def test_inplace_on_a_leaf_is_allowed_under_no_grad(backend):
     def scenario(L):
         w = L.tensor([1.0, 2.0], requires_grad=True)
         (w * w).sum().backward()
-        with (torch.no_grad() if L.is_torch else pg.no_grad()):
+        with torch.no_grad() if L.is_torch else pg.no_grad():
             w.mul_(3)
             w -= 0.5 * w.grad  # a manual SGD step
             w[0] = 7.0
@@ -193,7 +240,7 @@ def test_inplace_on_a_non_leaf_under_no_grad_keeps_its_node(backend):
     def scenario(L):
         x = L.tensor([1.0, 2.0], requires_grad=True)
         y = x * 2  # saves only the number 2 and x: y itself is not saved
-        with (torch.no_grad() if L.is_torch else pg.no_grad()):
+        with torch.no_grad() if L.is_torch else pg.no_grad():
             y.mul_(3)
         seen = [y.grad_fn.name(), y._version, y]
         y.sum().backward()
@@ -223,6 +270,7 @@ def test_data_mutation_is_invisible_to_autograd_as_in_torch(backend):
 
 
 # -- the deliberate difference: mutating a value saved for backward -------------------------------
+
 
 def mutation_scenarios():
     """(name, scenario(L) -> observations); torch raises the version error on each."""
@@ -278,7 +326,7 @@ def mutation_scenarios():
     def leaf_under_no_grad(L):
         w = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
         y = w * w
-        with (torch.no_grad() if L.is_torch else pg.no_grad()):
+        with torch.no_grad() if L.is_torch else pg.no_grad():
             w.add_(1)
         y.sum().backward()
         return [w.grad, w]
@@ -297,7 +345,7 @@ def mutation_scenarios():
         b = a * 2
         v = b[0:2]
         c = v * v
-        with (torch.no_grad() if L.is_torch else pg.no_grad()):
+        with torch.no_grad() if L.is_torch else pg.no_grad():
             b.add_(1)
         c.sum().backward()
         return [a.grad]
@@ -309,14 +357,24 @@ def mutation_scenarios():
         (b * b).sum().backward()
         return [a.grad, b]
 
-    return [saved_input, saved_input_mutated_three_times, through_detach, exp_output,
-            sigmoid_output, setitem_on_saved, leaf_under_no_grad, through_a_view,
-            saved_view_then_base_written, mutate_and_reuse]
+    return [
+        saved_input,
+        saved_input_mutated_three_times,
+        through_detach,
+        exp_output,
+        sigmoid_output,
+        setitem_on_saved,
+        leaf_under_no_grad,
+        through_a_view,
+        saved_view_then_base_written,
+        mutate_and_reuse,
+    ]
 
 
 @pytest.mark.parametrize("scenario", mutation_scenarios(), ids=lambda f: f.__name__)
 def test_mutating_a_saved_value_gives_the_gradient_torch_computes_with_mutation_allowed(
-        scenario, backend):
+    scenario, backend
+):
     plain = raised(lambda: scenario(TORCH))
     assert isinstance(plain, RuntimeError) and str(plain).startswith(VERSION_ERROR)
     with torch.autograd.graph.allow_mutation_on_saved_tensors():
@@ -360,11 +418,10 @@ def test_copy_on_write_only_when_a_live_node_saved_the_value(backend):
         assert to_np(x.grad).tolist() == [12.0, 20.0]
 
 
-
 def test_views_under_no_grad_write_through_to_the_base_like_torch(backend):
     def scenario(L):
         w = L.zeros(2, 3, requires_grad=True)
-        with (torch.no_grad() if L.is_torch else pg.no_grad()):
+        with torch.no_grad() if L.is_torch else pg.no_grad():
             w[0].fill_(1.0)  # an initialisation through a view
             w.view(6)[5] = 7.0
         return [w, w._version, w.is_leaf]
@@ -419,9 +476,16 @@ def _add_to_itself(L):
     return [y, x.grad]
 
 
-@pytest.mark.parametrize("scenario", [_write_an_element_from_another, _masked_write_of_a_tensor,
-                                      _augmented_write_of_a_column, _add_to_itself],
-                         ids=lambda f: f.__name__.strip("_"))
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        _write_an_element_from_another,
+        _masked_write_of_a_tensor,
+        _augmented_write_of_a_column,
+        _add_to_itself,
+    ],
+    ids=lambda f: f.__name__.strip("_"),
+)
 def test_writes_that_read_what_they_overwrite(scenario, backend):
     same_as_torch(scenario, backend)
 
@@ -429,8 +493,10 @@ def test_writes_that_read_what_they_overwrite(scenario, backend):
 def test_a_range_indexes_like_a_list(backend):
     """torch takes ``x[range(2)]`` (and writes through one) as an integer-array index."""
     with on_backend(backend):
-        xs = (pg.tensor([1.0, 2.0, 3.0], requires_grad=True),
-              torch.tensor([1.0, 2.0, 3.0], requires_grad=True))
+        xs = (
+            pg.tensor([1.0, 2.0, 3.0], requires_grad=True),
+            torch.tensor([1.0, 2.0, 3.0], requires_grad=True),
+        )
     for x in xs:
         y = x[range(2)]
         assert y.grad_fn.name() == "IndexBackward0"

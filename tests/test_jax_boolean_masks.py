@@ -88,8 +88,9 @@ def write_a_vector(x: Any) -> Any:
     return (y * y).sum()
 
 
-@pytest.mark.parametrize("fn", [clamp_negatives, fill_negatives_with_a_tensor],
-                         ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "fn", [clamp_negatives, fill_negatives_with_a_tensor], ids=lambda f: f.__name__
+)
 def test_writing_one_value_under_a_traced_mask_works_like_torch(fn: Any) -> None:
     x = jnp.asarray(VALUES)
     xt = torch_from(VALUES, requires_grad=True)

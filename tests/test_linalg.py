@@ -42,15 +42,22 @@ def weights(n: int) -> np.ndarray:
 @pytest.mark.parametrize("shape", [(3, 3), (2, 3, 3), (1, 1)])
 @pytest.mark.parametrize("complex_", [False, True])
 def test_inv(shape, complex_, backend):
-    check(la.inv, torch.linalg.inv, [data(*shape, complex_=complex_) + 3 * np.eye(shape[-1])],
-          backend)
+    check(
+        la.inv, torch.linalg.inv, [data(*shape, complex_=complex_) + 3 * np.eye(shape[-1])], backend
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("a_shape, b_shape", [
-    ((3, 3), (3, 2)), ((3, 3), (3,)), ((2, 3, 3), (3, 2)), ((2, 3, 3), (3,)),
-    ((3, 3), (2, 3, 1)),
-])
+@pytest.mark.parametrize(
+    "a_shape, b_shape",
+    [
+        ((3, 3), (3, 2)),
+        ((3, 3), (3,)),
+        ((2, 3, 3), (3, 2)),
+        ((2, 3, 3), (3,)),
+        ((3, 3), (2, 3, 1)),
+    ],
+)
 @pytest.mark.parametrize("complex_", [False, True])
 def test_solve(a_shape, b_shape, complex_, backend):
     a = data(*a_shape, complex_=complex_) + 3 * np.eye(a_shape[-1])
@@ -58,10 +65,17 @@ def test_solve(a_shape, b_shape, complex_, backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("matrix", [
-    data(3, 3), data(2, 4, 4), data(1, 1), np.eye(3), np.diag([2.0, -1.0, 0.5]),
-    data(3, 3, complex_=True),
-])
+@pytest.mark.parametrize(
+    "matrix",
+    [
+        data(3, 3),
+        data(2, 4, 4),
+        data(1, 1),
+        np.eye(3),
+        np.diag([2.0, -1.0, 0.5]),
+        data(3, 3, complex_=True),
+    ],
+)
 def test_det(matrix, backend):
     check(la.det, torch.linalg.det, [matrix], backend)
 
@@ -78,11 +92,13 @@ def test_det_singular_first_order(backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("matrix", [data(3, 3), data(2, 3, 3), -np.eye(2) * 2,
-                                    data(3, 3, complex_=True)])
+@pytest.mark.parametrize(
+    "matrix", [data(3, 3), data(2, 3, 3), -np.eye(2) * 2, data(3, 3, complex_=True)]
+)
 def test_slogdet(matrix, backend):
-    check(lambda a: tuple(la.slogdet(a)), lambda a: tuple(torch.linalg.slogdet(a)), [matrix],
-          backend)
+    check(
+        lambda a: tuple(la.slogdet(a)), lambda a: tuple(torch.linalg.slogdet(a)), [matrix], backend
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -96,8 +112,7 @@ def test_pinv(shape, backend):
 @pytest.mark.parametrize("shape", [(3, 3), (2, 3, 3)])
 def test_matrix_power(n, shape, backend):
     a = data(*shape) + 2 * np.eye(shape[-1])
-    check(lambda x: la.matrix_power(x, n), lambda x: torch.linalg.matrix_power(x, n), [a],
-          backend)
+    check(lambda x: la.matrix_power(x, n), lambda x: torch.linalg.matrix_power(x, n), [a], backend)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -116,8 +131,12 @@ def test_matrix_rank(backend):
 @pytest.mark.parametrize("upper", [False, True])
 @pytest.mark.parametrize("complex_", [False, True])
 def test_cholesky(shape, upper, complex_, backend):
-    check(lambda a: la.cholesky(a, upper=upper), lambda a: torch.linalg.cholesky(a, upper=upper),
-          [spd(*shape, complex_=complex_)], backend)
+    check(
+        lambda a: la.cholesky(a, upper=upper),
+        lambda a: torch.linalg.cholesky(a, upper=upper),
+        [spd(*shape, complex_=complex_)],
+        backend,
+    )
 
 
 def _projected(lib, vectors, w):
@@ -166,8 +185,9 @@ def test_svd(shape, full_matrices, complex_, backend):
         return _svd_invariants(pg, *la.svd(a, full_matrices=full_matrices), pg_tensor(c, backend))
 
     def torch_fn(a):
-        return _svd_invariants(torch, *torch.linalg.svd(a, full_matrices=full_matrices),
-                               torch.tensor(c))
+        return _svd_invariants(
+            torch, *torch.linalg.svd(a, full_matrices=full_matrices), torch.tensor(c)
+        )
 
     check(pg_fn, torch_fn, [matrix], backend)
     check(la.svdvals, torch.linalg.svdvals, [matrix], backend)
@@ -176,14 +196,25 @@ def test_svd(shape, full_matrices, complex_, backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("shape, mode", [
-    ((4, 3), "reduced"), ((3, 3), "reduced"), ((3, 4), "reduced"), ((2, 4, 3), "reduced"),
-    ((3, 4), "complete"), ((3, 3), "complete"),
-])
+@pytest.mark.parametrize(
+    "shape, mode",
+    [
+        ((4, 3), "reduced"),
+        ((3, 3), "reduced"),
+        ((3, 4), "reduced"),
+        ((2, 4, 3), "reduced"),
+        ((3, 4), "complete"),
+        ((3, 3), "complete"),
+    ],
+)
 @pytest.mark.parametrize("complex_", [False, True])
 def test_qr(shape, mode, complex_, backend):
-    check(lambda a: tuple(la.qr(a, mode=mode)), lambda a: tuple(torch.linalg.qr(a, mode=mode)),
-          [data(*shape, complex_=complex_)], backend)
+    check(
+        lambda a: tuple(la.qr(a, mode=mode)),
+        lambda a: tuple(torch.linalg.qr(a, mode=mode)),
+        [data(*shape, complex_=complex_)],
+        backend,
+    )
 
 
 def test_qr_complete_tall_is_not_differentiable():
@@ -202,9 +233,13 @@ def test_vector_norm(ord, axis, keepdims, backend):
     """Zero entries and ties included; with ord < 1 the second derivative at a zero entry
     is undefined: torch says NaN, polygrad 0."""
     values = np.array([[0.0, 3.0, -3.0, 1.0], [2.0, -0.5, 0.0, 4.0], [1.0, 1.0, -1.0, 0.25]])
-    check(lambda x: la.vector_norm(x, axis=axis, keepdims=keepdims, ord=ord),
-          lambda x: torch.linalg.vector_norm(x, ord, dim=axis, keepdim=keepdims), [values],
-          backend, finite_second_order=ord < 1)
+    check(
+        lambda x: la.vector_norm(x, axis=axis, keepdims=keepdims, ord=ord),
+        lambda x: torch.linalg.vector_norm(x, ord, dim=axis, keepdim=keepdims),
+        [values],
+        backend,
+        finite_second_order=ord < 1,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -212,62 +247,98 @@ def test_vector_norm(ord, axis, keepdims, backend):
 def test_vector_norm_at_zero(ord, backend):
     """torch's subgradient 0 where the norm is 0; the second derivative there is
     undefined (torch: NaN), polygrad keeps it finite (0) like its other kinks."""
-    check(lambda x: la.vector_norm(x, axis=1, ord=ord),
-          lambda x: torch.linalg.vector_norm(x, ord, dim=1),
-          [np.array([[0.0, 0.0, 0.0], [1.0, -2.0, 0.5]])], backend, finite_second_order=True)
+    check(
+        lambda x: la.vector_norm(x, axis=1, ord=ord),
+        lambda x: torch.linalg.vector_norm(x, ord, dim=1),
+        [np.array([[0.0, 0.0, 0.0], [1.0, -2.0, 0.5]])],
+        backend,
+        finite_second_order=True,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_vector_norm_complex(backend):
-    check(lambda x: la.vector_norm(x), lambda x: torch.linalg.vector_norm(x),
-          [data(3, 2, complex_=True)], backend)
-    check(lambda x: la.vector_norm(x, ord=1), lambda x: torch.linalg.vector_norm(x, 1),
-          [data(3, 2, complex_=True)], backend)
+    check(
+        lambda x: la.vector_norm(x),
+        lambda x: torch.linalg.vector_norm(x),
+        [data(3, 2, complex_=True)],
+        backend,
+    )
+    check(
+        lambda x: la.vector_norm(x, ord=1),
+        lambda x: torch.linalg.vector_norm(x, 1),
+        [data(3, 2, complex_=True)],
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("ord", ["fro", "nuc", 2, -2, 1, -1, np.inf, -np.inf])
 @pytest.mark.parametrize("keepdims", [False, True])
 def test_matrix_norm(ord, keepdims, backend):
-    check(lambda x: la.matrix_norm(x, ord=ord, keepdims=keepdims),
-          lambda x: torch.linalg.matrix_norm(x, ord, keepdim=keepdims), [data(2, 3, 4)], backend)
+    check(
+        lambda x: la.matrix_norm(x, ord=ord, keepdims=keepdims),
+        lambda x: torch.linalg.matrix_norm(x, ord, keepdim=keepdims),
+        [data(2, 3, 4)],
+        backend,
+    )
 
 
 # -- products and matrix parts ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("a_shape, b_shape, axes", [
-    ((3, 4), (4, 5), 1), ((2, 3, 4), (3, 4, 5), 2), ((3,), (4,), 0), ((2, 3), (3, 2), ([0, 1], [1, 0])),
-    ((2, 3, 4), (4, 2), ([0, 2], [1, 0])), ((3, 4), (3, 4), 2),
-])
+@pytest.mark.parametrize(
+    "a_shape, b_shape, axes",
+    [
+        ((3, 4), (4, 5), 1),
+        ((2, 3, 4), (3, 4, 5), 2),
+        ((3,), (4,), 0),
+        ((2, 3), (3, 2), ([0, 1], [1, 0])),
+        ((2, 3, 4), (4, 2), ([0, 2], [1, 0])),
+        ((3, 4), (3, 4), 2),
+    ],
+)
 def test_tensordot(a_shape, b_shape, axes, backend):
-    check(lambda a, b: pg.tensordot(a, b, axes=axes),
-          lambda a, b: torch.tensordot(a, b, dims=axes), [data(*a_shape), data(*b_shape)],
-          backend)
+    check(
+        lambda a, b: pg.tensordot(a, b, axes=axes),
+        lambda a, b: torch.tensordot(a, b, dims=axes),
+        [data(*a_shape), data(*b_shape)],
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("a_shape, b_shape, axis", [((3, 4), (4,), -1), ((3, 4), (3, 4), 0),
-                                                    ((2, 1, 3), (4, 3), -1)])
+@pytest.mark.parametrize(
+    "a_shape, b_shape, axis", [((3, 4), (4,), -1), ((3, 4), (3, 4), 0), ((2, 1, 3), (4, 3), -1)]
+)
 @pytest.mark.parametrize("complex_", [False, True])
 def test_vecdot(a_shape, b_shape, axis, complex_, backend):
-    check(lambda a, b: pg.vecdot(a, b, axis=axis),
-          lambda a, b: torch.linalg.vecdot(a, b, dim=axis),
-          [data(*a_shape, complex_=complex_), data(*b_shape, complex_=complex_)], backend)
+    check(
+        lambda a, b: pg.vecdot(a, b, axis=axis),
+        lambda a, b: torch.linalg.vecdot(a, b, dim=axis),
+        [data(*a_shape, complex_=complex_), data(*b_shape, complex_=complex_)],
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("a_shape, b_shape, axis", [((3,), (3,), -1), ((2, 3), (3,), -1),
-                                                    ((3, 2), (3, 2), 0), ((2, 1, 3), (4, 3), -1)])
+@pytest.mark.parametrize(
+    "a_shape, b_shape, axis",
+    [((3,), (3,), -1), ((2, 3), (3,), -1), ((3, 2), (3, 2), 0), ((2, 1, 3), (4, 3), -1)],
+)
 @pytest.mark.parametrize("complex_", [False, True])
 def test_cross(a_shape, b_shape, axis, complex_, backend):
     def torch_cross(a, b):  # torch wants equal ranks; the standard broadcasts
         a, b = torch.broadcast_tensors(a, b)
         return torch.linalg.cross(a, b, dim=axis)
 
-    check(lambda a, b: la.cross(a, b, axis=axis), torch_cross,
-          [data(*a_shape, complex_=complex_), data(*b_shape, complex_=complex_)], backend)
+    check(
+        lambda a, b: la.cross(a, b, axis=axis),
+        torch_cross,
+        [data(*a_shape, complex_=complex_), data(*b_shape, complex_=complex_)],
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -278,16 +349,23 @@ def test_outer_and_matmul(backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("shape, offset", [((3, 3), 0), ((3, 4), 1), ((4, 3), -2),
-                                           ((2, 3, 4), 0), ((3, 3), 5)])
+@pytest.mark.parametrize(
+    "shape, offset", [((3, 3), 0), ((3, 4), 1), ((4, 3), -2), ((2, 3, 4), 0), ((3, 3), 5)]
+)
 def test_diagonal_and_trace(shape, offset, backend):
-    check(lambda x: la.diagonal(x, offset=offset),
-          lambda x: torch.diagonal(x, offset, -2, -1), [data(*shape)], backend)
+    check(
+        lambda x: la.diagonal(x, offset=offset),
+        lambda x: torch.diagonal(x, offset, -2, -1),
+        [data(*shape)],
+        backend,
+    )
     if len(shape) == 2 and offset == 0:
         torch_trace = torch.trace
     else:
+
         def torch_trace(x):
             return torch.diagonal(x, offset, -2, -1).sum(-1)
+
     check(lambda x: la.trace(x, offset=offset), torch_trace, [data(*shape)], backend)
 
 
@@ -309,8 +387,10 @@ def _similarity(lib, values, vectors, w):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("matrix", [data(3, 3), data(2, 4, 4), data(3, 3, complex_=True),
-                                    np.array([[0.0, -2.0], [1.0, 0.5]])])
+@pytest.mark.parametrize(
+    "matrix",
+    [data(3, 3), data(2, 4, 4), data(3, 3, complex_=True), np.array([[0.0, -2.0], [1.0, 0.5]])],
+)
 def test_eig(matrix, backend):
     """Compared through a function of the eigenvalues that does not depend on their order
     and one of the eigenvectors that does not depend on their scaling."""
@@ -332,18 +412,41 @@ def test_eig(matrix, backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("pg_fn, torch_fn, shapes", [
-    (la.det, torch.linalg.det, [(0, 0)]), (la.det, torch.linalg.det, [(2, 0, 0)]),
-    (la.inv, torch.linalg.inv, [(0, 0)]), (la.solve, torch.linalg.solve, [(0, 0), (0, 3)]),
-    (la.cholesky, torch.linalg.cholesky, [(0, 0)]), (la.svdvals, torch.linalg.svdvals, [(0, 3)]),
-    (lambda a: la.eigh(a)[0], lambda a: torch.linalg.eigh(a)[0], [(0, 0)]),
-    (lambda a: tuple(la.qr(a)), lambda a: tuple(torch.linalg.qr(a)), [(3, 0)]),
-    (la.vector_norm, torch.linalg.vector_norm, [(0, 3)]), (la.trace, torch.trace, [(0, 0)]),
-    (lambda a, b: pg.tensordot(a, b, axes=1), lambda a, b: torch.tensordot(a, b, dims=1),
-     [(2, 0), (0, 3)]),
-    (pg.vecdot, torch.linalg.vecdot, [(2, 0), (2, 0)]),
-], ids=["det", "det-batch", "inv", "solve", "cholesky", "svdvals", "eigh", "qr", "vector_norm",
-        "trace", "tensordot", "vecdot"])
+@pytest.mark.parametrize(
+    "pg_fn, torch_fn, shapes",
+    [
+        (la.det, torch.linalg.det, [(0, 0)]),
+        (la.det, torch.linalg.det, [(2, 0, 0)]),
+        (la.inv, torch.linalg.inv, [(0, 0)]),
+        (la.solve, torch.linalg.solve, [(0, 0), (0, 3)]),
+        (la.cholesky, torch.linalg.cholesky, [(0, 0)]),
+        (la.svdvals, torch.linalg.svdvals, [(0, 3)]),
+        (lambda a: la.eigh(a)[0], lambda a: torch.linalg.eigh(a)[0], [(0, 0)]),
+        (lambda a: tuple(la.qr(a)), lambda a: tuple(torch.linalg.qr(a)), [(3, 0)]),
+        (la.vector_norm, torch.linalg.vector_norm, [(0, 3)]),
+        (la.trace, torch.trace, [(0, 0)]),
+        (
+            lambda a, b: pg.tensordot(a, b, axes=1),
+            lambda a, b: torch.tensordot(a, b, dims=1),
+            [(2, 0), (0, 3)],
+        ),
+        (pg.vecdot, torch.linalg.vecdot, [(2, 0), (2, 0)]),
+    ],
+    ids=[
+        "det",
+        "det-batch",
+        "inv",
+        "solve",
+        "cholesky",
+        "svdvals",
+        "eigh",
+        "qr",
+        "vector_norm",
+        "trace",
+        "tensordot",
+        "vecdot",
+    ],
+)
 def test_empty_matrices(pg_fn, torch_fn, shapes, backend):
     check(pg_fn, torch_fn, [np.zeros(s) for s in shapes], backend)
 
@@ -354,17 +457,42 @@ def test_vector_norm_0d(backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("pg_fn, torch_fn, shapes", [
-    (la.pinv, torch.linalg.pinv, [(3, 4)]), (la.pinv, torch.linalg.pinv, [(4, 2)]),
-    (lambda a, b: pg.tensordot(a, b, axes=1), lambda a, b: torch.tensordot(a, b, dims=1),
-     [(2, 3), (3, 4)]),
-    (lambda a: la.matrix_norm(a, ord="nuc"), lambda a: torch.linalg.matrix_norm(a, "nuc"), [(3, 3)]),
-    (lambda a: la.matrix_norm(a, ord=1), lambda a: torch.linalg.matrix_norm(a, 1), [(3, 3)]),
-    (lambda a: la.vector_norm(a, ord=np.inf), lambda a: torch.linalg.vector_norm(a, np.inf), [(4,)]),
-    (lambda a: la.vector_norm(a, ord=3), lambda a: torch.linalg.vector_norm(a, 3), [(4,)]),
-    (la.trace, torch.trace, [(3, 3)]),
-    (lambda a: la.diagonal(a, offset=1), lambda a: torch.diagonal(a, 1), [(3, 4)]),
-], ids=["pinv-wide", "pinv-tall", "tensordot", "nuclear", "norm-1", "vector-inf", "vector-3",
-        "trace", "diagonal"])
+@pytest.mark.parametrize(
+    "pg_fn, torch_fn, shapes",
+    [
+        (la.pinv, torch.linalg.pinv, [(3, 4)]),
+        (la.pinv, torch.linalg.pinv, [(4, 2)]),
+        (
+            lambda a, b: pg.tensordot(a, b, axes=1),
+            lambda a, b: torch.tensordot(a, b, dims=1),
+            [(2, 3), (3, 4)],
+        ),
+        (
+            lambda a: la.matrix_norm(a, ord="nuc"),
+            lambda a: torch.linalg.matrix_norm(a, "nuc"),
+            [(3, 3)],
+        ),
+        (lambda a: la.matrix_norm(a, ord=1), lambda a: torch.linalg.matrix_norm(a, 1), [(3, 3)]),
+        (
+            lambda a: la.vector_norm(a, ord=np.inf),
+            lambda a: torch.linalg.vector_norm(a, np.inf),
+            [(4,)],
+        ),
+        (lambda a: la.vector_norm(a, ord=3), lambda a: torch.linalg.vector_norm(a, 3), [(4,)]),
+        (la.trace, torch.trace, [(3, 3)]),
+        (lambda a: la.diagonal(a, offset=1), lambda a: torch.diagonal(a, 1), [(3, 4)]),
+    ],
+    ids=[
+        "pinv-wide",
+        "pinv-tall",
+        "tensordot",
+        "nuclear",
+        "norm-1",
+        "vector-inf",
+        "vector-3",
+        "trace",
+        "diagonal",
+    ],
+)
 def test_complex_inputs(pg_fn, torch_fn, shapes, backend):
     check(pg_fn, torch_fn, [data(*s, complex_=True) for s in shapes], backend)

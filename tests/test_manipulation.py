@@ -18,38 +18,71 @@ def data(*shape: int) -> np.ndarray:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("shape, axis", [
-    ((), None), ((5,), None), ((5,), 0), ((3, 4), None), ((3, 4), -1), ((3, 4), (0, 1)),
-    ((2, 3, 4), (0, -1)), ((0, 3), 1), ((3, 4), ()),
-])
+@pytest.mark.parametrize(
+    "shape, axis",
+    [
+        ((), None),
+        ((5,), None),
+        ((5,), 0),
+        ((3, 4), None),
+        ((3, 4), -1),
+        ((3, 4), (0, 1)),
+        ((2, 3, 4), (0, -1)),
+        ((0, 3), 1),
+        ((3, 4), ()),
+    ],
+)
 def test_flip(shape, axis, backend):
     dims = tuple(range(len(shape))) if axis is None else (axis,) if isinstance(axis, int) else axis
     check(lambda x: pg.flip(x, axis=axis), lambda x: torch.flip(x, dims), [data(*shape)], backend)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("shape, shift, axis", [
-    ((5,), 2, None), ((3, 4), 1, None), ((3, 4), -1, 0), ((3, 4), (1, 2), (0, 1)),
-    ((2, 3, 4), 5, -1), ((0, 3), 1, 1), ((), 3, None),
-])
+@pytest.mark.parametrize(
+    "shape, shift, axis",
+    [
+        ((5,), 2, None),
+        ((3, 4), 1, None),
+        ((3, 4), -1, 0),
+        ((3, 4), (1, 2), (0, 1)),
+        ((2, 3, 4), 5, -1),
+        ((0, 3), 1, 1),
+        ((), 3, None),
+    ],
+)
 def test_roll(shape, shift, axis, backend):
-    check(lambda x: pg.roll(x, shift, axis=axis),
-          lambda x: torch.roll(x, shift, axis) if axis is not None else torch.roll(x, shift),
-          [data(*shape)], backend)
+    check(
+        lambda x: pg.roll(x, shift, axis=axis),
+        lambda x: torch.roll(x, shift, axis) if axis is not None else torch.roll(x, shift),
+        [data(*shape)],
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("source, destination", [(0, 2), (-1, 0), ((0, 1), (2, 0)), (1, 1)])
 def test_moveaxis(source, destination, backend):
-    check(lambda x: pg.moveaxis(x, source, destination),
-          lambda x: torch.movedim(x, source, destination), [data(2, 3, 4)], backend)
+    check(
+        lambda x: pg.moveaxis(x, source, destination),
+        lambda x: torch.movedim(x, source, destination),
+        [data(2, 3, 4)],
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("shape, repeats, axis", [
-    ((3,), 2, None), ((2, 3), 3, 1), ((2, 3), 2, None), ((2, 3), 0, 0), ((), 3, None),
-    ((2, 3), [1, 0, 2], -1), ((4,), [2, 2, 0, 1], 0),
-])
+@pytest.mark.parametrize(
+    "shape, repeats, axis",
+    [
+        ((3,), 2, None),
+        ((2, 3), 3, 1),
+        ((2, 3), 2, None),
+        ((2, 3), 0, 0),
+        ((), 3, None),
+        ((2, 3), [1, 0, 2], -1),
+        ((4,), [2, 2, 0, 1], 0),
+    ],
+)
 def test_repeat(shape, repeats, axis, backend):
     def pg_fn(x):
         r = repeats if isinstance(repeats, int) else pg_tensor(np.asarray(repeats), backend)
@@ -63,10 +96,19 @@ def test_repeat(shape, repeats, axis, backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("shape, reps", [
-    ((3,), (2,)), ((2, 3), (2, 1)), ((2, 3), (3,)), ((3,), (2, 2)), ((2, 3), (0, 2)),
-    ((), (2,)), ((), ()), ((0, 2), (2, 2)),
-])
+@pytest.mark.parametrize(
+    "shape, reps",
+    [
+        ((3,), (2,)),
+        ((2, 3), (2, 1)),
+        ((2, 3), (3,)),
+        ((3,), (2, 2)),
+        ((2, 3), (0, 2)),
+        ((), (2,)),
+        ((), ()),
+        ((0, 2), (2, 2)),
+    ],
+)
 def test_tile(shape, reps, backend):
     check(lambda x: pg.tile(x, reps), lambda x: torch.tile(x, reps), [data(*shape)], backend)
 
@@ -91,16 +133,21 @@ def test_broadcast_arrays(backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("shape, axis", [((3, 4), 0), ((3, 4), -1), ((2, 3, 4), 1), ((1,), 0)])
 def test_unstack(shape, axis, backend):
-    check(lambda x: pg.unstack(x, axis=axis), lambda x: torch.unbind(x, axis), [data(*shape)],
-          backend)
+    check(
+        lambda x: pg.unstack(x, axis=axis), lambda x: torch.unbind(x, axis), [data(*shape)], backend
+    )
     check(lambda x: x.unbind(axis), lambda x: x.unbind(axis), [data(*shape)], backend)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_unstack_uses_one_output(backend):
     """Only some pieces used: the others' gradients are zeros (torch's built-ins)."""
-    check(lambda x: pg.unstack(x)[1] * pg.unstack(x)[2], lambda x: x.unbind()[1] * x.unbind()[2],
-          [data(4, 3)], backend)
+    check(
+        lambda x: pg.unstack(x)[1] * pg.unstack(x)[2],
+        lambda x: x.unbind()[1] * x.unbind()[2],
+        [data(4, 3)],
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -127,32 +174,48 @@ def test_split_errors():
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("shape, indices, axis", [
-    ((5,), [0, 0, 3, -1], None), ((3, 4), [2, 2, 0], 0), ((3, 4), [1, 3, 1, 1], -1),
-    ((2, 3, 4), [0, 2], 1), ((3, 4), [], 1), ((0, 4), [1], 1),
-])
+@pytest.mark.parametrize(
+    "shape, indices, axis",
+    [
+        ((5,), [0, 0, 3, -1], None),
+        ((3, 4), [2, 2, 0], 0),
+        ((3, 4), [1, 3, 1, 1], -1),
+        ((2, 3, 4), [0, 2], 1),
+        ((3, 4), [], 1),
+        ((0, 4), [1], 1),
+    ],
+)
 def test_take(shape, indices, axis, backend):
     idx = np.asarray(indices, dtype=np.int64)
     dim = 0 if axis is None else axis
-    check(lambda x, i: pg.take(x, i, axis=axis),
-          lambda x, i: torch.index_select(x, dim, torch.where(i < 0, i + x.shape[dim], i)),
-          [data(*shape), idx], backend)
+    check(
+        lambda x, i: pg.take(x, i, axis=axis),
+        lambda x, i: torch.index_select(x, dim, torch.where(i < 0, i + x.shape[dim], i)),
+        [data(*shape), idx],
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("shape, indices, axis", [
-    ((3, 4), [[0, 0], [3, 1], [2, 2]], 1),
-    ((3, 4), [[0, 1, 2, 2]], 0),
-    ((3, 4), [[1], [1], [0]], -1),
-    ((3, 1), [[0, 0, 0]], 0),
-    ((2, 3, 2), np.zeros((2, 5, 2), dtype=np.int64), 1),
-    ((4,), [3, 3, -1, 0], 0),
-])
+@pytest.mark.parametrize(
+    "shape, indices, axis",
+    [
+        ((3, 4), [[0, 0], [3, 1], [2, 2]], 1),
+        ((3, 4), [[0, 1, 2, 2]], 0),
+        ((3, 4), [[1], [1], [0]], -1),
+        ((3, 1), [[0, 0, 0]], 0),
+        ((2, 3, 2), np.zeros((2, 5, 2), dtype=np.int64), 1),
+        ((4,), [3, 3, -1, 0], 0),
+    ],
+)
 def test_take_along_axis(shape, indices, axis, backend):
     idx = np.asarray(indices, dtype=np.int64)
-    check(lambda x, i: pg.take_along_axis(x, i, axis=axis),
-          lambda x, i: torch.take_along_dim(x, torch.where(i < 0, i + x.shape[axis], i), axis),
-          [data(*shape), idx], backend)
+    check(
+        lambda x, i: pg.take_along_axis(x, i, axis=axis),
+        lambda x, i: torch.take_along_dim(x, torch.where(i < 0, i + x.shape[axis], i), axis),
+        [data(*shape), idx],
+        backend,
+    )
 
 
 def test_take_needs_axis():
@@ -164,14 +227,28 @@ def test_take_needs_axis():
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("values, axis", [
-    (data(5), 0), (data(3, 4), 1), (data(3, 4), 0), (data(2, 3, 4), -1),
-    ([2.0, 0.0, 3.0, 4.0], 0), ([2.0, 0.0, 3.0, 0.0, 5.0], 0), ([0.0, 0.0, 1.5], 0),
-    ([[1.0, 0.0, 2.0], [0.0, 3.0, 4.0]], 1), (np.array(2.5), None), (np.zeros((0, 3)), 0),
-])
+@pytest.mark.parametrize(
+    "values, axis",
+    [
+        (data(5), 0),
+        (data(3, 4), 1),
+        (data(3, 4), 0),
+        (data(2, 3, 4), -1),
+        ([2.0, 0.0, 3.0, 4.0], 0),
+        ([2.0, 0.0, 3.0, 0.0, 5.0], 0),
+        ([0.0, 0.0, 1.5], 0),
+        ([[1.0, 0.0, 2.0], [0.0, 3.0, 4.0]], 1),
+        (np.array(2.5), None),
+        (np.zeros((0, 3)), 0),
+    ],
+)
 def test_cumulative_prod(values, axis, backend):
-    check(lambda x: pg.cumulative_prod(x, axis=axis),
-          lambda x: torch.cumprod(x, 0 if axis is None else axis), [np.asarray(values)], backend)
+    check(
+        lambda x: pg.cumulative_prod(x, axis=axis),
+        lambda x: torch.cumprod(x, 0 if axis is None else axis),
+        [np.asarray(values)],
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -179,24 +256,36 @@ def test_cumulative_prod_include_initial(backend):
     def torch_fn(x):
         return torch.cat([torch.ones(3, 1, dtype=x.dtype), torch.cumprod(x, 1)], 1)
 
-    check(lambda x: pg.cumulative_prod(x, axis=1, include_initial=True), torch_fn,
-          [np.array([[1.5, 0.0, 2.0], [0.5, 3.0, -1.0], [0.0, 0.0, 2.0]])], backend,
-          names=["CumprodBackward0"])
+    check(
+        lambda x: pg.cumulative_prod(x, axis=1, include_initial=True),
+        torch_fn,
+        [np.array([[1.5, 0.0, 2.0], [0.5, 3.0, -1.0], [0.0, 0.0, 2.0]])],
+        backend,
+        names=["CumprodBackward0"],
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("shape, axis, n", [((5,), -1, 1), ((3, 4), 0, 1), ((3, 5), 1, 2),
-                                            ((3, 4), -1, 3)])
+@pytest.mark.parametrize(
+    "shape, axis, n", [((5,), -1, 1), ((3, 4), 0, 1), ((3, 5), 1, 2), ((3, 4), -1, 3)]
+)
 def test_diff(shape, axis, n, backend):
-    check(lambda x: pg.diff(x, axis=axis, n=n), lambda x: torch.diff(x, n=n, dim=axis),
-          [data(*shape)], backend)
+    check(
+        lambda x: pg.diff(x, axis=axis, n=n),
+        lambda x: torch.diff(x, n=n, dim=axis),
+        [data(*shape)],
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_diff_prepend_append(backend):
-    check(lambda x, p, a: pg.diff(x, axis=1, prepend=p, append=a),
-          lambda x, p, a: torch.diff(x, dim=1, prepend=p, append=a),
-          [data(3, 4), data(3, 1), data(3, 2)], backend)
+    check(
+        lambda x, p, a: pg.diff(x, axis=1, prepend=p, append=a),
+        lambda x, p, a: torch.diff(x, dim=1, prepend=p, append=a),
+        [data(3, 4), data(3, 1), data(3, 2)],
+        backend,
+    )
     b = pg.tensor(np.array([True, True, False]), backend=backend)
     assert to_np(pg.diff(b)).tolist() == [False, True]
 
@@ -205,9 +294,21 @@ def test_diff_prepend_append(backend):
 def test_complex_inputs(backend):
     """Gathers, rearrangements and products of complex numbers (conjugate-Wirtinger)."""
     z = data(4) + 1j * data(4)
-    check(lambda a, i: pg.take(a, i, axis=0), lambda a, i: torch.index_select(a, 0, i),
-          [z, np.array([0, 0, 3])], backend)
-    check(lambda a: pg.roll(pg.flip(a, axis=0), 1), lambda a: torch.roll(torch.flip(a, (0,)), 1),
-          [z], backend)
-    check(lambda a: pg.cumulative_prod(a, axis=0), lambda a: torch.cumprod(a, 0),
-          [np.array([1 + 1j, 0, 2 - 1j, 0.5j])], backend)
+    check(
+        lambda a, i: pg.take(a, i, axis=0),
+        lambda a, i: torch.index_select(a, 0, i),
+        [z, np.array([0, 0, 3])],
+        backend,
+    )
+    check(
+        lambda a: pg.roll(pg.flip(a, axis=0), 1),
+        lambda a: torch.roll(torch.flip(a, (0,)), 1),
+        [z],
+        backend,
+    )
+    check(
+        lambda a: pg.cumulative_prod(a, axis=0),
+        lambda a: torch.cumprod(a, 0),
+        [np.array([1 + 1j, 0, 2 - 1j, 0.5j])],
+        backend,
+    )

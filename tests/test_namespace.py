@@ -13,8 +13,15 @@ from conftest import installed_backends
 
 import polygrad as pg
 
-KINDS = ["bool", "signed integer", "unsigned integer", "integral", "real floating",
-         "complex floating", "numeric"]
+KINDS = [
+    "bool",
+    "signed integer",
+    "unsigned integer",
+    "integral",
+    "real floating",
+    "complex floating",
+    "numeric",
+]
 
 
 def tensor_on(backend: str, values=(1.0, 2.0, 3.0), requires_grad: bool = False) -> pg.Tensor:
@@ -186,8 +193,21 @@ def test_top_level_asarray_follows_the_standard_and_tensor_follows_torch():
 
 # -- data type functions -------------------------------------------------------------------------
 strict = pytest.importorskip("array_api_strict")
-DTYPE_NAMES = ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-               "float32", "float64", "complex64", "complex128"]
+DTYPE_NAMES = [
+    "bool",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "float32",
+    "float64",
+    "complex64",
+    "complex128",
+]
 
 
 @pytest.mark.parametrize("kind", KINDS + [("integral", "bool"), "float32"])
@@ -207,9 +227,17 @@ def test_result_type_is_the_backends(backend):
     x = tensor_on(backend)
     xp = x.__array_namespace__()
     raw = x._backend.xp
-    pairs = [("float32", "float64"), ("int8", "int16"), ("int32", "int64"), ("uint8", "uint16"),
-             ("float32", "complex64"), ("float64", "complex64"), ("bool", "bool"),
-             ("uint8", "int16"), ("float32", "float32")]
+    pairs = [
+        ("float32", "float64"),
+        ("int8", "int16"),
+        ("int32", "int64"),
+        ("uint8", "uint16"),
+        ("float32", "complex64"),
+        ("float64", "complex64"),
+        ("bool", "bool"),
+        ("uint8", "int16"),
+        ("float32", "float32"),
+    ]
     for a, b in pairs:
         expected = raw.result_type(getattr(raw, a), getattr(raw, b))
         assert xp.result_type(getattr(xp, a), getattr(xp, b)) == expected, (a, b)
@@ -287,13 +315,18 @@ def test_can_cast_finfo_iinfo(backend):
     for a in DTYPE_NAMES:
         for b in DTYPE_NAMES:
             assert xp.can_cast(getattr(xp, a), getattr(xp, b)) == raw.can_cast(
-                getattr(raw, a), getattr(raw, b)), (a, b)
+                getattr(raw, a), getattr(raw, b)
+            ), (a, b)
     assert xp.can_cast(x, xp.float64) and not xp.can_cast(x, xp.int32)
     for name in ("float32", "float64", "complex64", "complex128"):
         info, expected = xp.finfo(getattr(xp, name)), np.finfo(name)
         assert (info.bits, info.eps, info.max, info.min, info.smallest_normal) == (
-            expected.bits, float(expected.eps), float(expected.max), float(expected.min),
-            float(expected.smallest_normal))
+            expected.bits,
+            float(expected.eps),
+            float(expected.max),
+            float(expected.min),
+            float(expected.smallest_normal),
+        )
         assert info.dtype is getattr(pg, np.dtype(expected.dtype).name)
     assert xp.finfo(x).eps == np.finfo(np.float64).eps
     for name in DTYPE_NAMES[1:9]:
@@ -350,8 +383,12 @@ def test_meshgrid(indexing, backend):
     assert isinstance(grids, list)
     for ours, expected in zip(grids, np.meshgrid(a, b, c, indexing=indexing)):
         np.testing.assert_array_equal(to_np(ours), expected)
-    check(lambda x, y: tuple(pg.meshgrid(x, y, indexing=indexing)),
-          lambda x, y: torch.meshgrid(x, y, indexing=indexing), [a, b], backend)
+    check(
+        lambda x, y: tuple(pg.meshgrid(x, y, indexing=indexing)),
+        lambda x, y: torch.meshgrid(x, y, indexing=indexing),
+        [a, b],
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -400,14 +437,25 @@ def test_integer_operators_with_numbers_on_either_side(backend):
     a = np.array([5, -3, 8, 0], dtype=np.int64)
     x = pg.tensor(a, backend=backend)
     cases = [
-        (lambda t: t % 3, a % 3), (lambda t: 17 % (t + 10), 17 % (a + 10)),
-        (lambda t: t // 2, a // 2), (lambda t: 20 // (t + 10), 20 // (a + 10)),
-        (lambda t: t & 6, a & 6), (lambda t: 6 & t, 6 & a), (lambda t: t | 1, a | 1),
-        (lambda t: 1 | t, 1 | a), (lambda t: t ^ 3, a ^ 3), (lambda t: 3 ^ t, 3 ^ a),
-        (lambda t: t << 1, a << 1), (lambda t: 1 << (t + 3), 1 << (a + 3)),
-        (lambda t: t >> 1, a >> 1), (lambda t: 64 >> (t + 3), 64 >> (a + 3)),
-        (lambda t: ~t, ~a), (lambda t: t < 2, a < 2), (lambda t: 2 < t, 2 < a),
-        (lambda t: 0 == t, a == 0), (lambda t: 1 >= t, 1 >= a),
+        (lambda t: t % 3, a % 3),
+        (lambda t: 17 % (t + 10), 17 % (a + 10)),
+        (lambda t: t // 2, a // 2),
+        (lambda t: 20 // (t + 10), 20 // (a + 10)),
+        (lambda t: t & 6, a & 6),
+        (lambda t: 6 & t, 6 & a),
+        (lambda t: t | 1, a | 1),
+        (lambda t: 1 | t, 1 | a),
+        (lambda t: t ^ 3, a ^ 3),
+        (lambda t: 3 ^ t, 3 ^ a),
+        (lambda t: t << 1, a << 1),
+        (lambda t: 1 << (t + 3), 1 << (a + 3)),
+        (lambda t: t >> 1, a >> 1),
+        (lambda t: 64 >> (t + 3), 64 >> (a + 3)),
+        (lambda t: ~t, ~a),
+        (lambda t: t < 2, a < 2),
+        (lambda t: 2 < t, 2 < a),
+        (lambda t: 0 == t, a == 0),
+        (lambda t: 1 >= t, 1 >= a),
     ]
     for i, (op, expected) in enumerate(cases):
         out = op(x)
@@ -453,8 +501,26 @@ def test_in_place_remainder_records_torchs_node(backend):
 def test_tensor_methods_record_the_functions_nodes():
     x = pg.tensor([0.3, 0.6], dtype=pg.float64, requires_grad=True)
     t = torch.tensor([0.3, 0.6], dtype=torch.float64, requires_grad=True)
-    for name in ("acos", "asinh", "atanh", "cosh", "expm1", "log1p", "log2", "log10", "floor",
-                 "ceil", "round", "trunc", "tan", "erf", "lgamma", "digamma", "i0", "logit"):
+    for name in (
+        "acos",
+        "asinh",
+        "atanh",
+        "cosh",
+        "expm1",
+        "log1p",
+        "log2",
+        "log10",
+        "floor",
+        "ceil",
+        "round",
+        "trunc",
+        "tan",
+        "erf",
+        "lgamma",
+        "digamma",
+        "i0",
+        "logit",
+    ):
         assert getattr(x, name)().grad_fn.name() == getattr(t, name)().grad_fn.name(), name
     for name in ("atan2", "hypot", "logaddexp", "copysign", "remainder", "xlogy"):
         assert getattr(x, name)(x).grad_fn.name() == getattr(t, name)(t).grad_fn.name(), name

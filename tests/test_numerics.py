@@ -32,10 +32,10 @@ IEEE_CASES: list[tuple[str, Callable[..., Any], list[list[float]]]] = [
     ("log-at-0-and-negative", lambda m, x: x.log(), [[0.0, -1.0, 1.0]]),
     ("log1p-at-minus-1", lambda m, x: x.log1p(), [[-1.0, -2.0, 0.0]]),
     ("sqrt-at-0-and-negative", lambda m, x: x.sqrt(), [[0.0, -1.0, 4.0]]),
-    ("pow-half-at-0", lambda m, x: x ** 0.5, [[0.0, 4.0]]),
-    ("pow-minus-1-at-0", lambda m, x: x ** -1, [[0.0, -0.0, 2.0]]),
-    ("pow-0-at-0", lambda m, x: x ** 0, [[0.0, 2.0]]),
-    ("pow-tensor-0-to-0", lambda m, x, y: x ** y, [[0.0, 0.0, 2.0], [0.0, 1.0, inf]]),
+    ("pow-half-at-0", lambda m, x: x**0.5, [[0.0, 4.0]]),
+    ("pow-minus-1-at-0", lambda m, x: x**-1, [[0.0, -0.0, 2.0]]),
+    ("pow-0-at-0", lambda m, x: x**0, [[0.0, 2.0]]),
+    ("pow-tensor-0-to-0", lambda m, x, y: x**y, [[0.0, 0.0, 2.0], [0.0, 1.0, inf]]),
     ("zero-times-inf", lambda m, x, y: x * y, [[0.0, 0.0, 1.0], [inf, -inf, nan]]),
     ("divide-by-zero", lambda m, x, y: x / y, [[1.0, 0.0, -1.0], [0.0, 0.0, 0.0]]),
     ("divide-by-negative-zero", lambda m, x, y: x / y, [[1.0, -1.0], [-0.0, -0.0]]),
@@ -57,10 +57,16 @@ IEEE_CASES: list[tuple[str, Callable[..., Any], list[list[float]]]] = [
     ("prod-with-nan-and-zero", lambda m, x: x.prod(), [[nan, 0.0, 2.0]]),
     ("prod-with-two-infinities-and-zero", lambda m, x: x.prod(), [[inf, -inf, 2.0, 0.0]]),
     ("prod-over-an-axis-with-inf-and-two-zeros", lambda m, x: x.prod(0), [[inf, 0.0, 0.0]]),
-    ("prod-of-rows-with-a-zero-in-another-row", lambda m, x: x.reshape(2, 3).prod(1),
-     [[inf, 1.0, 2.0, 0.0, 3.0, 4.0]]),
-    ("prod-of-rows-without-zeros", lambda m, x: x.reshape(2, 3).prod(1),
-     [[inf, 1.0, 2.0, nan, 3.0, 4.0]]),
+    (
+        "prod-of-rows-with-a-zero-in-another-row",
+        lambda m, x: x.reshape(2, 3).prod(1),
+        [[inf, 1.0, 2.0, 0.0, 3.0, 4.0]],
+    ),
+    (
+        "prod-of-rows-without-zeros",
+        lambda m, x: x.reshape(2, 3).prod(1),
+        [[inf, 1.0, 2.0, nan, 3.0, 4.0]],
+    ),
     ("max-with-nan", lambda m, x: x.max(), [[1.0, nan, 3.0]]),
     ("amax-with-nan", lambda m, x: x.amax(0), [[1.0, nan, 3.0]]),
     ("min-with-inf", lambda m, x: x.min(), [[-inf, 1.0, -inf]]),
@@ -71,8 +77,11 @@ IEEE_CASES: list[tuple[str, Callable[..., Any], list[list[float]]]] = [
     ("log-softmax-with-minus-inf", lambda m, x: x.log_softmax(0), [[-inf, 1.0, 0.0]]),
     ("logsumexp-all-minus-inf", lambda m, x: x.logsumexp(0), [[-inf, -inf]]),
     ("logsumexp-with-inf", lambda m, x: x.logsumexp(0), [[inf, 1.0]]),
-    ("where-leaks-nan-from-the-other-branch", lambda m, x: m.where(x > 0, x.sqrt(), x),
-     [[-1.0, 4.0]]),
+    (
+        "where-leaks-nan-from-the-other-branch",
+        lambda m, x: m.where(x > 0, x.sqrt(), x),
+        [[-1.0, 4.0]],
+    ),
     ("matmul-with-inf", lambda m, x, y: x @ y, [[inf, 0.0], [0.0, 1.0]]),
     ("vector-norm-at-zero", lambda m, x: m.vector_norm(x), [[0.0, 0.0]]),
     ("vector-norm-with-inf", lambda m, x: m.vector_norm(x), [[inf, 1.0]]),
@@ -85,8 +94,9 @@ def _ieee_params() -> list[Any]:
     return [pytest.param(c, id=c[0]) for c in IEEE_CASES]
 
 
-def _run(lib: Any, fn: Callable[..., Any], values: list[list[float]], make: Any
-         ) -> tuple[np.ndarray, list[np.ndarray]]:
+def _run(
+    lib: Any, fn: Callable[..., Any], values: list[list[float]], make: Any
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """Forward value and the gradient of ``out.sum()`` for each leaf, as float64 NumPy."""
     leaves = [make(v) for v in values]
     with warnings.catch_warnings():  # NumPy's "divide by zero" / "invalid value" (also
@@ -94,8 +104,10 @@ def _run(lib: Any, fn: Callable[..., Any], values: list[list[float]], make: Any
         out = fn(lib, *leaves)
         grads = lib.autograd.grad(out.sum(), leaves, allow_unused=True)
         value = np.asarray(out.detach().numpy(), dtype=np.float64)
-        return value, [np.zeros(len(v)) if g is None else np.asarray(g.numpy(), np.float64)
-                       for g, v in zip(grads, values)]
+        return value, [
+            np.zeros(len(v)) if g is None else np.asarray(g.numpy(), np.float64)
+            for g, v in zip(grads, values)
+        ]
 
 
 def _same_ieee(actual: np.ndarray, expected: np.ndarray, what: str) -> None:
@@ -103,39 +115,49 @@ def _same_ieee(actual: np.ndarray, expected: np.ndarray, what: str) -> None:
     same sign exactly where torch has them."""
     assert actual.shape == expected.shape, what
     np.testing.assert_array_equal(np.isnan(actual), np.isnan(expected), err_msg=f"{what}: NaN")
-    np.testing.assert_array_equal(np.isposinf(actual), np.isposinf(expected),
-                                  err_msg=f"{what}: +inf")
-    np.testing.assert_array_equal(np.isneginf(actual), np.isneginf(expected),
-                                  err_msg=f"{what}: -inf")
-    np.testing.assert_allclose(actual, expected, rtol=1e-12, atol=0, equal_nan=True,
-                               err_msg=what)
+    np.testing.assert_array_equal(
+        np.isposinf(actual), np.isposinf(expected), err_msg=f"{what}: +inf"
+    )
+    np.testing.assert_array_equal(
+        np.isneginf(actual), np.isneginf(expected), err_msg=f"{what}: -inf"
+    )
+    np.testing.assert_allclose(actual, expected, rtol=1e-12, atol=0, equal_nan=True, err_msg=what)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("case", _ieee_params())
 def test_nan_and_inf_propagate_as_in_torch(case: Any, backend: str) -> None:
     _, fn, values = case
-    expected = _run(TORCH, fn, values,
-                    lambda v: torch.tensor(v, dtype=torch.float64, requires_grad=True))
+    expected = _run(
+        TORCH, fn, values, lambda v: torch.tensor(v, dtype=torch.float64, requires_grad=True)
+    )
     with on_backend(backend):
-        got = _run(PG, fn, values,
-                   lambda v: pg.tensor(v, dtype=pg.float64, requires_grad=True))
+        got = _run(PG, fn, values, lambda v: pg.tensor(v, dtype=pg.float64, requires_grad=True))
     _same_ieee(got[0], expected[0], "value")
     for i, (g, e) in enumerate(zip(got[1], expected[1])):
         _same_ieee(g, e, f"grad of input {i}")
 
 
-PROD_INPUTS = [[inf, 0.0, 2.0], [inf, 0.0, 0.0], [nan, 0.0, 2.0], [inf, 1.0, 2.0],
-               [0.0, 0.0, 3.0], [-inf, 2.0, 0.0, 0.0], [1.0, 2.0, 3.0]]
+PROD_INPUTS = [
+    [inf, 0.0, 2.0],
+    [inf, 0.0, 0.0],
+    [nan, 0.0, 2.0],
+    [inf, 1.0, 2.0],
+    [0.0, 0.0, 3.0],
+    [-inf, 2.0, 0.0, 0.0],
+    [1.0, 2.0, 3.0],
+]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("values", PROD_INPUTS, ids=str)
 @pytest.mark.parametrize("over", ["all", "axis"])
-def test_prod_gradient_while_recording_matches_torch(over: str, values: list[float],
-                                                     backend: str) -> None:
+def test_prod_gradient_while_recording_matches_torch(
+    over: str, values: list[float], backend: str
+) -> None:
     """Under ``create_graph=True`` torch's prod rule takes its cumulative-product branch
     also for two or more zeros (NaN next to an infinity, where it gives 0 otherwise)."""
+
     def grad(lib: Any, x: Any) -> np.ndarray:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -152,8 +174,9 @@ def test_prod_gradient_while_recording_matches_torch(over: str, values: list[flo
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("values", [[1 + 2j, 2j, 3 - 1j], [1 + 2j, 0j, 3 - 1j]], ids=str)
 @pytest.mark.parametrize("over", ["all", "axis"])
-def test_complex_prod_gradient_is_torch_conjugated_one(over: str, values: list[complex],
-                                                       backend: str) -> None:
+def test_complex_prod_gradient_is_torch_conjugated_one(
+    over: str, values: list[complex], backend: str
+) -> None:
     def grad(lib: Any, x: Any) -> np.ndarray:
         out = x.prod() if over == "all" else x.prod(0)
         (g,) = lib.autograd.grad(out.abs(), x)
@@ -187,8 +210,9 @@ def test_the_cases_do_exercise_nan_and_inf():
     the cases contain NaNs and infinities in values and in gradients."""
     seen = {"nan value": 0, "inf value": 0, "nan grad": 0, "inf grad": 0}
     for _, fn, values in IEEE_CASES:
-        value, grads = _run(TORCH, fn, values,
-                            lambda v: torch.tensor(v, dtype=torch.float64, requires_grad=True))
+        value, grads = _run(
+            TORCH, fn, values, lambda v: torch.tensor(v, dtype=torch.float64, requires_grad=True)
+        )
         seen["nan value"] += bool(np.isnan(value).any())
         seen["inf value"] += bool(np.isinf(value).any())
         seen["nan grad"] += any(bool(np.isnan(g).any()) for g in grads)
@@ -236,8 +260,7 @@ def _half_torch(dtype: str, data: np.ndarray) -> Any:
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("dtype", HALF)
 @pytest.mark.parametrize("case", HALF_CASES, ids=[c[0] for c in HALF_CASES])
-def test_half_precision_gradients_keep_their_dtype(case: Any, dtype: str, backend: str
-                                                   ) -> None:
+def test_half_precision_gradients_keep_their_dtype(case: Any, dtype: str, backend: str) -> None:
     if dtype not in HALF_SUPPORT[backend]:
         pytest.skip(f"{backend} has no {dtype} (test_missing_half_dtype_is_a_clear_error)")
     _, fn, shapes = case
@@ -251,13 +274,15 @@ def test_half_precision_gradients_keep_their_dtype(case: Any, dtype: str, backen
     out.sum().backward()
     assert out.dtype == getattr(pg, dtype)
     rtol = HALF_RTOL[dtype]
-    np.testing.assert_allclose(out.detach().float().numpy(), out_t.detach().float().numpy(),
-                               rtol=rtol, atol=rtol)
+    np.testing.assert_allclose(
+        out.detach().float().numpy(), out_t.detach().float().numpy(), rtol=rtol, atol=rtol
+    )
     for leaf, leaf_t in zip(leaves, leaves_t):
         assert leaf.grad.dtype == getattr(pg, dtype)
         assert leaf.grad.backend == backend
-        np.testing.assert_allclose(leaf.grad.float().numpy(), leaf_t.grad.float().numpy(),
-                                   rtol=rtol, atol=rtol)
+        np.testing.assert_allclose(
+            leaf.grad.float().numpy(), leaf_t.grad.float().numpy(), rtol=rtol, atol=rtol
+        )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -267,8 +292,7 @@ def test_mixed_precision_leaves_keep_their_own_dtypes(dtype: str, backend: str) 
     if dtype not in HALF_SUPPORT[backend]:
         pytest.skip(f"{backend} has no {dtype}")
     data = np.array([0.5, -1.0, 2.0])
-    h_t, f_t = _half_torch(dtype, data), torch.tensor(data, dtype=torch.float32,
-                                                      requires_grad=True)
+    h_t, f_t = _half_torch(dtype, data), torch.tensor(data, dtype=torch.float32, requires_grad=True)
     (h_t * f_t).sum().backward()
     h = _half_pg(backend, dtype, data)
     f = pg.tensor(data, dtype=pg.float32, backend=backend, requires_grad=True)

@@ -9,6 +9,7 @@ import polygrad as pg
 
 torch = pytest.importorskip("torch")
 
+
 @pytest.fixture
 def backend(xp_backend):
     """Each installed backend in turn (conftest's parametrization; JAX with x64 on)."""
@@ -25,8 +26,10 @@ B0 = RNG.standard_normal(2)
 def make_params(lib, backend=None):
     if lib is torch:
         return [torch.tensor(W0, requires_grad=True), torch.tensor(B0, requires_grad=True)]
-    return [pg.tensor(W0, backend=backend, requires_grad=True),
-            pg.tensor(B0, backend=backend, requires_grad=True)]
+    return [
+        pg.tensor(W0, backend=backend, requires_grad=True),
+        pg.tensor(B0, backend=backend, requires_grad=True),
+    ]
 
 
 def loss_of(lib, params, backend=None):
@@ -56,8 +59,9 @@ def run_both(make_opt, backend, steps=6, groups=False):
             loss_of(lib, params, backend).backward()
             opt.step()
         for t, p in zip(tp, pp):
-            np.testing.assert_allclose(values(p), values(t), rtol=1e-11, atol=1e-13,
-                                       err_msg=f"step {step + 1}")
+            np.testing.assert_allclose(
+                values(p), values(t), rtol=1e-11, atol=1e-13, err_msg=f"step {step + 1}"
+            )
             assert p.is_leaf and p.requires_grad and p.grad_fn is None
             tstate, pstate = topt.state[t], popt.state[p]
             assert set(pstate) == set(tstate)
@@ -65,8 +69,9 @@ def run_both(make_opt, backend, steps=6, groups=False):
                 if key == "step":
                     assert pstate[key] == float(tvalue)
                 else:
-                    np.testing.assert_allclose(values(pstate[key]), values(tvalue), rtol=1e-11,
-                                               atol=1e-13)
+                    np.testing.assert_allclose(
+                        values(pstate[key]), values(tvalue), rtol=1e-11, atol=1e-13
+                    )
     return topt, popt, tp, pp
 
 
@@ -103,9 +108,12 @@ def test_adam_matches_torch(backend, name, config):
 @pytest.mark.parametrize("name", ["SGD", "Adam"])
 def test_param_groups_have_their_own_hyperparameters(backend, name):
     kwargs = dict(lr=0.1, momentum=0.9) if name == "SGD" else dict(lr=0.1)
-    topt, popt, _, _ = run_both(lambda optim, params: getattr(optim, name)(params, **kwargs),
-                                backend, groups=True)
-    assert [g["lr"] for g in popt.param_groups] == [g["lr"] for g in topt.param_groups] == [0.1, 0.03]
+    topt, popt, _, _ = run_both(
+        lambda optim, params: getattr(optim, name)(params, **kwargs), backend, groups=True
+    )
+    assert (
+        [g["lr"] for g in popt.param_groups] == [g["lr"] for g in topt.param_groups] == [0.1, 0.03]
+    )
 
 
 def test_step_with_closure_returns_the_loss(backend):
@@ -118,6 +126,7 @@ def test_step_with_closure_returns_the_loss(backend):
             loss = loss_of(lib, params, backend)
             loss.backward()
             return loss
+
         return run
 
     for _ in range(3):
@@ -146,7 +155,9 @@ def test_zero_grad(backend):
 
 @pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW"])
 def test_state_dict_round_trip_continues_identically(backend, name):
-    kwargs = dict(lr=0.1, momentum=0.9, nesterov=True) if name == "SGD" else dict(lr=0.05, amsgrad=True)
+    kwargs = (
+        dict(lr=0.1, momentum=0.9, nesterov=True) if name == "SGD" else dict(lr=0.05, amsgrad=True)
+    )
     make = lambda params: getattr(pg.optim, name)(params, **kwargs)
 
     def train(params, opt, steps):
@@ -208,25 +219,28 @@ def test_load_state_dict_checks_sizes():
         opt.load_state_dict({"state": {}, "param_groups": [{"params": [0], "lr": 0.1}]})
 
 
-@pytest.mark.parametrize("build", [
-    lambda lib, p: lib.optim.SGD(p, lr=-1.0),
-    lambda lib, p: lib.optim.SGD(p, lr=0.1, momentum=-0.5),
-    lambda lib, p: lib.optim.SGD(p, lr=0.1, weight_decay=-1),
-    lambda lib, p: lib.optim.SGD(p, lr=0.1, nesterov=True),
-    lambda lib, p: lib.optim.SGD(p, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
-    lambda lib, p: lib.optim.Adam(p, lr=-0.1),
-    lambda lib, p: lib.optim.Adam(p, eps=-1.0),
-    lambda lib, p: lib.optim.Adam(p, betas=(1.0, 0.9)),
-    lambda lib, p: lib.optim.Adam(p, betas=(0.9, -0.1)),
-    lambda lib, p: lib.optim.AdamW(p, weight_decay=-0.1),
-    lambda lib, p: lib.optim.SGD([], lr=0.1),
-    lambda lib, p: lib.optim.SGD(p[0], lr=0.1),
-    lambda lib, p: lib.optim.SGD([{"params": {p[0], p[1]}}], lr=0.1),
-    lambda lib, p: lib.optim.SGD([p[0] * 2], lr=0.1),
-    lambda lib, p: lib.optim.SGD([{"params": [p[0]]}, {"params": [p[0], p[1]]}], lr=0.1),
-    lambda lib, p: lib.optim.SGD([("w", p[0]), p[1]], lr=0.1),
-    lambda lib, p: lib.optim.SGD([1.0], lr=0.1),
-])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda lib, p: lib.optim.SGD(p, lr=-1.0),
+        lambda lib, p: lib.optim.SGD(p, lr=0.1, momentum=-0.5),
+        lambda lib, p: lib.optim.SGD(p, lr=0.1, weight_decay=-1),
+        lambda lib, p: lib.optim.SGD(p, lr=0.1, nesterov=True),
+        lambda lib, p: lib.optim.SGD(p, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True),
+        lambda lib, p: lib.optim.Adam(p, lr=-0.1),
+        lambda lib, p: lib.optim.Adam(p, eps=-1.0),
+        lambda lib, p: lib.optim.Adam(p, betas=(1.0, 0.9)),
+        lambda lib, p: lib.optim.Adam(p, betas=(0.9, -0.1)),
+        lambda lib, p: lib.optim.AdamW(p, weight_decay=-0.1),
+        lambda lib, p: lib.optim.SGD([], lr=0.1),
+        lambda lib, p: lib.optim.SGD(p[0], lr=0.1),
+        lambda lib, p: lib.optim.SGD([{"params": {p[0], p[1]}}], lr=0.1),
+        lambda lib, p: lib.optim.SGD([p[0] * 2], lr=0.1),
+        lambda lib, p: lib.optim.SGD([{"params": [p[0]]}, {"params": [p[0], p[1]]}], lr=0.1),
+        lambda lib, p: lib.optim.SGD([("w", p[0]), p[1]], lr=0.1),
+        lambda lib, p: lib.optim.SGD([1.0], lr=0.1),
+    ],
+)
 def test_bad_arguments_raise_like_torch(build):
     with pytest.raises(Exception) as expected:
         build(torch, make_params(torch))
@@ -257,7 +271,12 @@ def test_lazy_parameters_do_not_chain_graphs_across_steps():
         opt.zero_grad()
         loss_of(pg, params, "dask").backward()
         opt.step()
-        sizes.append([len(t._data.__dask_graph__()) for t in (params[0], *opt.state[params[0]].values())
-                      if isinstance(t, pg.Tensor)])
+        sizes.append(
+            [
+                len(t._data.__dask_graph__())
+                for t in (params[0], *opt.state[params[0]].values())
+                if isinstance(t, pg.Tensor)
+            ]
+        )
     assert sizes[0] == sizes[-1]
     assert all(n == 1 for n in sizes[-1])  # persisted: one chunk, no pending tasks

@@ -26,8 +26,12 @@ def _strict_available() -> bool:
 
 BACKENDS = [
     "numpy",
-    pytest.param("array_api_strict", marks=pytest.mark.skipif(
-        not _strict_available(), reason="polygrad cannot create array-api-strict tensors")),
+    pytest.param(
+        "array_api_strict",
+        marks=pytest.mark.skipif(
+            not _strict_available(), reason="polygrad cannot create array-api-strict tensors"
+        ),
+    ),
 ]
 
 
@@ -56,8 +60,15 @@ def close(actual: np.ndarray | None, expected: torch.Tensor | None, shape: tuple
     np.testing.assert_allclose(a, e, rtol=1e-10, atol=1e-12, equal_nan=True)
 
 
-def check(pg_fn, torch_fn, data, backend: str, name: str | None = None, seed: int = 0,
-          finite_where_torch_nan: bool = False) -> None:
+def check(
+    pg_fn,
+    torch_fn,
+    data,
+    backend: str,
+    name: str | None = None,
+    seed: int = 0,
+    finite_where_torch_nan: bool = False,
+) -> None:
     """Values, node name, grad for a random cotangent, and second order (w.r.t. x and g).
 
     ``finite_where_torch_nan``: torch's second order is nan where polygrad's rule
@@ -98,11 +109,22 @@ def check(pg_fn, torch_fn, data, backend: str, name: str | None = None, seed: in
 # -- sum, mean, var, std ------------------------------------------------------------------
 
 SHAPES_AND_AXES = [
-    ((), None), ((), 0), ((), -1),
-    ((5,), None), ((5,), 0), ((5,), -1),
-    ((3, 4), None), ((3, 4), 0), ((3, 4), -1), ((3, 4), (0, 1)),
-    ((2, 3, 4), 1), ((2, 3, 4), (0, 2)), ((2, 3, 4), (-1, 0)),
-    ((0,), None), ((0, 3), 0), ((0, 3), 1),
+    ((), None),
+    ((), 0),
+    ((), -1),
+    ((5,), None),
+    ((5,), 0),
+    ((5,), -1),
+    ((3, 4), None),
+    ((3, 4), 0),
+    ((3, 4), -1),
+    ((3, 4), (0, 1)),
+    ((2, 3, 4), 1),
+    ((2, 3, 4), (0, 2)),
+    ((2, 3, 4), (-1, 0)),
+    ((0,), None),
+    ((0, 3), 0),
+    ((0, 3), 1),
 ]
 
 
@@ -127,8 +149,13 @@ def test_sum_mean(op, shape, axis, keepdims, backend):
     name = None
     if axis is None and keepdims:  # torch needs dim= for keepdim; polygrad keeps node 0
         name = {"sum": "SumBackward0", "mean": "MeanBackward0"}[op]
-    check(lambda x: pg_fn(x, axis=axis, keepdims=keepdims),
-          _torch_reduce(op, axis, keepdims), _data(shape), backend, name)
+    check(
+        lambda x: pg_fn(x, axis=axis, keepdims=keepdims),
+        _torch_reduce(op, axis, keepdims),
+        _data(shape),
+        backend,
+        name,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -138,24 +165,35 @@ def test_sum_mean(op, shape, axis, keepdims, backend):
 @pytest.mark.parametrize("op", ["var", "std"])
 def test_var_std(op, shape, axis, keepdims, correction, backend):
     pg_fn = getattr(pg, op)
-    check(lambda x: pg_fn(x, axis=axis, correction=correction, keepdims=keepdims),
-          _torch_reduce(op, axis, keepdims, correction=correction), _data(shape), backend,
-          finite_where_torch_nan=op == "std" and shape == () and correction == 0)
+    check(
+        lambda x: pg_fn(x, axis=axis, correction=correction, keepdims=keepdims),
+        _torch_reduce(op, axis, keepdims, correction=correction),
+        _data(shape),
+        backend,
+        finite_where_torch_nan=op == "std" and shape == () and correction == 0,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("op", ["var", "std"])
-@pytest.mark.parametrize("data, correction", [
-    ([1.0], 1),  # torch: nan gradient ("degrees of freedom is <= 0")
-    ([1.0, 3.0], 2),  # N == correction: inf
-    ([1.0, 3.0], 3),  # correction > N
-    ([2.0, 2.0, 2.0], 1),  # std 0: torch sends gradient 0 (var: 0)
-])
+@pytest.mark.parametrize(
+    "data, correction",
+    [
+        ([1.0], 1),  # torch: nan gradient ("degrees of freedom is <= 0")
+        ([1.0, 3.0], 2),  # N == correction: inf
+        ([1.0, 3.0], 3),  # correction > N
+        ([2.0, 2.0, 2.0], 1),  # std 0: torch sends gradient 0 (var: 0)
+    ],
+)
 def test_var_std_degenerate(op, data, correction, backend):
     pg_fn = getattr(pg, op)
-    check(lambda x: pg_fn(x, correction=correction),
-          lambda t: getattr(t, op)(correction=correction), data, backend,
-          finite_where_torch_nan=op == "std" and len(set(np.ravel(data))) == 1 and len(data) > 1)
+    check(
+        lambda x: pg_fn(x, correction=correction),
+        lambda t: getattr(t, op)(correction=correction),
+        data,
+        backend,
+        finite_where_torch_nan=op == "std" and len(set(np.ravel(data))) == 1 and len(data) > 1,
+    )
 
 
 def test_sum_dtype_casts_gradient_back():
@@ -171,9 +209,19 @@ def test_sum_dtype_casts_gradient_back():
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("data", [
-    [0.0, 2.0, 3.0], [0.0, 0.0, 3.0], [0.0, 0.0, 0.0], [2.0, -1.5, 3.0], [4.0], 2.5, 0.0, [],
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        [0.0, 2.0, 3.0],
+        [0.0, 0.0, 3.0],
+        [0.0, 0.0, 0.0],
+        [2.0, -1.5, 3.0],
+        [4.0],
+        2.5,
+        0.0,
+        [],
+    ],
+)
 def test_prod_full(data, backend):
     check(lambda x: pg.prod(x), lambda t: t.prod(), data, backend)
 
@@ -183,21 +231,31 @@ def test_prod_full(data, backend):
 @pytest.mark.parametrize("keepdims", [False, True])
 def test_prod_axis_with_zeros(axis, keepdims, backend):
     data = np.array([[0.0, 2.0, 3.0, 1.5], [0.0, 0.0, 3.0, 2.0], [1.0, -2.0, 0.5, 3.0]])
-    check(lambda x: pg.prod(x, axis=axis, keepdims=keepdims),
-          lambda t: t.prod(dim=axis, keepdim=keepdims), data, backend)
+    check(
+        lambda x: pg.prod(x, axis=axis, keepdims=keepdims),
+        lambda t: t.prod(dim=axis, keepdim=keepdims),
+        data,
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_prod_tuple_axes(backend):
     data = _data((2, 3, 4))
     data[0, 1, 2] = 0.0
-    check(lambda x: pg.prod(x, axis=(0, 2)), lambda t: t.prod(dim=2).prod(dim=0),
-          data, backend, name="ProdBackward1")
+    check(
+        lambda x: pg.prod(x, axis=(0, 2)),
+        lambda t: t.prod(dim=2).prod(dim=0),
+        data,
+        backend,
+        name="ProdBackward1",
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("data, expected", [([0.0, 2.0, 3.0], [6, 0, 0]),
-                                            ([0.0, 0.0, 3.0], [0, 0, 0])])
+@pytest.mark.parametrize(
+    "data, expected", [([0.0, 2.0, 3.0], [6, 0, 0]), ([0.0, 0.0, 3.0], [0, 0, 0])]
+)
 def test_prod_zero_convention(data, expected, backend):
     x = make(data, backend)
     (gx,) = pg.autograd.grad(pg.prod(x), x)
@@ -211,8 +269,9 @@ TIES = np.array([[1.0, 3.0, 3.0, 2.0], [5.0, 5.0, 5.0, -1.0], [0.5, -2.0, 0.0, 0
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("op", ["max", "min"])
-@pytest.mark.parametrize("data", [[1.0, 3.0, 3.0, 2.0], [1.0, 1.0, 3.0], TIES, 4.0,
-                                  [1.0, float("nan"), 3.0]])
+@pytest.mark.parametrize(
+    "data", [[1.0, 3.0, 3.0, 2.0], [1.0, 1.0, 3.0], TIES, 4.0, [1.0, float("nan"), 3.0]]
+)
 def test_max_min_full(op, data, backend):
     check(lambda x: getattr(pg, op)(x), lambda t: getattr(t, op)(), data, backend)
 
@@ -223,15 +282,22 @@ def test_max_min_full(op, data, backend):
 @pytest.mark.parametrize("axis", [0, 1, -1, (0, 1)])
 def test_amax_amin(op, axis, keepdims, backend):
     torch_op = {"max": "amax", "min": "amin"}[op]
-    check(lambda x: getattr(pg, op)(x, axis=axis, keepdims=keepdims),
-          lambda t: getattr(t, torch_op)(dim=axis, keepdim=keepdims), TIES, backend)
+    check(
+        lambda x: getattr(pg, op)(x, axis=axis, keepdims=keepdims),
+        lambda t: getattr(t, torch_op)(dim=axis, keepdim=keepdims),
+        TIES,
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("op, data, expected", [
-    ("max", [1.0, 3.0, 3.0, 2.0], [0, 0.5, 0.5, 0]),
-    ("min", [1.0, 1.0, 3.0], [0.5, 0.5, 0]),
-])
+@pytest.mark.parametrize(
+    "op, data, expected",
+    [
+        ("max", [1.0, 3.0, 3.0, 2.0], [0, 0.5, 0.5, 0]),
+        ("min", [1.0, 1.0, 3.0], [0.5, 0.5, 0]),
+    ],
+)
 def test_ties_split_evenly(op, data, expected, backend):
     for axis in (None, 0):
         x = make(data, backend)
@@ -242,12 +308,14 @@ def test_ties_split_evenly(op, data, expected, backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("op", ["max", "min"])
 @pytest.mark.parametrize("keepdim", [False, True])
-@pytest.mark.parametrize("data, dim", [([1.0, 3.0, 3.0, 2.0], 0), (TIES, 1), (TIES, -2),
-                                       (TIES, 0), (2.0, 0)])
+@pytest.mark.parametrize(
+    "data, dim", [([1.0, 3.0, 3.0, 2.0], 0), (TIES, 1), (TIES, -2), (TIES, 0), (2.0, 0)]
+)
 def test_max_min_with_indices(op, data, dim, keepdim, backend):
     fn = getattr(pg.ops, f"{op}_with_indices")
-    check(lambda x: fn(x, dim, keepdim)[0], lambda t: getattr(t, op)(dim, keepdim)[0],
-          data, backend)
+    check(
+        lambda x: fn(x, dim, keepdim)[0], lambda t: getattr(t, op)(dim, keepdim)[0], data, backend
+    )
     values, indices = fn(make(data, backend), dim, keepdim)
     expected = getattr(torch.tensor(np.asarray(data)), op)(dim, keepdim)
     np.testing.assert_array_equal(to_numpy(indices), expected.indices.numpy())
@@ -268,8 +336,12 @@ def test_max_with_indices_first_index_only():
 @pytest.mark.parametrize("shape, axis", [sa for sa in SHAPES_AND_AXES if sa[0] != (0, 3)])
 def test_logsumexp(shape, axis, keepdims, backend):
     dims = tuple(range(len(shape))) if axis is None else axis
-    check(lambda x: pg.logsumexp(x, axis=axis, keepdims=keepdims),
-          lambda t: torch.logsumexp(t, dim=dims, keepdim=keepdims), _data(shape), backend)
+    check(
+        lambda x: pg.logsumexp(x, axis=axis, keepdims=keepdims),
+        lambda t: torch.logsumexp(t, dim=dims, keepdim=keepdims),
+        _data(shape),
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -284,11 +356,26 @@ def test_logsumexp_is_stable(backend):
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("op", ["softmax", "log_softmax"])
-@pytest.mark.parametrize("shape, axis", [((), 0), ((5,), 0), ((5,), -1), ((3, 4), 0),
-                                         ((3, 4), 1), ((2, 3, 4), -2), ((0,), 0), ((0, 3), 1)])
+@pytest.mark.parametrize(
+    "shape, axis",
+    [
+        ((), 0),
+        ((5,), 0),
+        ((5,), -1),
+        ((3, 4), 0),
+        ((3, 4), 1),
+        ((2, 3, 4), -2),
+        ((0,), 0),
+        ((0, 3), 1),
+    ],
+)
 def test_softmax(op, shape, axis, backend):
-    check(lambda x: getattr(pg, op)(x, axis=axis), lambda t: getattr(t, op)(axis),
-          _data(shape), backend)
+    check(
+        lambda x: getattr(pg, op)(x, axis=axis),
+        lambda t: getattr(t, op)(axis),
+        _data(shape),
+        backend,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -302,12 +389,22 @@ def test_softmax_is_stable(op, backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("shape, axis", [((), None), ((5,), None), ((5,), -1), ((3, 4), 0),
-                                         ((3, 4), 1), ((2, 3, 4), -2), ((0,), 0), ((0, 3), 1)])
+@pytest.mark.parametrize(
+    "shape, axis",
+    [
+        ((), None),
+        ((5,), None),
+        ((5,), -1),
+        ((3, 4), 0),
+        ((3, 4), 1),
+        ((2, 3, 4), -2),
+        ((0,), 0),
+        ((0, 3), 1),
+    ],
+)
 def test_cumulative_sum(shape, axis, backend):
     dim = 0 if axis is None else axis
-    check(lambda x: pg.cumulative_sum(x, axis=axis), lambda t: t.cumsum(dim), _data(shape),
-          backend)
+    check(lambda x: pg.cumulative_sum(x, axis=axis), lambda t: t.cumsum(dim), _data(shape), backend)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -318,8 +415,13 @@ def test_cumulative_sum_include_initial(shape, axis, backend):
         zeros_shape[axis] = 1
         return torch.cat([torch.zeros(zeros_shape, dtype=t.dtype), t.cumsum(axis)], axis)
 
-    check(lambda x: pg.cumulative_sum(x, axis=axis, include_initial=True), torch_fn,
-          _data(shape), backend, name="CumsumBackward0")
+    check(
+        lambda x: pg.cumulative_sum(x, axis=axis, include_initial=True),
+        torch_fn,
+        _data(shape),
+        backend,
+        name="CumsumBackward0",
+    )
 
 
 # -- errors -------------------------------------------------------------------------------

@@ -82,8 +82,11 @@ def test_no_reference_cycles_keep_arrays_alive():
 def test_backward_frees_saved_values_unless_retained():
     x = pg.tensor(np.ones(1000), requires_grad=True)
     y = (x * x).exp().sum()
-    nodes = [y.grad_fn, y.grad_fn.next_functions[0][0], y.grad_fn.next_functions[0][0]
-             .next_functions[0][0]]
+    nodes = [
+        y.grad_fn,
+        y.grad_fn.next_functions[0][0],
+        y.grad_fn.next_functions[0][0].next_functions[0][0],
+    ]
     y.backward(retain_graph=True)
     assert all(n._saved is not None for n in nodes)
     y.backward()

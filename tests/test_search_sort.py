@@ -16,18 +16,29 @@ TIES = np.array([[3.0, 1.0, 3.0, 2.0], [0.5, 0.5, -1.0, 0.5], [2.0, -2.0, 0.0, 7
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("values, axis", [
-    (rng.standard_normal(6), -1), (rng.standard_normal((3, 4)), 0), (TIES, -1), (TIES, 0),
-    (rng.standard_normal((2, 3, 4)), 1), (np.zeros((0, 3)), 1), (np.array(1.5), -1),
-])
+@pytest.mark.parametrize(
+    "values, axis",
+    [
+        (rng.standard_normal(6), -1),
+        (rng.standard_normal((3, 4)), 0),
+        (TIES, -1),
+        (TIES, 0),
+        (rng.standard_normal((2, 3, 4)), 1),
+        (np.zeros((0, 3)), 1),
+        (np.array(1.5), -1),
+    ],
+)
 @pytest.mark.parametrize("descending", [False, True])
 @pytest.mark.parametrize("stable", [True, False])
 def test_sort(values, axis, descending, stable, backend):
     if not stable and np.unique(values).size != values.size:
         pytest.skip("an unstable sort may order ties differently")
-    check(lambda x: pg.sort(x, axis=axis, descending=descending, stable=stable),
-          lambda x: torch.sort(x, dim=axis, descending=descending, stable=stable).values,
-          [values], backend)
+    check(
+        lambda x: pg.sort(x, axis=axis, descending=descending, stable=stable),
+        lambda x: torch.sort(x, dim=axis, descending=descending, stable=stable).values,
+        [values],
+        backend,
+    )
 
 
 def _plain(t: pg.Tensor) -> np.ndarray:
@@ -79,14 +90,18 @@ def test_count_nonzero_and_nonzero(backend):
 def test_searchsorted(side, backend):
     sorted_values = np.array([0.0, 1.0, 1.0, 2.5, 4.0])
     queries = np.array([[-1.0, 1.0, 3.0], [4.0, 5.0, 1.0]])
-    got = pg.searchsorted(pg_tensor(sorted_values, backend, True), pg_tensor(queries, backend),
-                          side=side)
+    got = pg.searchsorted(
+        pg_tensor(sorted_values, backend, True), pg_tensor(queries, backend), side=side
+    )
     expected = torch.searchsorted(torch.tensor(sorted_values), torch.tensor(queries), side=side)
     np.testing.assert_array_equal(_plain(got), expected)
     order = np.array([2, 0, 1])
     unsorted = np.array([2.0, 3.0, 1.0])
-    got = pg.searchsorted(pg_tensor(unsorted, backend), pg_tensor(np.array([2.5]), backend),
-                          sorter=pg_tensor(order, backend))
+    got = pg.searchsorted(
+        pg_tensor(unsorted, backend),
+        pg_tensor(np.array([2.5]), backend),
+        sorter=pg_tensor(order, backend),
+    )
     assert _plain(got).tolist() == [2]
     got = pg.searchsorted(pg_tensor(sorted_values, backend), 1.0, side=side)
     assert _plain(got).item() == (1 if side == "left" else 3)

@@ -61,12 +61,12 @@ def test_in4_to_in6_add_sum_is_leaf(backend):
 
 
 def f(x):
-    y = x ** 2 * t.exp(x)
+    y = x**2 * t.exp(x)
     return y
 
 
 def gradf(x):
-    dx = 2 * x * t.exp(x) + x ** 2 * t.exp(x)
+    dx = 2 * x * t.exp(x) + x**2 * t.exp(x)
     return dx
 
 
@@ -82,7 +82,7 @@ def test_in7_to_in10_automatic_vs_hand_derived_gradient(backend):
     assert_close(x.grad, values(by_hand), rtol=1e-5, atol=1e-6)
     # the same values through torch
     tx = torch.tensor(values(x), requires_grad=True)
-    (tx ** 2 * torch.exp(tx)).backward(torch.ones(3, 4))
+    (tx**2 * torch.exp(tx)).backward(torch.ones(3, 4))
     assert_close(x.grad, tx.grad, rtol=1e-5, atol=1e-6)
 
 
@@ -95,10 +95,20 @@ def test_in11_to_in18_graph_structure(backend):
     b = t.rand(1, requires_grad=True)
     y = w * x
     z = y + b
-    assert (x.requires_grad, w.requires_grad, b.requires_grad, y.requires_grad,
-            z.requires_grad) == (False, True, True, True, True)
-    assert (x.is_leaf, w.is_leaf, b.is_leaf, y.is_leaf, z.is_leaf) == (True, True, True, False,
-                                                                        False)
+    assert (
+        x.requires_grad,
+        w.requires_grad,
+        b.requires_grad,
+        y.requires_grad,
+        z.requires_grad,
+    ) == (False, True, True, True, True)
+    assert (x.is_leaf, w.is_leaf, b.is_leaf, y.is_leaf, z.is_leaf) == (
+        True,
+        True,
+        True,
+        False,
+        False,
+    )
     assert NODE_REPR.fullmatch(repr(z.grad_fn)).group(1) == "AddBackward0"
     (mul, mul_nr), (acc_b, acc_b_nr) = z.grad_fn.next_functions
     assert (mul.name(), mul_nr) == ("MulBackward0", 0)
@@ -127,12 +137,16 @@ def test_in19_in20_gradients_accumulate_and_retain_graph(backend):
     assert str(w.grad) == "tensor([2.])"
     assert w.grad is first  # accumulated into the same tensor
     assert str(b.grad) == "tensor([2.])"
-    with pytest.raises(RuntimeError, match=re.escape(
+    with pytest.raises(
+        RuntimeError,
+        match=re.escape(
             "Trying to backward through the graph a second time (or directly access saved "
             "tensors after they have already been freed). Saved intermediate values of the "
             "graph are freed when you call .backward() or autograd.grad(). Specify "
             "retain_graph=True if you need to backward through the graph a second time or "
-            "if you need to access saved tensors after calling backward.")):
+            "if you need to access saved tensors after calling backward."
+        ),
+    ):
         z.backward()
 
 
@@ -142,8 +156,10 @@ def test_in21_requires_grad_spreads_to_results(backend):
     y = w * x
     wv = float(values(w)[0])
     assert (repr(w), repr(x), repr(y)) == (
-        f"tensor([{wv:.4f}], requires_grad=True)", "tensor([1.], requires_grad=True)",
-        f"tensor([{wv:.4f}], grad_fn=<MulBackward0>)")
+        f"tensor([{wv:.4f}], requires_grad=True)",
+        "tensor([1.], requires_grad=True)",
+        f"tensor([{wv:.4f}], grad_fn=<MulBackward0>)",
+    )
 
 
 def test_in22_no_grad(backend):
@@ -153,7 +169,10 @@ def test_in22_no_grad(backend):
         y = w * x
     wv = float(values(w)[0])
     assert (repr(w), repr(x), repr(y)) == (
-        f"tensor([{wv:.4f}], requires_grad=True)", "tensor([1.])", f"tensor([{wv:.4f}])")
+        f"tensor([{wv:.4f}], requires_grad=True)",
+        "tensor([1.])",
+        f"tensor([{wv:.4f}])",
+    )
     assert w.requires_grad and not y.requires_grad and y.grad_fn is None and y.is_leaf
     assert t.is_grad_enabled()
 
@@ -193,8 +212,7 @@ def test_in29_in30_detach_and_statistics(backend):
     a.data.sigmoid_()
     tensor = a.detach()
     assert tensor.requires_grad is False
-    assert repr((tensor, tensor.requires_grad)) == repr(
-        (torch.ones(3, 4).sigmoid(), False))
+    assert repr((tensor, tensor.requires_grad)) == repr((torch.ones(3, 4).sigmoid(), False))
     mean = tensor.mean()
     std = tensor.std()
     assert (repr(mean), repr(std)) == ("tensor(0.7311)", "tensor(0.)")
@@ -249,20 +267,22 @@ def test_in35_hook_then_remove(backend, capsys):
 
 def test_in36_in37_legacy_tensor_and_explicit_gradient(backend):
     x = t.Tensor([0, 1, 2]).requires_grad_()
-    y = x ** 2 + 2 * x
+    y = x**2 + 2 * x
     z = y.sum()
     assert x.dtype == t.float32
     line = " ".join(str(v) for v in (x, y, z))
-    assert line == ("tensor([0., 1., 2.], requires_grad=True) tensor([0., 3., 8.], "
-                    "grad_fn=<AddBackward0>) tensor(11., grad_fn=<SumBackward0>)")
+    assert line == (
+        "tensor([0., 1., 2.], requires_grad=True) tensor([0., 3., 8.], "
+        "grad_fn=<AddBackward0>) tensor(11., grad_fn=<SumBackward0>)"
+    )
     tx = torch.Tensor([0, 1, 2]).requires_grad_()
-    ty = tx ** 2 + 2 * tx
+    ty = tx**2 + 2 * tx
     assert line == " ".join(str(v) for v in (tx, ty, ty.sum()))
     z.backward()
     assert repr(x.grad) == "tensor([2., 4., 6.])"
 
     x = t.Tensor([0, 1, 2]).requires_grad_()
-    y = x ** 2 + 2 * x
+    y = x**2 + 2 * x
     y_gredient = t.Tensor([1, 1, 1])  # dz/dy
     y.backward(y_gredient)
     assert repr(x.grad) == "tensor([2., 4., 6.])"
@@ -270,7 +290,7 @@ def test_in36_in37_legacy_tensor_and_explicit_gradient(backend):
 
 def test_original_chapter_second_derivative_through_create_graph(backend):
     x = t.tensor([5.0], requires_grad=True)
-    y = x ** 2
+    y = x**2
     grad_x = t.autograd.grad(y, x, create_graph=True)
     assert repr(grad_x) == "(tensor([10.], grad_fn=<MulBackward0>),)"
     grad_grad_x = t.autograd.grad(grad_x[0], x)
@@ -325,7 +345,10 @@ def test_custom_function_multiply_add(backend):
     assert z.grad_fn.name() == "MultiplyAddBackward"
     assert type(z.grad_fn).__name__ == "MultiplyAddBackward"
     assert [(type(n).__name__ if n else None, i) for n, i in z.grad_fn.next_functions] == [
-        ("AccumulateGrad", 0), (None, 0), ("AccumulateGrad", 0)]
+        ("AccumulateGrad", 0),
+        (None, 0),
+        ("AccumulateGrad", 0),
+    ]
     assert z.grad_fn.next_functions[0][0].variable is w
     z.backward()
     assert (x.grad, str(w.grad), str(b.grad)) == (None, "tensor([1.])", "tensor([1.])")

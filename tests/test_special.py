@@ -63,13 +63,19 @@ def test_unary_matches_torch(name, torch_fn, sample, shape, backend):
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("n", [1, 2, 3])
 def test_polygamma(n, backend):
-    check(lambda x: ps.polygamma(n, x), lambda x: torch.special.polygamma(n, x),
-          [uniform(0.5, 4.0)(3, 2)], backend, rtol=1e-8)
+    check(
+        lambda x: ps.polygamma(n, x),
+        lambda x: torch.special.polygamma(n, x),
+        [uniform(0.5, 4.0)(3, 2)],
+        backend,
+        rtol=1e-8,
+    )
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("name, torch_fn", [("xlogy", torch.special.xlogy),
-                                            ("xlog1py", torch.special.xlog1py)])
+@pytest.mark.parametrize(
+    "name, torch_fn", [("xlogy", torch.special.xlogy), ("xlog1py", torch.special.xlog1py)]
+)
 def test_xlogy_family(name, torch_fn, backend):
     fn = getattr(ps, name)
     x, y = normal(3, 4), uniform(0.1, 3.0)(4)
@@ -82,15 +88,18 @@ def test_xlogy_family(name, torch_fn, backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("name, torch_fn, values", [
-    ("i1 at 0", torch.special.i1, [0.0, 1.0]),
-    ("i1e at 0", torch.special.i1e, [0.0, -1.0]),
-    ("i0e at 0", torch.special.i0e, [0.0, -1.0]),
-    ("logit outside [0, 1]", torch.special.logit, [-0.5, 0.0, 0.5, 1.0, 1.5]),
-    ("entr at 0", torch.special.entr, [0.0, 1.0]),
-    ("ndtri at the ends", torch.special.ndtri, [0.0, 0.5, 1.0]),
-    ("log_ndtr in the tails", torch.special.log_ndtr, [-30.0, 0.0, 30.0]),
-])
+@pytest.mark.parametrize(
+    "name, torch_fn, values",
+    [
+        ("i1 at 0", torch.special.i1, [0.0, 1.0]),
+        ("i1e at 0", torch.special.i1e, [0.0, -1.0]),
+        ("i0e at 0", torch.special.i0e, [0.0, -1.0]),
+        ("logit outside [0, 1]", torch.special.logit, [-0.5, 0.0, 0.5, 1.0, 1.5]),
+        ("entr at 0", torch.special.entr, [0.0, 1.0]),
+        ("ndtri at the ends", torch.special.ndtri, [0.0, 0.5, 1.0]),
+        ("log_ndtr in the tails", torch.special.log_ndtr, [-30.0, 0.0, 30.0]),
+    ],
+)
 def test_edge_cases(name, torch_fn, values, backend):
     fn = getattr(ps, name.split()[0])
     check(fn, torch_fn, [np.array(values)], backend, rtol=1e-8, atol=1e-10)
@@ -144,14 +153,33 @@ def _scipy_dispatches() -> bool:
 
 
 needs_dispatch = pytest.mark.skipif(
-    not _scipy_dispatches(), reason="scipy was imported before SCIPY_ARRAY_API=1 was set")
+    not _scipy_dispatches(), reason="scipy was imported before SCIPY_ARRAY_API=1 was set"
+)
 
 
 @needs_dispatch
 @pytest.mark.parametrize("backend", BACKENDS)
-@pytest.mark.parametrize("name", ["erf", "erfc", "erfinv", "erfcx", "expit", "logit", "gammaln",
-                                  "digamma", "ndtr", "log_ndtr", "ndtri", "entr", "i0", "i0e",
-                                  "i1", "i1e"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "erf",
+        "erfc",
+        "erfinv",
+        "erfcx",
+        "expit",
+        "logit",
+        "gammaln",
+        "digamma",
+        "ndtr",
+        "log_ndtr",
+        "ndtri",
+        "entr",
+        "i0",
+        "i0e",
+        "i1",
+        "i1e",
+    ],
+)
 def test_scipy_special_stays_in_the_graph(name, backend):
     sample = {u[0]: u[2] for u in UNARY}[name]
     a = sample(4)

@@ -24,6 +24,7 @@ def backend(request):
 
 # -- requires_grad ------------------------------------------------------------------------
 
+
 def test_requires_grad_on_integer_tensors_three_wordings(backend):
     def scenario(L):
         return [
@@ -35,10 +36,14 @@ def test_requires_grad_on_integer_tensors_three_wordings(backend):
         ]
 
     seen = same_as_torch(scenario, backend)
-    assert seen[0] == ("RuntimeError",
-                       "Only Tensors of floating point and complex dtype can require gradients")
-    assert seen[2] == ("RuntimeError",
-                       "only Tensors of floating point and complex dtype can require gradients")
+    assert seen[0] == (
+        "RuntimeError",
+        "Only Tensors of floating point and complex dtype can require gradients",
+    )
+    assert seen[2] == (
+        "RuntimeError",
+        "only Tensors of floating point and complex dtype can require gradients",
+    )
     assert seen[3] == ("RuntimeError", "only Tensors of floating point dtype can require gradients")
 
 
@@ -66,8 +71,11 @@ def test_requires_grad_setter_on_non_leaves(backend):
             raised(lambda: setattr(b, "requires_grad", True)),
             raised(lambda: b.requires_grad_(False)),
             b.requires_grad_(True) is b,  # a silent no-op
-            b.requires_grad, b.is_leaf,
-            a.requires_grad_(False) is a, a.requires_grad, a.is_leaf,
+            b.requires_grad,
+            b.is_leaf,
+            a.requires_grad_(False) is a,
+            a.requires_grad,
+            a.is_leaf,
         ]
 
     seen = same_as_torch(scenario, backend)
@@ -79,17 +87,39 @@ def test_results_require_grad_only_when_an_input_does(backend):
     def scenario(L):
         x = L.ones(2)
         w = L.ones(2, requires_grad=True)
-        return [(x * x).requires_grad, (x * w).requires_grad, L.ones_like(w).requires_grad,
-                (w > 0).requires_grad, w.max(0).indices.requires_grad,
-                w.long().requires_grad, L.where(w > 0, w, x).requires_grad,
-                (w * 0.1).is_leaf, w.double().is_leaf, w.detach().is_leaf,
-                w.detach().requires_grad, w.sign().requires_grad]
+        return [
+            (x * x).requires_grad,
+            (x * w).requires_grad,
+            L.ones_like(w).requires_grad,
+            (w > 0).requires_grad,
+            w.max(0).indices.requires_grad,
+            w.long().requires_grad,
+            L.where(w > 0, w, x).requires_grad,
+            (w * 0.1).is_leaf,
+            w.double().is_leaf,
+            w.detach().is_leaf,
+            w.detach().requires_grad,
+            w.sign().requires_grad,
+        ]
 
-    assert same_as_torch(scenario, backend) == [False, True, False, False, False, False, True,
-                                                False, False, True, False, True]
+    assert same_as_torch(scenario, backend) == [
+        False,
+        True,
+        False,
+        False,
+        False,
+        False,
+        True,
+        False,
+        False,
+        True,
+        False,
+        True,
+    ]
 
 
 # -- grad ---------------------------------------------------------------------------------
+
 
 def test_grad_assignment_checks(backend):
     def scenario(L):
@@ -97,16 +127,22 @@ def test_grad_assignment_checks(backend):
         return [
             raised(lambda: setattr(x, "grad", L.ones(4))),
             raised(lambda: setattr(x, "grad", [1.0, 2.0, 3.0])),
-            setattr(x, "grad", L.full((3,), 2.0)), x.grad,
-            setattr(x, "grad", None), x.grad,
+            setattr(x, "grad", L.full((3,), 2.0)),
+            x.grad,
+            setattr(x, "grad", None),
+            x.grad,
         ]
 
     seen = same_as_torch(scenario, backend)
-    assert seen[0] == ("RuntimeError",
-                       "attempting to assign a gradient of size '[4]' to a tensor of size '[3]'. "
-                       "Please ensure that the gradient and the tensor are the same size")
-    assert seen[1] == ("TypeError",
-                       "assigned grad expected to be a Tensor or None but got grad of type list")
+    assert seen[0] == (
+        "RuntimeError",
+        "attempting to assign a gradient of size '[4]' to a tensor of size '[3]'. "
+        "Please ensure that the gradient and the tensor are the same size",
+    )
+    assert seen[1] == (
+        "TypeError",
+        "assigned grad expected to be a Tensor or None but got grad of type list",
+    )
 
 
 def test_grad_assignment_dtype_mismatch(backend):
@@ -141,8 +177,14 @@ def test_retain_grad(backend):
         (y * y).sum().backward(retain_graph=True)
         first = (y.grad.clone(), x.grad.clone())
         (y * y).sum().backward()
-        return [first, y.grad, x.grad, y.retains_grad, x.retains_grad,
-                raised(lambda: L.ones(2).retain_grad())]
+        return [
+            first,
+            y.grad,
+            x.grad,
+            y.retains_grad,
+            x.retains_grad,
+            raised(lambda: L.ones(2).retain_grad()),
+        ]
 
     seen = same_as_torch(scenario, backend)
     assert seen[0][0][1] == [4.0, 8.0] and seen[1][1] == [8.0, 16.0]
@@ -151,6 +193,7 @@ def test_retain_grad(backend):
 
 
 # -- hooks ----------------------------------------------------------------------------------
+
 
 def test_hook_errors(backend):
     def named_hook(g):
@@ -170,18 +213,26 @@ def test_hook_errors(backend):
             backward_with(lambda g: 1),
             raised(lambda: L.ones(3).register_hook(lambda g: g)),
             raised(lambda: L.ones(3).register_post_accumulate_grad_hook(lambda t: None)),
-            raised(lambda: (L.ones(3, requires_grad=True) * 2)
-                   .register_post_accumulate_grad_hook(lambda t: None)),
+            raised(
+                lambda: (L.ones(3, requires_grad=True) * 2).register_post_accumulate_grad_hook(
+                    lambda t: None
+                )
+            ),
         ]
 
     seen = same_as_torch(scenario, backend)
     assert seen[0] == ("RuntimeError", "hook '<lambda>' has changed the size of value")
     assert seen[1] == ("RuntimeError", "hook 'named_hook' has changed the size of value")
-    assert seen[2] == ("RuntimeError", "hook '<lambda>' has changed the type of value (was "
-                                       "torch.FloatTensor got torch.DoubleTensor)")
+    assert seen[2] == (
+        "RuntimeError",
+        "hook '<lambda>' has changed the type of value (was "
+        "torch.FloatTensor got torch.DoubleTensor)",
+    )
     assert seen[3] == ("TypeError", "expected Variable, but hook returned 'int'")
-    assert seen[4] == ("RuntimeError",
-                       "cannot register a hook on a tensor that doesn't require gradient")
+    assert seen[4] == (
+        "RuntimeError",
+        "cannot register a hook on a tensor that doesn't require gradient",
+    )
 
 
 def test_hooks_replace_gradients_in_order_and_handles(backend):
@@ -206,6 +257,7 @@ def test_hooks_replace_gradients_in_order_and_handles(backend):
 
 # -- detach and .data -------------------------------------------------------------------------
 
+
 def test_detach_shares_data_and_version_counter(backend):
     def scenario(L):
         a = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
@@ -225,11 +277,25 @@ def test_data_shares_values_but_not_the_version_counter(backend):
         first, second = a.data, a.data
         dd = a.data
         dd.add_(1)
-        return [first is second, first.requires_grad, a, a._version, dd._version,
-                a.requires_grad, a.is_leaf]
+        return [
+            first is second,
+            first.requires_grad,
+            a,
+            a._version,
+            dd._version,
+            a.requires_grad,
+            a.is_leaf,
+        ]
 
     assert same_as_torch(scenario, backend) == [
-        False, False, ("tensor", [2.0, 3.0, 4.0], "float32", True, True, None), 0, 1, True, True]
+        False,
+        False,
+        ("tensor", [2.0, 3.0, 4.0], "float32", True, True, None),
+        0,
+        1,
+        True,
+        True,
+    ]
 
 
 def test_data_setter_swaps_the_values(backend):
@@ -243,8 +309,9 @@ def test_data_setter_swaps_the_values(backend):
 
 # -- conversions ---------------------------------------------------------------------------------
 
-NUMPY_MESSAGE = ("Can't call numpy() on Tensor that requires grad. "
-                 "Use tensor.detach().numpy() instead.")
+NUMPY_MESSAGE = (
+    "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+)
 
 
 def test_numpy_refused_while_requiring_grad(backend):
@@ -262,9 +329,13 @@ def test_numpy_refused_while_requiring_grad(backend):
 
 def test_python_number_conversions(backend):
     x = pg.tensor([2.5], requires_grad=True, backend=backend)
-    with pytest.warns(UserWarning, match=re.escape(
+    with pytest.warns(
+        UserWarning,
+        match=re.escape(
             "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
-            "behavior.\nConsider using tensor.detach() first.")):
+            "behavior.\nConsider using tensor.detach() first."
+        ),
+    ):
         assert float(x) == 2.5
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -274,9 +345,23 @@ def test_python_number_conversions(backend):
 def test_metadata_matches_torch(backend):
     def scenario(L):
         x = L.zeros(2, 3, requires_grad=True)
-        return [tuple(x.shape), tuple(x.size()), x.size(1), x.size(-1), x.ndim, x.dim(),
-                x.numel(), str(x.dtype).split(".")[-1], x.float() is x, len(x),
-                x.requires_grad, x.is_leaf, x.grad_fn, x.grad, x.output_nr]
+        return [
+            tuple(x.shape),
+            tuple(x.size()),
+            x.size(1),
+            x.size(-1),
+            x.ndim,
+            x.dim(),
+            x.numel(),
+            str(x.dtype).split(".")[-1],
+            x.float() is x,
+            len(x),
+            x.requires_grad,
+            x.is_leaf,
+            x.grad_fn,
+            x.grad,
+            x.output_nr,
+        ]
 
     same_as_torch(scenario, backend)
 
@@ -289,8 +374,10 @@ def test_deepcopy(backend):
         return [y is x, y, y.grad, y.grad is x.grad, raised(lambda: copy.deepcopy(x * 2))]
 
     seen = same_as_torch(scenario, backend)
-    assert seen[4][1].startswith("Only Tensors created explicitly by the user (graph leaves) "
-                                 "support the deepcopy protocol at the moment.")
+    assert seen[4][1].startswith(
+        "Only Tensors created explicitly by the user (graph leaves) "
+        "support the deepcopy protocol at the moment."
+    )
 
 
 def test_repr_matches_torch(backend):

@@ -10,8 +10,9 @@ TOUR = Path(__file__).resolve().parents[1] / "examples" / "tour.py"
 
 
 def test_tour_runs_and_shows_the_seed_results():
-    out = subprocess.run([sys.executable, str(TOUR)], capture_output=True, text=True,
-                         timeout=600, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(TOUR)], capture_output=True, text=True, timeout=600, check=True
+    ).stdout
     assert "(True, True, False, False)" in out  # a, b leaves; c, d not
     assert "<MulBackward0 object at" in out and "<AccumulateGrad object at" in out
     assert "tensor([2., 4., 6.])" in out  # x**2 + 2x at [0, 1, 2]

@@ -28,15 +28,21 @@ def diagonal(L, t):
 
 
 def grid(L):
-    return L.tensor([[1.0, -2.0, 3.0, 0.5], [4.0, 5.0, -6.0, 7.0], [0.25, 8.0, 9.0, -1.0]],
-                    dtype=L.float64, requires_grad=True)
+    return L.tensor(
+        [[1.0, -2.0, 3.0, 0.5], [4.0, 5.0, -6.0, 7.0], [0.25, 8.0, 9.0, -1.0]],
+        dtype=L.float64,
+        requires_grad=True,
+    )
 
 
 def history(t):
     """What a user sees of a tensor's history: its node and that node's edges."""
     fn = t.grad_fn
-    return None if fn is None else [fn.name()] + [None if n is None else n.name()
-                                                  for n, _ in fn.next_functions]
+    return (
+        None
+        if fn is None
+        else [fn.name()] + [None if n is None else n.name() for n, _ in fn.next_functions]
+    )
 
 
 # -- a write through a view changes the base, and records torch's nodes ----------------------
@@ -67,8 +73,15 @@ def test_a_write_through_a_view_changes_the_base_like_torch(write, backend):
         y = x * 2
         other = y[2]  # a view not written: it sees the change and is rebased too
         out = WRITES[write](L, y)
-        seen = [y, other, history(y), history(other), y._version, other._version,
-                None if out is None else [out, history(out), out._version, out._base is y]]
+        seen = [
+            y,
+            other,
+            history(y),
+            history(other),
+            y._version,
+            other._version,
+            None if out is None else [out, history(out), out._version, out._base is y],
+        ]
         (y * y).sum().backward()
         return seen + [x.grad]
 
@@ -82,8 +95,18 @@ def test_the_issue_example(backend):
         y = x * 2
         v = y[:, 1:]
         v.mul_(2)
-        seen = [y, v, y.grad_fn.name(), type(y.grad_fn).__name__, v.grad_fn.name(),
-                y._version, v._version, v._base is y, v._is_view(), y._is_view()]
+        seen = [
+            y,
+            v,
+            y.grad_fn.name(),
+            type(y.grad_fn).__name__,
+            v.grad_fn.name(),
+            y._version,
+            v._version,
+            v._base is y,
+            v._is_view(),
+            y._is_view(),
+        ]
         y.sum().backward()
         return seen + [x.grad]
 
@@ -198,8 +221,18 @@ def test_a_reshape_torch_cannot_view_is_a_copy(backend):
         r.mul_(2)
         s.add_(1)
         k.add_(1)
-        seen = [y, r, s, history(r), history(s), r._base, s._base, k._base is y,
-                r._version, y._version]
+        seen = [
+            y,
+            r,
+            s,
+            history(r),
+            history(s),
+            r._base,
+            s._base,
+            k._base is y,
+            r._version,
+            y._version,
+        ]
         (y.sum() + r.sum() + s.sum()).backward()
         return seen + [x.grad]
 
@@ -208,13 +241,18 @@ def test_a_reshape_torch_cannot_view_is_a_copy(backend):
 
 # -- version counters -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("op", ["unbind", "split", "chunk", "split_sizes", "diagonal"])
 def test_multi_view_outputs_share_the_version_counter(op, backend):
     def scenario(L):
         y = L.zeros(3, 4, dtype=L.float64)
-        pieces = {"unbind": lambda: y.unbind(1), "split": lambda: y.split(2),
-                  "chunk": lambda: y.chunk(2, 1), "split_sizes": lambda: y.split([1, 2]),
-                  "diagonal": lambda: (diagonal(L, y),)}[op]()
+        pieces = {
+            "unbind": lambda: y.unbind(1),
+            "split": lambda: y.split(2),
+            "chunk": lambda: y.chunk(2, 1),
+            "split_sizes": lambda: y.split([1, 2]),
+            "diagonal": lambda: (diagonal(L, y),),
+        }[op]()
         y.add_(1)
         first = pieces[0]
         first.mul_(3)  # allowed: nothing requires grad
@@ -226,18 +264,24 @@ def test_multi_view_outputs_share_the_version_counter(op, backend):
 
 # -- torch's errors ---------------------------------------------------------------------------
 
-VIEW_OF_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF = (
+    "a view of a leaf Variable that requires grad is being used in an in-place operation."
+)
 
 
 @pytest.mark.parametrize("view", ["row", "slice", "t", "view", "chained", "diagonal", "setitem"])
 def test_writing_a_view_of_a_leaf_that_requires_grad_raises(view, backend):
     def scenario(L):
         x = grid(L)
-        call = {"row": lambda: x[0].add_(1), "slice": lambda: x[:, 1:].mul_(2),
-                "t": lambda: x.t().mul_(2), "view": lambda: x.view(12).zero_(),
-                "chained": lambda: x[1:][0].fill_(1.0),
-                "diagonal": lambda: diagonal(L, x).mul_(2),
-                "setitem": lambda: x[1:].__setitem__(0, 1.0)}[view]
+        call = {
+            "row": lambda: x[0].add_(1),
+            "slice": lambda: x[:, 1:].mul_(2),
+            "t": lambda: x.t().mul_(2),
+            "view": lambda: x.view(12).zero_(),
+            "chained": lambda: x[1:][0].fill_(1.0),
+            "diagonal": lambda: diagonal(L, x).mul_(2),
+            "setitem": lambda: x[1:].__setitem__(0, 1.0),
+        }[view]
         return [raised(call), x, x._version]
 
     assert same_as_torch(scenario, backend)[0] == ("RuntimeError", VIEW_OF_LEAF)
@@ -274,8 +318,12 @@ def test_multi_view_outputs_cannot_follow_a_write_into_their_base(backend):
         a, b, c = y.unbind()
         with no_grad(L):
             y.mul_(2)  # under no_grad too
-        return [b.detach(), b._version, raised(lambda: b.grad_fn),
-                raised(lambda: (a * 2).sum().backward())]
+        return [
+            b.detach(),
+            b._version,
+            raised(lambda: b.grad_fn),
+            raised(lambda: (a * 2).sum().backward()),
+        ]
 
     seen = same_as_torch(scenario, backend)
     assert "its base or another view of its base has been modified inplace" in seen[2][1]
@@ -323,12 +371,16 @@ def test_writing_an_expanded_view_raises_unless_nothing_repeats(backend):
 
 # -- item assignment of a broadcast value, clamp with tensor bounds ---------------------------
 
+
 @pytest.mark.parametrize("shape", [(1,), (1, 4), (), (4,)])
 def test_item_assignment_broadcasts_the_value_like_torch(shape, backend):
     def scenario(L):
         x = grid(L)
-        t = L.ones(*shape, dtype=L.float64, requires_grad=True) if shape else \
-            L.tensor(2.0, dtype=L.float64, requires_grad=True)
+        t = (
+            L.ones(*shape, dtype=L.float64, requires_grad=True)
+            if shape
+            else L.tensor(2.0, dtype=L.float64, requires_grad=True)
+        )
         y = x * 2
         y[0] = t * 3
         z = L.zeros(2, 4, dtype=L.float64)
@@ -397,6 +449,7 @@ def test_contiguous_copies_a_non_contiguous_view_like_torch(view, backend):
 
 # -- a custom Function that modifies a view in place (ctx.mark_dirty) --------------------------
 
+
 def _scale_in_place(L, *, first_is_view=True, outputs=1):
     """A custom Function multiplying its view argument in place, marked dirty."""
     Base = L.autograd.Function
@@ -427,8 +480,18 @@ def test_a_function_marking_a_view_dirty_records_copy_slices_on_the_base(backend
         v = y[:, 1:]
         other = y[2]  # another live view: rebased onto the new history
         out = _scale_in_place(L).apply(v, 2.0)
-        seen = [out is v, history(out), history(y), history(other), y, other,
-                out._version, y._version, other._version, out._base is y]
+        seen = [
+            out is v,
+            history(out),
+            history(y),
+            history(other),
+            y,
+            other,
+            out._version,
+            y._version,
+            other._version,
+            out._base is y,
+        ]
         (y * y).sum().backward()
         return seen + [x.grad]
 
@@ -452,6 +515,7 @@ def test_a_function_marking_a_view_dirty_with_a_tensor_that_requires_grad(backen
 def test_a_function_marking_a_view_of_a_plain_tensor_dirty(backend):
     """The base requires no grad; the Function's other input does (torch keeps its edges,
     the view's first)."""
+
     def scenario(L):
         base = L.ones(2, 3, dtype=L.float64)
         w = L.tensor(2.0, dtype=L.float64, requires_grad=True)

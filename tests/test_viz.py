@@ -85,9 +85,15 @@ def test_draw_labels_tensors_with_shape_dtype_and_highlights_leaves():
     assert "fillcolor=darkolivegreen1" in ellipses["output\n() float64"]
     # each leaf feeds its AccumulateGrad box; the root box feeds the output ellipse
     key_of = {label: key for key, (label, _) in nodes.items()}
-    targets = {nodes[b_][0] for a, b_, _ in edges if a in (key_of["w\n(3, 2) float64"], key_of["b\n(2,) float64"])}
+    targets = {
+        nodes[b_][0]
+        for a, b_, _ in edges
+        if a in (key_of["w\n(3, 2) float64"], key_of["b\n(2,) float64"])
+    }
     assert targets == {"AccumulateGrad"}
-    assert [nodes[a][0] for a, b_, _ in edges if b_ == key_of["output\n() float64"]] == ["AddBackward0"]
+    assert [nodes[a][0] for a, b_, _ in edges if b_ == key_of["output\n() float64"]] == [
+        "AddBackward0"
+    ]
 
 
 def test_draw_unnamed_leaf_and_several_outputs():

@@ -16,13 +16,33 @@ def Variable(tensor, requires_grad=False, volatile=False):  # noqa: N802 - torch
     if volatile:
         warnings.warn(
             "volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
-            UserWarning, stacklevel=2)
+            UserWarning,
+            stacklevel=2,
+        )
     if requires_grad:
         tensor.requires_grad_(True)
     return tensor
 
 
-__all__ = ["Function", "FunctionCtx", "Node", "Variable", "anomaly_mode", "backward",
-           "detect_anomaly", "enable_grad", "grad", "graph", "set_detect_anomaly",
-           "inference_mode", "no_grad", "once_differentiable", "set_grad_enabled",
-           "forward_ad", "functional", "GradcheckError", "gradcheck", "gradgradcheck"]
+__all__ = [
+    "Function",
+    "FunctionCtx",
+    "Node",
+    "Variable",
+    "anomaly_mode",
+    "backward",
+    "detect_anomaly",
+    "enable_grad",
+    "grad",
+    "graph",
+    "set_detect_anomaly",
+    "inference_mode",
+    "no_grad",
+    "once_differentiable",
+    "set_grad_enabled",
+    "forward_ad",
+    "functional",
+    "GradcheckError",
+    "gradcheck",
+    "gradgradcheck",
+]

@@ -27,8 +27,9 @@ def _required_edge(t: Tensor) -> tuple[Node, int]:
     return _edge(t)  # type: ignore[return-value]
 
 
-def _roots(outputs: tuple[Tensor, ...], grads: tuple[Any, ...], create_graph: bool
-           ) -> tuple[list[tuple[Node, int]], list[Any]]:
+def _roots(
+    outputs: tuple[Tensor, ...], grads: tuple[Any, ...], create_graph: bool
+) -> tuple[list[tuple[Node, int]], list[Any]]:
     """Validate outputs and their seed gradients (torch's errors), as engine roots."""
     for g in grads:
         if g is not None and not isinstance(g, Tensor):
@@ -36,7 +37,8 @@ def _roots(outputs: tuple[Tensor, ...], grads: tuple[Any, ...], create_graph: bo
 
             if backend_of_array(g) is None:
                 raise TypeError(
-                    f"gradients can be either Tensors or None, but got {type(g).__name__}")
+                    f"gradients can be either Tensors or None, but got {type(g).__name__}"
+                )
     if len(grads) != len(outputs):
         raise RuntimeError(f"got {len(outputs)} tensors and {len(grads)} gradients")
     roots, seeds = [], []
@@ -97,16 +99,26 @@ def _warn_once_create_graph() -> None:
         "using autograd.grad when creating the graph to avoid this. If you have to use "
         "this function, make sure to reset the .grad fields of your parameters to None "
         "after use to break the cycle and avoid the leak.",
-        UserWarning, stacklevel=4)
+        UserWarning,
+        stacklevel=4,
+    )
 
 
-def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
-             create_graph: bool = False, grad_variables: Any = None,
-             inputs: Any = None) -> None:
+def backward(
+    tensors: Any,
+    grad_tensors: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    grad_variables: Any = None,
+    inputs: Any = None,
+) -> None:
     """Accumulate gradients of ``tensors`` into the ``.grad`` of the leaves (torch's signature)."""
     if grad_variables is not None:
-        warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.",
-                      FutureWarning, stacklevel=2)
+        warnings.warn(
+            "`grad_variables` is deprecated. Use `grad_tensors` instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
         grad_tensors = grad_variables
     outputs = _as_tuple(tensors)
     grads = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(outputs)
@@ -128,8 +140,14 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
         if not t._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         targets.append(_required_edge(t))
-    captured = execute(roots, seeds, retain_graph=retain_graph, create_graph=create_graph,
-                       targets=targets, accumulate=True)
+    captured = execute(
+        roots,
+        seeds,
+        retain_graph=retain_graph,
+        create_graph=create_graph,
+        targets=targets,
+        accumulate=True,
+    )
     for t, edge in zip(inputs, targets):
         g = captured.get(edge)
         if t._grad_fn is None or g is None or t.retains_grad:
@@ -139,15 +157,26 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
         t._grad = value if t._grad is None else t._grad + value
 
 
-def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
-         create_graph: bool = False, only_inputs: bool = True, allow_unused: bool | None = None,
-         is_grads_batched: bool = False, materialize_grads: bool = False) -> tuple[Any, ...]:
+def grad(
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    only_inputs: bool = True,
+    allow_unused: bool | None = None,
+    is_grads_batched: bool = False,
+    materialize_grads: bool = False,
+) -> tuple[Any, ...]:
     """Gradients of ``outputs`` with respect to ``inputs``, returned (never accumulated)."""
     if only_inputs is not True:
         warnings.warn(
             "only_inputs argument is deprecated and is ignored now (defaults to True). To "
             "accumulate gradient for other parts of the graph, please use "
-            "torch.autograd.backward.", FutureWarning, stacklevel=2)
+            "torch.autograd.backward.",
+            FutureWarning,
+            stacklevel=2,
+        )
     if materialize_grads and allow_unused is False:
         raise ValueError(
             "Expected allow_unused to be True or not passed when materialize_grads=True, "
@@ -163,20 +192,28 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     if isinstance(grad_outputs, Tensor):
         grads = (grad_outputs,)
     if is_grads_batched:
-        return _batched_grad(outs, ins, grads, retain_graph, create_graph, allow_unused,
-                             materialize_grads)
+        return _batched_grad(
+            outs, ins, grads, retain_graph, create_graph, allow_unused, materialize_grads
+        )
     if retain_graph is None:
         retain_graph = create_graph
     for t in ins:
         if not isinstance(t, Tensor):
             raise RuntimeError(
-                f"all inputs have to be Tensors or GradientEdges, but got {type(t).__name__}")
+                f"all inputs have to be Tensors or GradientEdges, but got {type(t).__name__}"
+            )
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     roots, seeds = _roots(outs, grads, create_graph)
     targets = [_required_edge(t) for t in ins]
-    captured = execute(roots, seeds, retain_graph=retain_graph, create_graph=create_graph,
-                       targets=targets, accumulate=False)
+    captured = execute(
+        roots,
+        seeds,
+        retain_graph=retain_graph,
+        create_graph=create_graph,
+        targets=targets,
+        accumulate=False,
+    )
     result: list[Tensor | None] = []
     for i, (t, edge) in enumerate(zip(ins, targets)):
         g = captured.get(edge)
@@ -193,30 +230,39 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                 result.append(None)
             continue
         if not isinstance(g, Tensor):
-            g = _make(fix_grad(t._backend.xp, g, (tuple(t._data.shape), t._data.dtype)),
-                      t._backend)
+            g = _make(fix_grad(t._backend.xp, g, (tuple(t._data.shape), t._data.dtype)), t._backend)
         result.append(g)
     if is_dict:
         return dict(zip(inputs.keys(), result))  # type: ignore[return-value]
     return tuple(result)
 
 
-def _batched_grad(outs: tuple[Any, ...], ins: tuple[Any, ...], grads: tuple[Any, ...],
-                  retain_graph: bool | None, create_graph: bool, allow_unused: bool,
-                  materialize_grads: bool) -> tuple[Any, ...]:
+def _batched_grad(
+    outs: tuple[Any, ...],
+    ins: tuple[Any, ...],
+    grads: tuple[Any, ...],
+    retain_graph: bool | None,
+    create_graph: bool,
+    allow_unused: bool,
+    materialize_grads: bool,
+) -> tuple[Any, ...]:
     """``is_grads_batched``: one backward per row of the leading dim of ``grad_outputs``."""
     from .. import ops
 
     batch = grads[0].shape[0]
     rows = [
-        grad(outs, ins, tuple(g[b] for g in grads), retain_graph=True,
-             create_graph=create_graph, allow_unused=allow_unused,
-             materialize_grads=materialize_grads)
+        grad(
+            outs,
+            ins,
+            tuple(g[b] for g in grads),
+            retain_graph=True,
+            create_graph=create_graph,
+            allow_unused=allow_unused,
+            materialize_grads=materialize_grads,
+        )
         for b in range(batch)
     ]
     return tuple(
         None if rows[0][i] is None else ops.stack([row[i] for row in rows], axis=0)
         for i in range(len(ins))
     )
-
-

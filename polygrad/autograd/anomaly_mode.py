@@ -83,7 +83,10 @@ def run_checked(node: Any, call: Any) -> Any:
         if trace is not None:
             warnings.warn(
                 f"Error detected in {node.name()}. Traceback of forward call that caused "
-                f"the error:\n{trace}", UserWarning, stacklevel=2)
+                f"the error:\n{trace}",
+                UserWarning,
+                stacklevel=2,
+            )
         raise
     if _watch.anomaly["check_nan"]:
         for i, g in enumerate(grads):
@@ -95,6 +98,11 @@ def run_checked(node: Any, call: Any) -> Any:
                 if trace is not None:
                     warnings.warn(
                         f"Error detected in {node.name()}. Traceback of forward call that "
-                        f"caused the error:\n{trace}", UserWarning, stacklevel=2)
-                raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
+                        f"caused the error:\n{trace}",
+                        UserWarning,
+                        stacklevel=2,
+                    )
+                raise RuntimeError(
+                    f"Function '{node.name()}' returned nan values in its {i}th output."
+                )
     return grads

@@ -69,8 +69,11 @@ class BackwardCFunction(MultiOutputNode):
             if meta is None:
                 out.append(value)
             elif _grad_enabled.get() and meta[0] is not None:
-                out.append(_make(value, self._backend, meta[0], meta[1], True) if meta[2] is None
-                           else meta[2])
+                out.append(
+                    _make(value, self._backend, meta[0], meta[1], True)
+                    if meta[2] is None
+                    else meta[2]
+                )
             else:
                 out.append(meta[2] if meta[2] is not None else _make(value, self._backend))
         return tuple(out)
@@ -78,8 +81,7 @@ class BackwardCFunction(MultiOutputNode):
     def vjp(self, xp: Any, g: Any, *saved: Any) -> tuple[Any, ...]:
         grads = g if isinstance(g, tuple) else (g,)
         wrapped = tuple(
-            gi if isinstance(gi, Tensor) or gi is None else _make(gi, self._backend)
-            for gi in grads
+            gi if isinstance(gi, Tensor) or gi is None else _make(gi, self._backend) for gi in grads
         )
         if not self.ctx.materialize_grads:
             wrapped = tuple(None if self._unused(i, gi) else gi for i, gi in enumerate(wrapped))
@@ -117,8 +119,11 @@ class BackwardCFunction(MultiOutputNode):
                     f"{list(r._data.shape)} but expected shape compatible with {list(shape)}"
                 )
             if r._data.dtype != dtype:
-                r = r._backend.xp.astype(r._data, dtype) if not as_tensors else (
-                    r.__array_namespace__().astype(r, dtype))
+                r = (
+                    r._backend.xp.astype(r._data, dtype)
+                    if not as_tensors
+                    else (r.__array_namespace__().astype(r, dtype))
+                )
                 r = r if isinstance(r, Tensor) else _make(r, self._backend)
             out.append(r if as_tensors else r._data)
         # gradients line up with next_functions, which has no slot for non-tensor arguments
@@ -150,7 +155,9 @@ class Function(metaclass=FunctionMeta):
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+        raise NotImplementedError(
+            "You must implement the forward function for custom autograd.Function."
+        )
 
     @staticmethod
     def backward(ctx: Any, *grad_outputs: Any) -> Any:
@@ -167,8 +174,9 @@ class Function(metaclass=FunctionMeta):
         tensors = [a if isinstance(a, Tensor) else None for a in args]
         ctx.needs_input_grad = tuple(t is not None and t._requires_grad for t in tensors)
         setup = getattr(cls, "setup_context", None)
-        custom_setup = setup is not None and getattr(setup, "__func__", setup) is not \
-            _default_setup_context
+        custom_setup = (
+            setup is not None and getattr(setup, "__func__", setup) is not _default_setup_context
+        )
         with no_grad():
             if custom_setup:
                 outputs = cls.forward(*args, **kwargs)
@@ -199,18 +207,24 @@ class Function(metaclass=FunctionMeta):
         node._function = cls
         ctx._node = node
         ctx._inputs_meta = tuple(
-            None if t is None else (tuple(t._data.shape), t._data.dtype) for t in tensors)
+            None if t is None else (tuple(t._data.shape), t._data.dtype) for t in tensors
+        )
         results = []
         for i, o in enumerate(outs):
             if not isinstance(o, Tensor):
                 results.append(o)
                 continue
-            if any(o is t for t in args if isinstance(t, Tensor)) and not any(o is d for d in ctx.dirty):
+            if any(o is t for t in args if isinstance(t, Tensor)) and not any(
+                o is d for d in ctx.dirty
+            ):
                 o = _make(o._data, o._backend)  # an input returned as-is becomes a new output
             nondiff = any(o is n for n in ctx.non_differentiable)
             if not nondiff and o.dtype.differentiable:
-                if o._extra is not None and o._extra.base is not None and \
-                        any(o is d for d in ctx.dirty):
+                if (
+                    o._extra is not None
+                    and o._extra.base is not None
+                    and any(o is d for d in ctx.dirty)
+                ):
                     _rebase_dirty_view(o, node, len(outs))
                 else:
                     o._grad_fn, o._output_nr, o._requires_grad = node, i, True
@@ -226,8 +240,11 @@ class Function(metaclass=FunctionMeta):
         node._num_outputs = len(outs)
         node._output_meta = tuple(
             (tuple(o._data.shape), o._data.dtype) if isinstance(o, Tensor) else ((), None)
-            for o in results)
-        node._output_device = backend.device_of(next(o for o in results if isinstance(o, Tensor))._data)
+            for o in results
+        )
+        node._output_device = backend.device_of(
+            next(o for o in results if isinstance(o, Tensor))._data
+        )
         saved: list[Any] = []
         meta: list[Any] = []
         for s in ctx._to_save:
@@ -252,11 +269,14 @@ def _check_dirty_leaves(dirty: tuple[Tensor, ...]) -> None:
     """torch refuses to let a Function modify a leaf (or a view of one) that requires grad."""
     for d in dirty:
         if d._grad_fn is None and d._requires_grad:
-            raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+            raise RuntimeError(
+                "a leaf Variable that requires grad has been used in an in-place operation."
+            )
         base = d._extra.base if d._extra is not None else None
         if base is not None and base._grad_fn is None and base._requires_grad:
             raise RuntimeError(
-                "a view of a leaf Variable that requires grad is being used in an in-place operation.")
+                "a view of a leaf Variable that requires grad is being used in an in-place operation."
+            )
 
 
 _DIRTY_VIEW_MESSAGE = (

@@ -180,8 +180,9 @@ def _prepare(inputs: Any, name: str, create_graph: bool) -> tuple[bool, bool, tu
     return raw, is_inputs_tuple, inputs
 
 
-def _checked_v(v: Any, against: tuple[Tensor, ...], is_tuple: bool, create_graph: bool,
-               name: str, single: str) -> tuple[Tensor, ...] | None:
+def _checked_v(
+    v: Any, against: tuple[Tensor, ...], is_tuple: bool, create_graph: bool, name: str, single: str
+) -> tuple[Tensor, ...] | None:
     """``v`` as fresh tensors shaped like ``against``; None only where ``against`` is one
     single-element tensor (``single`` says which, in torch's message)."""
     if v is not None:
@@ -201,8 +202,10 @@ _SINGLE_INPUT = "the input to the user-provided function is"
 
 def _finish(create_graph: bool, raw: bool, *parts: tuple[Any, bool]) -> tuple[Any, ...]:
     """Each ``(values, was_tuple)`` detached (or raw arrays) and unpacked as it came in."""
-    return tuple(_tuple_postprocess(_postprocess(values, create_graph, raw), was_tuple)
-                 for values, was_tuple in parts)
+    return tuple(
+        _tuple_postprocess(_postprocess(values, create_graph, raw), was_tuple)
+        for values, was_tuple in parts
+    )
 
 
 def vjp(
@@ -219,8 +222,9 @@ def vjp(
             func(*inputs), "outputs of the user-provided function", "vjp"
         )
         _check_requires_grad(outputs, "outputs", strict)
-        v = _checked_v(v, outputs, is_outputs_tuple, create_graph, "vjp",
-                       "the user-provided function returns")
+        v = _checked_v(
+            v, outputs, is_outputs_tuple, create_graph, "vjp", "the user-provided function returns"
+        )
     with set_grad_enabled(True if create_graph else _is_grad_enabled()):
         result = _fill_in_zeros(
             _autograd_grad(outputs, inputs, v, create_graph=create_graph),

@@ -81,8 +81,10 @@ class GradientEdge(NamedTuple):
 def get_gradient_edge(tensor: Tensor) -> GradientEdge:
     """The edge ``tensor``'s gradient flows into (its grad_fn, or its leaf accumulator)."""
     if not tensor.requires_grad:
-        raise RuntimeError("It is not possible to get the gradient edge for a Tensor that does "
-                           "not require gradients")
+        raise RuntimeError(
+            "It is not possible to get the gradient edge for a Tensor that does "
+            "not require gradients"
+        )
     return GradientEdge(*_edge(tensor))
 
 
@@ -91,5 +93,13 @@ def increment_version(tensor: Tensor) -> None:
     tensor._vc[0] += 1
 
 
-__all__ = ["GradientEdge", "Node", "allow_mutation_on_saved_tensors", "disable_saved_tensors_hooks",
-           "get_gradient_edge", "increment_version", "save_on_cpu", "saved_tensors_hooks"]
+__all__ = [
+    "GradientEdge",
+    "Node",
+    "allow_mutation_on_saved_tensors",
+    "disable_saved_tensors_hooks",
+    "get_gradient_edge",
+    "increment_version",
+    "save_on_cpu",
+    "saved_tensors_hooks",
+]

@@ -101,5 +101,8 @@ from .utility import diff
 
 #: The functions, not the family modules: ``from polygrad.ops import *`` (``polygrad``'s
 #: top level) must not bind ``pg.fill`` or ``pg.reduction`` to a module.
-__all__ = [name for name, value in globals().items()
-           if not name.startswith("_") and not isinstance(value, _ModuleType)]
+__all__ = [
+    name
+    for name, value in globals().items()
+    if not name.startswith("_") and not isinstance(value, _ModuleType)
+]

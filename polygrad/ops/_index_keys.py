@@ -46,9 +46,11 @@ def check_key(key: tuple[Any, ...], ndim: int) -> None:
         used += k.ndim if dtype is not None and dtype_name(dtype) == "bool" else 1
     if used > ndim:
         if ndim == 0:
-            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python "
-                             "or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a "
-                             "number")
+            raise IndexError(
+                "invalid index of a 0-dim tensor. Use `tensor.item()` in Python "
+                "or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a "
+                "number"
+            )
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
     for k in key:
         if k is None or k is Ellipsis or isinstance(k, (int, slice)):
@@ -58,10 +60,13 @@ def check_key(key: tuple[Any, ...], ndim: int) -> None:
             if isinstance(k, (str, bytes)):
                 raise TypeError(f"new(): invalid data type '{type(k).__name__}'")
             module = type(k).__module__
-            kind = type(k).__qualname__ if module == "builtins" else \
-                f"{module}.{type(k).__qualname__}"
-            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
-                             f"byte Variables are valid indices (got {kind})")
+            kind = (
+                type(k).__qualname__ if module == "builtins" else f"{module}.{type(k).__qualname__}"
+            )
+            raise IndexError(
+                "only integers, slices (`:`), ellipsis (`...`), None and long or "
+                f"byte Variables are valid indices (got {kind})"
+            )
         name = dtype_name(dtype)
         if name is None or not (name == "bool" or name.startswith(("int", "uint"))):
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -90,7 +95,7 @@ def expand_ellipsis(xp: Any, key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]
     fill = (slice(None),) * (ndim - used)
     for i, k in enumerate(key):
         if k is Ellipsis:
-            return key[:i] + fill + key[i + 1:]
+            return key[:i] + fill + key[i + 1 :]
     return key + fill
 
 
@@ -106,9 +111,15 @@ class Plan:
 
     __slots__ = ("mask", "shape", "take", "_pieces", "_flat", "_xp", "_full_shape")
 
-    def __init__(self, mask: Any = None, shape: tuple[int, ...] = (), take: Take | None = None,
-                 pieces: list[tuple[Any, int, int]] | None = None, xp: Any = None,
-                 full_shape: tuple[int, ...] | None = None) -> None:
+    def __init__(
+        self,
+        mask: Any = None,
+        shape: tuple[int, ...] = (),
+        take: Take | None = None,
+        pieces: list[tuple[Any, int, int]] | None = None,
+        xp: Any = None,
+        full_shape: tuple[int, ...] | None = None,
+    ) -> None:
         self.mask, self.shape, self.take = mask, shape, take
         self._pieces, self._flat, self._xp = pieces, None, xp
         self._full_shape = shape if full_shape is None else full_shape
@@ -163,16 +174,20 @@ def advanced_plan(xp: Any, key: tuple[Any, ...], shape: tuple[int, ...], device:
     if len(arrays) == 1 and all(parts[i] == slice(None) for i in slices):
         axis = arrays[0]
         take = (axis, xp.reshape(parts[axis], (-1,)), tuple(parts[axis].shape))
-    pieces, positions = _broadcast_pieces(xp, parts, arrays, slices, shape, device,
-                                          set(selected))
-    full_shape = tuple(next((n for n in dims if n != 1), 1)
-                       for dims in zip(*(p.shape for p in pieces)))
+    pieces, positions = _broadcast_pieces(xp, parts, arrays, slices, shape, device, set(selected))
+    full_shape = tuple(
+        next((n for n in dims if n != 1), 1) for dims in zip(*(p.shape for p in pieces))
+    )
     dropped = {positions[i] for i in selected}
     result_shape = tuple(n for j, n in enumerate(full_shape) if j not in dropped)
-    strides = [math.prod(shape[i + 1:]) for i in range(len(shape))]
-    return Plan(shape=result_shape, take=take, pieces=list(zip(pieces, strides, shape)), xp=xp,
-                full_shape=full_shape)
-
+    strides = [math.prod(shape[i + 1 :]) for i in range(len(shape))]
+    return Plan(
+        shape=result_shape,
+        take=take,
+        pieces=list(zip(pieces, strides, shape)),
+        xp=xp,
+        full_shape=full_shape,
+    )
 
 
 def _non_negative(xp: Any, index: Any, size: int, device: Any) -> Any:
@@ -181,9 +196,15 @@ def _non_negative(xp: Any, index: Any, size: int, device: Any) -> Any:
     return xp.where(index < 0, index + size, index)
 
 
-def _broadcast_pieces(xp: Any, parts: list[Any], arrays: list[int], slices: list[int],
-                      shape: tuple[int, ...], device: Any, selected: set[int]
-                      ) -> tuple[list[Any], dict[int, int]]:
+def _broadcast_pieces(
+    xp: Any,
+    parts: list[Any],
+    arrays: list[int],
+    slices: list[int],
+    shape: tuple[int, ...],
+    device: Any,
+    selected: set[int],
+) -> tuple[list[Any], dict[int, int]]:
     """Per axis, its indices as an array that broadcasts to NumPy's result shape: every
     slice becomes an ``arange`` along its result dimension, the index arrays share the
     advanced dimensions (in place when adjacent, first otherwise; the ``selected``

@@ -26,8 +26,10 @@ def grid(node: Node, like: Any, rows: int, cols: int | None = None) -> tuple[Any
     raw = node._backend.xp
     device = _device(node, like)
     cols = rows if cols is None else cols
-    return (raw.reshape(raw.arange(rows, device=device), (rows, 1)),
-            raw.reshape(raw.arange(cols, device=device), (1, cols)))
+    return (
+        raw.reshape(raw.arange(rows, device=device), (rows, 1)),
+        raw.reshape(raw.arange(cols, device=device), (1, cols)),
+    )
 
 
 def eye_mask(node: Node, like: Any, n: int) -> Any:

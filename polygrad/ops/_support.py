@@ -116,5 +116,8 @@ def _is_complex_dtype(dtype: Any) -> bool:
     found = _complex_dtypes.get(id(dtype))
     if found is None:
         name = dtype_name(dtype)
-        found = _complex_dtypes[id(dtype)] = (dtype, name is not None and name.startswith("complex"))
+        found = _complex_dtypes[id(dtype)] = (
+            dtype,
+            name is not None and name.startswith("complex"),
+        )
     return found[1]

@@ -47,8 +47,10 @@ class MulBackward0(Node):
 
     def vjp(self, xp: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
         # conj(): torch's convention for complex inputs, a no-op on real ones
-        return (g * conj(xp, y) if _needs(self, 0) else None,
-                g * conj(xp, x) if _needs(self, 1) else None)
+        return (
+            g * conj(xp, y) if _needs(self, 0) else None,
+            g * conj(xp, x) if _needs(self, 1) else None,
+        )
 
 
 class DivBackward0(Node):
@@ -58,8 +60,7 @@ class DivBackward0(Node):
     def vjp(self, xp: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
         y = conj(xp, y)
         gx = g / y
-        return (gx if _needs(self, 0) else None,
-                -gx * conj(xp, x) / y if _needs(self, 1) else None)
+        return (gx if _needs(self, 0) else None, -gx * conj(xp, x) / y if _needs(self, 1) else None)
 
 
 class NegBackward0(Node):
@@ -127,8 +128,10 @@ class PowBackward2(Node):
     def vjp(self, xp: Any, g: Any, result: Any, x: Any) -> tuple[Any, ...]:
         if self.base == 0:
             # g outside the where, as in torch's rule (same second order)
-            return (g * xp.where(_nonnegative_real(xp, x), xp.zeros_like(result),
-                                 result * float("-inf")),)
+            return (
+                g
+                * xp.where(_nonnegative_real(xp, x), xp.zeros_like(result), result * float("-inf")),
+            )
         import math
 
         return (g * conj(xp, result * math.log(self.base)),)
@@ -177,7 +180,7 @@ def reciprocal(x: Any, /) -> Tensor:
 def pow(x1: Any, x2: Any, /) -> Tensor:
     """Elementwise ``x1 ** x2`` (torch's three node kinds by which side is a number)."""
     a, b, backend, ta, tb = binary_operands(x1, x2)
-    out = a ** b
+    out = a**b
     if tb is None:
         result = record(PowBackward0, (ta,), out, backend)
         if result._grad_fn is not None:

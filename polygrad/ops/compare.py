@@ -89,8 +89,10 @@ def _binary_extremum(cls: type[MaximumBackward0], name: str, x1: Any, x2: Any) -
     if ta is None or tb is None:
         like = ta if ta is not None else tb
         scalar = a if ta is None else b
-        const = _make(xp.full((), scalar, dtype=like._data.dtype,
-                              device=backend.device_of(like._data)), backend)
+        const = _make(
+            xp.full((), scalar, dtype=like._data.dtype, device=backend.device_of(like._data)),
+            backend,
+        )
         ta, tb = (const, tb) if ta is None else (ta, const)
         a, b = ta._data, tb._data
     return record(cls, (ta, tb), getattr(xp, name)(a, b), backend, broadcast=True)

@@ -63,12 +63,14 @@ class CumprodBackward0(Node):
         ones = xp.ones_like(x)
         # no zero up to k: sum_{j>=k} g_j out_j / x_k
         divided = _reverse_cumsum(xp, g * conj(xp, out), axis) / conj(
-            xp, xp.where(before_zeros, x, ones))
+            xp, xp.where(before_zeros, x, ones)
+        )
         # the first zero: the products that skip it
         skipped = xp.cumulative_prod(xp.where(first_zero, ones, x), axis=axis)
         at_zero = _reverse_cumsum(xp, g * conj(xp, skipped), axis)
-        return (xp.where(before_zeros, divided,
-                         xp.where(first_zero, at_zero, xp.zeros_like(at_zero))),)
+        return (
+            xp.where(before_zeros, divided, xp.where(first_zero, at_zero, xp.zeros_like(at_zero))),
+        )
 
 
 def _exact_grad(xp: Any, g: Any, x: Any, axis: int, backend: Any) -> Any:
@@ -93,8 +95,9 @@ def _exact_grad(xp: Any, g: Any, x: Any, axis: int, backend: Any) -> Any:
     return xp.moveaxis(conj(xp, before) * after, -1, axis)
 
 
-def _scan(cls: type[Node], fn: str, x: Any, axis: int | None, dtype: Any,
-          include_initial: bool) -> Tensor:
+def _scan(
+    cls: type[Node], fn: str, x: Any, axis: int | None, dtype: Any, include_initial: bool
+) -> Tensor:
     """The backend's ``fn`` (``cumulative_sum``/``cumulative_prod``) along ``axis``,
     recorded as ``cls``; a 0-d input is scanned as one element and stays 0-d."""
     x = operand(x)
@@ -115,13 +118,15 @@ def _scan(cls: type[Node], fn: str, x: Any, axis: int | None, dtype: Any,
     return _with_params(result, axis=norm_axis, include_initial=include_initial)
 
 
-def cumulative_sum(x: Any, /, *, axis: int | None = None, dtype: Any = None,
-                   include_initial: bool = False) -> Tensor:
+def cumulative_sum(
+    x: Any, /, *, axis: int | None = None, dtype: Any = None, include_initial: bool = False
+) -> Tensor:
     """Running sum along ``axis`` (optional for 1-d; 0-d is returned as is, like torch)."""
     return _scan(CumsumBackward0, "cumulative_sum", x, axis, dtype, include_initial)
 
 
-def cumulative_prod(x: Any, /, *, axis: int | None = None, dtype: Any = None,
-                    include_initial: bool = False) -> Tensor:
+def cumulative_prod(
+    x: Any, /, *, axis: int | None = None, dtype: Any = None, include_initial: bool = False
+) -> Tensor:
     """Running product along ``axis`` (optional for 1-d; 0-d is returned as is, like torch)."""
     return _scan(CumprodBackward0, "cumulative_prod", x, axis, dtype, include_initial)

@@ -24,8 +24,11 @@ class ToCopyBackward0(Node):
     __slots__ = ("input_device",)
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
-        return (to_device(g, self.input_device) if isinstance(g, Tensor)
-                else _move(g, self.input_device),)
+        return (
+            to_device(g, self.input_device)
+            if isinstance(g, Tensor)
+            else _move(g, self.input_device),
+        )
 
 
 def to_device(x: Any, device: Any, /, *, stream: Any = None) -> Tensor:

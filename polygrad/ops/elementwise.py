@@ -199,9 +199,11 @@ class ClampBackward0(Node):
         # torch's conditions: where min > max the result is max, so max gets the gradient
         zeros = xp.zeros_like(g)
         if lo is not None and hi is not None:
-            return (xp.where((x >= lo) & (x <= hi), g, zeros),
-                    xp.where((x < lo) & (lo < hi), g, zeros),
-                    xp.where((x > hi) | (hi < lo), g, zeros))
+            return (
+                xp.where((x >= lo) & (x <= hi), g, zeros),
+                xp.where((x < lo) & (lo < hi), g, zeros),
+                xp.where((x > hi) | (hi < lo), g, zeros),
+            )
         if lo is not None:
             return (xp.where(x >= lo, g, zeros), xp.where(x < lo, g, zeros), None)
         if hi is not None:
@@ -255,8 +257,9 @@ def clamp_min(x: Any, min: Any) -> Tensor:
     if isinstance(min, (int, float)):
         return _clamp_numbers(ClampMinBackward0, x, min, None)
     bound = _bound(min, x)
-    return record(ClampMinBackward1, (x, bound), _clamped(x, bound, None), x._backend,
-                  broadcast=True)
+    return record(
+        ClampMinBackward1, (x, bound), _clamped(x, bound, None), x._backend, broadcast=True
+    )
 
 
 def clamp_max(x: Any, max: Any) -> Tensor:
@@ -266,8 +269,9 @@ def clamp_max(x: Any, max: Any) -> Tensor:
     if isinstance(max, (int, float)):
         return _clamp_numbers(ClampMaxBackward0, x, None, max)
     bound = _bound(max, x)
-    return record(ClampMaxBackward1, (x, bound), _clamped(x, None, bound), x._backend,
-                  broadcast=True)
+    return record(
+        ClampMaxBackward1, (x, bound), _clamped(x, None, bound), x._backend, broadcast=True
+    )
 
 
 def _bound(bound: Any, x: Tensor) -> Tensor | None:
@@ -324,12 +328,18 @@ def _bool_condition(c: Any) -> Any:
 
     name = dtype_name(c.dtype) or str(c.dtype)
     if name == "uint8":
-        warnings.warn("where received a uint8 condition tensor. This behavior is deprecated "
-                      "and will be removed in a future version of PyTorch. Use a boolean "
-                      "condition instead.", UserWarning, stacklevel=3)
+        warnings.warn(
+            "where received a uint8 condition tensor. This behavior is deprecated "
+            "and will be removed in a future version of PyTorch. Use a boolean "
+            "condition instead.",
+            UserWarning,
+            stacklevel=3,
+        )
         return c != 0
-    raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
-                       f"with dtype {scalar_type_name(name)}")
+    raise RuntimeError(
+        "where expected condition to be a boolean tensor, but got a tensor "
+        f"with dtype {scalar_type_name(name)}"
+    )
 
 
 def where(condition: Any, x1: Any, x2: Any, /) -> Tensor:

@@ -130,8 +130,10 @@ class Atan2Backward0(Node):
         recip = 1 / (y * y + x * x)
         # torch zeroes the gradient at the origin instead of returning 0 * inf = NaN
         recip = xp.where(xp.isinf(recip), xp.zeros_like(recip), recip)
-        return (g * x * recip if needs(self, 0) else None,
-                g * -y * recip if needs(self, 1) else None)
+        return (
+            g * x * recip if needs(self, 0) else None,
+            g * -y * recip if needs(self, 1) else None,
+        )
 
 
 class HypotBackward0(Node):

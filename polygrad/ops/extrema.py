@@ -85,8 +85,9 @@ class MaxBackward0(MultiOutputNode):
 MinBackward0 = _renamed(MaxBackward0, "MinBackward0")
 
 
-def _with_indices(cls: type[MaxBackward0], fn: str, arg_fn: str, x: Any, dim: int,
-                  keepdim: bool) -> tuple[Tensor, Tensor]:
+def _with_indices(
+    cls: type[MaxBackward0], fn: str, arg_fn: str, x: Any, dim: int, keepdim: bool
+) -> tuple[Tensor, Tensor]:
     x = operand(x)
     check_nonempty(fn, x, dim)
     data, backend = x._data, x._backend

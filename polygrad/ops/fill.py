@@ -42,8 +42,9 @@ def fill_like_recorded(x: Tensor, value: Any) -> Tensor:
     xp = x._backend.xp
     if isinstance(value, Tensor):  # broadcast, never .item(): stays traceable under jax.jit
         value = operand(value, x)._data
-        data = xp.asarray(xp.broadcast_to(xp.astype(value, x._data.dtype), tuple(x._data.shape)),
-                          copy=True)
+        data = xp.asarray(
+            xp.broadcast_to(xp.astype(value, x._data.dtype), tuple(x._data.shape)), copy=True
+        )
     else:
         data = xp.full_like(x._data, value)
     return record(FillBackward2, (x,), data, x._backend)

@@ -96,8 +96,9 @@ class FftC2RBackward0(_Transform):
             weights = [1.0] + [2.0] * (full - half) + [1.0] * (2 * half - full - 1)
             shape = [1] * len(h.shape)
             shape[last] = half
-            weights = raw.asarray(weights, dtype=self._backend.dtype(g.dtype),
-                                  device=_device(self, g))
+            weights = raw.asarray(
+                weights, dtype=self._backend.dtype(g.dtype), device=_device(self, g)
+            )
             doubling = raw.reshape(weights, tuple(shape))
             h = h * doubling
         return self.finish(xp, h)
@@ -107,12 +108,15 @@ class FftC2RBackward0(_Transform):
 
 
 def _complex_dtype(backend: Any, data: Any) -> Any:
-    name = "complex64" if backend.pg_dtype(data.dtype).name in ("float32", "float16") else "complex128"
+    name = (
+        "complex64" if backend.pg_dtype(data.dtype).name in ("float32", "float16") else "complex128"
+    )
     return backend.dtype(name)
 
 
-def _plan(x: Tensor, s: Sequence[int] | None, axes: Sequence[int] | None
-          ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def _plan(
+    x: Tensor, s: Sequence[int] | None, axes: Sequence[int] | None
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Normalized axes and transform lengths (``s`` entries of -1 keep the input length)."""
     ndim = x.ndim
     if axes is None:
@@ -138,8 +142,15 @@ def _check_norm(norm: str) -> None:
         raise ValueError(f'Invalid normalization mode: "{norm}"')
 
 
-def _record(cls: type[_Transform], x: Tensor, data: Any, axes: tuple[int, ...], norm: str,
-            inverse: bool, real_input: bool) -> Tensor:
+def _record(
+    cls: type[_Transform],
+    x: Tensor,
+    data: Any,
+    axes: tuple[int, ...],
+    norm: str,
+    inverse: bool,
+    real_input: bool,
+) -> Tensor:
     result = record(cls, (x,), data, x._backend)
     node = result._grad_fn
     if node is not None:
@@ -160,8 +171,12 @@ def _c2c(x: Any, s: Any, axes: Any, norm: str, inverse: bool, one_axis: bool) ->
     if real_input and one_axis:
         if inverse:  # torch: the inverse of real data is the conjugate forward transform
             return conj(_c2c(x, s, axes, DUAL_NORM[norm], False, True))
-        data = fft.fft(backend.xp.astype(x._data, _complex_dtype(backend, x._data)),
-                       n=sizes[0], axis=axes[0], norm=norm)
+        data = fft.fft(
+            backend.xp.astype(x._data, _complex_dtype(backend, x._data)),
+            n=sizes[0],
+            axis=axes[0],
+            norm=norm,
+        )
         result = _record(FftR2CBackward0, x, data, axes, norm, False, True)
         if result._grad_fn is not None:
             result._grad_fn.full_last = None
@@ -186,14 +201,26 @@ def ifft(x: Any, /, *, n: int | None = None, axis: int = -1, norm: str = "backwa
     return _c2c(x, None if n is None else (n,), (axis,), norm, True, True)
 
 
-def fftn(x: Any, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
-         norm: str = "backward") -> Tensor:
+def fftn(
+    x: Any,
+    /,
+    *,
+    s: Sequence[int] | None = None,
+    axes: Sequence[int] | None = None,
+    norm: str = "backward",
+) -> Tensor:
     """N-dimensional discrete Fourier transform over ``axes`` (all when None)."""
     return _c2c(x, s, axes, norm, False, False)
 
 
-def ifftn(x: Any, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
-          norm: str = "backward") -> Tensor:
+def ifftn(
+    x: Any,
+    /,
+    *,
+    s: Sequence[int] | None = None,
+    axes: Sequence[int] | None = None,
+    norm: str = "backward",
+) -> Tensor:
     """N-dimensional inverse discrete Fourier transform over ``axes``."""
     return _c2c(x, s, axes, norm, True, False)
 
@@ -220,8 +247,14 @@ def rfft(x: Any, /, *, n: int | None = None, axis: int = -1, norm: str = "backwa
     return _r2c(x, None if n is None else (n,), (axis,), norm, True)
 
 
-def rfftn(x: Any, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
-          norm: str = "backward") -> Tensor:
+def rfftn(
+    x: Any,
+    /,
+    *,
+    s: Sequence[int] | None = None,
+    axes: Sequence[int] | None = None,
+    norm: str = "backward",
+) -> Tensor:
     """N-dimensional transform of real input; the last axis keeps the non-negative half."""
     return _r2c(x, s, axes, norm, False)
 
@@ -251,8 +284,14 @@ def irfft(x: Any, /, *, n: int | None = None, axis: int = -1, norm: str = "backw
     return _c2r(x, None if n is None else (n,), (axis,), norm, True)
 
 
-def irfftn(x: Any, /, *, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
-           norm: str = "backward") -> Tensor:
+def irfftn(
+    x: Any,
+    /,
+    *,
+    s: Sequence[int] | None = None,
+    axes: Sequence[int] | None = None,
+    norm: str = "backward",
+) -> Tensor:
     """Inverse of ``rfftn``."""
     return _c2r(x, s, axes, norm, False)
 

@@ -34,10 +34,16 @@ def _raw_key(key: Any, backend: Any = None) -> Any:
         if backend is not None and key._backend is not backend:
             raise TypeError(mixed_backends_message(backend, key._backend))
         return key._data
-    if isinstance(key, slice) and any(isinstance(b, Tensor) for b in (key.start, key.stop, key.step)):
+    if isinstance(key, slice) and any(
+        isinstance(b, Tensor) for b in (key.start, key.stop, key.step)
+    ):
         # x[:n] with a 0-d integer tensor n, as torch allows (scikit-learn: ``Vt[:rank]``)
-        return slice(*(b.__index__() if isinstance(b, Tensor) else b
-                       for b in (key.start, key.stop, key.step)))
+        return slice(
+            *(
+                b.__index__() if isinstance(b, Tensor) else b
+                for b in (key.start, key.stop, key.step)
+            )
+        )
     return key
 
 
@@ -106,12 +112,15 @@ def _index(cls: type[SelectBackward0], x: Tensor, key: Any) -> Tensor:
 
 def _expand_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
     used = sum(1 for k in key if k is not None and k is not Ellipsis)
-    used += sum(getattr(k, "ndim", 1) - 1 for k in key
-                if _is_advanced(k) and getattr(getattr(k, "dtype", None), "kind", "") == "b")
+    used += sum(
+        getattr(k, "ndim", 1) - 1
+        for k in key
+        if _is_advanced(k) and getattr(getattr(k, "dtype", None), "kind", "") == "b"
+    )
     if Ellipsis not in key:
         return key + (slice(None),) * (ndim - used)
     i = key.index(Ellipsis)
-    return key[:i] + (slice(None),) * (ndim - used) + key[i + 1:]
+    return key[:i] + (slice(None),) * (ndim - used) + key[i + 1 :]
 
 
 def getitem(x: Tensor, key: Any) -> Tensor:
@@ -151,8 +160,9 @@ def getitem(x: Tensor, key: Any) -> Tensor:
             changed = True
     if not changed:
         step = Index((Ellipsis,)) if x.ndim else Reshape(())
-        return make_view(x, record(AliasBackward0, (x,), step.get(x._backend.xp, x._data),
-                                   x._backend), step)
+        return make_view(
+            x, record(AliasBackward0, (x,), step.get(x._backend.xp, x._data), x._backend), step
+        )
     return out
 
 
@@ -213,8 +223,9 @@ class IndexPutBackward0(Node):
 def index_add(shape: tuple[int, ...], key: Any, values: Tensor) -> Tensor:
     """Zeros of ``shape`` with ``values`` added at ``key`` (repeated indices add up)."""
     backend = values._backend
-    data = backend.scatter_add(shape, values._data.dtype, key, values._data,
-                               backend.device_of(values._data))
+    data = backend.scatter_add(
+        shape, values._data.dtype, key, values._data, backend.device_of(values._data)
+    )
     result = record(IndexPutBackward0, (values,), data, backend)
     if result._grad_fn is not None:
         result._grad_fn.key = key
@@ -335,8 +346,10 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
 
     backend = x._backend
     keys = _raw_key(key, backend)
-    keys = tuple(backend.xp.asarray(k) if isinstance(k, (list, range)) else k
-                 for k in (keys if isinstance(keys, tuple) else (keys,)))
+    keys = tuple(
+        backend.xp.asarray(k) if isinstance(k, (list, range)) else k
+        for k in (keys if isinstance(keys, tuple) else (keys,))
+    )
     shape = tuple(x._data.shape)
     check_key(keys, len(shape))
     plan = None
@@ -346,8 +359,9 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
     if basic:
         key = basic_key(keys)
     elif any(k is None for k in keys):
-        raise IndexError("polygrad: None (a new axis) cannot be combined with array indices "
-                         "in an assignment")
+        raise IndexError(
+            "polygrad: None (a new axis) cannot be combined with array indices in an assignment"
+        )
     else:
         plan = advanced_plan(backend.xp, keys, shape, backend.device_of(x._data))
         key = (plan.mask,)
@@ -385,5 +399,3 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
         if plan is not None:
             node.plan, node.input_shape = plan, shape
     commit_inplace(x, result)
-
-

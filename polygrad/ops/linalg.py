@@ -100,8 +100,9 @@ def matmul(x1: Any, x2: Any, /) -> Tensor:
         number = x1 if ta is None else x2
         raise TypeError(f"matmul: expected arrays, got a Python {type(number).__name__}")
     if a.ndim == 0 or b.ndim == 0:
-        raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
-                           f"{a.ndim}D and {b.ndim}D")
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D"
+        )
     _check_matmul(tuple(a.shape), tuple(b.shape))
     ta, tb = common_dtype(ta, tb)
     a, b = ta._data, tb._data

@@ -95,8 +95,9 @@ class LinalgQrBackward0(MultiOutputNode):
         g_q, g_r = grads
         m, n = q.shape[-2], r.shape[-1]
         if self.mode == "complete" and m > n:
-            raise RuntimeError("The QR decomposition is not differentiable when "
-                               "mode='complete' and nrows > ncols.")
+            raise RuntimeError(
+                "The QR decomposition is not differentiable when mode='complete' and nrows > ncols."
+            )
         k = min(m, n)
         eye = eye_mask(self, g_q, k)
         m_h = g_r @ mH(xp, r) - mH(xp, q) @ g_q
@@ -106,8 +107,7 @@ class LinalgQrBackward0(MultiOutputNode):
             sym = upper + mH(xp, upper)  # Hermitian; its diagonal is Re(diag)
             return (_right_solve(xp, q @ sym + g_q, r),)
         skew = -m_h + mH(xp, m_h)  # tril(X - X^H) of X = -M^H, imaginary diagonal halved
-        skew = xp.where(lower_mask(self, g_q, k, strict=True), skew,
-                        xp.where(eye, 0.5 * skew, 0.0))
+        skew = xp.where(lower_mask(self, g_q, k, strict=True), skew, xp.where(eye, 0.5 * skew, 0.0))
         lead = _right_solve(xp, q @ skew, r[..., :m])
         lead = xp.concat([lead, xp.zeros_like(g_r[..., m:])], axis=-1)
         return (lead + q @ g_r,)
@@ -119,8 +119,10 @@ def qr(x: Any, /, *, mode: str = "reduced") -> QRResult:
     if x.ndim < 2:
         raise RuntimeError("linalg.qr: The input tensor A must have at least 2 dimensions.")
     if mode not in ("reduced", "complete"):
-        raise ValueError(f"qr received unrecognized mode '{mode}' but expected one of "
-                         "'reduced' (default) or 'complete'")
+        raise ValueError(
+            f"qr received unrecognized mode '{mode}' but expected one of "
+            "'reduced' (default) or 'complete'"
+        )
     q, r = x._backend.xp.linalg.qr(x._data, mode=mode)
     results = record_multi(LinalgQrBackward0, (x,), (q, r), x._backend)
     if results[0]._grad_fn is not None:

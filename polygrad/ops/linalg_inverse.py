@@ -25,12 +25,12 @@ def square(x: Tensor, name: str) -> None:
     """torch's check that ``x`` is a (batch of) square matrices."""
     shape = tuple(x._data.shape)
     if len(shape) < 2:
-        raise RuntimeError(
-            f"linalg.{name}: The input tensor A must have at least 2 dimensions.")
+        raise RuntimeError(f"linalg.{name}: The input tensor A must have at least 2 dimensions.")
     if shape[-1] != shape[-2]:
         raise RuntimeError(
             f"linalg.{name}: A must be batches of square matrices, but they are "
-            f"{shape[-2]} by {shape[-1]} matrices")
+            f"{shape[-2]} by {shape[-1]} matrices"
+        )
 
 
 # -- inv, solve ------------------------------------------------------------------------
@@ -78,8 +78,13 @@ def solve(x1: Any, x2: Any, /) -> Tensor:
     square(a, "solve")
     a, b = common_dtype(a, b)
     a_data, b_data = a._data, b._data
-    result = record(LinalgSolveExBackward0, (a, b), backend.xp.linalg.solve(a_data, b_data),
-                    backend, broadcast=True)
+    result = record(
+        LinalgSolveExBackward0,
+        (a, b),
+        backend.xp.linalg.solve(a_data, b_data),
+        backend,
+        broadcast=True,
+    )
     if result._grad_fn is not None:
         result._grad_fn.vector = b_data.ndim == 1
     return result
@@ -139,8 +144,7 @@ def slogdet(x: Any, /) -> SlogdetResult:
     x = operand(x)
     square(x, "slogdet")
     sign, logabsdet = x._backend.xp.linalg.slogdet(x._data)
-    return SlogdetResult(*record_multi(LinalgSlogdetBackward0, (x,), (sign, logabsdet),
-                                       x._backend))
+    return SlogdetResult(*record_multi(LinalgSlogdetBackward0, (x,), (sign, logabsdet), x._backend))
 
 
 # -- pinv -----------------------------------------------------------------------------
@@ -157,12 +161,20 @@ class LinalgPinvBackward0(Node):
         if m <= n:
             k = g_h @ pinv_a
             k_pinv_h = k @ pinv_h
-            return (-mH(xp, pinv_a @ k) + k_pinv_h - (a @ pinv_a) @ k_pinv_h
-                    + (pinv_h @ pinv_a) @ (g_h - k @ a),)
+            return (
+                -mH(xp, pinv_a @ k)
+                + k_pinv_h
+                - (a @ pinv_a) @ k_pinv_h
+                + (pinv_h @ pinv_a) @ (g_h - k @ a),
+            )
         k = pinv_a @ g_h
         pinv_h_k = pinv_h @ k
-        return (-mH(xp, k @ pinv_a) + ((g_h - a @ k) @ pinv_a) @ pinv_h + pinv_h_k
-                - (pinv_h_k @ pinv_a) @ a,)
+        return (
+            -mH(xp, k @ pinv_a)
+            + ((g_h - a @ k) @ pinv_a) @ pinv_h
+            + pinv_h_k
+            - (pinv_h_k @ pinv_a) @ a,
+        )
 
 
 def pinv(x: Any, /, *, rtol: float | Any = None) -> Tensor:
@@ -191,8 +203,7 @@ def matrix_power(x: Any, n: int, /) -> Tensor:
         xp = x._backend.xp
         size = x._data.shape[-1]
         eye = xp.eye(size, dtype=x._data.dtype, device=x._backend.device_of(x._data))
-        return copy_from_recorded(x, _make(xp.broadcast_to(eye, tuple(x._data.shape)),
-                                           x._backend))
+        return copy_from_recorded(x, _make(xp.broadcast_to(eye, tuple(x._data.shape)), x._backend))
     base = inv(x) if n < 0 else x
     n = abs(n)
     if n == 1:

@@ -65,8 +65,9 @@ class RollBackward0(Node):
         return (xp.roll(g, shift=self.shift, axis=self.axis),)
 
 
-def roll(x: Any, /, shift: int | tuple[int, ...], *,
-         axis: int | tuple[int, ...] | None = None) -> Tensor:
+def roll(
+    x: Any, /, shift: int | tuple[int, ...], *, axis: int | tuple[int, ...] | None = None
+) -> Tensor:
     """Shift elements cyclically along ``axis``; with None, over the flattened array."""
     x = operand(x)
     backend = x._backend
@@ -84,8 +85,9 @@ def roll(x: Any, /, shift: int | tuple[int, ...], *,
     return result
 
 
-def moveaxis(x: Any, source: int | tuple[int, ...], destination: int | tuple[int, ...],
-             /) -> Tensor:
+def moveaxis(
+    x: Any, source: int | tuple[int, ...], destination: int | tuple[int, ...], /
+) -> Tensor:
     """Move axes to new positions, keeping the others in order (``PermuteBackward0``)."""
     x = operand(x)
     ndim = x.ndim
@@ -122,10 +124,11 @@ def repeat(x: Any, repeats: int | Any, /, *, axis: int | None = None) -> Tensor:
         count = operator.index(repeats)
         if count < 0:
             raise RuntimeError("repeats can not be negative")
-        expanded = broadcast_to(expand_dims(x, axis=a + 1),
-                                shape[:a + 1] + (count,) + shape[a + 1:])
+        expanded = broadcast_to(
+            expand_dims(x, axis=a + 1), shape[: a + 1] + (count,) + shape[a + 1 :]
+        )
         # torch clones the expanded tensor, then views it (CloneBackward0, ViewBackward0)
-        return reshape(clone(expanded), shape[:a] + (shape[a] * count,) + shape[a + 1:])
+        return reshape(clone(expanded), shape[:a] + (shape[a] * count,) + shape[a + 1 :])
     xp = backend.xp
     counts = operand(repeats, x)._data
     positions = xp.arange(shape[a], device=backend.device_of(x._data))
@@ -187,8 +190,7 @@ def broadcast_arrays(*arrays: Any) -> tuple[Tensor, ...]:
     like = next((a for a in arrays if isinstance(a, Tensor)), None)
     tensors = [operand(a, like) for a in arrays]
     target = broadcast_shapes(*(tuple(t._data.shape) for t in tensors))
-    return tuple(t if tuple(t._data.shape) == target else broadcast_to(t, target)
-                 for t in tensors)
+    return tuple(t if tuple(t._data.shape) == target else broadcast_to(t, target) for t in tensors)
 
 
 # -- unstack / unbind, split / chunk ---------------------------------------------------------
@@ -217,8 +219,9 @@ class SplitWithSizesBackward0(SplitBackward0):
     __slots__ = ()
 
 
-def _pieces(cls: type[MultiOutputNode], x: Tensor, axis: int, keys: list[tuple[Any, ...]]
-            ) -> tuple[Tensor, ...]:
+def _pieces(
+    cls: type[MultiOutputNode], x: Tensor, axis: int, keys: list[tuple[Any, ...]]
+) -> tuple[Tensor, ...]:
     """``x[key]`` for each key, as views of ``x`` that torch forbids writing in place."""
     if not keys:
         return ()
@@ -247,8 +250,7 @@ def unbind(x: Any, dim: int = 0) -> tuple[Tensor, ...]:
     return unstack(x, axis=dim)
 
 
-def split(x: Any, split_size_or_sections: int | Sequence[int], dim: int = 0
-          ) -> tuple[Tensor, ...]:
+def split(x: Any, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
     """torch's ``split``: pieces of ``split_size`` (the last may be smaller) or of the given sizes."""
     x = operand(x)
     if x.ndim == 0:
@@ -260,7 +262,9 @@ def split(x: Any, split_size_or_sections: int | Sequence[int], dim: int = 0
         if size < 0 or (size == 0 and n != 0):
             raise RuntimeError(
                 f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
-                if size == 0 else f"split expects split_size be non-negative, but got split_size={size}")
+                if size == 0
+                else f"split expects split_size be non-negative, but got split_size={size}"
+            )
         sizes = [size] * (n // size) + ([n % size] if n % size else []) if n else [0]
         cls: type[MultiOutputNode] = SplitBackward0
     else:
@@ -268,7 +272,8 @@ def split(x: Any, split_size_or_sections: int | Sequence[int], dim: int = 0
         if sum(sizes) != n or any(s < 0 for s in sizes):
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
-                f"size at dimension {a}), but got split_sizes={sizes}")
+                f"size at dimension {a}), but got split_sizes={sizes}"
+            )
         cls = SplitWithSizesBackward0
     lead = (slice(None),) * a
     keys, start = [], 0

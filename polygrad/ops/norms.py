@@ -48,8 +48,9 @@ class LinalgVectorNormBackward0(_Reduction):
             return (_sgn(xp, x) * xp.where(chosen, g / count, 0.0),)
         if p < 1:
             at_zero = x == 0
-            scaled = _sgn(xp, x) * xp.where(at_zero, 0.0,
-                                             xp.where(at_zero, 1.0, magnitude) ** (p - 1))
+            scaled = _sgn(xp, x) * xp.where(
+                at_zero, 0.0, xp.where(at_zero, 1.0, magnitude) ** (p - 1)
+            )
             return (scaled * g * norm ** (1 - p),)
         scale = xp.where(is_zero, 0.0, g / safe_norm ** (p - 1))
         if p < 2:
@@ -57,14 +58,16 @@ class LinalgVectorNormBackward0(_Reduction):
         return (x * magnitude ** (p - 2) * scale,)
 
 
-def vector_norm(x: Any, /, *, axis: int | tuple[int, ...] | None = None,
-                keepdims: bool = False, ord: float = 2) -> Tensor:
+def vector_norm(
+    x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False, ord: float = 2
+) -> Tensor:
     """The ``ord``-norm of the entries over ``axis`` (all entries when None)."""
     x = operand(x)
     data, backend = x._data, x._backend
     axes = _normalize_axes(axis, data.ndim)
-    out = backend.xp.linalg.vector_norm(data, axis=_backend_axis(axes, data.ndim),
-                                        keepdims=keepdims, ord=ord)
+    out = backend.xp.linalg.vector_norm(
+        data, axis=_backend_axis(axes, data.ndim), keepdims=keepdims, ord=ord
+    )
     result = record(LinalgVectorNormBackward0, (x,), out, backend)
     node = result._grad_fn
     if node is not None:
@@ -82,7 +85,9 @@ def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Tenso
 
     x = operand(x)
     if x.ndim < 2:
-        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+        raise RuntimeError(
+            "linalg.matrix_norm: The input tensor A must have at least 2 dimensions."
+        )
     if ord == "fro":
         return vector_norm(x, axis=(-2, -1), keepdims=keepdims, ord=2)
     if ord in ("nuc", 2, -2):

@@ -38,12 +38,15 @@ def _contracted_axes(axes: Any, ndim1: int, ndim2: int) -> tuple[tuple[int, ...]
     second = (second,) if isinstance(second, int) else tuple(second)
     if len(first) != len(second):
         raise RuntimeError("both dimension lists should have same length")
-    return (tuple(_normalize_axis(a, ndim1) for a in first),
-            tuple(_normalize_axis(a, ndim2) for a in second))
+    return (
+        tuple(_normalize_axis(a, ndim1) for a in first),
+        tuple(_normalize_axis(a, ndim2) for a in second),
+    )
 
 
-def tensordot(x1: Any, x2: Any, /, *, axes: int | tuple[Sequence[int], Sequence[int]] = 2
-              ) -> Tensor:
+def tensordot(
+    x1: Any, x2: Any, /, *, axes: int | tuple[Sequence[int], Sequence[int]] = 2
+) -> Tensor:
     """Sum of products over the given axes: a permute, a matrix product and a reshape."""
     _, _, _, a, b = binary_operands(x1, x2, broadcast=False)
     if a is None or b is None:
@@ -53,7 +56,8 @@ def tensordot(x1: Any, x2: Any, /, *, axes: int | tuple[Sequence[int], Sequence[
         if a._data.shape[i] != b._data.shape[j]:
             raise RuntimeError(
                 f"contracted dimensions need to match, but first has size {a._data.shape[i]} "
-                f"in dim {i} and second has size {b._data.shape[j]} in dim {j}")
+                f"in dim {i} and second has size {b._data.shape[j]} in dim {j}"
+            )
     free1 = tuple(d for d in range(a.ndim) if d not in first)
     free2 = tuple(d for d in range(b.ndim) if d not in second)
     shape1, shape2 = tuple(a._data.shape), tuple(b._data.shape)
@@ -109,7 +113,8 @@ def cross(x1: Any, x2: Any, /, *, axis: int = -1) -> Tensor:
     if a._data.shape[ax] != 3 or b._data.shape[ax] != 3:
         raise RuntimeError(
             f"linalg.cross: inputs dimension {axis} must have length 3. Got "
-            f"{a._data.shape[ax]} and {b._data.shape[ax]}")
+            f"{a._data.shape[ax]} and {b._data.shape[ax]}"
+        )
     data = backend.xp.linalg.cross(a._data, b._data, axis=ax)
     result = record(LinalgCrossBackward0, (a, b), data, backend, broadcast=True)
     if result._grad_fn is not None:
@@ -117,8 +122,9 @@ def cross(x1: Any, x2: Any, /, *, axis: int = -1) -> Tensor:
     return result
 
 
-def _diagonal_key(xp: Any, batch: tuple[int, ...], length: int, offset: int, device: Any
-                  ) -> tuple[Any, ...]:
+def _diagonal_key(
+    xp: Any, batch: tuple[int, ...], length: int, offset: int, device: Any
+) -> tuple[Any, ...]:
     """A full integer key selecting the ``offset`` diagonal of every matrix of a batch."""
     rank = len(batch) + 1
     steps = axis_positions(xp, length, rank - 1, rank, device)
@@ -142,8 +148,15 @@ class TraceBackward0(DiagonalBackward0):
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         length = min(self.input_shape[-2:])
-        return (embed(self, xp, xp.broadcast_to(xp.reshape(g, (1,)), (length,)), self.key,
-                      self.input_shape),)
+        return (
+            embed(
+                self,
+                xp,
+                xp.broadcast_to(xp.reshape(g, (1,)), (length,)),
+                self.key,
+                self.input_shape,
+            ),
+        )
 
 
 def _diagonal_key_of(x: Tensor, offset: int) -> tuple[Any, ...]:
@@ -166,8 +179,9 @@ def diagonal(x: Any, /, *, offset: int = 0) -> Tensor:
     x = operand(x)
     if x.ndim < 2:
         raise ValueError("diagonal expects an array with at least two dimensions")
-    result = _diagonal(DiagonalBackward0, x, offset,
-                       x._backend.xp.linalg.diagonal(x._data, offset=offset))
+    result = _diagonal(
+        DiagonalBackward0, x, offset, x._backend.xp.linalg.diagonal(x._data, offset=offset)
+    )
     node = result._grad_fn
     key = node.key if node is not None else _diagonal_key_of(x, offset)
     return make_view(x, result, Diagonal(offset, key))

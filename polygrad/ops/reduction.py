@@ -35,8 +35,10 @@ def _normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
     rank = ndim or 1
     for a in axes:
         if not -rank <= a < rank:
-            raise IndexError(f"Dimension out of range (expected to be in range of "
-                             f"[{-rank}, {rank - 1}], but got {a})")
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of "
+                f"[{-rank}, {rank - 1}], but got {a})"
+            )
     normalized = sorted({a % rank for a in axes})
     if len(normalized) != len(axes):
         seen: set[int] = set()
@@ -88,33 +90,45 @@ class _Reduction(Node):
         return xp.broadcast_to(self.kept(xp, g), self.shape)
 
 
-def _reduce(cls_full: type[_Reduction], cls_axis: type[_Reduction], fn: str, x: Any,
-            axis: Any, keepdims: bool, **kwargs: Any) -> Tensor:
+def _reduce(
+    cls_full: type[_Reduction],
+    cls_axis: type[_Reduction],
+    fn: str,
+    x: Any,
+    axis: Any,
+    keepdims: bool,
+    **kwargs: Any,
+) -> Tensor:
     """Run backend ``fn`` over ``axis`` and record ``cls_full`` (axis None) or ``cls_axis``."""
     x = operand(x)
     data, backend = x._data, x._backend
     axes = _normalize_axes(axis, data.ndim)
     if kwargs.get("dtype") is not None:
         kwargs["dtype"] = backend.dtype(kwargs["dtype"])
-    out = getattr(backend.xp, fn)(data, axis=_backend_axis(axes, data.ndim),
-                                  keepdims=keepdims, **kwargs)
+    out = getattr(backend.xp, fn)(
+        data, axis=_backend_axis(axes, data.ndim), keepdims=keepdims, **kwargs
+    )
     # a requested dtype makes the engine cast the gradient back to the input's dtype
     cast = out.dtype != data.dtype
     result = record(cls_full if axis is None else cls_axis, (x,), out, backend, broadcast=cast)
     return _with_params(result, shape=tuple(data.shape), axes=axes)
 
 
-def check_nonempty(name: str, x: Any, axis: Any, error: type[Exception] = RuntimeError
-                   ) -> None:
+def check_nonempty(name: str, x: Any, axis: Any, error: type[Exception] = RuntimeError) -> None:
     """torch's error for a max/min/argmax over an empty axis (which has no identity),
     before each library words its own (NumPy's ValueError, JAX's...)."""
     shape = x._data.shape if isinstance(x, Tensor) else getattr(x, "shape", ())  # no Size built
     if all(shape):  # the usual case: no empty axis (Dask's unknown NaN sizes are truthy)
         return
     if axis is None:
-        raise error(f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
-                    + (" Specify the reduction dim with the 'dim' argument."
-                       if error is RuntimeError else ""))
+        raise error(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
+            + (
+                " Specify the reduction dim with the 'dim' argument."
+                if error is RuntimeError
+                else ""
+            )
+        )
     for a in _normalize_axes(axis, len(shape)):
         if shape[a] == 0:
             raise IndexError(f"{name}(): Expected reduction dim {a} to have non-zero size.")

@@ -47,8 +47,9 @@ def argmin(x: Any, /, *, axis: int | None = None, keepdims: bool = False) -> Ten
     return _plain(x, x._backend.xp.argmin(x._data, axis=axis, keepdims=keepdims))
 
 
-def count_nonzero(x: Any, /, *, axis: int | tuple[int, ...] | None = None,
-                  keepdims: bool = False) -> Tensor:
+def count_nonzero(
+    x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False
+) -> Tensor:
     """Number of nonzero elements over ``axis`` (every axis when None)."""
     x = operand(x)
     _check_axis(axis, x.ndim)
@@ -77,16 +78,14 @@ def searchsorted(x1: Any, x2: Any, /, *, side: str = "left", sorter: Any = None)
     return _plain(x1, xp.searchsorted(x1._data, values, side=side, sorter=order))
 
 
-def all(x: Any, /, *, axis: int | tuple[int, ...] | None = None,
-        keepdims: bool = False) -> Tensor:
+def all(x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
     """Whether every element over ``axis`` is true (nonzero)."""
     x = operand(x)
     _check_axis(axis, x.ndim)
     return _plain(x, x._backend.xp.all(x._data, axis=axis, keepdims=keepdims))
 
 
-def any(x: Any, /, *, axis: int | tuple[int, ...] | None = None,
-        keepdims: bool = False) -> Tensor:
+def any(x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
     """Whether some element over ``axis`` is true (nonzero)."""
     x = operand(x)
     _check_axis(axis, x.ndim)

@@ -224,8 +224,9 @@ def expand_dims(x: Any, /, axis: int | tuple[int, ...] = 0) -> Tensor:
     shape = list(x._data.shape)
     for a in positions:
         shape.insert(a, 1)
-    return _view_as(UnsqueezeBackward0, x, x._backend.xp.reshape(x._data, tuple(shape)),
-                    Reshape(tuple(shape)))
+    return _view_as(
+        UnsqueezeBackward0, x, x._backend.xp.reshape(x._data, tuple(shape)), Reshape(tuple(shape))
+    )
 
 
 class ExpandBackward0(Node):
@@ -250,8 +251,10 @@ def broadcast_to(x: Any, /, shape: Any) -> Tensor:
         )
     for j in range(lead):
         if target[j] < 0:
-            raise RuntimeError(f"The expanded size of the tensor ({target[j]}) isn't allowed in "
-                               f"a leading, non-existing dimension {j}")
+            raise RuntimeError(
+                f"The expanded size of the tensor ({target[j]}) isn't allowed in "
+                f"a leading, non-existing dimension {j}"
+            )
     for i, n in enumerate(x._data.shape):
         want = target[lead + i]
         if want == -1:
@@ -284,8 +287,9 @@ def _same_backend(arrays: Sequence[Any]) -> list[Tensor]:
     like = next((a for a in arrays if isinstance(a, Tensor)), None)
     for i, a in enumerate(arrays):
         if isinstance(a, (int, float, complex, list, tuple)):
-            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
-                            f"{type(a).__name__}")
+            raise TypeError(
+                f"expected Tensor as element {i} in argument 0, but got {type(a).__name__}"
+            )
     first = operand(arrays[0], like)
     return [first] + [operand(a, first) for a in arrays[1:]]
 
@@ -315,8 +319,9 @@ def _check_concat(tensors: list[Tensor], axis: int) -> None:
         if not shape:
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
         if len(shape) != len(first):
-            raise RuntimeError(f"Tensors must have same number of dimensions: got "
-                               f"{len(first)} and {len(shape)}")
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {len(first)} and {len(shape)}"
+            )
         for d, (n, m) in enumerate(zip(first, shape)):
             if d != axis and n != m and n == n and m == m:
                 raise RuntimeError(
@@ -342,8 +347,10 @@ def stack(arrays: Sequence[Any], /, *, axis: int = 0) -> Tensor:
     for i, t_ in enumerate(tensors[1:], 1):
         shape = tuple(t_._data.shape)
         if shape != first and not any(n != n for n in first + shape):
-            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
-                               f"{list(first)} at entry 0 and {list(shape)} at entry {i}")
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got "
+                f"{list(first)} at entry 0 and {list(shape)} at entry {i}"
+            )
     data = backend.xp.stack([t_._data for t_ in tensors], axis=a)
     result = record(StackBackward0, tuple(tensors), data, backend, broadcast=True)
     if result._grad_fn is not None:

@@ -36,8 +36,10 @@ def sort(x: Any, /, *, axis: int = -1, descending: bool = False, stable: bool = 
     order = _order(x, a, descending, stable)
     data = xp.take_along_axis(x._data, order, axis=a)
     device = backend.device_of(x._data)
-    key = tuple(order if d == a else axis_positions(xp, x._data.shape[d], d, x.ndim, device)
-                for d in range(x.ndim))
+    key = tuple(
+        order if d == a else axis_positions(xp, x._data.shape[d], d, x.ndim, device)
+        for d in range(x.ndim)
+    )
     return _record_gather(cls, x, data, key)
 
 
@@ -45,8 +47,12 @@ def argsort(x: Any, /, *, axis: int = -1, descending: bool = False, stable: bool
     """The indices that sort ``x`` along ``axis`` (never requires grad)."""
     x = operand(x)
     if x.ndim == 0:
-        return _make(x._backend.xp.zeros((), dtype=x._backend.xp.int64,
-                                         device=x._backend.device_of(x._data)), x._backend)
+        return _make(
+            x._backend.xp.zeros(
+                (), dtype=x._backend.xp.int64, device=x._backend.device_of(x._data)
+            ),
+            x._backend,
+        )
     return _make(_order(x, _normalize_axis(axis, x.ndim), descending, stable), x._backend)
 
 

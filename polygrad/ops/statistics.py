@@ -60,7 +60,10 @@ def _warn_no_degrees_of_freedom(fn: str, x: Any, axis: Any, correction: float) -
 
         warnings.warn(
             f"{fn}(): degrees of freedom is <= 0. Correction should be strictly less than the "
-            "reduction factor (input numel divided by output numel).", UserWarning, stacklevel=4)
+            "reduction factor (input numel divided by output numel).",
+            UserWarning,
+            stacklevel=4,
+        )
         return True
     return False
 
@@ -74,8 +77,9 @@ def _quietly(thunk: Any) -> Any:
         return thunk()
 
 
-def _spread(cls: type[_SpreadBackward], fn: str, x: Any, axis: Any, correction: float,
-            keepdims: bool) -> Tensor:
+def _spread(
+    cls: type[_SpreadBackward], fn: str, x: Any, axis: Any, correction: float, keepdims: bool
+) -> Tensor:
     def run() -> Tensor:
         return _reduce(cls, cls, fn, x, axis, keepdims, correction=correction)
 
@@ -83,13 +87,11 @@ def _spread(cls: type[_SpreadBackward], fn: str, x: Any, axis: Any, correction: 
     return _with_params(result, correction=correction)
 
 
-def var(x: Any, /, *, axis: Any = None, correction: float = 0.0,
-        keepdims: bool = False) -> Tensor:
+def var(x: Any, /, *, axis: Any = None, correction: float = 0.0, keepdims: bool = False) -> Tensor:
     """Variance over ``axis``, dividing by ``N - correction`` (the standard's default 0)."""
     return _spread(VarBackward0, "var", x, axis, correction, keepdims)
 
 
-def std(x: Any, /, *, axis: Any = None, correction: float = 0.0,
-        keepdims: bool = False) -> Tensor:
+def std(x: Any, /, *, axis: Any = None, correction: float = 0.0, keepdims: bool = False) -> Tensor:
     """Standard deviation over ``axis``, dividing by ``N - correction``."""
     return _spread(StdBackward0, "std", x, axis, correction, keepdims)

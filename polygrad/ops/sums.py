@@ -99,8 +99,9 @@ def _product_of_others(xp: Any, x: Any, axes: tuple[int, ...]) -> Any:
     others_zero_count = _others_count(xp, is_zero, axes, x.dtype)
     zero_entries = xp.where(is_zero, x, xp.zeros_like(x))
     others_zero_sum = xp.sum(zero_entries, axis=axes, keepdims=True) - zero_entries
-    one_zero = xp.where(others_zero_count == 1, others_nonzero * others_zero_sum,
-                        others_nonzero * xp.zeros_like(x))
+    one_zero = xp.where(
+        others_zero_count == 1, others_nonzero * others_zero_sum, others_nonzero * xp.zeros_like(x)
+    )
     return xp.where(others_zero_count == 0, others_nonzero, one_zero)
 
 

@@ -77,8 +77,9 @@ def take(x: Any, indices: Any, /, *, axis: int | None = None) -> Tensor:
     rank = x.ndim - 1 + idx.ndim
     key = tuple(axis_positions(xp, shape[d], d, rank, device) for d in range(a))
     key += (xp.reshape(idx, (1,) * a + tuple(idx.shape) + (1,) * (x.ndim - 1 - a)),)
-    key += tuple(axis_positions(xp, shape[d], d - 1 + idx.ndim, rank, device)
-                 for d in range(a + 1, x.ndim))
+    key += tuple(
+        axis_positions(xp, shape[d], d - 1 + idx.ndim, rank, device) for d in range(a + 1, x.ndim)
+    )
     return _record_gather(IndexSelectBackward0, x, data, key)
 
 
@@ -96,8 +97,10 @@ def take_along_axis(x: Any, indices: Any, /, *, axis: int = -1) -> Tensor:
     target = []
     for d, (n, m) in enumerate(zip(x._data.shape, idx.shape)):
         if d != a and n != m and n != 1 and m != 1:
-            raise ValueError(f"take_along_axis: shapes {tuple(x._data.shape)} and "
-                             f"{tuple(idx.shape)} do not broadcast outside axis {a}")
+            raise ValueError(
+                f"take_along_axis: shapes {tuple(x._data.shape)} and "
+                f"{tuple(idx.shape)} do not broadcast outside axis {a}"
+            )
         target.append(max(n, m) if n != 0 and m != 0 else 0)
     x_shape = tuple(target[d] if d != a else x._data.shape[a] for d in range(x.ndim))
     idx_shape = tuple(target[d] if d != a else idx.shape[a] for d in range(x.ndim))
@@ -108,6 +111,7 @@ def take_along_axis(x: Any, indices: Any, /, *, axis: int = -1) -> Tensor:
     idx = wrap_negative(xp, idx, x_shape[a])
     data = xp.take_along_axis(x._data, idx, axis=a)
     device = backend.device_of(x._data)
-    key = tuple(idx if d == a else axis_positions(xp, x_shape[d], d, x.ndim, device)
-                for d in range(x.ndim))
+    key = tuple(
+        idx if d == a else axis_positions(xp, x_shape[d], d, x.ndim, device) for d in range(x.ndim)
+    )
     return _record_gather(GatherBackward0, x, data, key)

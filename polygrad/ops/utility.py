@@ -11,8 +11,9 @@ from .._tensor import Tensor
 from .shape import _normalize_axis, concat
 
 
-def diff(x: Any, /, *, axis: int = -1, n: int = 1, prepend: Any = None,
-         append: Any = None) -> Tensor:
+def diff(
+    x: Any, /, *, axis: int = -1, n: int = 1, prepend: Any = None, append: Any = None
+) -> Tensor:
     """``n``-th forward difference along ``axis``, optionally after adding values at the ends."""
     from .compare import not_equal
 

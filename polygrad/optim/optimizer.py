@@ -99,8 +99,11 @@ class Optimizer:
                 module = type(param).__module__
                 raise TypeError(
                     "optimizer can only optimize Tensors, but one of the params is "
-                    + (type(param).__qualname__ if module == "builtins"
-                       else f"{module}.{type(param).__qualname__}")
+                    + (
+                        type(param).__qualname__
+                        if module == "builtins"
+                        else f"{module}.{type(param).__qualname__}"
+                    )
                 )
             if not (param.is_leaf or param.retains_grad):
                 raise ValueError("can't optimize a non-leaf Tensor")
@@ -230,8 +233,12 @@ class Optimizer:
                 "loaded state dict contains a parameter group that doesn't match the size of "
                 "optimizer's group"
             )
-        id_map = dict(zip(chain.from_iterable(g["params"] for g in saved_groups),
-                          chain.from_iterable(g["params"] for g in groups)))
+        id_map = dict(
+            zip(
+                chain.from_iterable(g["params"] for g in saved_groups),
+                chain.from_iterable(g["params"] for g in groups),
+            )
+        )
         state: defaultdict[Any, dict[str, Any]] = defaultdict(dict)
         for key, value in state_dict["state"].items():
             if key in id_map:

@@ -47,17 +47,18 @@ class CheckpointFunction(Function):
         with enable_grad():
             outputs = ctx.run_function(*inputs)
         outputs = outputs if isinstance(outputs, tuple) else (outputs,)
-        pairs = [(o, g) for o, g in zip(outputs, grad_outputs)
-                 if isinstance(o, Tensor) and o.requires_grad and g is not None]
+        pairs = [
+            (o, g)
+            for o, g in zip(outputs, grad_outputs)
+            if isinstance(o, Tensor) and o.requires_grad and g is not None
+        ]
         if pairs:
             run_backward([o for o, _ in pairs], [g for _, g in pairs])
         grads = iter(t.grad if t.requires_grad else None for t in detached)
-        return (None,) + tuple(
-            next(grads) if isinstance(a, Tensor) else None for a in ctx.inputs)
+        return (None,) + tuple(next(grads) if isinstance(a, Tensor) else None for a in ctx.inputs)
 
 
-def checkpoint(function: Any, *args: Any, use_reentrant: bool | None = None,
-               **kwargs: Any) -> Any:
+def checkpoint(function: Any, *args: Any, use_reentrant: bool | None = None, **kwargs: Any) -> Any:
     """Run ``function(*args)`` keeping only its inputs; recompute it during backward."""
     if use_reentrant is None:
         warnings.warn(_USE_REENTRANT_WARNING, UserWarning, stacklevel=2)
