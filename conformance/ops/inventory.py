@@ -162,6 +162,7 @@ _group(
     "set_default_dtype",
     "Tensor.dim",
     "Tensor.numel",
+    "Tensor.is_contiguous",
     "Tensor.size",
     "Tensor.shape",
     "Tensor.dtype",
