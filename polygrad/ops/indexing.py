@@ -123,19 +123,43 @@ def _expand_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
     return key[:i] + (slice(None),) * (ndim - used) + key[i + 1 :]
 
 
+_BOUNDS = (int, type(None))
+
+
+def _plain_key(key: Any, ndim: int) -> tuple[Any, ...] | None:
+    """The common key (ints and slices of ints, ``x[0]``, ``x[:, 1:]``) spelled out over
+    every axis, without the general path's checks; None for any other key."""
+    items = key if type(key) is tuple else (key,)
+    if len(items) > ndim:
+        return None
+    for k in items:
+        if type(k) is int:  # not bool: a bool index is a mask
+            continue
+        if type(k) is not slice or not (
+            type(k.start) in _BOUNDS and type(k.stop) in _BOUNDS and type(k.step) in _BOUNDS
+        ):
+            return None
+    return items + (slice(None),) * (ndim - len(items))
+
+
 def getitem(x: Tensor, key: Any) -> Tensor:
     """``x[key]`` with torch's node for each basic step and one node for advanced keys."""
-    key = _raw_key(key, x._backend)
     # torch records a SliceBackward0 for a lone slice even when it selects everything
     # (``x[:]``); inside a tuple a full slice is skipped (``x[:, :]`` is an alias)
     lone_slice = isinstance(key, slice)
-    if not isinstance(key, tuple):
-        key = (key,)
-    key = tuple(x._backend.xp.asarray(k) if isinstance(k, (list, range)) else k for k in key)
-    check_key(key, x.ndim)
-    if any(_is_advanced(k) for k in key):
-        return _advanced_index(x, key)
-    key = _expand_ellipsis(key, x.ndim)
+    plain = _plain_key(key, x._data.ndim)
+    if plain is not None:
+        key = plain
+    else:
+        key = _raw_key(key, x._backend)
+        lone_slice = isinstance(key, slice)
+        if not isinstance(key, tuple):
+            key = (key,)
+        key = tuple(x._backend.xp.asarray(k) if isinstance(k, (list, range)) else k for k in key)
+        check_key(key, x.ndim)
+        if any(_is_advanced(k) for k in key):
+            return _advanced_index(x, key)
+        key = _expand_ellipsis(key, x.ndim)
     out, axis, changed = x, 0, False
     from .shape import expand_dims
 
