@@ -22,6 +22,8 @@ def _normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
     """``axis`` as sorted non-negative ints; a 0-d array accepts 0 and -1 like torch."""
     if axis is None:
         return tuple(range(ndim))
+    if type(axis) is int and -ndim <= axis < ndim:  # the common case, already valid
+        return (axis % ndim,)
     if isinstance(axis, int):
         axes: tuple[int, ...] = (axis,)
     else:
@@ -111,7 +113,10 @@ def _reduce(
     # a requested dtype makes the engine cast the gradient back to the input's dtype
     cast = out.dtype != data.dtype
     result = record(cls_full if axis is None else cls_axis, (x,), out, backend, broadcast=cast)
-    return _with_params(result, shape=tuple(data.shape), axes=axes)
+    node = result._grad_fn
+    if node is not None:
+        node.shape, node.axes = tuple(data.shape), axes
+    return result
 
 
 def check_nonempty(name: str, x: Any, axis: Any, error: type[Exception] = RuntimeError) -> None:
