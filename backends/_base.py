@@ -50,6 +50,15 @@ class Backend:
     def is_array(self, obj: Any) -> bool:
         return isinstance(obj, self.array_types)
 
+    def add_into(self, total: Any, g: Any) -> bool:
+        """Add ``g`` into ``total`` in place when that equals ``total + g`` (same shape and
+        dtype, ``total`` owns its memory); False to let the engine add out of place.
+
+        The engine calls it only for a gradient buffer nothing else references, so a
+        large sum of gradients does not allocate a new array per contribution.
+        """
+        return False
+
     def promote(self, a: Any, b: Any) -> tuple[Any, Any]:
         """Two operands cast to their common dtype by the standard's rules."""
         return a, b

@@ -19,6 +19,18 @@ class NumpyBackend(Backend):
         super().__init__()
         self._rng = np.random.default_rng()
 
+    def add_into(self, total: Any, g: Any) -> bool:
+        if (
+            type(total) is not np.ndarray
+            or total.base is not None
+            or not total.flags.writeable
+            or total.shape != g.shape
+            or total.dtype != g.dtype
+        ):
+            return False
+        np.add(total, g, out=total)
+        return True
+
     def seed(self, seed: int) -> None:
         self._rng = np.random.default_rng(seed)
 

@@ -9,6 +9,7 @@ Saved values are released as each node finishes unless ``retain_graph``.
 
 from __future__ import annotations
 
+from sys import getrefcount
 from typing import Any
 
 from ._grad_mode import _grad_enabled
@@ -186,7 +187,16 @@ def execute(
                 if g is not None:
                     if child._num_outputs == 1:
                         old = buffers.get(child)
-                        buffers[child] = g if old is None else old + g
+                        if old is None:
+                            buffers[child] = g
+                        # in place when only the buffer holds it (refs: dict, old, the
+                        # call's argument), as torch's InputBuffer does
+                        elif (
+                            create_graph
+                            or getrefcount(old) != 3
+                            or not child._backend.add_into(old, g)
+                        ):
+                            buffers[child] = old + g
                     else:
                         _add_to_buffer(buffers, child, nr, g)
                 deps[child] = remaining - 1

@@ -655,3 +655,42 @@ def _detached_copy_as_a_new_leaf(L):
 )
 def test_more_graphs_match_torch(scenario, backend):
     same_as_torch(scenario, backend)
+
+
+def test_gradients_add_up_in_place_only_where_nothing_else_holds_the_buffer(monkeypatch):
+    """Like torch's InputBuffer: a contribution is added into the buffer in place when the
+    buffer is referenced by nothing else, never into an array a hook kept."""
+    from polygrad.backends import numpy as numpy_backend
+
+    calls = []
+    original = numpy_backend.NumpyBackend.add_into
+
+    def counted(self, total, g):
+        done = original(self, total, g)
+        calls.append(done)
+        return done
+
+    monkeypatch.setattr(numpy_backend.NumpyBackend, "add_into", counted)
+    values = np.array([0.5, 1.0, 2.0])
+
+    def run(lib, tensor, keep_grads):
+        x = tensor(values.copy(), requires_grad=True)
+        y = x * 2
+        e, s = y.exp(), y.sin()
+        kept = []
+        if keep_grads:
+            for node in (e.grad_fn, s.grad_fn):
+                node.register_hook(lambda grad_inputs, grad_outputs: kept.append(grad_inputs))
+        (e + s).sum().backward()
+        return x.grad, sorted(kept, key=lambda grads: float(grads[0][0]))
+
+    grad, _ = run(pg, pg.tensor, False)
+    assert calls == [True]  # y's two gradients were summed in place
+    calls.clear()
+    grad_kept, kept = run(pg, pg.tensor, True)
+    assert calls == []  # hooks hold both gradients: added out of place, without asking
+    ref_grad, ref_kept = run(torch, torch.tensor, True)
+    np.testing.assert_allclose(to_np(grad), ref_grad.numpy())
+    np.testing.assert_allclose(to_np(grad_kept), ref_grad.numpy())
+    for mine, theirs in zip(kept, ref_kept):  # what the hooks kept is unchanged
+        np.testing.assert_allclose(to_np(mine[0]), theirs[0].numpy())
