@@ -43,7 +43,10 @@ class _Extra:
         "path",
         "creation",
         "inference",
+        "fw_base",
     )
+    #: views made under a forward-AD level, and dual tensors (True): ``_views.fw_base_of``
+    fw_base: Any
 
     def __init__(self) -> None:
         self.hooks: HookDict | None = None

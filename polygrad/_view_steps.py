@@ -163,6 +163,41 @@ class Expand(Step):
         return self.shape, tuple(new)
 
 
+class Part(Step):
+    """``real``/``imag`` of a complex tensor (torch selects from ``view_as_real``): the
+    real or imaginary part, its strides counted in real elements."""
+
+    __slots__ = ("imag",)
+
+    def __init__(self, imag: bool) -> None:
+        self.imag = imag
+
+    def get(self, xp: Any, parent: Any) -> Any:
+        return xp.imag(parent) if self.imag else xp.real(parent)
+
+    def put(self, xp: Any, backend: Any, parent: Any, value: Any) -> Any:
+        from .ops._support import is_complex
+
+        if isinstance(parent, Tensor):  # a recorded backward: polygrad's own ops
+            from .ops.complex import complex as make_complex
+
+            make = make_complex
+        else:
+            make = backend.complex
+        if not is_complex(parent):  # a real gradient buffer stands for a zero imaginary part
+            other = parent if self.imag else xp.zeros_like(parent)
+        else:
+            other = xp.real(parent) if self.imag else xp.imag(parent)
+        if value.dtype != other.dtype:
+            value = xp.astype(value, other.dtype)
+        return make(other, value) if self.imag else make(value, other)
+
+    def layout(
+        self, shape: tuple[int, ...], strides: tuple[int, ...]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return shape, tuple(2 * s for s in strides)
+
+
 def view_strides(
     shape: tuple[int, ...], strides: tuple[int, ...], new_shape: tuple[int, ...]
 ) -> tuple[int, ...] | None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+from . import _record
 from ._grad_mode import _grad_enabled
 from ._node import Node
 from ._tensor import Tensor, _edge
@@ -113,8 +114,23 @@ def make_view(parent: Tensor, view: Tensor, step: Step, creation: int = DEFAULT)
     if creation == DEFAULT and not _grad_enabled.get():
         creation = NO_GRAD
     extra.creation = creation
+    if _record._dual_hook is not None:  # forward AD: whose tangent this view's is part of
+        extra.fw_base = fw_base_of(parent)
     storage.add(view)
     return view
+
+
+def fw_base_of(t: Tensor) -> Tensor:
+    """The tensor whose tangent ``t``'s tangent is a part of, in forward AD: its base, but
+    a dual tensor (``make_dual``'s output) and ``unpack_dual``'s primal are their own, and
+    a view made of one under a level is a part of theirs (torch's forward view chain)."""
+    extra = t._extra
+    if extra is None or extra.base is None:
+        return t
+    fw_base = getattr(extra, "fw_base", None)
+    if fw_base is None:
+        return extra.base
+    return t if fw_base is True else fw_base
 
 
 def make_alias(original: Tensor, alias: Tensor, share_version: bool = True) -> None:
@@ -195,6 +211,42 @@ class InvalidView(Node):
         raise RuntimeError(self.message)
 
 
+_OUTPUT_NR = Tensor.__dict__["_output_nr"]  # the slot itself, past InvalidatedView's property
+
+
+class InvalidatedView(Tensor):
+    """The class an ``InvalidView``'s tensor takes: every recorded op reads its inputs'
+    ``_output_nr``, which here raises torch's error, so using the view with grad mode on
+    raises as in torch while ordinary tensors pay nothing for the check."""
+
+    __slots__ = ()
+
+    @property
+    def _output_nr(self) -> int:
+        fn = self._grad_fn
+        if isinstance(fn, InvalidView) and self._requires_grad:
+            raise RuntimeError(fn.message)
+        return _OUTPUT_NR.__get__(self)
+
+    @_output_nr.setter
+    def _output_nr(self, value: int) -> None:
+        _OUTPUT_NR.__set__(self, value)
+
+    @property
+    def output_nr(self) -> int:
+        return _OUTPUT_NR.__get__(self)
+
+    @property
+    def is_leaf(self) -> bool:
+        fn = self._grad_fn
+        if isinstance(fn, InvalidView) and self._requires_grad:
+            raise RuntimeError(fn.message)
+        return fn is None or not self._requires_grad
+
+
+InvalidatedView.__name__ = InvalidatedView.__qualname__ = "Tensor"
+
+
 def _node(cls: type[Node], base: Tensor) -> Any:
     node = object.__new__(cls)
     node.next_functions = (_edge(base),)
@@ -222,6 +274,10 @@ def rebase_history(member: Tensor) -> None:
             member, "its base or another view of its base has been modified inplace"
         )
         node.replaced = member._grad_fn
+        member._grad_fn = node  # torch keeps its output number (``Output 1 of Unbind``)
+        member._requires_grad = True
+        member.__class__ = InvalidatedView
+        return
     else:
         return
     member._grad_fn = node
@@ -263,7 +319,7 @@ def _view_error(view: Tensor, what: str) -> str:
     if isinstance(fn, InvalidView):  # torch names the node that made the view
         fn = fn.replaced
     if fn is not None:
-        start = f"Output {view._output_nr} of {_short_name(fn)} is a view and {what}."
+        start = f"Output {_OUTPUT_NR.__get__(view)} of {_short_name(fn)} is a view and {what}."
     else:
         start = f"A view was created in no_grad mode and {what} with grad mode enabled."
     return f"{start} {REASONS[_creation(view)]}"

@@ -539,3 +539,254 @@ def test_a_function_marking_a_view_dirty_keeps_torch_errors(backend):
 
     seen = same_as_torch(scenario, backend)
     assert all(isinstance(s, tuple) and s[0] == "RuntimeError" for s in seen)
+
+
+# -- forward AD: the tangent of a view is a part of its base's ---------------------------------
+
+
+def fw(L):
+    return L.autograd.forward_ad
+
+
+def tangent(L, t):
+    """A copy of ``t``'s tangent's values now: torch's tangent is a view that later in-place
+    writes change (docs/differences.md), and whether it requires grad differs too (torch's
+    tangents of ops on a primal that requires grad do, polygrad's where they depend on it)."""
+    found = fw(L).unpack_dual(t).tangent
+    return None if found is None else found.detach().clone()
+
+
+def dual_grid(L, requires_grad=False):
+    primal = grid(L).detach().requires_grad_(requires_grad)
+    direction = L.tensor(
+        [[0.5, 1.0, -1.0, 2.0], [0.0, 3.0, 1.5, -2.0], [1.0, -0.5, 0.25, 4.0]], dtype=L.float64
+    )
+    return fw(L).make_dual(primal, direction)
+
+
+def dual_row(L, values=(7.0, 8.0, 9.0, 10.0), direction=(1.0, 2.0, 3.0, 4.0)):
+    n = len(values)
+    return fw(L).make_dual(
+        L.tensor(list(values), dtype=L.float64), L.tensor(list(direction[:n]), dtype=L.float64)
+    )
+
+
+@pytest.mark.parametrize("requires_grad", [False, True], ids=["plain", "requires_grad"])
+@pytest.mark.parametrize("write", list(WRITES))
+def test_forward_ad_through_a_write_into_a_view(write, requires_grad, backend):
+    def scenario(L):
+        with fw(L).dual_level():
+            y = dual_grid(L, requires_grad) * 2
+            other = y[2]  # a view made before the write sees its part of the new tangent
+            out = WRITES[write](L, y)
+            later = y[:, 0]
+            return [
+                y,
+                tangent(L, y),
+                tangent(L, other),
+                tangent(L, later),
+                None if out is None else tangent(L, out),
+            ]
+
+    same_as_torch(scenario, backend)
+
+
+def test_forward_ad_writes_of_duals_into_views(backend):
+    """The issue's examples, and writes with a dual into a tensor that carries none."""
+
+    def scenario(L):
+        seen = []
+        with fw(L).dual_level():
+            y = dual_grid(L) * 2
+            y[0] = dual_row(L)  # item assignment of a dual into the base
+            seen += [tangent(L, y)]
+            y = dual_grid(L) * 2
+            y[:, 1:].mul_(2)
+            seen += [tangent(L, y)]
+            y = dual_grid(L) * 2
+            y[1:][0] = dual_row(L)  # through a view of a view
+            seen += [tangent(L, y), tangent(L, (y * y).sum(0))]
+            p = L.zeros(3, 4, dtype=L.float64)  # no tangent anywhere yet
+            a, b, c = p[1], p[:, 2], p[1][1:]
+            a.copy_(dual_row(L))
+            seen += [tangent(L, p), tangent(L, b), tangent(L, c)]
+            c.mul_(10)  # a view of a view: its base and the sibling views follow
+            seen += [tangent(L, p), tangent(L, a), tangent(L, b)]
+            p.t()[1].mul_(dual_row(L, (1.0, 2.0, 3.0)))  # a transposed view
+            seen += [tangent(L, p), tangent(L, a)]
+            q = L.zeros(2, 3, dtype=L.float64)
+            v = q[1]
+            q.add_(dual_row(L, (1.0, 2.0, 3.0)))  # the base written: its view follows
+            v.fill_(2.0)  # a write without a tangent zeroes that part
+            seen += [tangent(L, q), tangent(L, v)]
+        return seen
+
+    same_as_torch(scenario, backend)
+
+
+def test_forward_ad_dual_tensors_and_primals_have_their_own_tangents(backend):
+    """``make_dual``'s output is a view of its primal whose tangent is its own, as is
+    ``unpack_dual``'s primal; ``detach()`` shares the data but carries no tangent."""
+
+    def scenario(L):
+        seen = []
+        with fw(L).dual_level():
+            x = L.arange(4, dtype=L.float64)
+            w = x[2:]
+            d = fw(L).make_dual(x, L.ones(4, dtype=L.float64))
+            v = d[1:]
+            v.mul_(2)
+            seen += [d._base is x, tangent(L, d), tangent(L, v), tangent(L, x), tangent(L, w)]
+            x.add_(fw(L).make_dual(L.ones(4, dtype=L.float64), 7 * L.ones(4, dtype=L.float64)))
+            seen += [tangent(L, d), tangent(L, v), tangent(L, x), tangent(L, w), x]
+            y = d * 1
+            u = y[1:]
+            primal = fw(L).unpack_dual(u).primal
+            primal.mul_(2)  # the primal's writes reach the values, not the tangents
+            seen += [y, tangent(L, y), tangent(L, u), tangent(L, primal)]
+            y.detach().mul_(2)
+            seen += [y, tangent(L, y), tangent(L, u)]
+        return seen
+
+    same_as_torch(scenario, backend)
+
+
+def test_forward_ad_through_a_view_then_backward(backend):
+    """Reverse over forward: the tangent written through a view is differentiable."""
+
+    def scenario(L):
+        with fw(L).dual_level():
+            y = dual_grid(L, requires_grad=True) * 2
+            w = L.tensor([2.0, -1.0, 0.5], dtype=L.float64, requires_grad=True)
+            y[:, 1].mul_(w)
+            t = fw(L).unpack_dual(y).tangent
+            gw = L.autograd.grad((t * t).sum(), w)
+        return [t.detach(), gw]
+
+    same_as_torch(scenario, backend)
+
+
+# -- a view torch cannot follow through a write raises as soon as it is used ------------------
+
+USES = {
+    "mul": lambda L, a: a * 2,
+    "sum": lambda L, a: a.sum(),
+    "index": lambda L, a: a[0],
+    "exp": lambda L, a: L.exp(a),
+    "clone": lambda L, a: a.clone(),
+    "stack": lambda L, a: L.stack([a, a]),
+    "in_place": lambda L, a: a.add_(1),
+    "is_leaf": lambda L, a: a.is_leaf,
+    "grad_fn": lambda L, a: a.grad_fn,
+    "retain_grad": lambda L, a: a.retain_grad(),
+    "register_hook": lambda L, a: a.register_hook(lambda g: g),
+}
+
+
+@pytest.mark.parametrize("use", list(USES))
+def test_an_invalidated_view_raises_when_used_with_grad_on(use, backend):
+    def scenario(L):
+        x = grid(L)
+        y = x * 2
+        a, b, c = y.unbind()
+        y.mul_(2)
+        seen = [raised(lambda: USES[use](L, b))]
+        with no_grad(L):
+            seen.append(b * 2)  # nothing recorded: allowed
+        return seen + [b.detach(), b.output_nr, b.requires_grad, b._base is y, b.shape]
+
+    seen = same_as_torch(scenario, backend)
+    assert "Output 1 of Unbind is a view and" in seen[0][1]
+
+
+def test_a_no_grad_view_raises_when_used_after_a_write_into_its_base(backend):
+    def scenario(L):
+        x = grid(L)
+        y = x * 2
+        with no_grad(L):
+            v = y[0]
+        y.mul_(2)
+        return [raised(lambda: v * 2), raised(lambda: v[1:]), v.detach(), v.requires_grad]
+
+    seen = same_as_torch(scenario, backend)
+    assert seen[0][1].startswith("A view was created in no_grad mode and its base")
+
+
+# -- real and imag are views of a complex tensor ----------------------------------------------
+
+
+def complex_grid(L, requires_grad=True):
+    return L.tensor(
+        [[1 + 2j, 3 - 1j, 0.5j], [0.5 + 0.5j, -2 + 1j, 4.0]],
+        dtype=L.complex128,
+        requires_grad=requires_grad,
+    )
+
+
+PART_WRITES = {
+    "real_mul": lambda L, z: z.real.mul_(3),
+    "imag_add": lambda L, z: z.imag.add_(1),
+    "imag_setitem": lambda L, z: z.imag.__setitem__(0, L.tensor([7.0, 8.0, 9.0], dtype=L.float64)),
+    "real_of_a_view": lambda L, z: z[1].real.sub_(2),
+    "view_of_real": lambda L, z: z.real[:, 1:].mul_(-1),
+    "real_transposed": lambda L, z: z.real.t()[0].add_(10),
+}
+
+
+@pytest.mark.parametrize("write", list(PART_WRITES))
+def test_real_and_imag_are_views(write, backend):
+    def scenario(L):
+        zr = complex_grid(L)
+        z = zr * 2
+        re, im = z.real, z.imag
+        out = PART_WRITES[write](L, z)
+        seen = [
+            z,
+            re,
+            im,
+            history(z),
+            re.grad_fn.name(),  # torch's AsStridedBackward0 goes through a ViewAsRealBackward0
+            z._version,
+            im._version,
+            re._base is z,
+            im._base is z,
+            None if out is None else [out, out._base is z],
+        ]
+        (z.abs() ** 2).sum().backward()
+        return seen + [zr.grad.real, zr.grad.imag]  # (floats compare to a tolerance)
+
+    seen = same_as_torch(scenario, backend)
+    assert seen[3][0] == "torch::autograd::CopySlices"
+
+
+def test_real_and_imag_of_a_plain_complex_tensor(backend):
+    def scenario(L):
+        z = complex_grid(L, requires_grad=False)
+        w = L.tensor([1.0, 2.0, -1.0], dtype=L.float64, requires_grad=True)
+        re = z.real
+        z.imag.mul_(2)  # a write through one part: the other part sees the tensor change
+        seen = [z, re, re.is_contiguous(), z.imag.is_contiguous(), z.real.t().is_contiguous()]
+        z.real[0].mul_(w)
+        seen += [z, history(z), re.grad_fn.name()]
+        z.abs().sum().backward()
+        return seen + [w.grad, raised(lambda: z.real.imag)]
+
+    same_as_torch(scenario, backend)
+
+
+def test_real_of_a_real_tensor_is_the_tensor(backend):
+    def scenario(L):
+        x = grid(L)
+        return [x.real is x, raised(lambda: x.imag)]
+
+    same_as_torch(scenario, backend)
+
+
+def test_forward_ad_through_a_write_into_imag(backend):
+    def scenario(L):
+        with fw(L).dual_level():
+            z = complex_grid(L, requires_grad=False) * 1
+            z.imag[0].copy_(dual_row(L, (1.0, 2.0, 3.0)))
+            return [z, tangent(L, z), tangent(L, z.real)]
+
+    same_as_torch(scenario, backend)

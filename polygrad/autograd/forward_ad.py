@@ -196,9 +196,12 @@ def _plain_alias(tensor: Tensor) -> Tensor:
 
     busy = _enter_busy()
     try:
-        return reshape(tensor, tuple(tensor.shape))
+        alias = reshape(tensor, tuple(tensor.shape))
     finally:
         _local.busy = busy
+    if alias._extra is not None and alias._extra.base is not None:
+        alias._extra.fw_base = True  # a view whose tangent is its own (torch's _fw_primal)
+    return alias
 
 
 def tangent_of(t: Any) -> Tensor | None:
@@ -312,8 +315,51 @@ def _commit_tangent(t: Tensor, result: Tensor) -> None:
     if getattr(_local, "busy", False):
         return
     tangent = _tangent_of(result)
-    if tangent is not None or _tangent_of(t) is not None:
+    if len(t._vc) > 2:  # t shares its data: the write goes into its forward base's tangent
+        _commit_shared_tangent(t, tangent)
+    elif tangent is not None or _tangent_of(t) is not None:
         _set_tangent(t, tangent)
+
+
+def _commit_shared_tangent(t: Tensor, tangent: Tensor | None) -> None:
+    """A write into ``t``, which shares its data, with new values carrying ``tangent``:
+    as in torch, the tangent of a view is a view of its base's, so the write goes into
+    the base's tangent (zeros where the base had none) and every view of the base,
+    made before or after, shows its part of the new tangent."""
+    from .._namespace import namespace_for
+    from .._view_steps import get_path, put_path
+    from .._views import fw_base_of, path_of
+
+    base = fw_base_of(t)
+    storage = t._vc[2]
+    family = []
+    for ref in storage.members:
+        m = ref()
+        if m is not None and len(m._vc) > 2 and m._vc[2] is storage and m is not base:
+            if fw_base_of(m) is base:
+                family.append(m)
+    base_tangent = _tangent_of(base)
+    carried = [_tangent_of(m) is not None for m in family]  # (computes pending ones first)
+    if tangent is None and base_tangent is None and not any(carried):
+        return
+    backend = base._backend
+    xp = namespace_for(backend)
+    skip = len(path_of(base))
+    busy = _enter_busy()
+    try:
+        if tangent is None:
+            tangent = xp.zeros(tuple(t.shape), dtype=t.dtype, device=t.device)
+        if t is base:
+            new = tangent
+        else:
+            if base_tangent is None:
+                base_tangent = xp.zeros(tuple(base.shape), dtype=base.dtype, device=base.device)
+            new = put_path(xp, backend, base_tangent, path_of(t)[skip:], tangent)
+        _set_tangent(base, new)
+        for m in family:
+            _set_tangent(m, get_path(xp, new, path_of(m)[skip:]))
+    finally:
+        _local.busy = busy
 
 
 def _function_tangents(cls: Any, ctx: Any, args: tuple[Any, ...], outputs: tuple[Any, ...]) -> None:

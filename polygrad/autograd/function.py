@@ -177,6 +177,13 @@ class Function(metaclass=FunctionMeta):
         custom_setup = (
             setup is not None and getattr(setup, "__func__", setup) is not _default_setup_context
         )
+        # the edges are taken before forward runs, as torch does: an input that forward
+        # modifies in place (a view of a tensor it also invalidates) still has its history
+        edges = (
+            tuple(_edge(t) for t in tensors if t is not None)
+            if _grad_enabled.get() and any(ctx.needs_input_grad)
+            else None
+        )
         with no_grad():
             if custom_setup:
                 outputs = cls.forward(*args, **kwargs)
@@ -199,7 +206,9 @@ class Function(metaclass=FunctionMeta):
         backend = next(t._backend for t in tensors if t is not None)
         node: BackwardCFunction = object.__new__(cls._backward_cls)
         # one edge per tensor argument: numbers and other non-tensors get none, as in torch
-        node.next_functions = tuple(_edge(t) for t in tensors if t is not None)
+        node.next_functions = (
+            edges if edges is not None else tuple(_edge(t) for t in tensors if t is not None)
+        )
         node._backend = backend
         node._fix = None
         node._hooks = None

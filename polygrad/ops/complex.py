@@ -4,8 +4,8 @@ with torch's conjugate-Wirtinger convention.
 
 For a real-valued loss ``L`` of a complex ``z``, the gradient torch reports is
 ``dL/dre(z) + i dL/dim(z)``; every rule here returns exactly that, so complex
-gradients match torch's. On real tensors ``real`` and ``conj`` return the input
-itself, as torch does.
+gradients match torch's. ``real`` and ``imag`` are views of a complex tensor, as in
+torch; on real tensors ``real`` and ``conj`` return the input itself, as torch does.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from .._dtypes import dtype_name
 from .._node import Node
 from .._record import operand, record
 from .._tensor import Tensor
+from .._view_steps import Part
+from .._views import make_view
 from ._support import is_complex
 
 
@@ -93,16 +95,18 @@ def _part(x: Any, imag_part: bool) -> Tensor:
     result = record(SelectBackward0, (x,), out, x._backend)
     if result._grad_fn is not None:
         result._grad_fn.imag_part = imag_part
-    return result
+    return make_view(x, result, Part(imag_part))  # writes through it change x, as in torch
 
 
 def real(x: Any, /) -> Tensor:
-    """Elementwise real part (the input itself for real tensors)."""
+    """Elementwise real part: a view, as in torch (writing into it changes ``x``); the
+    input itself for real tensors."""
     return _part(x, False)
 
 
 def imag(x: Any, /) -> Tensor:
-    """Elementwise imaginary part of a complex tensor."""
+    """Elementwise imaginary part of a complex tensor: a view, as in torch (writing into it
+    changes ``x``)."""
     return _part(x, True)
 
 
