@@ -9,12 +9,17 @@ Saved values are released as each node finishes unless ``retain_graph``.
 
 from __future__ import annotations
 
+import sys
 from sys import getrefcount
 from typing import Any
 
 from ._grad_mode import _grad_enabled
 from ._node import FREED_MESSAGE, AccumulateGrad, Node
 from ._tensor import Tensor, _make
+
+#: CPython before 3.14 counts every reference, frame locals included; 3.14 may skip
+#: some (borrowed stack references), so a low count no longer proves sole ownership
+_COUNTS_EVERY_REFERENCE = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
 
 
 def _sum_to(xp: Any, g: Any, shape: tuple[int, ...]) -> Any:
@@ -193,6 +198,7 @@ def execute(
                         # call's argument), as torch's InputBuffer does
                         elif (
                             create_graph
+                            or not _COUNTS_EVERY_REFERENCE
                             or getrefcount(old) != 3
                             or not child._backend.add_into(old, g)
                         ):

@@ -685,7 +685,10 @@ def test_gradients_add_up_in_place_only_where_nothing_else_holds_the_buffer(monk
         return x.grad, sorted(kept, key=lambda grads: float(grads[0][0]))
 
     grad, _ = run(pg, pg.tensor, False)
-    assert calls == [True]  # y's two gradients were summed in place
+    from polygrad import _engine
+
+    # y's two gradients were summed in place (where CPython's counts prove sole ownership)
+    assert calls == ([True] if _engine._COUNTS_EVERY_REFERENCE else [])
     calls.clear()
     grad_kept, kept = run(pg, pg.tensor, True)
     assert calls == []  # hooks hold both gradients: added out of place, without asking
