@@ -50,6 +50,11 @@ class Backend:
     def is_array(self, obj: Any) -> bool:
         return isinstance(obj, self.array_types)
 
+    def owns(self, array: Any) -> bool:
+        """Whether ``array`` is a writable array with memory of its own (no view); only
+        then may the engine hand it to a rule that overwrites its gradient."""
+        return False
+
     def add_into(self, total: Any, g: Any) -> bool:
         """Add ``g`` into ``total`` in place when that equals ``total + g`` (same shape and
         dtype, ``total`` owns its memory); False to let the engine add out of place.

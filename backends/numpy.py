@@ -19,14 +19,11 @@ class NumpyBackend(Backend):
         super().__init__()
         self._rng = np.random.default_rng()
 
+    def owns(self, array: Any) -> bool:
+        return type(array) is np.ndarray and array.base is None and array.flags.writeable
+
     def add_into(self, total: Any, g: Any) -> bool:
-        if (
-            type(total) is not np.ndarray
-            or total.base is not None
-            or not total.flags.writeable
-            or total.shape != g.shape
-            or total.dtype != g.dtype
-        ):
+        if not self.owns(total) or total.shape != g.shape or total.dtype != g.dtype:
             return False
         np.add(total, g, out=total)
         return True

@@ -170,7 +170,18 @@ def execute(
                         saved = node._saved
                         if saved is None:
                             raise RuntimeError(FREED_MESSAGE)
-                        input_grads = node.vjp(node._backend.xp, buffer, *saved)
+                        backend = node._backend
+                        # a rule that can reuse its incoming gradient gets it when only this
+                        # frame holds it (refs: buffer, the call's argument)
+                        if (
+                            node._reuses_gradient
+                            and _COUNTS_EVERY_REFERENCE
+                            and getrefcount(buffer) == 2
+                            and backend.owns(buffer)
+                        ):
+                            input_grads = node.vjp_into(backend.xp, buffer, *saved)
+                        else:
+                            input_grads = node.vjp(backend.xp, buffer, *saved)
                         if not retain_graph and saved:
                             node._saved = None
             if input_grads is None:  # nothing flows on, but children still wait for us

@@ -95,6 +95,9 @@ class Node:
 
     __slots__ = ("next_functions", "_saved", "_backend", "_fix", "_hooks", "__weakref__")
     _saved_from: tuple[int, ...] = ()
+    #: True where the class has ``vjp_into``: the same rule, free to overwrite ``g`` (the
+    #: engine calls it only with a gradient array nothing else references)
+    _reuses_gradient = False
     _num_outputs = 1
     _invalidated = False  # _views.InvalidView: reading it as ``grad_fn`` raises
 

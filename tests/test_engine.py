@@ -697,3 +697,41 @@ def test_gradients_add_up_in_place_only_where_nothing_else_holds_the_buffer(monk
     np.testing.assert_allclose(to_np(grad_kept), ref_grad.numpy())
     for mine, theirs in zip(kept, ref_kept):  # what the hooks kept is unchanged
         np.testing.assert_allclose(to_np(mine[0]), theirs[0].numpy())
+
+
+def test_rules_overwrite_their_gradient_only_when_nothing_else_holds_it(monkeypatch):
+    """exp's rule may write into the incoming gradient (vjp_into), which the engine allows
+    only for an array no other buffer, hook or caller references any more."""
+    from polygrad import _engine
+    from polygrad.ops import elementwise
+
+    calls = []
+    original = elementwise.ExpBackward0.vjp_into
+
+    def counted(self, xp, g, result):
+        calls.append(self)
+        return original(self, xp, g, result)
+
+    monkeypatch.setattr(elementwise.ExpBackward0, "vjp_into", counted)
+    values, scale = np.array([0.5, 1.0, -2.0]), np.array([1.0, 2.0, 3.0])
+
+    def run(tensor, keep):
+        x = tensor(values.copy(), requires_grad=True)
+        total = x.exp() + (x * 3).exp()  # add passes one gradient array to both exps
+        kept = []
+        if keep:
+            total.register_hook(lambda g: kept.append(g))
+        (total * tensor(scale.copy())).sum().backward()
+        return x.grad, kept
+
+    counts = _engine._COUNTS_EVERY_REFERENCE
+    grad, _ = run(pg.tensor, False)
+    # the first exp to run shares the array with the other's buffer; the last one may reuse it
+    assert len(calls) == (1 if counts else 0)
+    calls.clear()
+    grad_kept, kept = run(pg.tensor, True)
+    assert calls == []  # the hook holds the array: no rule writes into it
+    ref_grad, ref_kept = run(torch.tensor, True)
+    np.testing.assert_allclose(to_np(grad), ref_grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(to_np(grad_kept), ref_grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(to_np(kept[0]), ref_kept[0].numpy())  # unchanged

@@ -45,12 +45,21 @@ class MulBackward0(Node):
     __slots__ = ()
     _saved_from = (0, 1)
 
+    _reuses_gradient = True
+
     def vjp(self, xp: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
         # conj(): torch's convention for complex inputs, a no-op on real ones
         return (
             g * conj(xp, y) if _needs(self, 0) else None,
             g * conj(xp, x) if _needs(self, 1) else None,
         )
+
+    def vjp_into(self, xp: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        if not (_needs(self, 1) and getattr(x, "shape", None) == g.shape and x.dtype == g.dtype):
+            return self.vjp(xp, g, x, y)
+        gx = g * conj(xp, y) if _needs(self, 0) else None
+        g *= conj(xp, x)  # y's gradient, written last into the gradient we were given
+        return (gx, g)
 
 
 class DivBackward0(Node):

@@ -30,9 +30,17 @@ class ExpBackward0(Node):
     __slots__ = ()
     _saved_from = (-1,)
 
+    _reuses_gradient = True
+
     def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
         # conj(): torch's convention for complex inputs, a no-op on real ones
         return (g * conj(xp, result),)
+
+    def vjp_into(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
+        if g.dtype != result.dtype or g.shape != result.shape:
+            return self.vjp(xp, g, result)
+        g *= conj(xp, result)
+        return (g,)
 
 
 class LogBackward0(Node):
