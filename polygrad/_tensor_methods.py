@@ -178,6 +178,9 @@ class TensorMethods:
         return ops.divide(self, other)
 
     true_divide = div
+    subtract = sub  # torch's aliases
+    multiply = mul
+    divide = div
 
     def pow(self, exponent: Any) -> Any:
         return ops.pow(self, exponent)
@@ -192,6 +195,14 @@ class TensorMethods:
 
     def neg(self) -> Any:
         return ops.negative(self)
+
+    negative = neg
+
+    def maximum(self, other: Any) -> Any:
+        return ops.maximum(self, other)
+
+    def minimum(self, other: Any) -> Any:
+        return ops.minimum(self, other)
 
     def reciprocal(self) -> Any:
         return ops.reciprocal(self)
@@ -311,6 +322,9 @@ class TensorMethods:
 
     def cumsum(self, dim: int) -> Any:
         return ops.cumulative_sum(self, axis=dim)
+
+    def cumprod(self, dim: int) -> Any:
+        return ops.cumulative_prod(self, axis=dim)
 
     # -- torch-style shape methods --------------------------------------------------------
     def reshape(self, *shape: Any) -> Any:
