@@ -53,7 +53,8 @@ from .elementwise_math import (
 from .extrema import max, max_with_indices, min, min_with_indices
 from .fill import copy_from_recorded, fill_like_recorded, zero_like_recorded
 from .grids import meshgrid, tril, triu
-from .indexing import getitem, index_add, setitem
+from .index_put import index_add, setitem
+from .indexing import getitem
 from .linalg import matmul
 from .manipulation import (
     broadcast_arrays,
