@@ -139,7 +139,7 @@ def _first_tensor(values: Any) -> Any:
 def torch_function(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Run torch function ``func`` on arguments that include polygrad tensors."""
     from . import ops
-    from ._numpy_protocol import _any_grad
+    from ._numpy_fallback import _any_grad
 
     name = getattr(func, "__name__", "")
     # torch.nn.functional passes its defaults along (dim=None, _stacklevel=3, inplace=False)
@@ -175,7 +175,7 @@ def torch_function(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
             "tensors that require grad (its result would be detached from the graph); use the "
             "polygrad namespace (xp = x.__array_namespace__()) or polygrad's tensor methods"
         )
-    from ._numpy_protocol import _to_numpy
+    from ._numpy_fallback import _to_numpy
     from ._tensor import Tensor
 
     def raw(value: Any) -> Any:
