@@ -72,8 +72,9 @@ _SUBMODULE_PARAMS: dict[str, dict[str, tuple[tuple[str, str | int], ...]]] = {
         **dict.fromkeys(("fftshift", "ifftshift"), (("dim", "axes"),)),
     },
     "linalg": {
-        **dict.fromkeys(("inv", "det", "slogdet", "eig", "eigvals", "svdvals"), ()),
-        **dict.fromkeys(("eigh", "eigvalsh"), ()),
+        **dict.fromkeys(
+            ("inv", "det", "slogdet", "eig", "eigvals", "eigh", "eigvalsh", "svdvals"), ()
+        ),
         "cholesky": (("upper", "upper"),),
         "solve": (("B", 0),),
         "vector_norm": _NORMS,
@@ -123,23 +124,11 @@ def _as_polygrad(value: Any, like: Any) -> Any:
     return operand(value, like)
 
 
-def _first_tensor(values: Any) -> Any:
-    from ._tensor import Tensor
-
-    for v in values:
-        if isinstance(v, Tensor):
-            return v
-        if isinstance(v, (list, tuple)):
-            found = _first_tensor(v)
-            if found is not None:
-                return found
-    return None
-
-
 def torch_function(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Run torch function ``func`` on arguments that include polygrad tensors."""
     from . import ops
     from ._numpy_fallback import _any_grad
+    from ._numpy_operands import _first_tensor
 
     name = getattr(func, "__name__", "")
     # torch.nn.functional passes its defaults along (dim=None, _stacklevel=3, inplace=False)
