@@ -15,7 +15,19 @@ standard and the backend's own defaults (float64 on NumPy).
 
 import math as _math
 
-from . import _tensor_convert, _tensor_methods, autograd, backends, ops, optim, special, utils, viz  # type: ignore[attr-defined]  # noqa: E501 - backends/ installs as polygrad.backends, which mypy cannot see
+from . import (  # type: ignore[attr-defined]  # noqa: E501 - backends/ installs as polygrad.backends, which mypy cannot see
+    _tensor_convert,
+    _tensor_methods,
+    _tensor_reductions,
+    _tensor_shape_methods,
+    autograd,
+    backends,
+    ops,
+    optim,
+    special,
+    utils,
+    viz,
+)
 from ._backend import _from_environment as _select_from_environment
 from ._backend import backend, set_backend
 from ._creation import (
@@ -64,6 +76,7 @@ double = _DTYPES["float64"]
 long = _DTYPES["int64"]
 
 _tensor_methods.ops = _tensor_convert.ops = ops
+_tensor_reductions.ops = _tensor_shape_methods.ops = ops
 
 from . import fft, linalg  # noqa: E402 - the standard's extensions, once ops are bound
 

@@ -3,8 +3,10 @@
 A ``Tensor`` wraps one array of any array-API library (``._data``) and carries
 torch's autograd attributes: ``requires_grad``, ``grad``, ``grad_fn``, ``is_leaf``,
 ``retain_grad()``, ``register_hook``, ``detach()``, ``.data`` and the version counter.
-Operators and torch-style methods live in ``_tensor_methods``; this module holds the
-state and its rules.
+Metadata (``shape``, ``dtype``...) lives in ``_tensor_metadata``, operators and
+torch-style methods in ``_tensor_methods``, ``_tensor_reductions``,
+``_tensor_shape_methods``, ``_tensor_elementwise`` and ``_tensor_convert``; this module
+holds the state and its rules.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import warnings
 import weakref
 from typing import Any
 
-from . import _dtypes
 from ._grad_mode import _grad_enabled
 from ._node import AccumulateGrad, HookDict, Node, RemovableHandle, accumulate_grad_node
 from ._numpy_protocol import ArrayProtocols  # np.sin(x), torch.sum(x): polygrad ops
 from ._tensor_convert import TensorConversions
 from ._tensor_elementwise import ElementwiseMethods
+from ._tensor_metadata import TensorMetadata
 from ._tensor_methods import TensorMethods
+from ._tensor_reductions import TensorReductions
+from ._tensor_shape_methods import TensorShapeMethods
 
 _NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
@@ -59,7 +63,15 @@ class _Extra:
         self.inference = False
 
 
-class Tensor(TensorMethods, TensorConversions, ElementwiseMethods, ArrayProtocols):
+class Tensor(
+    TensorMetadata,
+    TensorMethods,
+    TensorReductions,
+    TensorShapeMethods,
+    TensorConversions,
+    ElementwiseMethods,
+    ArrayProtocols,
+):
     """An n-dimensional array of any array-API library that records autograd history.
 
     Build one with ``pg.tensor(data)``, a factory (``pg.zeros``, ``pg.randn``...) or
@@ -304,61 +316,6 @@ class Tensor(TensorMethods, TensorConversions, ElementwiseMethods, ArrayProtocol
 
     def _bump_version(self) -> None:
         self._vc[0] += 1
-
-    # -- metadata ------------------------------------------------------------------------
-
-    @property
-    def shape(self) -> Any:
-        from ._size import Size
-
-        return Size(self._data.shape)
-
-    @property
-    def dtype(self) -> _dtypes.DType:
-        return self._backend.pg_dtype(self._data.dtype)
-
-    @property
-    def device(self) -> Any:
-        return self._backend.device_of(self._data)
-
-    @property
-    def ndim(self) -> int:
-        return len(self._data.shape)
-
-    @property
-    def backend(self) -> str:
-        """Name of the array library holding the data (``"numpy"``, ``"torch"``...)."""
-        return self._backend.name
-
-    @property
-    def size(self) -> Any:
-        """The element count as an int (array API) that is also callable (torch).
-
-        ``x.size == 12`` and ``x.size * 2`` treat it as the standard's int attribute;
-        ``x.size()`` returns the shape and ``x.size(0)`` one dimension, as in torch.
-        """
-        from ._size import CallableSize
-
-        return CallableSize(self._data.shape)
-
-    def numel(self) -> int:
-        from math import prod
-
-        return prod(self._data.shape)
-
-    def dim(self) -> int:
-        return self.ndim
-
-    def __len__(self) -> int:
-        shape = self._data.shape
-        if not shape:
-            raise TypeError("len() of a 0-d tensor")
-        return shape[0]
-
-    def __repr__(self) -> str:
-        from ._format import tensor_repr
-
-        return tensor_repr(self)
 
     def __hash__(self) -> int:
         return id(self)

@@ -1,51 +1,18 @@
-"""Operators and torch-style methods of ``Tensor``.
+"""The arithmetic of ``Tensor``: ``x + y``, ``x == y``, ``x.add(y, alpha=2)``,
+``x.exp()``, ``x.clamp(0, 1)`` and the in-place forms (``x += y``, ``x.mul_(2)``).
 
-Functions follow the array API standard (``pg.sum(x, axis=1, keepdims=True)``);
-methods follow torch (``x.sum(dim=1, keepdim=True)``, ``x.add(y)``, ``x.std()`` with
-correction 1). Every method forwards to the one function that implements the op,
-so a method and its function always record the same node.
+Functions follow the array API standard (``pg.add(x, y)``); methods follow torch
+(``x.add(y)``, ``x.sub(y, alpha=2)``). Every method forwards to the one function that
+implements the op, so a method and its function always record the same node.
+Reductions live in ``_tensor_reductions``, shape methods and indexing in
+``_tensor_shape_methods``.
 """
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 ops: Any = None  # polygrad.ops, bound by polygrad/__init__ (it imports Tensor itself)
-
-
-#: torch's ``x.max(dim)`` returns ``(values, indices)`` with those names too
-_MaxResult = namedtuple("max", ["values", "indices"])  # type: ignore[name-match]
-_MinResult = namedtuple("min", ["values", "indices"])  # type: ignore[name-match]
-
-
-def _traced_mask_error(error: Exception, what: str) -> Exception | None:
-    """JAX's error for a boolean mask it traces (inside ``jax.jit``, ``jax.vmap``...),
-    restated with its cause and the fixed-shape alternative; None for other errors."""
-    if type(error).__name__ != "NonConcreteBooleanIndexError":
-        return None
-    alternative = (
-        "xp.where(mask, x, 0) or a sum weighted by the mask"
-        if what == "x[mask]"
-        else "x = xp.where(mask, value, x)"
-    )
-    return IndexError(
-        f"polygrad: {what} with a boolean mask that JAX is tracing (inside jax.jit, "
-        "jax.vmap or another JAX transformation): the result's shape would depend on the "
-        "mask's values, and a traced JAX computation cannot have data-dependent shapes. "
-        f"Index outside the transformation, or keep the shape fixed: {alternative}. "
-        "(xp.__array_namespace_info__().capabilities()['boolean indexing'] is False while "
-        "JAX traces, so array-API libraries that check it take such paths themselves.)"
-    )
-
-
-def _dims(dim: Any) -> Any:
-    return tuple(dim) if isinstance(dim, list) else dim
-
-
-def _shape_from(args: tuple[Any, ...]) -> Any:
-    """torch accepts ``x.reshape(2, 3)`` and ``x.reshape((2, 3))``."""
-    return args[0] if len(args) == 1 and not isinstance(args[0], int) else args
 
 
 class TensorMethods:
@@ -141,29 +108,6 @@ class TensorMethods:
     def __invert__(self) -> Any:
         return ops.bitwise_invert(self)
 
-    # -- indexing ------------------------------------------------------------------------
-    def __getitem__(self, key: Any) -> Any:
-        try:
-            return ops.getitem(self, key)
-        except IndexError as error:
-            clearer = _traced_mask_error(error, "x[mask]")
-            if clearer is None:
-                raise
-            raise clearer from error
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        try:
-            ops.setitem(self, key, value)
-        except IndexError as error:
-            clearer = _traced_mask_error(error, "x[mask] = value")
-            if clearer is None:
-                raise
-            raise clearer from error
-
-    def __iter__(self) -> Any:
-        for i in range(len(self)):  # type: ignore[arg-type]
-            yield self[i]
-
     # -- torch-style arithmetic methods -----------------------------------------------
     def add(self, other: Any, *, alpha: Any = 1) -> Any:
         return ops.add(self, other if alpha == 1 else ops.multiply(other, alpha))
@@ -248,137 +192,6 @@ class TensorMethods:
         from .ops.elementwise import clamp_max
 
         return clamp_max(self, max)
-
-    # -- torch-style reductions ---------------------------------------------------------
-    def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
-        return ops.sum(self, axis=_dims(dim), keepdims=keepdim, dtype=dtype)
-
-    def mean(self, dim: Any = None, keepdim: bool = False) -> Any:
-        return ops.mean(self, axis=_dims(dim), keepdims=keepdim)
-
-    def var(
-        self,
-        dim: Any = None,
-        unbiased: bool | None = None,
-        keepdim: bool = False,
-        *,
-        correction: Any = None,
-    ) -> Any:
-        if correction is None:
-            correction = 0 if unbiased is False else 1
-        return ops.var(self, axis=_dims(dim), correction=correction, keepdims=keepdim)
-
-    def std(
-        self,
-        dim: Any = None,
-        unbiased: bool | None = None,
-        keepdim: bool = False,
-        *,
-        correction: Any = None,
-    ) -> Any:
-        if correction is None:
-            correction = 0 if unbiased is False else 1
-        return ops.std(self, axis=_dims(dim), correction=correction, keepdims=keepdim)
-
-    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
-        return ops.prod(self, axis=dim, keepdims=keepdim, dtype=dtype)
-
-    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
-        if dim is None:
-            return ops.max(self)
-        if not isinstance(dim, int):
-            return ops.maximum(self, dim)
-        return _MaxResult(*ops.max_with_indices(self, dim, keepdim))
-
-    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
-        if dim is None:
-            return ops.min(self)
-        if not isinstance(dim, int):
-            return ops.minimum(self, dim)
-        return _MinResult(*ops.min_with_indices(self, dim, keepdim))
-
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Any:
-        return ops.argmax(self, axis=dim, keepdims=keepdim)
-
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Any:
-        return ops.argmin(self, axis=dim, keepdims=keepdim)
-
-    def amax(self, dim: Any = (), keepdim: bool = False) -> Any:
-        axis = tuple(range(self.ndim)) if dim == () else _dims(dim)  # type: ignore[attr-defined]
-        return ops.max(self, axis=axis, keepdims=keepdim)
-
-    def amin(self, dim: Any = (), keepdim: bool = False) -> Any:
-        axis = tuple(range(self.ndim)) if dim == () else _dims(dim)  # type: ignore[attr-defined]
-        return ops.min(self, axis=axis, keepdims=keepdim)
-
-    def softmax(self, dim: int) -> Any:
-        return ops.softmax(self, axis=dim)
-
-    def log_softmax(self, dim: int) -> Any:
-        return ops.log_softmax(self, axis=dim)
-
-    def logsumexp(self, dim: Any, keepdim: bool = False) -> Any:
-        return ops.logsumexp(self, axis=_dims(dim), keepdims=keepdim)
-
-    def cumsum(self, dim: int) -> Any:
-        return ops.cumulative_sum(self, axis=dim)
-
-    def cumprod(self, dim: int) -> Any:
-        return ops.cumulative_prod(self, axis=dim)
-
-    # -- torch-style shape methods --------------------------------------------------------
-    def reshape(self, *shape: Any) -> Any:
-        return ops.reshape(self, _shape_from(shape))
-
-    view = reshape
-
-    def view_as(self, other: Any) -> Any:
-        return ops.reshape(self, tuple(other.shape))
-
-    def flatten(self) -> Any:
-        return self if self.ndim == 1 else ops.reshape(self, (-1,))  # type: ignore[attr-defined]
-
-    def permute(self, *dims: Any) -> Any:
-        return ops.permute_dims(self, _shape_from(dims))
-
-    def transpose(self, dim0: int, dim1: int) -> Any:
-        return ops.transpose(self, dim0, dim1)
-
-    def t(self) -> Any:
-        return ops.t(self)
-
-    @property
-    def T(self) -> Any:
-        # PermuteBackward0 at every rank, as torch records it (``x.t()`` is TBackward0)
-        return ops.permute_dims(self, tuple(reversed(range(self.ndim))))  # type: ignore[attr-defined]
-
-    @property
-    def mT(self) -> Any:
-        return ops.matrix_transpose(self)
-
-    def squeeze(self, dim: Any = None) -> Any:
-        return ops.squeeze(self, _dims(dim))
-
-    def unsqueeze(self, dim: int) -> Any:
-        return ops.expand_dims(self, axis=dim)
-
-    def expand(self, *sizes: Any) -> Any:
-        return ops.broadcast_to(self, _shape_from(sizes))
-
-    def broadcast_to(self, shape: Any) -> Any:
-        return ops.broadcast_to(self, shape)
-
-    def expand_as(self, other: Any) -> Any:
-        return ops.broadcast_to(self, tuple(other.shape))
-
-    def split(self, split_size_or_sections: Any, dim: int = 0) -> Any:
-        return ops.split(self, split_size_or_sections, dim)
-
-    def chunk(self, chunks: int, dim: int = 0) -> Any:
-        return ops.chunk(self, chunks, dim)
-
-    def unbind(self, dim: int = 0) -> Any:
-        return ops.unbind(self, dim)
 
     # -- in-place methods -----------------------------------------------------------------
     def add_(self, other: Any, *, alpha: Any = 1) -> Any:

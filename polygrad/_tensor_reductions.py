@@ -1,0 +1,103 @@
+"""Torch-style reductions of ``Tensor``: ``x.sum(dim=1, keepdim=True)``, ``x.mean()``,
+``x.std()`` (correction 1), ``x.max(dim)`` as ``(values, indices)``, ``x.argmax()``,
+``x.softmax(dim)``, ``x.logsumexp(dim)``, ``x.cumsum(dim)``...
+
+Functions follow the array API standard (``pg.sum(x, axis=1, keepdims=True)``);
+these methods follow torch. Every method forwards to the one function that
+implements the op, so a method and its function always record the same node.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+from ._tensor_shape_methods import _dims
+
+ops: Any = None  # polygrad.ops, bound by polygrad/__init__ (it imports Tensor itself)
+
+
+#: torch's ``x.max(dim)`` returns ``(values, indices)`` with those names too
+_MaxResult = namedtuple("max", ["values", "indices"])  # type: ignore[name-match]
+_MinResult = namedtuple("min", ["values", "indices"])  # type: ignore[name-match]
+
+
+class TensorReductions:
+    __slots__ = ()
+
+    # -- torch-style reductions ---------------------------------------------------------
+    def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
+        return ops.sum(self, axis=_dims(dim), keepdims=keepdim, dtype=dtype)
+
+    def mean(self, dim: Any = None, keepdim: bool = False) -> Any:
+        return ops.mean(self, axis=_dims(dim), keepdims=keepdim)
+
+    def var(
+        self,
+        dim: Any = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
+    ) -> Any:
+        if correction is None:
+            correction = 0 if unbiased is False else 1
+        return ops.var(self, axis=_dims(dim), correction=correction, keepdims=keepdim)
+
+    def std(
+        self,
+        dim: Any = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
+    ) -> Any:
+        if correction is None:
+            correction = 0 if unbiased is False else 1
+        return ops.std(self, axis=_dims(dim), correction=correction, keepdims=keepdim)
+
+    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
+        return ops.prod(self, axis=dim, keepdims=keepdim, dtype=dtype)
+
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        if dim is None:
+            return ops.max(self)
+        if not isinstance(dim, int):
+            return ops.maximum(self, dim)
+        return _MaxResult(*ops.max_with_indices(self, dim, keepdim))
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        if dim is None:
+            return ops.min(self)
+        if not isinstance(dim, int):
+            return ops.minimum(self, dim)
+        return _MinResult(*ops.min_with_indices(self, dim, keepdim))
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        return ops.argmax(self, axis=dim, keepdims=keepdim)
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Any:
+        return ops.argmin(self, axis=dim, keepdims=keepdim)
+
+    def amax(self, dim: Any = (), keepdim: bool = False) -> Any:
+        axis = tuple(range(self.ndim)) if dim == () else _dims(dim)  # type: ignore[attr-defined]
+        return ops.max(self, axis=axis, keepdims=keepdim)
+
+    def amin(self, dim: Any = (), keepdim: bool = False) -> Any:
+        axis = tuple(range(self.ndim)) if dim == () else _dims(dim)  # type: ignore[attr-defined]
+        return ops.min(self, axis=axis, keepdims=keepdim)
+
+    def softmax(self, dim: int) -> Any:
+        return ops.softmax(self, axis=dim)
+
+    def log_softmax(self, dim: int) -> Any:
+        return ops.log_softmax(self, axis=dim)
+
+    def logsumexp(self, dim: Any, keepdim: bool = False) -> Any:
+        return ops.logsumexp(self, axis=_dims(dim), keepdims=keepdim)
+
+    def cumsum(self, dim: int) -> Any:
+        return ops.cumulative_sum(self, axis=dim)
+
+    def cumprod(self, dim: int) -> Any:
+        return ops.cumulative_prod(self, axis=dim)
