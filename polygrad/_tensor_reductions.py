@@ -22,6 +22,14 @@ _MaxResult = namedtuple("max", ["values", "indices"])  # type: ignore[name-match
 _MinResult = namedtuple("min", ["values", "indices"])  # type: ignore[name-match]
 
 
+def _spread(fn: Any, x: Any, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> Any:
+    """torch's var/std arguments for the standard's function: ``unbiased=False`` is
+    correction 0, and torch's default is correction 1 (the standard's is 0)."""
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    return fn(x, axis=_dims(dim), correction=correction, keepdims=keepdim)
+
+
 class TensorReductions:
     __slots__ = ()
 
@@ -40,9 +48,7 @@ class TensorReductions:
         *,
         correction: Any = None,
     ) -> Any:
-        if correction is None:
-            correction = 0 if unbiased is False else 1
-        return ops.var(self, axis=_dims(dim), correction=correction, keepdims=keepdim)
+        return _spread(ops.var, self, dim, unbiased, keepdim, correction)
 
     def std(
         self,
@@ -52,9 +58,7 @@ class TensorReductions:
         *,
         correction: Any = None,
     ) -> Any:
-        if correction is None:
-            correction = 0 if unbiased is False else 1
-        return ops.std(self, axis=_dims(dim), correction=correction, keepdims=keepdim)
+        return _spread(ops.std, self, dim, unbiased, keepdim, correction)
 
     def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
         return ops.prod(self, axis=dim, keepdims=keepdim, dtype=dtype)
