@@ -18,7 +18,7 @@ help:
 	@echo "make demo         set up $(VENV) if needed, then run the autograd tour (examples/tour.py)"
 	@echo "make test         set up $(VENV) if needed, lint (ruff check, ruff format --check, mypy), run every test (pytest -n 2)"
 	@echo "make docs         regenerate docs/api.md from the docstrings (tests check it is current)"
-	@echo "make conformance  cross-backend conformance matrix -> conformance/report.md"
+	@echo "make conformance  cross-backend conformance matrix -> conformance/report.md, op_db names -> conformance/torch_names.md"
 	@echo "make bench        benchmarks against torch.autograd, HIPS autograd, JAX (bench-quick: short)"
 	@echo "make fuzz         long hypothesis run of tests/test_fuzz.py"
 	@echo "make lint         ruff check, ruff format --check, mypy polygrad (format: apply ruff format)"
@@ -46,6 +46,7 @@ test: $(STAMP)
 
 conformance: $(STAMP)
 	$(PY) -m conformance --report conformance/report.md
+	$(PY) -m conformance.torch_names
 
 docs: $(STAMP)
 	$(PY) docs/gen_api.py
