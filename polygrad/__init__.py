@@ -79,6 +79,9 @@ _tensor_methods.ops = _tensor_convert.ops = ops
 _tensor_reductions.ops = _tensor_shape_methods.ops = ops
 
 from . import fft, linalg  # noqa: E402 - the standard's extensions, once ops are bound
+from .torch_api import install as _install_torch_api  # noqa: E402
+
+globals().update(_install_torch_api(Tensor))  # torch's names over the same ops (principle 7)
 
 __version__ = "0.1.0"
 __array_api_version__ = "2025.12"

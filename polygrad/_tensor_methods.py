@@ -118,10 +118,27 @@ class TensorMethods:
     def mul(self, other: Any) -> Any:
         return ops.multiply(self, other)
 
-    def div(self, other: Any) -> Any:
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Any:
+        if rounding_mode is None:
+            return ops.divide(self, other)
+        if rounding_mode == "floor":
+            return ops.floor_divide(self, other)
+        if rounding_mode == "trunc":
+            quotient = ops.trunc(ops.divide(self, other))
+            other_kind = "integer" if isinstance(other, int) else other.dtype.kind
+            if "integer" in self.dtype.kind and "integer" in other_kind:  # type: ignore[attr-defined]
+                from ._dtype_functions import result_type
+
+                return ops.astype(quotient, result_type(self, other))
+            return quotient
+        raise RuntimeError(
+            "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+            f"'{rounding_mode}'"
+        )
+
+    def true_divide(self, other: Any) -> Any:
         return ops.divide(self, other)
 
-    true_divide = div
     subtract = sub  # torch's aliases
     multiply = mul
     divide = div
