@@ -25,6 +25,8 @@ from ._functions import FUNCTIONS
 from ._methods_math import MathMethods
 from ._methods_new import NewMethods
 from ._methods_shape import ShapeMethods
+from ._runtime import RUNTIME, RuntimeMethods
+from ._serialization import load, save
 
 #: torch functions that are their Tensor method applied to the first argument
 FUNCTION_OF_METHOD = """
@@ -52,7 +54,7 @@ eq ne lt le gt ge greater greater_equal less less_equal not_equal true_divide mu
 subtract divide clip ldexp nan_to_num
 """.split()
 
-_MIXINS = (MathMethods, ShapeMethods, NewMethods)
+_MIXINS = (MathMethods, ShapeMethods, NewMethods, RuntimeMethods)
 _NUMPY_NAMED = ("dim", "keepdim")
 
 
@@ -68,7 +70,7 @@ def install(tensor_type: type) -> dict[str, Any]:
     """Put torch's methods on ``tensor_type`` and return torch's functions by name."""
     for mixin in _MIXINS:
         for name, value in vars(mixin).items():
-            if callable(value) and not name.startswith("__"):
+            if callable(value) and (not name.startswith("__") or name == "__format__"):
                 setattr(tensor_type, name, value)
     for name in INPLACE:
         if not hasattr(tensor_type, name + "_"):
@@ -81,8 +83,12 @@ def install(tensor_type: type) -> dict[str, Any]:
             if name not in vars(tensor_type) and callable(value) and not name.startswith("_"):
                 if _takes_dim(value):
                     setattr(tensor_type, name, accepts_numpy_names(value))
-    functions = {name: function_of_method(tensor_type, name) for name in FUNCTION_OF_METHOD}
+    functions: dict[str, Any] = {
+        name: function_of_method(tensor_type, name) for name in FUNCTION_OF_METHOD
+    }
     functions.update(FUNCTIONS)
+    functions.update(RUNTIME)
+    functions.update(save=save, load=load)
     return functions
 
 

@@ -165,6 +165,16 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, **factory: Any) ->
     return ops.add(ops.multiply(noise, std), mean)
 
 
+def from_numpy(ndarray: Any) -> Tensor:
+    """A tensor of ``ndarray``'s values on the selected backend (sharing its memory on
+    NumPy, copying elsewhere: another library cannot view NumPy's buffer)."""
+    import numpy as np
+
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    return _creation.as_tensor(ndarray)
+
+
 def _dtype(dtype: Any) -> Any:
     from .._dtypes import DTYPES
 
@@ -210,4 +220,5 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "randint": randint,
     "randperm": randperm,
     "normal": normal,
+    "from_numpy": from_numpy,
 }
