@@ -184,8 +184,11 @@ class ElementwiseMethods:
     def floor(self) -> Any:
         return _ops().floor(self)
 
-    def round(self) -> Any:
-        return _ops().round(self)
+    def round(self, *, decimals: int = 0) -> Any:
+        if decimals == 0:
+            return _ops().round(self)
+        scale = 10.0**decimals
+        return _ops().divide(_ops().round(_ops().multiply(self, scale)), scale)
 
     def trunc(self) -> Any:
         return _ops().trunc(self)
@@ -279,8 +282,9 @@ class ElementwiseMethods:
     def i0(self) -> Any:
         return _special().i0(self)
 
-    def logit(self) -> Any:
-        return _special().logit(self)
+    def logit(self, eps: float | None = None) -> Any:
+        x = self if eps is None else _ops().clip(self, eps, 1 - eps)
+        return _special().logit(x)
 
     def xlogy(self, other: Any) -> Any:
         return _special().xlogy(self, other)
@@ -292,8 +296,8 @@ class ElementwiseMethods:
     def ceil_(self) -> Any:
         return _inplace(self, _ops().ceil)
 
-    def round_(self) -> Any:
-        return _inplace(self, _ops().round)
+    def round_(self, *, decimals: int = 0) -> Any:
+        return _inplace(self, lambda t: ElementwiseMethods.round(t, decimals=decimals))
 
     def trunc_(self) -> Any:
         return _inplace(self, _ops().trunc)

@@ -122,6 +122,9 @@ class TensorMethods:
         if rounding_mode is None:
             return ops.divide(self, other)
         if rounding_mode == "floor":
+            quotient = ops.divide(self, other)
+            if quotient.dtype.kind == "real floating" and self.dtype.kind == "real floating":  # type: ignore[attr-defined]
+                return ops.floor(quotient)  # differentiable (zero gradient), as in torch
             return ops.floor_divide(self, other)
         if rounding_mode == "trunc":
             quotient = ops.trunc(ops.divide(self, other))
@@ -230,10 +233,12 @@ class TensorMethods:
 
         return inplace(self, ops.multiply, other)
 
-    def div_(self, other: Any) -> Any:
+    def div_(self, other: Any, *, rounding_mode: str | None = None) -> Any:
         from ._inplace import inplace
 
-        return inplace(self, ops.divide, other)
+        if rounding_mode is None:
+            return inplace(self, ops.divide, other)
+        return inplace(self, lambda t, o: t.div(o, rounding_mode=rounding_mode), other)
 
     def pow_(self, exponent: Any) -> Any:
         from ._inplace import inplace

@@ -20,7 +20,9 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from . import _fft_linalg
 from ._aliases import accepts_numpy_names, function_of_method, inplace_of
+from ._factories import FACTORIES
 from ._functions import FUNCTIONS
 from ._methods_math import MathMethods
 from ._methods_new import NewMethods
@@ -36,7 +38,7 @@ clamp clamp_min clamp_max clip add sub subtract mul multiply div divide true_div
 eq ne lt le gt ge greater greater_equal less less_equal not_equal equal allclose isclose
 rsqrt exp2 frac deg2rad rad2deg fmod fmax fmin float_power logaddexp2 ldexp nan_to_num
 lerp addcmul addcdiv mm bmm mv dot vdot inner outer ger addmm addmv addr addbmm baddbmm
-norm dist gather take_along_dim scatter scatter_add scatter_reduce index_select masked_fill
+norm dist gather take index_add take_along_dim scatter scatter_add scatter_reduce index_select masked_fill
 masked_select narrow select unflatten movedim moveaxis swapaxes swapdims ravel diagonal
 trace diag repeat_interleave tile flip fliplr flipud roll sort argsort msort topk kthvalue
 flatten permute transpose t squeeze unsqueeze reshape split chunk unbind tril triu
@@ -51,6 +53,7 @@ lgamma log log10 log1p log2 logical_and logical_not logical_or logical_xor logit
 negative nextafter rad2deg reciprocal rsqrt sgn sign sin sinh sqrt square tan tanh tril
 triu xlogy addcmul addcdiv addmm addmv addr addbmm baddbmm masked_fill scatter scatter_add
 eq ne lt le gt ge greater greater_equal less less_equal not_equal true_divide multiply
+index_add
 subtract divide clip ldexp nan_to_num
 """.split()
 
@@ -68,6 +71,7 @@ def _takes_dim(method: Any) -> bool:
 
 def install(tensor_type: type) -> dict[str, Any]:
     """Put torch's methods on ``tensor_type`` and return torch's functions by name."""
+    _fft_linalg.install()
     for mixin in _MIXINS:
         for name, value in vars(mixin).items():
             if callable(value) and (not name.startswith("__") or name == "__format__"):
@@ -88,6 +92,7 @@ def install(tensor_type: type) -> dict[str, Any]:
     }
     functions.update(FUNCTIONS)
     functions.update(RUNTIME)
+    functions.update(FACTORIES)
     functions.update(save=save, load=load)
     return functions
 

@@ -120,6 +120,22 @@ class ShapeMethods:
             "supported yet; reduce='sum' with include_self=True is (scatter_add)"
         )
 
+    def take(self: Any, index: Any) -> Any:
+        """The entries at ``index`` of the flattened tensor, in ``index``'s shape."""
+        flat = ops.take(ops.reshape(self, (-1,)), ops.reshape(index, (-1,)))
+        return ops.reshape(flat, tuple(index.shape))
+
+    def index_add(self: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Any:
+        """``self`` plus ``alpha * source`` added at ``index`` along ``dim``."""
+        if self.ndim == 0:
+            return ops.add(self, ops.multiply(ops.sum(source), alpha))
+        axis = _axis(dim, self.ndim)
+        source = source if alpha == 1 else ops.multiply(source, alpha)
+        if source.ndim == 0:
+            source = ops.reshape(source, (1,))
+        key = (slice(None),) * axis + (ops.reshape(index, (-1,))._data,)
+        return ops.add(self, index_add(tuple(self.shape), key, source))
+
     def index_select(self: Any, dim: int, index: Any) -> Any:
         if self.ndim == 0:
             return ops.reshape(self, ())
@@ -223,8 +239,10 @@ class ShapeMethods:
             return ops.repeat(ops.reshape(self, (-1,)), repeats, axis=0)
         return ops.repeat(self, repeats, axis=_axis(dim, self.ndim))
 
-    def flip(self: Any, *dims: Any) -> Any:
+    def flip(self: Any, *args: Any, dims: Any = None) -> Any:
+        dims = args if dims is None else dims
         dims = tuple(dims[0]) if len(dims) == 1 and not isinstance(dims[0], int) else dims
+        dims = (dims,) if isinstance(dims, int) else tuple(dims)
         return ops.flip(self, axis=dims) if dims else ops.clone(self)
 
     def fliplr(self: Any) -> Any:
