@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from polygrad._dtypes import DTYPES, DType, dtype_name
+from polygrad._core._dtypes import DTYPES, DType, dtype_name
 
 
 class Backend:

@@ -20,7 +20,7 @@ from typing import Any
 import dask.array as da
 import numpy as np
 
-from polygrad._dtypes import dtype_name
+from polygrad._core._dtypes import dtype_name
 
 from ._base import Backend
 from ._dask_namespace import namespace

@@ -21,7 +21,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from polygrad._dtypes import dtype_name
+from polygrad._core._dtypes import dtype_name
 
 from ._base import Backend
 

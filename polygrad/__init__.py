@@ -16,10 +16,6 @@ standard and the backend's own defaults (float64 on NumPy).
 import math as _math
 
 from . import (  # type: ignore[attr-defined]  # noqa: E501 - backends/ installs as polygrad.backends, which mypy cannot see
-    _tensor_convert,
-    _tensor_methods,
-    _tensor_reductions,
-    _tensor_shape_methods,
     autograd,
     backends,
     ops,
@@ -28,9 +24,9 @@ from . import (  # type: ignore[attr-defined]  # noqa: E501 - backends/ installs
     utils,
     viz,
 )
-from ._backend import _from_environment as _select_from_environment
-from ._backend import backend, set_backend
-from ._creation import (
+from ._core._backend import _from_environment as _select_from_environment
+from ._core._backend import backend, set_backend
+from ._core._creation import (
     arange,
     as_tensor,
     empty,
@@ -50,10 +46,9 @@ from ._creation import (
     zeros,
     zeros_like,
 )
-from ._dtype_functions import can_cast, finfo, iinfo, isdtype, result_type
-from ._dtypes import DTYPES as _DTYPES
-from ._dtypes import DType, get_default_dtype, set_default_dtype
-from ._grad_mode import (
+from ._core._dtypes import DTYPES as _DTYPES
+from ._core._dtypes import DType, get_default_dtype, set_default_dtype
+from ._core._grad_mode import (
     enable_grad,
     inference_mode,
     is_grad_enabled,
@@ -61,9 +56,11 @@ from ._grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from ._namespace import __array_namespace_info__, asarray, from_dlpack
-from ._size import Size
-from ._tensor import Tensor
+from ._core._size import Size
+from ._core._tensor import Tensor
+from ._methods import _tensor_convert, _tensor_methods, _tensor_reductions, _tensor_shape_methods
+from .array_api._dtype_functions import can_cast, finfo, iinfo, isdtype, result_type
+from .array_api._namespace import __array_namespace_info__, asarray, from_dlpack
 from .autograd.gradcheck import gradcheck, gradgradcheck
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from .ops import *  # noqa: F403 - the namespace's functions at top level, like torch
@@ -85,6 +82,6 @@ __array_api_version__ = "2025.12"
 
 _select_from_environment()
 
-from ._einops import install as _install_einops_backend  # noqa: E402
+from .interop._einops import install as _install_einops_backend  # noqa: E402
 
 _install_einops_backend()  # einops.rearrange/einsum on polygrad tensors, once einops loads

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._tensor import Tensor, _make
+from ._core._tensor import Tensor, _make
 from .ops.fourier import (
     fft,
     fftn,
@@ -47,7 +47,7 @@ __all__ = [
 
 
 def _frequencies(fn: str, n: int, d: float, dtype: Any, device: Any, backend: Any = None) -> Tensor:
-    from ._backend import current
+    from ._core._backend import current
 
     if backend is None:
         backend, default_device = current()

@@ -222,7 +222,7 @@ def test_seed_reaches_backend_loaded_later(backend: str) -> None:
     code = (
         "import sys, polygrad as pg\n"
         "if sys.argv[1] == 'late': pg.manual_seed(11)\n"
-        "from polygrad._backend import get_backend; get_backend(sys.argv[2])\n"
+        "from polygrad._core._backend import get_backend; get_backend(sys.argv[2])\n"
         "if sys.argv[1] == 'early': pg.manual_seed(11)\n"
         "print(pg.rand(4, backend=sys.argv[2]).tolist())\n"
     )
@@ -418,7 +418,7 @@ def test_environment_variable_unknown_name() -> None:
 
 
 def test_set_backend_and_nested_with() -> None:
-    from polygrad._backend import current
+    from polygrad._core._backend import current
 
     default = current()[0].name
     try:

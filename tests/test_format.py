@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from polygrad._format import legacy_type_name, tensor_repr
-from polygrad._size import CallableSize, Size
+from polygrad._core._format import legacy_type_name, tensor_repr
+from polygrad._core._size import CallableSize, Size
 
 
 class _Backend:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .. import _functional_core as core
-from .._grad_mode import enable_grad
-from .._tensor import Tensor
+from .._core._grad_mode import enable_grad
+from .._core._tensor import Tensor
+from . import _functional_core as core
 from .functional import (
     _as_tuple,
     _autograd_grad,

@@ -18,9 +18,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._engine import fix_grad
-from .._grad_mode import _grad_enabled
-from .._tensor import Tensor, _make
+from .._core._engine import fix_grad
+from .._core._grad_mode import _grad_enabled
+from .._core._tensor import Tensor, _make
 from ..ops._support import conj
 from ._dual_store import _NEEDED, all_slots
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import _record
-from .._grad_mode import _grad_enabled, no_grad
-from .._node import Node
-from .._record import MultiOutputNode
-from .._tensor import Tensor, _edge, _make
+from .._core import _record
+from .._core._grad_mode import _grad_enabled, no_grad
+from .._core._node import Node
+from .._core._record import MultiOutputNode
+from .._core._tensor import Tensor, _edge, _make
 
 
 class FunctionCtx:
@@ -304,7 +304,7 @@ def _rebase_dirty_view(view: Tensor, node: BackwardCFunction, n_outputs: int) ->
     base's history becomes a ``CopySlices`` running the Function's node on the view's part
     of the gradient (the view is taken to be the first input), and every view of the base,
     ``view`` included, an ``AsStridedBackward0`` of it."""
-    from .._views import check_writable, rebase_views, record_on_base
+    from .._core._views import check_writable, rebase_views, record_on_base
 
     if view._requires_grad:
         check_writable(view)  # outputs of unbind/split/chunk, views made under no_grad

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from .._tensor import Tensor, _make
+from .._core._tensor import Tensor, _make
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
@@ -49,7 +49,7 @@ def _numpy(t: Tensor) -> np.ndarray:
 
 
 def _show(matrix: np.ndarray) -> str:
-    from .._backend import get_backend
+    from .._core._backend import get_backend
 
     return repr(_make(matrix, get_backend("numpy")))
 

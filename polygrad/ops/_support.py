@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._dtypes import dtype_name
-from .._node import Node
-from .._record import _SCALARS, binary_operands, operand, record
-from .._tensor import Tensor
+from .._core._dtypes import dtype_name
+from .._core._node import Node
+from .._core._record import _SCALARS, binary_operands, operand, record
+from .._core._tensor import Tensor
 
 _complex_dtypes: dict[int, tuple[Any, bool]] = {}
 

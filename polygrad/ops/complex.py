@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._dtypes import dtype_name
-from .._node import Node
-from .._record import operand, record
-from .._tensor import Tensor
-from .._view_steps import Part
-from .._views import make_view
+from .._core._dtypes import dtype_name
+from .._core._node import Node
+from .._core._record import operand, record
+from .._core._tensor import Tensor
+from .._core._view_steps import Part
+from .._core._views import make_view
 from ._support import is_complex
 
 

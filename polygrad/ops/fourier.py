@@ -15,9 +15,9 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
-from .._node import Node
-from .._record import operand, record
-from .._tensor import Tensor
+from .._core._node import Node
+from .._core._record import operand, record
+from .._core._tensor import Tensor
 from ._matrix import _device
 from ._support import is_complex
 from .shape import _normalize_axis

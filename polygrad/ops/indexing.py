@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._node import Node
-from .._record import mixed_backends_message, record
-from .._tensor import Tensor
-from .._view_steps import Index, Reshape
-from .._views import make_view
+from .._core._node import Node
+from .._core._record import mixed_backends_message, record
+from .._core._tensor import Tensor
+from .._core._view_steps import Index, Reshape
+from .._core._views import make_view
 from ._index_keys import (
     Plan,
     advanced_plan,

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from .._node import Node
-from .._record import MultiOutputNode, binary_operands, operand, record, record_multi
-from .._tensor import Tensor, _make
+from .._core._node import Node
+from .._core._record import MultiOutputNode, binary_operands, operand, record, record_multi
+from .._core._tensor import Tensor, _make
 from ._matrix import column, mH, row
 from ._support import conj, is_complex, needs
 from .conversion import common_dtype

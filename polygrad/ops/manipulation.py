@@ -15,11 +15,11 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
-from .._node import Node
-from .._record import MultiOutputNode, operand, record, record_multi
-from .._tensor import Tensor
-from .._view_steps import Index
-from .._views import MULTI_OUTPUT, make_view
+from .._core._node import Node
+from .._core._record import MultiOutputNode, operand, record, record_multi
+from .._core._tensor import Tensor
+from .._core._view_steps import Index
+from .._core._views import MULTI_OUTPUT, make_view
 from .shape import _normalize_axis, broadcast_to, expand_dims, permute_dims, reshape
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._record import operand, record
-from .._tensor import Tensor
+from .._core._record import operand, record
+from .._core._tensor import Tensor
 from ._support import is_complex
 from .reduction import _backend_axis, _normalize_axes, _Reduction
 

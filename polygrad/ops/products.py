@@ -15,11 +15,11 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
-from .._node import Node
-from .._record import binary_operands, operand, record
-from .._tensor import Tensor
-from .._view_steps import Diagonal
-from .._views import make_view
+from .._core._node import Node
+from .._core._record import binary_operands, operand, record
+from .._core._tensor import Tensor
+from .._core._view_steps import Diagonal
+from .._core._views import make_view
 from ._support import conj, needs
 from .indexing import embed
 from .linalg import matmul

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from .._node import Node
-from .._record import operand, record
-from .._tensor import Tensor
+from .._core._node import Node
+from .._core._record import operand, record
+from .._core._tensor import Tensor
 
 
 def _normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._record import operand
-from .._tensor import Tensor, _make
+from .._core._record import operand
+from .._core._tensor import Tensor, _make
 
 
 def _plain(x: Tensor, data: Any) -> Tensor:

@@ -9,12 +9,12 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
-from .._engine import _sum_to
-from .._node import Node
-from .._record import operand, record
-from .._tensor import Tensor
-from .._view_steps import Expand, Permute, Reshape, Step, view_strides
-from .._views import layout_of, make_view
+from .._core._engine import _sum_to
+from .._core._node import Node
+from .._core._record import operand, record
+from .._core._tensor import Tensor
+from .._core._view_steps import Expand, Permute, Reshape, Step, view_strides
+from .._core._views import layout_of, make_view
 
 
 def _shape_arg(shape: Any) -> tuple[int, ...]:
@@ -242,7 +242,7 @@ def broadcast_to(x: Any, /, shape: Any) -> Tensor:
     target = list(_shape_arg(shape))
     lead = len(target) - x.ndim
     if lead < 0:
-        from .._format import legacy_type_name
+        from .._core._format import legacy_type_name
 
         raise RuntimeError(
             f"expand({legacy_type_name(x)}{{{list(x.shape)}}}, size={target}): the number of "

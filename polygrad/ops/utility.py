@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._record import operand
-from .._tensor import Tensor
+from .._core._record import operand
+from .._core._tensor import Tensor
 from .shape import _normalize_axis, concat
 
 

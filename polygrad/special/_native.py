@@ -11,9 +11,9 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from .._node import Node
-from .._record import _SCALARS, operand, record
-from .._tensor import Tensor
+from .._core._node import Node
+from .._core._record import _SCALARS, operand, record
+from .._core._tensor import Tensor
 
 #: Where each backend keeps its own special functions (by the adapter's name).
 NATIVE_MODULES = {"numpy": "scipy.special", "torch": "torch.special", "jax": "jax.scipy.special"}

@@ -10,8 +10,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from .._grad_mode import enable_grad
-from .._tensor import Tensor
+from .._core._grad_mode import enable_grad
+from .._core._tensor import Tensor
 from ..autograd.function import Function
 
 _USE_REENTRANT_WARNING = (

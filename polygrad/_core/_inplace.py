@@ -74,7 +74,7 @@ def write(t: Tensor, new: Any, recorded: Node | None = None) -> None:
 def commit_inplace(t: Tensor, result: Tensor) -> Tensor:
     """Finish an in-place op on ``t`` whose out-of-place ``result`` was just recorded."""
     if _record._dual_hook is not None:  # forward AD: t takes over result's tangent
-        from .autograd.forward_ad import _commit_tangent
+        from ..autograd.forward_ad import _commit_tangent
 
         _commit_tangent(t, result)
     node = result._grad_fn

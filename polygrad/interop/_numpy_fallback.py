@@ -24,7 +24,7 @@ def _no_out(name: str, kwargs: dict[str, Any]) -> None:
 
 
 def _any_grad(values: Any) -> bool:
-    from ._tensor import Tensor
+    from .._core._tensor import Tensor
 
     stack = list(values)
     while stack:
@@ -41,7 +41,7 @@ def _any_grad(values: Any) -> bool:
 def _to_numpy(value: Any, copy: bool = False) -> Any:
     import numpy as np
 
-    from ._tensor import Tensor
+    from .._core._tensor import Tensor
 
     if isinstance(value, Tensor):
         return np.array(value._to_numpy(), copy=True) if copy else value._to_numpy()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _dtypes
+from .._core import _dtypes
 
 
 class TensorMetadata:
@@ -20,7 +20,7 @@ class TensorMetadata:
 
     @property
     def shape(self) -> Any:
-        from ._size import Size
+        from .._core._size import Size
 
         return Size(self._data.shape)
 
@@ -48,7 +48,7 @@ class TensorMetadata:
         ``x.size == 12`` and ``x.size * 2`` treat it as the standard's int attribute;
         ``x.size()`` returns the shape and ``x.size(0)`` one dimension, as in torch.
         """
-        from ._size import CallableSize
+        from .._core._size import CallableSize
 
         return CallableSize(self._data.shape)
 
@@ -67,6 +67,6 @@ class TensorMetadata:
         return shape[0]
 
     def __repr__(self) -> str:
-        from ._format import tensor_repr
+        from .._core._format import tensor_repr
 
         return tensor_repr(self)

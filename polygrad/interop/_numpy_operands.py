@@ -12,21 +12,21 @@ from typing import Any
 
 
 def _ops() -> Any:
-    from . import ops
+    from .. import ops
 
     return ops
 
 
 def _la() -> Any:
-    from . import linalg
+    from .. import linalg
 
     return linalg
 
 
 def _tensor(a: Any, like: Any = None) -> Any:
     """``a`` as a polygrad tensor (on the backend of ``like`` when given)."""
-    from ._record import operand
-    from ._tensor import Tensor
+    from .._core._record import operand
+    from .._core._tensor import Tensor
 
     if isinstance(a, Tensor):
         return a
@@ -36,7 +36,7 @@ def _tensor(a: Any, like: Any = None) -> Any:
 
 
 def _first_tensor(values: Any) -> Any:
-    from ._tensor import Tensor
+    from .._core._tensor import Tensor
 
     for v in values:
         if isinstance(v, Tensor):

@@ -176,10 +176,10 @@ class Part(Step):
         return xp.imag(parent) if self.imag else xp.real(parent)
 
     def put(self, xp: Any, backend: Any, parent: Any, value: Any) -> Any:
-        from .ops._support import is_complex
+        from ..ops._support import is_complex
 
         if isinstance(parent, Tensor):  # a recorded backward: polygrad's own ops
-            from .ops.complex import complex as make_complex
+            from ..ops.complex import complex as make_complex
 
             make = make_complex
         else:

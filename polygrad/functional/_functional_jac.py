@@ -14,9 +14,9 @@ from typing import Any
 
 import optree
 
-from . import _functional_core as core
-from ._tensor import Tensor
-from .functional import _argnums, _constant, _export_tree, _Inputs, _leaves, _split_aux, _unflatten
+from .._core._tensor import Tensor
+from ..autograd import _functional_core as core
+from . import _argnums, _constant, _export_tree, _Inputs, _leaves, _split_aux, _unflatten
 
 
 def _block(
@@ -27,7 +27,7 @@ def _block(
     by_rows: bool,
 ) -> Tensor:
     """Stack per-element derivatives into the ``out_shape + in_shape`` block."""
-    from .ops import permute_dims, reshape, stack
+    from ..ops import permute_dims, reshape, stack
 
     if not columns:
         xp = like._backend.xp

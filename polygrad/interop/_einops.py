@@ -54,7 +54,7 @@ def _parse(pattern: str, ndims: list[int]) -> tuple[list[str], str]:
 
 def _diagonal(x: Any, labels: str) -> tuple[Any, str]:
     """Take the diagonal over labels that repeat within one operand (``ii->i``)."""
-    from . import ops
+    from .. import ops
 
     while len(set(labels)) != len(labels):
         label = next(c for c in labels if labels.count(c) > 1)
@@ -71,7 +71,7 @@ def _diagonal(x: Any, labels: str) -> tuple[Any, str]:
 
 
 def _sum_out(x: Any, labels: str, keep: str) -> tuple[Any, str]:
-    from . import ops
+    from .. import ops
 
     axes = tuple(i for i, c in enumerate(labels) if c not in keep)
     if axes:
@@ -82,7 +82,7 @@ def _sum_out(x: Any, labels: str, keep: str) -> tuple[Any, str]:
 
 def _contract(a: Any, la: str, b: Any, lb: str, keep: str) -> tuple[Any, str]:
     """``a`` times ``b`` summed over shared labels not in ``keep``, via one batched matmul."""
-    from . import ops
+    from .. import ops
 
     batch = [c for c in la if c in lb and c in keep]
     summed = [c for c in la if c in lb and c not in keep]
@@ -107,8 +107,8 @@ def _contract(a: Any, la: str, b: Any, lb: str, keep: str) -> tuple[Any, str]:
 
 def einsum(pattern: str, *operands: Any) -> Any:
     """``einsum`` on polygrad tensors (NumPy's pattern syntax, ellipsis included)."""
-    from . import ops
-    from ._record import operand
+    from .. import ops
+    from .._core._record import operand
 
     tensors = [operand(x) for x in operands]
     inputs, out = _parse(pattern, [t.ndim for t in tensors])
@@ -129,8 +129,8 @@ def _define_backend() -> None:
     """Subclass einops' AbstractBackend (einops finds it through ``__subclasses__``)."""
     from einops._backends import AbstractBackend
 
-    from . import ops
-    from ._tensor import Tensor
+    from .. import ops
+    from .._core._tensor import Tensor
 
     if any(c.framework_name == "polygrad" for c in AbstractBackend.__subclasses__()):
         return
@@ -142,7 +142,7 @@ def _define_backend() -> None:
             return isinstance(tensor, Tensor)
 
         def from_numpy(self, x: Any) -> Any:
-            from ._creation import tensor
+            from .._core._creation import tensor
 
             return tensor(x, requires_grad=x.dtype.kind == "f")
 
@@ -150,7 +150,7 @@ def _define_backend() -> None:
             return x.detach().numpy()
 
         def arange(self, start: int, stop: int) -> Any:
-            from ._creation import arange
+            from .._core._creation import arange
 
             return arange(start, stop)
 

@@ -18,7 +18,7 @@ def _norm(norm: Any) -> str:
 
 def _fft1(name: str) -> Any:
     def run(a: Any, n: Any = None, axis: int = -1, norm: Any = None) -> Any:
-        from .ops import fourier
+        from ..ops import fourier
 
         return getattr(fourier, name)(_tensor(a), n=n, axis=axis, norm=_norm(norm))
 
@@ -27,7 +27,7 @@ def _fft1(name: str) -> Any:
 
 def _fftn(name: str, default_axes: Any = None) -> Any:
     def run(a: Any, s: Any = None, axes: Any = default_axes, norm: Any = None) -> Any:
-        from .ops import fourier
+        from ..ops import fourier
 
         return getattr(fourier, name)(
             _tensor(a),
@@ -41,7 +41,7 @@ def _fftn(name: str, default_axes: Any = None) -> Any:
 
 def _shift(name: str) -> Any:
     def run(x: Any, axes: Any = None) -> Any:
-        from .ops import fourier
+        from ..ops import fourier
 
         return getattr(fourier, name)(_tensor(x), axes=axes)
 

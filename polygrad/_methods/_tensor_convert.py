@@ -25,7 +25,7 @@ class TensorConversions:
         inputs: Any = None,
     ) -> None:
         """Accumulate the gradient of this tensor into the leaves' ``.grad``."""
-        from .autograd._entry import backward
+        from ..autograd._entry import backward
 
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
@@ -91,7 +91,7 @@ class TensorConversions:
     # -- the array API --------------------------------------------------------------------
     def __array_namespace__(self, /, *, api_version: str | None = None) -> Any:
         """polygrad's namespace for this tensor's backend; new arrays go to its device."""
-        from ._namespace import SUPPORTED_VERSIONS, namespace_for
+        from ..array_api._namespace import SUPPORTED_VERSIONS, namespace_for
 
         if api_version is not None and api_version not in SUPPORTED_VERSIONS:
             raise ValueError(
@@ -117,14 +117,14 @@ class TensorConversions:
         extra = self._extra  # type: ignore[attr-defined]
         if extra is None or not extra.path:
             return True
-        from ._view_steps import is_contiguous
-        from ._views import layout_of
+        from .._core._view_steps import is_contiguous
+        from .._core._views import layout_of
 
         return is_contiguous(*layout_of(self))  # type: ignore[arg-type]
 
     def to(self, *args: Any, dtype: Any = None, device: Any = None, **kwargs: Any) -> Any:
         """``x.to(dtype)``, ``x.to(device)``, ``x.to(device, dtype)`` or ``x.to(other)`` (torch)."""
-        from ._dtypes import dtype_name
+        from .._core._dtypes import dtype_name
 
         for a in args:  # anything that does not name a dtype is a device ("cuda:0")
             if isinstance(a, TensorConversions):
@@ -150,7 +150,7 @@ class TensorConversions:
 
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:
-            from ._format import legacy_type_name
+            from .._core._format import legacy_type_name
 
             return legacy_type_name(self)
         return self.to(dtype)

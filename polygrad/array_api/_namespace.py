@@ -17,11 +17,11 @@ import math
 import types
 from typing import Any
 
+from .. import ops
+from .._core._dtypes import DTYPES, DType
+from .._core._record import _SCALARS, mixed_backends_message, operand
+from .._core._tensor import Tensor, _make
 from . import _dtype_functions as dtype_functions
-from . import ops
-from ._dtypes import DTYPES, DType
-from ._record import _SCALARS, mixed_backends_message, operand
-from ._tensor import Tensor, _make
 
 _cache: dict[tuple[str, Any], Namespace] = {}
 _MISSING = object()
@@ -362,7 +362,7 @@ def namespace_for(backend: Any, device: Any = None) -> Namespace:
 
 def default_namespace(*values: Any) -> Namespace:
     """The namespace for top-level ``pg.asarray(obj)``: ``obj``'s backend, else the current one."""
-    from ._backend import backend_of_array, current
+    from .._core._backend import backend_of_array, current
 
     for value in values:
         if isinstance(value, Tensor):

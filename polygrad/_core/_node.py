@@ -160,7 +160,7 @@ class Node:
         from . import _record
 
         if _record._dual_hook is not None:  # forward AD: saved values keep their tangents
-            from .autograd.forward_ad import _saved_with_tangents
+            from ..autograd.forward_ad import _saved_with_tangents
 
             _saved_with_tangents(self, out)
         return tuple(out)
@@ -197,7 +197,7 @@ class Node:
 
     def __call__(self, *grads: Any) -> Any:
         """Apply the node's rule to output gradients (Tensors), like ``grad_fn(g)`` in torch."""
-        from ._namespace import namespace_for
+        from ..array_api._namespace import namespace_for
 
         g = grads[0] if self._num_outputs == 1 else grads
         result = self.vjp(namespace_for(self._backend), g, *self._saved_tensors())

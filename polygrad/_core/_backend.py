@@ -72,7 +72,7 @@ def get_backend(name: str | Any = None) -> Any:
     if name is None:
         return current()[0]
     if not isinstance(name, str):
-        from .backends._base import Backend
+        from ..backends._base import Backend
 
         if not isinstance(name, Backend):
             raise TypeError(f"backend must be a backend name (str), got {type(name).__name__}")

@@ -15,15 +15,15 @@ import warnings
 import weakref
 from typing import Any
 
+from .._methods._tensor_convert import TensorConversions
+from .._methods._tensor_elementwise import ElementwiseMethods
+from .._methods._tensor_metadata import TensorMetadata
+from .._methods._tensor_methods import TensorMethods
+from .._methods._tensor_reductions import TensorReductions
+from .._methods._tensor_shape_methods import TensorShapeMethods
+from ..interop._numpy_protocol import ArrayProtocols  # np.sin(x), torch.sum(x): polygrad ops
 from ._grad_mode import _grad_enabled
 from ._node import AccumulateGrad, HookDict, Node, RemovableHandle, accumulate_grad_node
-from ._numpy_protocol import ArrayProtocols  # np.sin(x), torch.sum(x): polygrad ops
-from ._tensor_convert import TensorConversions
-from ._tensor_elementwise import ElementwiseMethods
-from ._tensor_metadata import TensorMetadata
-from ._tensor_methods import TensorMethods
-from ._tensor_reductions import TensorReductions
-from ._tensor_shape_methods import TensorShapeMethods
 
 _NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
@@ -190,7 +190,7 @@ class Tensor(
                     "and the tensor are the same size"
                 )
             if value.dtype != self.dtype:
-                from ._torch_type_names import cpp_name, scalar_type_name
+                from ..interop._torch_type_names import cpp_name, scalar_type_name
 
                 got, want = cpp_name(value.dtype.name), scalar_type_name(self.dtype.name)
                 raise RuntimeError(

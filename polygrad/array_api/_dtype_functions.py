@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ._dtypes import DTYPES, DType, dtype_name
-from ._tensor import Tensor
+from .._core._dtypes import DTYPES, DType, dtype_name
+from .._core._tensor import Tensor
 
 _SCALARS = (bool, int, float, complex)
 
@@ -70,7 +70,7 @@ def backend_of(values: tuple[Any, ...], backend: Any) -> Any:
             return v._backend
     if backend is not None:
         return backend
-    from ._backend import backend_of_array, current
+    from .._core._backend import backend_of_array, current
 
     for v in values:
         found = backend_of_array(v)

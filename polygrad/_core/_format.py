@@ -185,7 +185,7 @@ def tensor_repr(t: Any) -> str:
         if dtype.name not in (default, default_complex, "int64", "bool"):
             suffixes.append(f"dtype=polygrad.{dtype.name}")
         body = _tensor_str(a, _KINDS[dtype.name], indent)
-    from .autograd.forward_ad import tangent_of
+    from ..autograd.forward_ad import tangent_of
 
     # a dual tensor shows its tangent, as torch's does (looked up first: computing it
     # finishes the op that made ``t``, which may still hold a node for forward AD only)

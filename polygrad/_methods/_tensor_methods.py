@@ -184,18 +184,18 @@ class TensorMethods:
     clip = clamp
 
     def clamp_min(self, min: Any) -> Any:
-        from .ops.elementwise import clamp_min
+        from ..ops.elementwise import clamp_min
 
         return clamp_min(self, min)
 
     def clamp_max(self, max: Any) -> Any:
-        from .ops.elementwise import clamp_max
+        from ..ops.elementwise import clamp_max
 
         return clamp_max(self, max)
 
     # -- in-place methods -----------------------------------------------------------------
     def add_(self, other: Any, *, alpha: Any = 1) -> Any:
-        from ._inplace import inplace
+        from .._core._inplace import inplace
 
         return (
             inplace(self, TensorMethods.add, other)
@@ -204,56 +204,56 @@ class TensorMethods:
         )
 
     def sub_(self, other: Any, *, alpha: Any = 1) -> Any:
-        from ._inplace import inplace
+        from .._core._inplace import inplace
 
         return inplace(self, lambda t, o: t.sub(o, alpha=alpha), other)
 
     def mul_(self, other: Any) -> Any:
-        from ._inplace import inplace
+        from .._core._inplace import inplace
 
         return inplace(self, ops.multiply, other)
 
     def div_(self, other: Any) -> Any:
-        from ._inplace import inplace
+        from .._core._inplace import inplace
 
         return inplace(self, ops.divide, other)
 
     def pow_(self, exponent: Any) -> Any:
-        from ._inplace import inplace
+        from .._core._inplace import inplace
 
         return inplace(self, ops.pow, exponent)
 
     def exp_(self) -> Any:
-        from ._inplace import inplace
+        from .._core._inplace import inplace
 
         return inplace(self, ops.exp)
 
     def sigmoid_(self) -> Any:
-        from ._inplace import inplace
+        from .._core._inplace import inplace
 
         return inplace(self, ops.sigmoid)
 
     def relu_(self) -> Any:
-        from ._inplace import inplace
+        from .._core._inplace import inplace
 
         return inplace(self, ops.relu)
 
     def clamp_(self, min: Any = None, max: Any = None) -> Any:
-        from ._inplace import inplace
+        from .._core._inplace import inplace
 
         return inplace(self, ops.clip, min, max)
 
     def zero_(self) -> Any:
-        from ._inplace import inplace
+        from .._core._inplace import inplace
 
         return inplace(self, ops.zero_like_recorded)
 
     def fill_(self, value: Any) -> Any:
-        from ._inplace import inplace
+        from .._core._inplace import inplace
 
         return inplace(self, ops.fill_like_recorded, value)
 
     def copy_(self, src: Any) -> Any:
-        from ._inplace import inplace
+        from .._core._inplace import inplace
 
         return inplace(self, ops.copy_from_recorded, src)

@@ -17,20 +17,20 @@ ops: Any = None  # polygrad.ops, bound on first use (polygrad.ops imports Tensor
 def _ops() -> Any:
     global ops
     if ops is None:
-        from . import ops as loaded
+        from .. import ops as loaded
 
         ops = loaded
     return ops
 
 
 def _inplace(t: Any, fn: Any, *args: Any) -> Any:
-    from ._inplace import inplace
+    from .._core._inplace import inplace
 
     return inplace(t, fn, *args)
 
 
 def _special() -> Any:
-    from . import special
+    from .. import special
 
     return special
 
@@ -306,6 +306,6 @@ class ElementwiseMethods:
 
 
 def _floor_divide_inplace(x: Any, y: Any) -> Any:
-    from .ops.rounding import floor_divide_inplace
+    from ..ops.rounding import floor_divide_inplace
 
     return floor_divide_inplace(x, y)

@@ -26,8 +26,8 @@ from typing import Any
 
 import optree
 
-from . import _functional_core as core
-from ._tensor import Tensor
+from .._core._tensor import Tensor
+from ..autograd import _functional_core as core
 
 __all__ = ["grad", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp", "value_and_grad", "vjp"]
 

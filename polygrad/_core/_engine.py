@@ -46,7 +46,7 @@ def fix_grad(xp: Any, g: Any, spec: tuple[Any, ...] | None) -> Any:
     if shape is not None:
         g = _sum_to(xp, g, shape)
     if dtype is not None and g.dtype != dtype:
-        from .ops._support import real_if_complex_to_real
+        from ..ops._support import real_if_complex_to_real
 
         g = xp.astype(real_if_complex_to_real(xp, g, dtype), dtype)
     return g
@@ -279,7 +279,7 @@ def _vjp(node: Node, buffer: Any, create_graph: bool) -> tuple[Any, Any]:
     """The namespace the rule ran with, and the gradients it returned."""
     g: Any  # the output gradient, or a tuple of them for a multi-output node
     if create_graph:
-        from ._namespace import namespace_for
+        from ..array_api._namespace import namespace_for
 
         xp = namespace_for(node._backend)
         if node._num_outputs == 1:
@@ -298,7 +298,7 @@ def _vjp(node: Node, buffer: Any, create_graph: bool) -> tuple[Any, Any]:
 
 def _call_node(node: Node, buffer: Any, create_graph: bool, retain_graph: bool) -> Any:
     if node._hooks is not None and node._hooks.forward_trace is not None:
-        from .autograd.anomaly_mode import run_checked
+        from ..autograd.anomaly_mode import run_checked
 
         grads = run_checked(node, lambda: _vjp(node, buffer, create_graph)[1])
         xp = namespace_or_raw(node, create_graph)
@@ -319,7 +319,7 @@ def _call_node(node: Node, buffer: Any, create_graph: bool, retain_graph: bool) 
 
 def namespace_or_raw(node: Node, create_graph: bool) -> Any:
     if create_graph:
-        from ._namespace import namespace_for
+        from ..array_api._namespace import namespace_for
 
         return namespace_for(node._backend)
     return node._backend.xp
@@ -353,7 +353,7 @@ def _copy_of_graph(g: Tensor) -> Tensor:
     """torch stores a graph gradient as a copy into a fresh buffer: its node is
     ``CopyBackwards`` (edges: none, then g's node), so later in-place accumulations
     without create_graph keep that node."""
-    from .ops.fill import copy_from_recorded
+    from ..ops.fill import copy_from_recorded
 
     empty = _make(g._backend.xp.zeros_like(g._data), g._backend)
     return copy_from_recorded(empty, g)

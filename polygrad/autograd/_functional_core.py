@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ._grad_mode import _grad_enabled
-from ._tensor import Tensor, _make
-from .autograd import forward_ad
+from .._core._grad_mode import _grad_enabled
+from .._core._tensor import Tensor, _make
+from . import forward_ad
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("polygrad_transform_depth", default=0)
 _NUMBERS = (int, float, complex)
@@ -41,7 +41,7 @@ def is_array(x: Any) -> bool:
     """A polygrad tensor or an array of a library polygrad has a backend for."""
     if isinstance(x, Tensor):
         return True
-    from ._backend import backend_of_array
+    from .._core._backend import backend_of_array
 
     return backend_of_array(x) is not None
 
@@ -50,12 +50,12 @@ def as_tensor(x: Any, what: str = "input") -> Tensor:
     """``x`` as a polygrad tensor without copying (Python numbers: the default backend)."""
     if isinstance(x, Tensor):
         return x
-    from ._backend import backend_of_array
+    from .._core._backend import backend_of_array
 
     backend = backend_of_array(x)
     if backend is None:
         if isinstance(x, _NUMBERS) and not isinstance(x, bool):
-            from ._creation import tensor
+            from .._core._creation import tensor
 
             return tensor(x)
         raise TypeError(f"{what} must be an array or a polygrad Tensor, got {type(x).__name__}")
@@ -75,7 +75,7 @@ def as_input(x: Any, what: str = "input") -> Tensor:
             f"{t.dtype.name}"
         )
     if t._requires_grad:
-        from .ops import reshape
+        from ..ops import reshape
 
         return reshape(t, tuple(t.shape))
     alias = _make(t._data, t._backend, None, 0, True)
@@ -121,7 +121,7 @@ def pullback(
     ``outputs`` that are not tensors in the graph (constants) contribute nothing; a
     None cotangent means 1 for a one-element output.
     """
-    from .autograd._entry import grad
+    from ._entry import grad
 
     roots, seeds = [], []
     for out, cot in zip(outputs, cotangents):
@@ -189,7 +189,7 @@ def _pushforward_by_reverse(
 ) -> tuple[Any, list[Any]]:
     import optree
 
-    from .autograd._entry import grad
+    from ._entry import grad
 
     inputs = [as_input(p, "primal") for p in primals]
     with nested():
