@@ -14,6 +14,13 @@ standard and the backend's own defaults (float64 on NumPy).
 """
 
 import math as _math
+from importlib.util import find_spec as _find_spec
+
+if _find_spec("polygrad.backends") is None:  # a plain checkout: backends/ is a sibling folder
+    raise ImportError(
+        "polygrad's adapters (backends/) install as polygrad.backends: "
+        "run `pip install -e .` (or `make install`) at the repository root first"
+    )
 
 from . import (  # type: ignore[attr-defined]  # noqa: E501 - backends/ installs as polygrad.backends, which mypy cannot see
     autograd,
