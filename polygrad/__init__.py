@@ -23,8 +23,11 @@ if _find_spec("polygrad.backends") is None:  # a plain checkout: backends/ is a 
     )
 
 from . import (  # type: ignore[attr-defined]  # noqa: E501 - backends/ installs as polygrad.backends, which mypy cannot see
+    _methods,
     autograd,
     backends,
+    fft,
+    linalg,
     ops,
     optim,
     special,
@@ -65,7 +68,6 @@ from ._core._grad_mode import (
 )
 from ._core._size import Size
 from ._core._tensor import Tensor
-from ._methods import _tensor_convert, _tensor_methods, _tensor_reductions, _tensor_shape_methods
 from .array_api._dtype_functions import can_cast, finfo, iinfo, isdtype, result_type
 from .array_api._namespace import __array_namespace_info__, asarray, from_dlpack
 from .autograd.gradcheck import gradcheck, gradgradcheck
@@ -79,10 +81,6 @@ float = _DTYPES["float32"]  # noqa: A001 - torch's aliases
 double = _DTYPES["float64"]
 long = _DTYPES["int64"]
 
-_tensor_methods.ops = _tensor_convert.ops = ops
-_tensor_reductions.ops = _tensor_shape_methods.ops = ops
-
-from . import fft, linalg  # noqa: E402 - the standard's extensions, once ops are bound
 
 __version__ = "0.1.0"
 __array_api_version__ = "2025.12"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._core._backend import current
 from ._core._tensor import Tensor, _make
 from .ops.fourier import (
     fft,
@@ -47,8 +48,6 @@ __all__ = [
 
 
 def _frequencies(fn: str, n: int, d: float, dtype: Any, device: Any, backend: Any = None) -> Tensor:
-    from ._core._backend import current
-
     if backend is None:
         backend, default_device = current()
         device = default_device if device is None else device

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from ..backends._base import Backend
+
 #: Known adapters: selection only ever chooses among these modules.
 ADAPTERS = {
     "numpy": "polygrad.backends.numpy",
@@ -72,8 +74,6 @@ def get_backend(name: str | Any = None) -> Any:
     if name is None:
         return current()[0]
     if not isinstance(name, str):
-        from ..backends._base import Backend
-
         if not isinstance(name, Backend):
             raise TypeError(f"backend must be a backend name (str), got {type(name).__name__}")
         return name  # already an adapter

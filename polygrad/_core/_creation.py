@@ -15,6 +15,7 @@ from typing import Any
 
 from . import _dtypes
 from ._backend import backend_of_array, current, get_backend
+from ._backend import manual_seed as seed_backends
 from ._tensor import Tensor, _make
 
 _REQUIRES_GRAD_DTYPE = "Only Tensors of floating point and complex dtype can require gradients"
@@ -354,6 +355,4 @@ def randn_like(x: Tensor, *, dtype: Any = None, requires_grad: bool = False) -> 
 
 def manual_seed(seed: int) -> None:
     """Seed the random generators of every backend, also those loaded later (reproducible streams)."""
-    from ._backend import manual_seed as seed_backends
-
     seed_backends(seed)

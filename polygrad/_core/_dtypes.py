@@ -125,3 +125,33 @@ def set_default_dtype(dtype: Any) -> None:
     if name not in ("float16", "bfloat16", "float32", "float64"):
         raise TypeError(f"only floating-point types are supported as the default type, got {dtype}")
     _default_float = DTYPES[name]
+
+
+_complex_dtypes: dict[int, tuple[Any, bool]] = {}
+
+
+def is_complex(value: Any) -> bool:
+    """Whether an array, Tensor or Python number is complex (cached per dtype)."""
+    if isinstance(value, (int, float, complex)):  # bool is an int
+        return isinstance(value, complex)
+    return _is_complex_dtype(value.dtype)
+
+
+def real_if_complex_to_real(xp: Any, g: Any, dtype: Any) -> Any:
+    """The real part of a complex gradient bound for a real input (torch's rule)."""
+    if is_complex(g) and not _is_complex_dtype(dtype):
+        return xp.real(g)
+    return g
+
+
+def _is_complex_dtype(dtype: Any) -> bool:
+    # keyed by identity: dtypes of different libraries may compare (with warnings) or
+    # hash alike; the stored dtype keeps its id from being reused
+    found = _complex_dtypes.get(id(dtype))
+    if found is None:
+        name = dtype_name(dtype)
+        found = _complex_dtypes[id(dtype)] = (
+            dtype,
+            name is not None and name.startswith("complex"),
+        )
+    return found[1]

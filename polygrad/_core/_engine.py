@@ -13,7 +13,10 @@ import sys
 from sys import getrefcount
 from typing import Any
 
+from . import _callbacks
+from ._dtypes import real_if_complex_to_real
 from ._grad_mode import _grad_enabled
+from ._hooks import call_node_posthooks, call_node_prehooks, call_tensor_hook
 from ._node import FREED_MESSAGE, AccumulateGrad, Node
 from ._tensor import Tensor, _make
 
@@ -46,16 +49,12 @@ def fix_grad(xp: Any, g: Any, spec: tuple[Any, ...] | None) -> Any:
     if shape is not None:
         g = _sum_to(xp, g, shape)
     if dtype is not None and g.dtype != dtype:
-        from ..ops._support import real_if_complex_to_real
-
         g = xp.astype(real_if_complex_to_real(xp, g, dtype), dtype)
     return g
 
 
 def _run_hooks(hooks: Any, value: Any, create_graph: bool, backend: Any) -> Any:
     """Tensor hooks see and return Tensors; returns a raw array in fast mode."""
-    from ._hooks import call_tensor_hook
-
     tensor = value if create_graph else _make(value, backend)
     for hook in list(hooks.values()):
         tensor = call_tensor_hook(hook, tensor)
@@ -255,8 +254,6 @@ def _prepare_inputs(
                 for hook in list(tensor_hooks.values()):
                     hook(None)
         if hooks.pre:
-            from ._hooks import call_node_prehooks
-
             slots = call_node_prehooks(node, hooks.pre, slots, create_graph)
         for nr, ref in hooks.retain.items():
             tensor = ref()
@@ -279,9 +276,7 @@ def _vjp(node: Node, buffer: Any, create_graph: bool) -> tuple[Any, Any]:
     """The namespace the rule ran with, and the gradients it returned."""
     g: Any  # the output gradient, or a tuple of them for a multi-output node
     if create_graph:
-        from ..array_api._namespace import namespace_for
-
-        xp = namespace_for(node._backend)
+        xp = _callbacks.recording_namespace(node._backend)
         if node._num_outputs == 1:
             g = buffer if isinstance(buffer, Tensor) else _make(buffer, node._backend)
         else:
@@ -298,9 +293,7 @@ def _vjp(node: Node, buffer: Any, create_graph: bool) -> tuple[Any, Any]:
 
 def _call_node(node: Node, buffer: Any, create_graph: bool, retain_graph: bool) -> Any:
     if node._hooks is not None and node._hooks.forward_trace is not None:
-        from ..autograd.anomaly_mode import run_checked
-
-        grads = run_checked(node, lambda: _vjp(node, buffer, create_graph)[1])
+        grads = _callbacks.run_checked(node, lambda: _vjp(node, buffer, create_graph)[1])
         xp = namespace_or_raw(node, create_graph)
     else:
         xp, grads = _vjp(node, buffer, create_graph)
@@ -309,8 +302,6 @@ def _call_node(node: Node, buffer: Any, create_graph: bool, retain_graph: bool) 
         grads = tuple(fix_grad(xp, gi, spec) for gi, spec in zip(grads, fix))
     hooks = node._hooks
     if hooks is not None and hooks.post:
-        from ._hooks import call_node_posthooks
-
         grads = call_node_posthooks(node, hooks.post, grads, buffer, create_graph)
     if not retain_graph:
         node._release()
@@ -319,9 +310,7 @@ def _call_node(node: Node, buffer: Any, create_graph: bool, retain_graph: bool) 
 
 def namespace_or_raw(node: Node, create_graph: bool) -> Any:
     if create_graph:
-        from ..array_api._namespace import namespace_for
-
-        return namespace_for(node._backend)
+        return _callbacks.recording_namespace(node._backend)
     return node._backend.xp
 
 
@@ -353,10 +342,8 @@ def _copy_of_graph(g: Tensor) -> Tensor:
     """torch stores a graph gradient as a copy into a fresh buffer: its node is
     ``CopyBackwards`` (edges: none, then g's node), so later in-place accumulations
     without create_graph keep that node."""
-    from ..ops.fill import copy_from_recorded
-
     empty = _make(g._backend.xp.zeros_like(g._data), g._backend)
-    return copy_from_recorded(empty, g)
+    return _callbacks.recorded_copy(empty, g)
 
 
 def _accumulate(node: AccumulateGrad, g: Any, create_graph: bool) -> None:

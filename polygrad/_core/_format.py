@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _callbacks
 from ._dtypes import _KINDS, get_default_dtype
 
 PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = 4, 1000, 3, 80
@@ -185,11 +186,14 @@ def tensor_repr(t: Any) -> str:
         if dtype.name not in (default, default_complex, "int64", "bool"):
             suffixes.append(f"dtype=polygrad.{dtype.name}")
         body = _tensor_str(a, _KINDS[dtype.name], indent)
-    from ..autograd.forward_ad import tangent_of
-
     # a dual tensor shows its tangent, as torch's does (looked up first: computing it
     # finishes the op that made ``t``, which may still hold a node for forward AD only)
-    tangent = tangent_of(t) if hasattr(t, "__array_namespace__") else None
+    forward_ad = _callbacks.forward_ad
+    tangent = (
+        forward_ad.tangent_of(t)
+        if forward_ad is not None and hasattr(t, "__array_namespace__")
+        else None
+    )
     if t._grad_fn is not None:
         suffixes.append(f"grad_fn=<{_grad_fn_name(t._grad_fn)}>")
     elif t.requires_grad:

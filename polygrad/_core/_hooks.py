@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._format import legacy_type_name
 from ._tensor import Tensor, _make
 
 
@@ -12,8 +13,6 @@ def _hook_name(hook: Any) -> str:
 
 
 def _torch_type_name(t: Tensor) -> str:
-    from ._format import legacy_type_name
-
     return legacy_type_name(t)
 
 

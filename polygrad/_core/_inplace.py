@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import _record
+from . import _callbacks
 from ._grad_mode import _grad_enabled
 from ._node import Node
 from ._tensor import Tensor
+from ._views import check_writable, write_through
 
 LEAF_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
 
@@ -30,8 +31,6 @@ def check_inplace(t: Tensor, through_view: bool = False) -> None:
     extra = t._extra
     if extra is not None and extra.base is not None:
         if extra.base._requires_grad:
-            from ._views import check_writable
-
             check_writable(t)  # torch names the kind of view before the leaf
         t, through_view = extra.base, True
     if t._requires_grad and t._grad_fn is None:
@@ -56,8 +55,6 @@ def write(t: Tensor, new: Any, recorded: Node | None = None) -> None:
         new = backend.xp.astype(new, data.dtype)
     vc = t._vc
     if len(vc) > 2:
-        from ._views import write_through
-
         write_through(t, new, recorded)
         return
     if backend.mutable and vc[1] != vc[0] and new is not data:
@@ -73,15 +70,11 @@ def write(t: Tensor, new: Any, recorded: Node | None = None) -> None:
 
 def commit_inplace(t: Tensor, result: Tensor) -> Tensor:
     """Finish an in-place op on ``t`` whose out-of-place ``result`` was just recorded."""
-    if _record._dual_hook is not None:  # forward AD: t takes over result's tangent
-        from ..autograd.forward_ad import _commit_tangent
-
-        _commit_tangent(t, result)
+    if _callbacks.forward_ad is not None:  # forward AD: t takes over result's tangent
+        _callbacks.forward_ad._commit_tangent(t, result)
     node = result._grad_fn
     if len(t._vc) > 2:  # the data is shared: the write and its history go to the base
         if node is not None and t._extra is not None and t._extra.base is not None:
-            from ._views import check_writable
-
             check_writable(t)
         write(t, result._data, node)
         return t

@@ -14,6 +14,8 @@ import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from . import _callbacks
+
 if TYPE_CHECKING:
     from ._tensor import Tensor
 
@@ -157,12 +159,8 @@ class Node:
                 if not isinstance(value, Tensor) and self._backend.is_array(value)
                 else value
             )
-        from . import _record
-
-        if _record._dual_hook is not None:  # forward AD: saved values keep their tangents
-            from ..autograd.forward_ad import _saved_with_tangents
-
-            _saved_with_tangents(self, out)
+        if _callbacks.forward_ad is not None:  # forward AD: saved values keep their tangents
+            _callbacks.forward_ad._saved_with_tangents(self, out)
         return tuple(out)
 
     # -- hooks ---------------------------------------------------------------------
@@ -197,10 +195,8 @@ class Node:
 
     def __call__(self, *grads: Any) -> Any:
         """Apply the node's rule to output gradients (Tensors), like ``grad_fn(g)`` in torch."""
-        from ..array_api._namespace import namespace_for
-
         g = grads[0] if self._num_outputs == 1 else grads
-        result = self.vjp(namespace_for(self._backend), g, *self._saved_tensors())
+        result = self.vjp(_callbacks.recording_namespace(self._backend), g, *self._saved_tensors())
         return result[0] if len(result) == 1 else result
 
 

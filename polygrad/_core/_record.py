@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._backend import backend_of_array
 from ._grad_mode import _grad_enabled
 from ._node import Node, new_node
 from ._tensor import Tensor, _edge, _make
@@ -36,8 +37,6 @@ def operand(x: Any, like: Tensor | None = None) -> Tensor:
         return x
     if like is not None and type(x) in like._backend.array_types:  # the common raw operand
         return _make(like._backend.adopt(x), like._backend)
-    from ._backend import backend_of_array
-
     backend = backend_of_array(x)
     if backend is None:
         if like is not None and like._backend.is_array(x):

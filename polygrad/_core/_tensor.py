@@ -13,17 +13,11 @@ from __future__ import annotations
 
 import warnings
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .._methods._tensor_convert import TensorConversions
-from .._methods._tensor_elementwise import ElementwiseMethods
-from .._methods._tensor_metadata import TensorMetadata
-from .._methods._tensor_methods import TensorMethods
-from .._methods._tensor_reductions import TensorReductions
-from .._methods._tensor_shape_methods import TensorShapeMethods
-from ..interop._numpy_protocol import ArrayProtocols  # np.sin(x), torch.sum(x): polygrad ops
 from ._grad_mode import _grad_enabled
 from ._node import AccumulateGrad, HookDict, Node, RemovableHandle, accumulate_grad_node
+from ._torch_type_names import cpp_name, scalar_type_name
 
 _NON_LEAF_GRAD_WARNING = (
     "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
@@ -63,15 +57,13 @@ class _Extra:
         self.inference = False
 
 
-class Tensor(
-    TensorMetadata,
-    TensorMethods,
-    TensorReductions,
-    TensorShapeMethods,
-    TensorConversions,
-    ElementwiseMethods,
-    ArrayProtocols,
-):
+if TYPE_CHECKING:  # the methods polygrad._methods binds onto Tensor, for type checkers
+    from .._methods import BoundMethods
+else:
+    BoundMethods = object
+
+
+class Tensor(BoundMethods):
     """An n-dimensional array of any array-API library that records autograd history.
 
     Build one with ``pg.tensor(data)``, a factory (``pg.zeros``, ``pg.randn``...) or
@@ -190,8 +182,6 @@ class Tensor(
                     "and the tensor are the same size"
                 )
             if value.dtype != self.dtype:
-                from ..interop._torch_type_names import cpp_name, scalar_type_name
-
                 got, want = cpp_name(value.dtype.name), scalar_type_name(self.dtype.name)
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype '{got}' to a "

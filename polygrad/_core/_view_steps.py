@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from . import _callbacks
+from ._dtypes import is_complex
 from ._tensor import Tensor
 
 
@@ -176,12 +178,8 @@ class Part(Step):
         return xp.imag(parent) if self.imag else xp.real(parent)
 
     def put(self, xp: Any, backend: Any, parent: Any, value: Any) -> Any:
-        from ..ops._support import is_complex
-
         if isinstance(parent, Tensor):  # a recorded backward: polygrad's own ops
-            from ..ops.complex import complex as make_complex
-
-            make = make_complex
+            make = _callbacks.recorded_complex
         else:
             make = backend.complex
         if not is_complex(parent):  # a real gradient buffer stands for a zero imaginary part

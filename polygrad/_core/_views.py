@@ -19,6 +19,7 @@ import weakref
 from typing import Any
 
 from . import _record
+from ._engine import fix_grad
 from ._grad_mode import _grad_enabled
 from ._node import Node
 from ._tensor import Tensor, _edge
@@ -171,8 +172,6 @@ class CopySlices(Node):
         return "torch::autograd::CopySlices"
 
     def vjp(self, xp: Any, g: Any, *saved: Any) -> tuple[Any, ...]:
-        from ._engine import fix_grad
-
         fn = self.fn
         region = get_path(xp, g, self.path)
         fn_saved = fn._saved_tensors() if isinstance(g, Tensor) else fn._saved_raw()

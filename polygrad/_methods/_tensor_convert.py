@@ -7,7 +7,14 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-ops: Any = None  # polygrad.ops, bound by polygrad/__init__ (it imports Tensor itself)
+from .. import ops
+from .._core._dtypes import dtype_name
+from .._core._format import legacy_type_name
+from .._core._tensor import Tensor
+from .._core._view_steps import is_contiguous
+from .._core._views import layout_of
+from ..array_api._namespace import SUPPORTED_VERSIONS, namespace_for
+from ..autograd._entry import backward
 
 _NUMPY_REQUIRES_GRAD = (
     "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
@@ -25,8 +32,6 @@ class TensorConversions:
         inputs: Any = None,
     ) -> None:
         """Accumulate the gradient of this tensor into the leaves' ``.grad``."""
-        from ..autograd._entry import backward
-
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # -- to Python and NumPy -------------------------------------------------------------
@@ -91,8 +96,6 @@ class TensorConversions:
     # -- the array API --------------------------------------------------------------------
     def __array_namespace__(self, /, *, api_version: str | None = None) -> Any:
         """polygrad's namespace for this tensor's backend; new arrays go to its device."""
-        from ..array_api._namespace import SUPPORTED_VERSIONS, namespace_for
-
         if api_version is not None and api_version not in SUPPORTED_VERSIONS:
             raise ValueError(
                 f"polygrad does not support array API version {api_version!r}; "
@@ -117,24 +120,19 @@ class TensorConversions:
         extra = self._extra  # type: ignore[attr-defined]
         if extra is None or not extra.path:
             return True
-        from .._core._view_steps import is_contiguous
-        from .._core._views import layout_of
-
         return is_contiguous(*layout_of(self))  # type: ignore[arg-type]
 
     def to(self, *args: Any, dtype: Any = None, device: Any = None, **kwargs: Any) -> Any:
         """``x.to(dtype)``, ``x.to(device)``, ``x.to(device, dtype)`` or ``x.to(other)`` (torch)."""
-        from .._core._dtypes import dtype_name
-
         for a in args:  # anything that does not name a dtype is a device ("cuda:0")
-            if isinstance(a, TensorConversions):
-                dtype, device = a.dtype, a.device  # type: ignore[attr-defined]
+            if isinstance(a, Tensor):
+                dtype, device = a.dtype, a.device
             elif dtype_name(a) is not None:
                 dtype = a if dtype is None else dtype
             else:
                 device = a
         out = self if device is None else ops.to_device(self, device)
-        if dtype is None or dtype == out.dtype:  # type: ignore[union-attr]
+        if dtype is None or dtype == out.dtype:  # type: ignore[attr-defined]
             return out
         return ops.astype(out, dtype)
 
@@ -150,8 +148,6 @@ class TensorConversions:
 
     def type(self, dtype: Any = None) -> Any:
         if dtype is None:
-            from .._core._format import legacy_type_name
-
             return legacy_type_name(self)
         return self.to(dtype)
 

@@ -11,28 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-ops: Any = None  # polygrad.ops, bound on first use (polygrad.ops imports Tensor itself)
-
-
-def _ops() -> Any:
-    global ops
-    if ops is None:
-        from .. import ops as loaded
-
-        ops = loaded
-    return ops
-
-
-def _inplace(t: Any, fn: Any, *args: Any) -> Any:
-    from .._core._inplace import inplace
-
-    return inplace(t, fn, *args)
-
-
-def _special() -> Any:
-    from .. import special
-
-    return special
+from .. import ops, special
+from .._core._inplace import inplace
+from ..ops.rounding import floor_divide_inplace
 
 
 class ElementwiseMethods:
@@ -40,70 +21,70 @@ class ElementwiseMethods:
 
     # -- operators -------------------------------------------------------------------------
     def __mod__(self, other: Any) -> Any:
-        return _ops().remainder(self, other)
+        return ops.remainder(self, other)
 
     def __rmod__(self, other: Any) -> Any:
-        return _ops().remainder(other, self)
+        return ops.remainder(other, self)
 
     def __floordiv__(self, other: Any) -> Any:
-        return _ops().floor_divide(self, other)
+        return ops.floor_divide(self, other)
 
     def __rfloordiv__(self, other: Any) -> Any:
-        return _ops().floor_divide(other, self)
+        return ops.floor_divide(other, self)
 
     def __rand__(self, other: Any) -> Any:
-        return _ops().bitwise_and(other, self)
+        return ops.bitwise_and(other, self)
 
     def __ror__(self, other: Any) -> Any:
-        return _ops().bitwise_or(other, self)
+        return ops.bitwise_or(other, self)
 
     def __xor__(self, other: Any) -> Any:
-        return _ops().bitwise_xor(self, other)
+        return ops.bitwise_xor(self, other)
 
     def __rxor__(self, other: Any) -> Any:
-        return _ops().bitwise_xor(other, self)
+        return ops.bitwise_xor(other, self)
 
     def __lshift__(self, other: Any) -> Any:
-        return _ops().bitwise_left_shift(self, other)
+        return ops.bitwise_left_shift(self, other)
 
     def __rlshift__(self, other: Any) -> Any:
-        return _ops().bitwise_left_shift(other, self)
+        return ops.bitwise_left_shift(other, self)
 
     def __rshift__(self, other: Any) -> Any:
-        return _ops().bitwise_right_shift(self, other)
+        return ops.bitwise_right_shift(self, other)
 
     def __rrshift__(self, other: Any) -> Any:
-        return _ops().bitwise_right_shift(other, self)
+        return ops.bitwise_right_shift(other, self)
 
     # -- in-place operators ------------------------------------------------------------------
     def __imod__(self, other: Any) -> Any:
-        return _inplace(self, _ops().remainder, other)
+        return inplace(self, ops.remainder, other)
 
     def __ifloordiv__(self, other: Any) -> Any:
-        return _inplace(self, _floor_divide_inplace, other)
+        return inplace(self, floor_divide_inplace, other)
 
     def __iand__(self, other: Any) -> Any:
-        return _inplace(self, _ops().bitwise_and, other)
+        return inplace(self, ops.bitwise_and, other)
 
     def __ior__(self, other: Any) -> Any:
-        return _inplace(self, _ops().bitwise_or, other)
+        return inplace(self, ops.bitwise_or, other)
 
     def __ixor__(self, other: Any) -> Any:
-        return _inplace(self, _ops().bitwise_xor, other)
+        return inplace(self, ops.bitwise_xor, other)
 
     def __ilshift__(self, other: Any) -> Any:
-        return _inplace(self, _ops().bitwise_left_shift, other)
+        return inplace(self, ops.bitwise_left_shift, other)
 
     def __irshift__(self, other: Any) -> Any:
-        return _inplace(self, _ops().bitwise_right_shift, other)
+        return inplace(self, ops.bitwise_right_shift, other)
 
     def __imatmul__(self, other: Any) -> Any:
-        return _inplace(self, _ops().matmul, other)
+        return inplace(self, ops.matmul, other)
 
     # -- devices and DLPack (graph exits are refused while grad is required) ----------------
     def to_device(self, device: Any, /, *, stream: Any = None) -> Any:
         """This tensor on ``device`` (recorded: the gradient moves back)."""
-        return _ops().to_device(self, device, stream=stream)
+        return ops.to_device(self, device, stream=stream)
 
     def __dlpack__(self, **kwargs: Any) -> Any:
         if self._requires_grad:  # type: ignore[attr-defined]
@@ -115,197 +96,191 @@ class ElementwiseMethods:
 
     # -- torch-style elementwise methods ------------------------------------------------------
     def acos(self) -> Any:
-        return _ops().acos(self)
+        return ops.acos(self)
 
     def acosh(self) -> Any:
-        return _ops().acosh(self)
+        return ops.acosh(self)
 
     def asin(self) -> Any:
-        return _ops().asin(self)
+        return ops.asin(self)
 
     def asinh(self) -> Any:
-        return _ops().asinh(self)
+        return ops.asinh(self)
 
     def atan(self) -> Any:
-        return _ops().atan(self)
+        return ops.atan(self)
 
     def atanh(self) -> Any:
-        return _ops().atanh(self)
+        return ops.atanh(self)
 
     arccos, arccosh, arcsin, arcsinh, arctan, arctanh = acos, acosh, asin, asinh, atan, atanh
 
     def atan2(self, other: Any) -> Any:
-        return _ops().atan2(self, other)
+        return ops.atan2(self, other)
 
     arctan2 = atan2
 
     def sinh(self) -> Any:
-        return _ops().sinh(self)
+        return ops.sinh(self)
 
     def cosh(self) -> Any:
-        return _ops().cosh(self)
+        return ops.cosh(self)
 
     def tan(self) -> Any:
-        return _ops().tan(self)
+        return ops.tan(self)
 
     def expm1(self) -> Any:
-        return _ops().expm1(self)
+        return ops.expm1(self)
 
     def log1p(self) -> Any:
-        return _ops().log1p(self)
+        return ops.log1p(self)
 
     def log2(self) -> Any:
-        return _ops().log2(self)
+        return ops.log2(self)
 
     def log10(self) -> Any:
-        return _ops().log10(self)
+        return ops.log10(self)
 
     def hypot(self, other: Any) -> Any:
-        return _ops().hypot(self, other)
+        return ops.hypot(self, other)
 
     def logaddexp(self, other: Any) -> Any:
-        return _ops().logaddexp(self, other)
+        return ops.logaddexp(self, other)
 
     def copysign(self, other: Any) -> Any:
-        return _ops().copysign(self, other)
+        return ops.copysign(self, other)
 
     def nextafter(self, other: Any) -> Any:
-        return _ops().nextafter(self, other)
+        return ops.nextafter(self, other)
 
     def remainder(self, other: Any) -> Any:
-        return _ops().remainder(self, other)
+        return ops.remainder(self, other)
 
     def floor_divide(self, other: Any) -> Any:
-        return _ops().floor_divide(self, other)
+        return ops.floor_divide(self, other)
 
     def ceil(self) -> Any:
-        return _ops().ceil(self)
+        return ops.ceil(self)
 
     def floor(self) -> Any:
-        return _ops().floor(self)
+        return ops.floor(self)
 
     def round(self) -> Any:
-        return _ops().round(self)
+        return ops.round(self)
 
     def trunc(self) -> Any:
-        return _ops().trunc(self)
+        return ops.trunc(self)
 
     def sign(self) -> Any:
-        return _ops().sign(self)
+        return ops.sign(self)
 
     def sgn(self) -> Any:
-        return _ops().sign(self)
+        return ops.sign(self)
 
     def signbit(self) -> Any:
-        return _ops().signbit(self)
+        return ops.signbit(self)
 
     def positive(self) -> Any:
-        return _ops().positive(self)
+        return ops.positive(self)
 
     def conj(self) -> Any:
-        return _ops().conj(self)
+        return ops.conj(self)
 
     @property
     def real(self) -> Any:
         """The real part (torch's attribute; the tensor itself when it is real)."""
-        return _ops().real(self)
+        return ops.real(self)
 
     @property
     def imag(self) -> Any:
         """The imaginary part of a complex tensor (torch's attribute)."""
-        return _ops().imag(self)
+        return ops.imag(self)
 
     def isfinite(self) -> Any:
-        return _ops().isfinite(self)
+        return ops.isfinite(self)
 
     def isinf(self) -> Any:
-        return _ops().isinf(self)
+        return ops.isinf(self)
 
     def isnan(self) -> Any:
-        return _ops().isnan(self)
+        return ops.isnan(self)
 
     def logical_and(self, other: Any) -> Any:
-        return _ops().logical_and(self, other)
+        return ops.logical_and(self, other)
 
     def logical_or(self, other: Any) -> Any:
-        return _ops().logical_or(self, other)
+        return ops.logical_or(self, other)
 
     def logical_xor(self, other: Any) -> Any:
-        return _ops().logical_xor(self, other)
+        return ops.logical_xor(self, other)
 
     def logical_not(self) -> Any:
-        return _ops().logical_not(self)
+        return ops.logical_not(self)
 
     def bitwise_and(self, other: Any) -> Any:
-        return _ops().bitwise_and(self, other)
+        return ops.bitwise_and(self, other)
 
     def bitwise_or(self, other: Any) -> Any:
-        return _ops().bitwise_or(self, other)
+        return ops.bitwise_or(self, other)
 
     def bitwise_xor(self, other: Any) -> Any:
-        return _ops().bitwise_xor(self, other)
+        return ops.bitwise_xor(self, other)
 
     def bitwise_not(self) -> Any:
-        return _ops().bitwise_invert(self)
+        return ops.bitwise_invert(self)
 
     def bitwise_left_shift(self, other: Any) -> Any:
-        return _ops().bitwise_left_shift(self, other)
+        return ops.bitwise_left_shift(self, other)
 
     def bitwise_right_shift(self, other: Any) -> Any:
-        return _ops().bitwise_right_shift(self, other)
+        return ops.bitwise_right_shift(self, other)
 
     def tril(self, diagonal: int = 0) -> Any:
-        return _ops().tril(self, k=diagonal)
+        return ops.tril(self, k=diagonal)
 
     def triu(self, diagonal: int = 0) -> Any:
-        return _ops().triu(self, k=diagonal)
+        return ops.triu(self, k=diagonal)
 
     # torch's special-function methods
     def erf(self) -> Any:
-        return _special().erf(self)
+        return special.erf(self)
 
     def erfc(self) -> Any:
-        return _special().erfc(self)
+        return special.erfc(self)
 
     def lgamma(self) -> Any:
-        return _special().gammaln(self)
+        return special.gammaln(self)
 
     def digamma(self) -> Any:
-        return _special().digamma(self)
+        return special.digamma(self)
 
     def polygamma(self, n: int) -> Any:
-        return _special().polygamma(n, self)
+        return special.polygamma(n, self)
 
     def i0(self) -> Any:
-        return _special().i0(self)
+        return special.i0(self)
 
     def logit(self) -> Any:
-        return _special().logit(self)
+        return special.logit(self)
 
     def xlogy(self, other: Any) -> Any:
-        return _special().xlogy(self, other)
+        return special.xlogy(self, other)
 
     # -- in-place versions ----------------------------------------------------------------
     def floor_(self) -> Any:
-        return _inplace(self, _ops().floor)
+        return inplace(self, ops.floor)
 
     def ceil_(self) -> Any:
-        return _inplace(self, _ops().ceil)
+        return inplace(self, ops.ceil)
 
     def round_(self) -> Any:
-        return _inplace(self, _ops().round)
+        return inplace(self, ops.round)
 
     def trunc_(self) -> Any:
-        return _inplace(self, _ops().trunc)
+        return inplace(self, ops.trunc)
 
     def remainder_(self, other: Any) -> Any:
-        return _inplace(self, _ops().remainder, other)
+        return inplace(self, ops.remainder, other)
 
     def floor_divide_(self, other: Any) -> Any:
-        return _inplace(self, _floor_divide_inplace, other)
-
-
-def _floor_divide_inplace(x: Any, y: Any) -> Any:
-    from ..ops.rounding import floor_divide_inplace
-
-    return floor_divide_inplace(x, y)
+        return inplace(self, floor_divide_inplace, other)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from .._core import _dtypes
+from .._core._format import tensor_repr
+from .._core._size import CallableSize, Size
 
 
 class TensorMetadata:
@@ -20,8 +22,6 @@ class TensorMetadata:
 
     @property
     def shape(self) -> Any:
-        from .._core._size import Size
-
         return Size(self._data.shape)
 
     @property
@@ -48,8 +48,6 @@ class TensorMetadata:
         ``x.size == 12`` and ``x.size * 2`` treat it as the standard's int attribute;
         ``x.size()`` returns the shape and ``x.size(0)`` one dimension, as in torch.
         """
-        from .._core._size import CallableSize
-
         return CallableSize(self._data.shape)
 
     def numel(self) -> int:
@@ -67,6 +65,4 @@ class TensorMetadata:
         return shape[0]
 
     def __repr__(self) -> str:
-        from .._core._format import tensor_repr
-
         return tensor_repr(self)

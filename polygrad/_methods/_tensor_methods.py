@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-ops: Any = None  # polygrad.ops, bound by polygrad/__init__ (it imports Tensor itself)
+from .. import ops
+from .._core._inplace import inplace
+from ..ops.elementwise import clamp_max, clamp_min
 
 
 class TensorMethods:
@@ -184,19 +186,13 @@ class TensorMethods:
     clip = clamp
 
     def clamp_min(self, min: Any) -> Any:
-        from ..ops.elementwise import clamp_min
-
         return clamp_min(self, min)
 
     def clamp_max(self, max: Any) -> Any:
-        from ..ops.elementwise import clamp_max
-
         return clamp_max(self, max)
 
     # -- in-place methods -----------------------------------------------------------------
     def add_(self, other: Any, *, alpha: Any = 1) -> Any:
-        from .._core._inplace import inplace
-
         return (
             inplace(self, TensorMethods.add, other)
             if alpha == 1
@@ -204,56 +200,34 @@ class TensorMethods:
         )
 
     def sub_(self, other: Any, *, alpha: Any = 1) -> Any:
-        from .._core._inplace import inplace
-
         return inplace(self, lambda t, o: t.sub(o, alpha=alpha), other)
 
     def mul_(self, other: Any) -> Any:
-        from .._core._inplace import inplace
-
         return inplace(self, ops.multiply, other)
 
     def div_(self, other: Any) -> Any:
-        from .._core._inplace import inplace
-
         return inplace(self, ops.divide, other)
 
     def pow_(self, exponent: Any) -> Any:
-        from .._core._inplace import inplace
-
         return inplace(self, ops.pow, exponent)
 
     def exp_(self) -> Any:
-        from .._core._inplace import inplace
-
         return inplace(self, ops.exp)
 
     def sigmoid_(self) -> Any:
-        from .._core._inplace import inplace
-
         return inplace(self, ops.sigmoid)
 
     def relu_(self) -> Any:
-        from .._core._inplace import inplace
-
         return inplace(self, ops.relu)
 
     def clamp_(self, min: Any = None, max: Any = None) -> Any:
-        from .._core._inplace import inplace
-
         return inplace(self, ops.clip, min, max)
 
     def zero_(self) -> Any:
-        from .._core._inplace import inplace
-
         return inplace(self, ops.zero_like_recorded)
 
     def fill_(self, value: Any) -> Any:
-        from .._core._inplace import inplace
-
         return inplace(self, ops.fill_like_recorded, value)
 
     def copy_(self, src: Any) -> Any:
-        from .._core._inplace import inplace
-
         return inplace(self, ops.copy_from_recorded, src)

@@ -12,10 +12,8 @@ from __future__ import annotations
 from collections import namedtuple
 from typing import Any
 
+from .. import ops
 from ._tensor_shape_methods import _dims
-
-ops: Any = None  # polygrad.ops, bound by polygrad/__init__ (it imports Tensor itself)
-
 
 #: torch's ``x.max(dim)`` returns ``(values, indices)`` with those names too
 _MaxResult = namedtuple("max", ["values", "indices"])  # type: ignore[name-match]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-ops: Any = None  # polygrad.ops, bound by polygrad/__init__ (it imports Tensor itself)
+from .. import ops
 
 
 def _traced_mask_error(error: Exception, what: str) -> Exception | None:
@@ -48,7 +48,7 @@ class TensorShapeMethods:
     # -- indexing ------------------------------------------------------------------------
     def __getitem__(self, key: Any) -> Any:
         try:
-            return ops.getitem(self, key)
+            return ops.getitem(self, key)  # type: ignore[arg-type]
         except IndexError as error:
             clearer = _traced_mask_error(error, "x[mask]")
             if clearer is None:
@@ -57,7 +57,7 @@ class TensorShapeMethods:
 
     def __setitem__(self, key: Any, value: Any) -> None:
         try:
-            ops.setitem(self, key, value)
+            ops.setitem(self, key, value)  # type: ignore[arg-type]
         except IndexError as error:
             clearer = _traced_mask_error(error, "x[mask] = value")
             if clearer is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .._core._backend import backend_of_array, current
 from .._core._dtypes import DTYPES, DType, dtype_name
 from .._core._tensor import Tensor
 
@@ -70,8 +71,6 @@ def backend_of(values: tuple[Any, ...], backend: Any) -> Any:
             return v._backend
     if backend is not None:
         return backend
-    from .._core._backend import backend_of_array, current
-
     for v in values:
         found = backend_of_array(v)
         if found is not None:

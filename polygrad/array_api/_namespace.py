@@ -18,6 +18,8 @@ import types
 from typing import Any
 
 from .. import ops
+from .._core import _callbacks
+from .._core._backend import backend_of_array, current
 from .._core._dtypes import DTYPES, DType
 from .._core._record import _SCALARS, mixed_backends_message, operand
 from .._core._tensor import Tensor, _make
@@ -362,8 +364,6 @@ def namespace_for(backend: Any, device: Any = None) -> Namespace:
 
 def default_namespace(*values: Any) -> Namespace:
     """The namespace for top-level ``pg.asarray(obj)``: ``obj``'s backend, else the current one."""
-    from .._core._backend import backend_of_array, current
-
     for value in values:
         if isinstance(value, Tensor):
             return namespace_for(value._backend)
@@ -395,3 +395,6 @@ def from_dlpack(x: Any, /, *, device: Any = None, copy: bool | None = None) -> T
 def __array_namespace_info__() -> NamespaceInfo:  # noqa: N807 - the standard's name
     """Inspection of the current default backend (``pg.__array_namespace_info__()``)."""
     return default_namespace().__array_namespace_info__()
+
+
+_callbacks.recording_namespace = namespace_for  # the engine runs create_graph rules with it

@@ -19,9 +19,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from .._core._backend import backend_of_array
+from .._core._creation import tensor
 from .._core._grad_mode import _grad_enabled
 from .._core._tensor import Tensor, _make
+from ..ops import reshape
 from . import forward_ad
+from ._entry import grad
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("polygrad_transform_depth", default=0)
 _NUMBERS = (int, float, complex)
@@ -41,8 +45,6 @@ def is_array(x: Any) -> bool:
     """A polygrad tensor or an array of a library polygrad has a backend for."""
     if isinstance(x, Tensor):
         return True
-    from .._core._backend import backend_of_array
-
     return backend_of_array(x) is not None
 
 
@@ -50,13 +52,9 @@ def as_tensor(x: Any, what: str = "input") -> Tensor:
     """``x`` as a polygrad tensor without copying (Python numbers: the default backend)."""
     if isinstance(x, Tensor):
         return x
-    from .._core._backend import backend_of_array
-
     backend = backend_of_array(x)
     if backend is None:
         if isinstance(x, _NUMBERS) and not isinstance(x, bool):
-            from .._core._creation import tensor
-
             return tensor(x)
         raise TypeError(f"{what} must be an array or a polygrad Tensor, got {type(x).__name__}")
     return _make(backend.adopt(x), backend)
@@ -75,8 +73,6 @@ def as_input(x: Any, what: str = "input") -> Tensor:
             f"{t.dtype.name}"
         )
     if t._requires_grad:
-        from ..ops import reshape
-
         return reshape(t, tuple(t.shape))
     alias = _make(t._data, t._backend, None, 0, True)
     tangent = forward_ad.tangent_of(t)
@@ -121,8 +117,6 @@ def pullback(
     ``outputs`` that are not tensors in the graph (constants) contribute nothing; a
     None cotangent means 1 for a one-element output.
     """
-    from ._entry import grad
-
     roots, seeds = [], []
     for out, cot in zip(outputs, cotangents):
         if isinstance(out, Tensor) and out._requires_grad:
@@ -188,8 +182,6 @@ def _pushforward_by_reverse(
     call: Callable[[list[Tensor]], Any], primals: Sequence[Any], tangents: Sequence[Any]
 ) -> tuple[Any, list[Any]]:
     import optree
-
-    from ._entry import grad
 
     inputs = [as_input(p, "primal") for p in primals]
     with nested():

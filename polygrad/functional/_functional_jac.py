@@ -16,7 +16,8 @@ import optree
 
 from .._core._tensor import Tensor
 from ..autograd import _functional_core as core
-from . import _argnums, _constant, _export_tree, _Inputs, _leaves, _split_aux, _unflatten
+from ..ops import permute_dims, reshape, stack
+from ._arguments import _argnums, _constant, _export_tree, _Inputs, _leaves, _split_aux, _unflatten
 
 
 def _block(
@@ -27,8 +28,6 @@ def _block(
     by_rows: bool,
 ) -> Tensor:
     """Stack per-element derivatives into the ``out_shape + in_shape`` block."""
-    from ..ops import permute_dims, reshape, stack
-
     if not columns:
         xp = like._backend.xp
         zeros = xp.zeros(

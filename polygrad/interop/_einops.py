@@ -21,6 +21,11 @@ import string
 import sys
 from typing import Any
 
+from .. import ops
+from .._core._creation import arange, tensor
+from .._core._record import operand
+from .._core._tensor import Tensor
+
 
 def _parse(pattern: str, ndims: list[int]) -> tuple[list[str], str]:
     """Input label strings (ellipses spelled out) and the output labels."""
@@ -54,8 +59,6 @@ def _parse(pattern: str, ndims: list[int]) -> tuple[list[str], str]:
 
 def _diagonal(x: Any, labels: str) -> tuple[Any, str]:
     """Take the diagonal over labels that repeat within one operand (``ii->i``)."""
-    from .. import ops
-
     while len(set(labels)) != len(labels):
         label = next(c for c in labels if labels.count(c) > 1)
         p = labels.index(label)
@@ -71,8 +74,6 @@ def _diagonal(x: Any, labels: str) -> tuple[Any, str]:
 
 
 def _sum_out(x: Any, labels: str, keep: str) -> tuple[Any, str]:
-    from .. import ops
-
     axes = tuple(i for i, c in enumerate(labels) if c not in keep)
     if axes:
         x = ops.sum(x, axis=axes)
@@ -82,8 +83,6 @@ def _sum_out(x: Any, labels: str, keep: str) -> tuple[Any, str]:
 
 def _contract(a: Any, la: str, b: Any, lb: str, keep: str) -> tuple[Any, str]:
     """``a`` times ``b`` summed over shared labels not in ``keep``, via one batched matmul."""
-    from .. import ops
-
     batch = [c for c in la if c in lb and c in keep]
     summed = [c for c in la if c in lb and c not in keep]
     free_a = [c for c in la if c not in lb]
@@ -107,9 +106,6 @@ def _contract(a: Any, la: str, b: Any, lb: str, keep: str) -> tuple[Any, str]:
 
 def einsum(pattern: str, *operands: Any) -> Any:
     """``einsum`` on polygrad tensors (NumPy's pattern syntax, ellipsis included)."""
-    from .. import ops
-    from .._core._record import operand
-
     tensors = [operand(x) for x in operands]
     inputs, out = _parse(pattern, [t.ndim for t in tensors])
     pairs = []
@@ -129,9 +125,6 @@ def _define_backend() -> None:
     """Subclass einops' AbstractBackend (einops finds it through ``__subclasses__``)."""
     from einops._backends import AbstractBackend
 
-    from .. import ops
-    from .._core._tensor import Tensor
-
     if any(c.framework_name == "polygrad" for c in AbstractBackend.__subclasses__()):
         return
 
@@ -142,16 +135,12 @@ def _define_backend() -> None:
             return isinstance(tensor, Tensor)
 
         def from_numpy(self, x: Any) -> Any:
-            from .._core._creation import tensor
-
             return tensor(x, requires_grad=x.dtype.kind == "f")
 
         def to_numpy(self, x: Any) -> Any:
             return x.detach().numpy()
 
         def arange(self, start: int, stop: int) -> Any:
-            from .._core._creation import arange
-
             return arange(start, stop)
 
         def shape(self, x: Any) -> tuple[int, ...]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import _numpy_functions
 from ._numpy_fallback import _no_out, _unsupported
 from ._numpy_operands import _ops
 
@@ -102,8 +103,6 @@ def _diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any =
 
 
 def _functions() -> dict[str, Any]:
-    from . import _numpy_functions
-
     o = _ops()
     return {
         "sum": _reduction("sum"),

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._core._tensor import Tensor
+
 
 def _no_out(name: str, kwargs: dict[str, Any]) -> None:
     out = kwargs.pop("out", None)
@@ -24,8 +26,6 @@ def _no_out(name: str, kwargs: dict[str, Any]) -> None:
 
 
 def _any_grad(values: Any) -> bool:
-    from .._core._tensor import Tensor
-
     stack = list(values)
     while stack:
         v = stack.pop()
@@ -40,8 +40,6 @@ def _any_grad(values: Any) -> bool:
 
 def _to_numpy(value: Any, copy: bool = False) -> Any:
     import numpy as np
-
-    from .._core._tensor import Tensor
 
     if isinstance(value, Tensor):
         return np.array(value._to_numpy(), copy=True) if copy else value._to_numpy()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..ops import fourier
 from ._numpy_operands import _tensor
 
 
@@ -18,8 +19,6 @@ def _norm(norm: Any) -> str:
 
 def _fft1(name: str) -> Any:
     def run(a: Any, n: Any = None, axis: int = -1, norm: Any = None) -> Any:
-        from ..ops import fourier
-
         return getattr(fourier, name)(_tensor(a), n=n, axis=axis, norm=_norm(norm))
 
     return run
@@ -27,8 +26,6 @@ def _fft1(name: str) -> Any:
 
 def _fftn(name: str, default_axes: Any = None) -> Any:
     def run(a: Any, s: Any = None, axes: Any = default_axes, norm: Any = None) -> Any:
-        from ..ops import fourier
-
         return getattr(fourier, name)(
             _tensor(a),
             s=None if s is None else tuple(s),
@@ -41,8 +38,6 @@ def _fftn(name: str, default_axes: Any = None) -> Any:
 
 def _shift(name: str) -> Any:
     def run(x: Any, axes: Any = None) -> Any:
-        from ..ops import fourier
-
         return getattr(fourier, name)(_tensor(x), axes=axes)
 
     return run

@@ -10,24 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import linalg, ops
+from .._core._record import operand
+from .._core._tensor import Tensor
+
 
 def _ops() -> Any:
-    from .. import ops
-
     return ops
 
 
 def _la() -> Any:
-    from .. import linalg
-
     return linalg
 
 
 def _tensor(a: Any, like: Any = None) -> Any:
     """``a`` as a polygrad tensor (on the backend of ``like`` when given)."""
-    from .._core._record import operand
-    from .._core._tensor import Tensor
-
     if isinstance(a, Tensor):
         return a
     if isinstance(a, (list, tuple)) and any(isinstance(v, Tensor) for v in a):
@@ -36,8 +33,6 @@ def _tensor(a: Any, like: Any = None) -> Any:
 
 
 def _first_tensor(values: Any) -> Any:
-    from .._core._tensor import Tensor
-
     for v in values:
         if isinstance(v, Tensor):
             return v

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._einops import einsum
 from ._numpy_operands import _la, _ops, _tensor, _tensors
 from ._numpy_shapes import _pad
 
@@ -17,8 +18,6 @@ from ._numpy_shapes import _pad
 def _einsum(
     subscripts: Any, *operands: Any, dtype: Any = None, optimize: Any = False, **kw: Any
 ) -> Any:
-    from ._einops import einsum
-
     if not isinstance(subscripts, str) or any(
         k not in ("order", "casting") for k in kw
     ):  # the interleaved form einsum(a, [0, 1], b, [1, 2])

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._core._tensor import Tensor
 from ._numpy_array_function import array_function
 from ._numpy_ufuncs import array_ufunc
+from ._torch_protocol import torch_function
 
 
 class ArrayProtocols:
@@ -35,7 +37,7 @@ class ArrayProtocols:
         self, func: Any, types: tuple[type, ...], args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
         for t in types:
-            if not (issubclass(t, ArrayProtocols) or t.__module__.partition(".")[0] == "numpy"):
+            if not (issubclass(t, Tensor) or t.__module__.partition(".")[0] == "numpy"):
                 return NotImplemented
         return array_function(func, types, args, kwargs)
 
@@ -47,6 +49,4 @@ class ArrayProtocols:
         args: tuple[Any, ...] = (),
         kwargs: dict[str, Any] | None = None,
     ) -> Any:
-        from ._torch_protocol import torch_function
-
         return torch_function(func, args, kwargs or {})

@@ -15,6 +15,12 @@ from __future__ import annotations
 import operator
 from typing import Any
 
+from .. import fft, linalg, ops
+from .._core._record import operand
+from .._core._tensor import Tensor
+from ._numpy_fallback import _any_grad, _to_numpy
+from ._numpy_operands import _first_tensor
+
 #: torch.Tensor dunder methods (``torch_tensor + x`` dispatches here) -> Python operators.
 _OPERATORS = {
     "__add__": operator.add,
@@ -109,16 +115,11 @@ def _submodule_call(name: str, args: tuple[Any, ...], kwargs: dict[str, Any], li
             positional.append(_as_polygrad(value, like))
         else:
             keywords[str(ours[key])] = value
-    from .. import fft, linalg
-
     target = getattr(fft if module == "fft" else linalg, short)
     return target(_as_polygrad(args[0], like), *positional, **keywords)
 
 
 def _as_polygrad(value: Any, like: Any) -> Any:
-    from .._core._record import operand
-    from .._core._tensor import Tensor
-
     if isinstance(value, Tensor) or not hasattr(value, "shape"):
         return value
     return operand(value, like)
@@ -126,10 +127,6 @@ def _as_polygrad(value: Any, like: Any) -> Any:
 
 def torch_function(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Run torch function ``func`` on arguments that include polygrad tensors."""
-    from .. import ops
-    from ._numpy_fallback import _any_grad
-    from ._numpy_operands import _first_tensor
-
     name = getattr(func, "__name__", "")
     # torch.nn.functional passes its defaults along (dim=None, _stacklevel=3, inplace=False)
     kwargs = {
@@ -164,8 +161,6 @@ def torch_function(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
             "tensors that require grad (its result would be detached from the graph); use the "
             "polygrad namespace (xp = x.__array_namespace__()) or polygrad's tensor methods"
         )
-    from .._core._tensor import Tensor
-    from ._numpy_fallback import _to_numpy
 
     def raw(value: Any) -> Any:
         if isinstance(value, Tensor):

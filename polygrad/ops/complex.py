@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._core import _callbacks
 from .._core._dtypes import dtype_name
 from .._core._node import Node
 from .._core._record import operand, record
@@ -114,3 +115,6 @@ def sgn(x: Any, /) -> Tensor:
     """``x / |x|`` for complex ``x`` (0 at 0): the standard's complex ``sign``."""
     x = operand(x)
     return record(SgnBackward0, (x,), x._backend.xp.sign(x._data), x._backend)
+
+
+_callbacks.recorded_complex = complex  # writes through .real/.imag views in a recorded backward

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain
 from typing import Any
 
+from .._core._backend import backend_of_array
 from .._core._grad_mode import enable_grad, no_grad
 from .._core._inplace import write
 from .._core._tensor import Tensor, _make
@@ -256,8 +257,6 @@ class Optimizer:
 
 def _cast(param: Tensor, value: Any, key: str) -> Any:
     """A copy of a saved state value on ``param``'s backend (``step`` as a number)."""
-    from .._core._backend import backend_of_array
-
     if key == "step":
         return float(value)  # torch keeps a 0-d tensor; polygrad a number of the same value
     backend = param._backend
