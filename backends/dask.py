@@ -46,6 +46,7 @@ class DaskBackend(Backend):
     distribution = "dask"
     xp = namespace  # array-api-compat's, with linalg, fft and take_along_axis completed
     mutable = False
+    lazy = True
     array_types = (da.Array,)
 
     def __init__(self) -> None:

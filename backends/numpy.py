@@ -12,6 +12,7 @@ from ._base import Backend
 
 class NumpyBackend(Backend):
     name = "numpy"
+    special_module = "scipy.special"
     xp = xp
     array_types = (np.ndarray, np.generic)
 

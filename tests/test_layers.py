@@ -166,3 +166,24 @@ def test_known_inner_imports_still_exist() -> None:
 def test_no_module_over_400_lines() -> None:
     long = {m: n for m, p in MODULES if (n := len(p.read_text().splitlines())) > 400}
     assert not long, f"split these modules by concept: {long}"
+
+
+#: Adapter names: only backends/ and interop/ may branch on them.
+BACKEND_NAMES = frozenset({"numpy", "torch", "jax", "dask", "array_api_strict"})
+
+
+@pytest.mark.parametrize(("module", "path"), MODULES, ids=[m for m, _ in MODULES])
+def test_no_backend_name_compared(module: str, path: pathlib.Path) -> None:
+    """Backend differences are capabilities of the adapter (``backends/_base.py``)."""
+    if module.startswith(("polygrad.backends", "polygrad.interop")):
+        return
+    compared = [
+        f"line {node.lineno}"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Compare)
+        and any(
+            isinstance(side, ast.Constant) and side.value in BACKEND_NAMES
+            for side in (node.left, *node.comparators)
+        )
+    ]
+    assert not compared, f"{module} compares a backend's name: {compared}"

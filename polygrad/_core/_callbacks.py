@@ -15,8 +15,7 @@ every layer before any tensor exists, so a callback is set by the time it is cal
 - ``run_checked(node, run)``: anomaly mode's check around a node's rule
   (``autograd.anomaly_mode``); called only for nodes recorded while it is on.
 - ``forward_ad``: forward AD's module while a dual level is open, None otherwise: the
-  core carries tangents through saved values and in-place writes with it, and shows a
-  dual tensor's tangent in its repr.
+  core carries tangents through saved values and in-place writes with it.
 """
 
 from __future__ import annotations

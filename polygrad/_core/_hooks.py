@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._format import legacy_type_name
 from ._tensor import Tensor, _make
+from ._torch_type_names import legacy_type_name
 
 
 def _hook_name(hook: Any) -> str:

@@ -9,8 +9,8 @@ from typing import Any
 
 from .. import ops
 from .._core._dtypes import dtype_name
-from .._core._format import legacy_type_name
 from .._core._tensor import Tensor
+from .._core._torch_type_names import legacy_type_name
 from .._core._view_steps import is_contiguous
 from .._core._views import layout_of
 from ..array_api._namespace import SUPPORTED_VERSIONS, namespace_for

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from .._core import _dtypes
-from .._core._format import tensor_repr
 from .._core._size import CallableSize, Size
+from ._format import tensor_repr
 
 
 class TensorMetadata:

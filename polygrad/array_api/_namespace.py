@@ -33,23 +33,6 @@ _SUBMODULES = ("special", "linalg", "fft")
 SUPPORTED_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12", "2025.12")
 
 
-def _jax_is_tracing() -> bool:
-    """Whether JAX is tracing the code that runs now (``jax.jit``, ``jax.vmap``,
-    ``lax.scan``...): a shape that depends on values (``x[mask]``, ``nonzero``) cannot
-    exist then, so capabilities() reports False for both, as JAX's own namespace always
-    does. Eagerly, JAX arrays have values and polygrad supports both (True). Under
-    ``jax.grad`` the answer is False too, though masks happen to work there."""
-    try:
-        from jax._src import core
-
-        return not core.trace_ctx.is_top_level()
-    except (ImportError, AttributeError):  # JAX's internals moved: detect jit's staging
-        import jax
-        import jax.numpy as jnp
-
-        return isinstance(jnp.zeros(()), jax.core.Tracer)
-
-
 class NamespaceInfo:
     """``xp.__array_namespace_info__()``: what the namespace's backend offers."""
 
@@ -64,12 +47,12 @@ class NamespaceInfo:
 
     def capabilities(self) -> dict[str, Any]:
         """Boolean indexing and data-dependent shapes work, and are differentiable; on JAX,
-        only outside its transformations (see ``_jax_is_tracing``)."""
+        only outside its transformations (the adapter's ``shapes_are_traced``)."""
         try:
             dims = self._info().capabilities().get("max dimensions")
         except AttributeError:
             dims = None
-        dynamic = self._backend.name != "jax" or not _jax_is_tracing()
+        dynamic = not self._backend.shapes_are_traced()
         return {
             "boolean indexing": dynamic,
             "data-dependent shapes": dynamic,

@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._core._engine import _sum_to
-from .._core._format import legacy_type_name
 from .._core._node import Node
 from .._core._record import operand, record
 from .._core._tensor import Tensor
+from .._core._torch_type_names import legacy_type_name
 from .._core._view_steps import Expand, Permute, Reshape, Step, view_strides
 from .._core._views import layout_of, make_view
 from .conversion import clone

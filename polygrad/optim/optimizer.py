@@ -167,16 +167,15 @@ class Optimizer:
         """On lazy backends (Dask) compute the new parameters and state now, together.
 
         Otherwise each step's values would be a graph over all earlier steps, and a
-        training loop would slow down quadratically. Adapters with a ``persist``
-        method are the lazy ones; the others cost one attribute lookup per parameter.
+        training loop would slow down quadratically. Eager backends cost one attribute
+        lookup per parameter.
         """
         pending: dict[int, tuple[Any, list[Tensor]]] = {}
         for group in self.param_groups:
             for p in group["params"]:
-                persist = getattr(p._backend, "persist", None)
-                if persist is None:
+                if not p._backend.lazy:
                     continue
-                tensors = pending.setdefault(id(p._backend), (persist, []))[1]
+                tensors = pending.setdefault(id(p._backend), (p._backend.persist, []))[1]
                 tensors.append(p)
                 tensors.extend(v for v in self.state.get(p, {}).values() if isinstance(v, Tensor))
         for persist, tensors in pending.values():

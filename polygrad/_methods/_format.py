@@ -2,8 +2,8 @@
 
 ``repr(x)`` gives torch's text for the same values (``tensor([0., 1.], requires_grad=True)``,
 scientific notation, wrapping at 80 columns, ``...`` past 1000 elements), with dtypes
-written ``polygrad.float64``. ``legacy_type_name`` gives the ``torch.FloatTensor``-style
-names that torch's error messages quote. A port of ``torch/_tensor_str.py`` on NumPy.
+written ``polygrad.float64``. A port of ``torch/_tensor_str.py``, on a NumPy copy of
+the data (``backend.to_numpy``), so it runs the same on every backend.
 """
 
 from __future__ import annotations
@@ -13,31 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from . import _callbacks
-from ._dtypes import _KINDS, get_default_dtype
+from .._core._dtypes import _KINDS, get_default_dtype
+from ..autograd.forward_ad import tangent_of
 
 PRECISION, THRESHOLD, EDGEITEMS, LINEWIDTH = 4, 1000, 3, 80
-
-_LEGACY = {
-    "float32": "Float",
-    "float64": "Double",
-    "float16": "Half",
-    "bfloat16": "BFloat16",
-    "int64": "Long",
-    "int32": "Int",
-    "int16": "Short",
-    "int8": "Char",
-    "uint8": "Byte",
-    "bool": "Bool",
-    "complex64": "ComplexFloat",
-    "complex128": "ComplexDouble",
-}
-
-
-def legacy_type_name(t: Any) -> str:
-    """torch's legacy type name of ``t``'s dtype (``torch.FloatTensor``), as in its errors."""
-    name = t.dtype.name
-    return f"torch.{_LEGACY.get(name, name)}Tensor"
 
 
 class _Formatter:
@@ -188,12 +167,7 @@ def tensor_repr(t: Any) -> str:
         body = _tensor_str(a, _KINDS[dtype.name], indent)
     # a dual tensor shows its tangent, as torch's does (looked up first: computing it
     # finishes the op that made ``t``, which may still hold a node for forward AD only)
-    forward_ad = _callbacks.forward_ad
-    tangent = (
-        forward_ad.tangent_of(t)
-        if forward_ad is not None and hasattr(t, "__array_namespace__")
-        else None
-    )
+    tangent = tangent_of(t) if hasattr(t, "__array_namespace__") else None
     if t._grad_fn is not None:
         suffixes.append(f"grad_fn=<{_grad_fn_name(t._grad_fn)}>")
     elif t.requires_grad:
