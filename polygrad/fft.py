@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._core._backend import current
+from ._core._backend import current, per_backend_and_device
 from ._core._tensor import Tensor, _make
 from .ops.fourier import (
     fft,
@@ -94,13 +94,7 @@ class BoundFFT:
         )
 
 
-_bound: dict[tuple[str, Any], BoundFFT] = {}
-
-
+@per_backend_and_device
 def bound_to(backend: Any, device: Any = None) -> BoundFFT:
-    """The ``fft`` extension as seen from a namespace on ``backend`` (cached)."""
-    key = (backend.name, device)
-    found = _bound.get(key)
-    if found is None:
-        found = _bound[key] = BoundFFT(backend, device)
-    return found
+    """The ``fft`` extension as seen from a namespace on ``backend``."""
+    return BoundFFT(backend, device)

@@ -21,6 +21,7 @@ import pytest
 from conftest import BACKENDS, is_installed
 
 import polygrad as pg
+from polygrad._core._backend import get_backend, per_backend_and_device
 
 torch = pytest.importorskip("torch")
 
@@ -525,3 +526,19 @@ def test_available_lists_installed_backends() -> None:
     for name, info in found.items():
         assert is_installed(name) and info["devices"]
     assert found.get("jax", {"mutable": False})["mutable"] is False
+
+
+def test_per_backend_and_device_builds_once_per_pair():
+    built = []
+
+    @per_backend_and_device
+    def make(backend, device=None):
+        """Docstring kept."""
+        built.append((backend.name, device))
+        return object()
+
+    numpy = get_backend("numpy")
+    assert make(numpy) is make(numpy, None)
+    assert make(numpy, "cpu") is not make(numpy)
+    assert built == [("numpy", None), ("numpy", "cpu")]
+    assert make.__doc__ == "Docstring kept."

@@ -10,12 +10,13 @@ Adapters are imported lazily: importing polygrad never imports torch or jax.
 from __future__ import annotations
 
 import contextvars
+import functools
 import importlib
 import importlib.util
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from ..backends._base import Backend
 
@@ -45,6 +46,7 @@ _MODULE_TO_ADAPTER = {
 }
 
 _loaded: dict[str, Any] = {}
+T = TypeVar("T")
 #: The seed of ``pg.manual_seed``: applied to adapters loaded later too.
 _seed: int | None = None
 
@@ -101,6 +103,22 @@ def manual_seed(seed: int) -> None:
     get_backend("numpy")
     for adapter in list(_loaded.values()):
         adapter.seed(_seed)
+
+
+def per_backend_and_device(make: Callable[[Any, Any], T]) -> Callable[..., T]:
+    """``make(backend, device)`` built once per (backend, device) and then reused, for
+    objects bound to one backend such as a namespace (decorator)."""
+    made: dict[tuple[str, Any], T] = {}
+
+    @functools.wraps(make)
+    def get(backend: Any, device: Any = None) -> T:
+        key = (backend.name, device)
+        found = made.get(key)
+        if found is None:
+            found = made[key] = make(backend, device)
+        return found
+
+    return get
 
 
 def backend_of_array(obj: Any) -> Any | None:

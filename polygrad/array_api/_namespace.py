@@ -19,13 +19,12 @@ from typing import Any
 
 from .. import ops
 from .._core import _callbacks
-from .._core._backend import backend_of_array, current
+from .._core._backend import backend_of_array, current, per_backend_and_device
 from .._core._dtypes import DTYPES, DType
 from .._core._record import _SCALARS, mixed_backends_message, operand
 from .._core._tensor import Tensor, _make
 from . import _dtype_functions as dtype_functions
 
-_cache: dict[tuple[str, Any], Namespace] = {}
 _MISSING = object()
 #: Extensions and polygrad's additions reached as ``xp.<name>``.
 _SUBMODULES = ("special", "linalg", "fft")
@@ -336,13 +335,10 @@ def _flatten(obj: Any, out: list[Any]) -> None:
             out.append(item)
 
 
+@per_backend_and_device
 def namespace_for(backend: Any, device: Any = None) -> Namespace:
     """The namespace of ``backend`` whose creation functions default to ``device``."""
-    key = (backend.name, device)
-    found = _cache.get(key)
-    if found is None:
-        found = _cache[key] = Namespace(backend, device)
-    return found
+    return Namespace(backend, device)
 
 
 def default_namespace(*values: Any) -> Namespace:
