@@ -249,7 +249,7 @@ def test_torch_stream_equals_torch() -> None:
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32"])
 def test_low_precision_dtypes(backend: str, dtype: str) -> None:
-    adapter = pg._backend.get_backend(backend)
+    adapter = get_backend(backend)
     try:
         adapter.dtype(dtype)
     except TypeError:
@@ -271,7 +271,7 @@ def test_repr_and_numpy(backend: str) -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_cpu_device_spellings(backend: str) -> None:
-    adapter = pg._backend.get_backend(backend)
+    adapter = get_backend(backend)
     x = pg.zeros(2, backend=backend, device="cpu")
     assert str(adapter.to_numpy(x._data)) == "[0. 0.]"
     assert x.device == pg.zeros(2, backend=backend).device
@@ -366,7 +366,7 @@ def test_wrapping_torch_tensors_that_require_grad() -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_adapter_scatter_add_and_setitem(backend: str) -> None:
-    adapter = pg._backend.get_backend(backend)
+    adapter = get_backend(backend)
     xp = adapter.xp
     index = xp.asarray([1, 1, 3, 1])
     values = xp.asarray([1.0, 2.0, 3.0, 4.0], dtype=adapter.dtype("float64"))
