@@ -16,7 +16,7 @@ def available() -> dict[str, dict[str, Any]]:
     Loads each installed adapter (and so its library) to ask for its devices; a
     library that is missing or fails to import is left out.
     """
-    from polygrad._backend import get_backend, installed
+    from polygrad._core._backend import get_backend, installed
 
     found: dict[str, dict[str, Any]] = {}
     for name in installed():

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from polygrad._dtypes import DTYPES, DType, dtype_name
+from polygrad._core._dtypes import DTYPES, DType, dtype_name
 
 
 class Backend:
@@ -34,6 +34,19 @@ class Backend:
     #: a 0-d operand leave the result dtype alone and refuses ``f32 @ f64``); binary ops
     #: then call ``promote`` on operands of two dtypes, so every backend gives one dtype.
     promotes_as_standard = True
+    #: The library's own special functions (``erf``, ``gammaln``...), imported on first
+    #: use; None runs SciPy's on a NumPy copy of the data (``polygrad.special``).
+    special_module: str | None = None
+    #: True where ``pg.autograd.graph.save_on_cpu`` moves saved values off a device
+    #: (torch on CUDA); elsewhere data is on the CPU already, or the library places it.
+    saves_on_cpu = False
+    #: True where arrays are lazy graphs (Dask): ``persist`` then computes them, so a
+    #: loop updating them (``pg.optim``) does not grow one graph over all its steps.
+    lazy = False
+    #: True where the library's arrays are plain host data any backend can take (NumPy):
+    #: ``pg.tensor(ndarray)`` then goes to the backend the user selected, as Python data
+    #: does, instead of keeping the array's library (``torch.tensor(ndarray)``'s rule).
+    host_data = False
 
     def __init__(self) -> None:
         self._dtype_cache: dict[Any, DType] = {}
@@ -49,6 +62,15 @@ class Backend:
     # -- arrays and dtypes ---------------------------------------------------------
     def is_array(self, obj: Any) -> bool:
         return isinstance(obj, self.array_types)
+
+    def shapes_are_traced(self) -> bool:
+        """Whether the library is tracing the code that runs now (``jax.jit``): shapes
+        that depend on values (``x[mask]``, ``nonzero``) cannot exist then."""
+        return False
+
+    def persist(self, arrays: list[Any]) -> list[Any]:
+        """``arrays`` computed and kept (lazy libraries); eager ones return them as they are."""
+        return arrays
 
     def owns(self, array: Any) -> bool:
         """Whether ``array`` is a writable array with memory of its own (no view); only

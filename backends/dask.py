@@ -20,7 +20,7 @@ from typing import Any
 import dask.array as da
 import numpy as np
 
-from polygrad._dtypes import dtype_name
+from polygrad._core._dtypes import dtype_name
 
 from ._base import Backend
 from ._dask_namespace import namespace
@@ -46,6 +46,7 @@ class DaskBackend(Backend):
     distribution = "dask"
     xp = namespace  # array-api-compat's, with linalg, fft and take_along_axis completed
     mutable = False
+    lazy = True
     array_types = (da.Array,)
 
     def __init__(self) -> None:

@@ -21,7 +21,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from polygrad._dtypes import dtype_name
+from polygrad._core._dtypes import dtype_name
 
 from ._base import Backend
 
@@ -35,11 +35,22 @@ class JaxBackend(Backend):
     xp = jnp
     mutable = False
     array_types = (jax.Array,)
+    special_module = "jax.scipy.special"
 
     def __init__(self) -> None:
         super().__init__()
         self._key: Any = None
         self._seed = secrets.randbits(32)
+
+    def shapes_are_traced(self) -> bool:
+        """Under ``jax.jit``, ``jax.vmap``, ``lax.scan``... (and ``jax.grad``, though masks
+        happen to work there); eagerly JAX arrays have values."""
+        try:
+            from jax._src import core
+
+            return not core.trace_ctx.is_top_level()
+        except (ImportError, AttributeError):  # JAX's internals moved: detect jit's staging
+            return isinstance(jnp.zeros(()), jax.core.Tracer)
 
     def dtype(self, dtype: Any) -> Any:
         name = dtype_name(dtype)

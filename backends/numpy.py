@@ -12,6 +12,8 @@ from ._base import Backend
 
 class NumpyBackend(Backend):
     name = "numpy"
+    special_module = "scipy.special"
+    host_data = True
     xp = xp
     array_types = (np.ndarray, np.generic)
 

@@ -22,6 +22,8 @@ from ._base import Backend
 
 class TorchBackend(Backend):
     name = "torch"
+    special_module = "torch.special"
+    saves_on_cpu = True
     distribution = "torch"
     xp = xp
     array_types = (torch.Tensor,)

@@ -32,7 +32,7 @@ def availability(name: str) -> tuple[bool, str]:
     except ImportError as error:
         return False, f"{_LIBRARY[name]} is not installed ({error})"
     try:
-        from polygrad._backend import get_backend
+        from polygrad._core._backend import get_backend
 
         get_backend(name)
     except (ImportError, ValueError) as error:

@@ -2,35 +2,38 @@
 
 ``import polygrad as pg``; tensors live on NumPy unless ``POLYGRAD_BACKEND``,
 ``pg.set_backend``, ``with pg.backend(...)`` or the data you wrap says otherwise.
-Functions follow the array API standard, Tensor methods follow torch.
-
-The module is itself an array-API namespace (``pg.asarray``, ``pg.exp``,
-``pg.result_type``, ``pg.float32``, ``pg.special``...) with one difference from the
-namespace a tensor returns (``x.__array_namespace__()``): the torch-style factories
-``pg.zeros``, ``pg.ones``, ``pg.full``, ``pg.arange``, ``pg.linspace(start, end,
-steps)``, ``pg.eye(n, m)`` and ``pg.tensor`` keep torch's signatures and torch's
-float32 default dtype, while the tensor's namespace (and ``pg.asarray``) follow the
-standard and the backend's own defaults (float64 on NumPy).
+The module is torch's API (DESIGN.md principle 7): ``pg.sum(x, dim=1, keepdim=True)``,
+``pg.cat``, ``pg.max(x, 1)`` as ``(values, indices)``, ``pg.zeros`` in float32,
+``pg.device``, ``pg.save``... (``polygrad.torch_api``). The array API standard is the
+namespace a tensor returns, ``x.__array_namespace__()``, also importable as
+``polygrad.array_api``; it follows the standard and the backend's own defaults
+(float64 on NumPy). Both spell the same ops.
 """
 
 import math as _math
+from importlib.util import find_spec as _find_spec
+
+if _find_spec("polygrad.backends") is None:  # a plain checkout: backends/ is a sibling folder
+    raise ImportError(
+        "polygrad's adapters (backends/) install as polygrad.backends: "
+        "run `pip install -e .` (or `make install`) at the repository root first"
+    )
 
 from . import (  # type: ignore[attr-defined]  # noqa: E501 - backends/ installs as polygrad.backends, which mypy cannot see
-    _tensor_convert,
-    _tensor_methods,
-    _tensor_reductions,
-    _tensor_shape_methods,
+    _methods,
     autograd,
     backends,
+    fft,
+    linalg,
     ops,
     optim,
     special,
     utils,
     viz,
 )
-from ._backend import _from_environment as _select_from_environment
-from ._backend import backend, set_backend
-from ._creation import (
+from ._core._backend import _from_environment as _select_from_environment
+from ._core._backend import backend, set_backend
+from ._core._creation import (
     arange,
     as_tensor,
     empty,
@@ -50,10 +53,9 @@ from ._creation import (
     zeros,
     zeros_like,
 )
-from ._dtype_functions import can_cast, finfo, iinfo, isdtype, result_type
-from ._dtypes import DTYPES as _DTYPES
-from ._dtypes import DType, get_default_dtype, set_default_dtype
-from ._grad_mode import (
+from ._core._dtypes import DTYPES as _DTYPES
+from ._core._dtypes import DType, get_default_dtype, set_default_dtype
+from ._core._grad_mode import (
     enable_grad,
     inference_mode,
     is_grad_enabled,
@@ -61,12 +63,14 @@ from ._grad_mode import (
     no_grad,
     set_grad_enabled,
 )
-from ._namespace import __array_namespace_info__, asarray, from_dlpack
-from ._size import Size
-from ._tensor import Tensor
+from ._core._size import Size
+from ._core._tensor import Tensor
+from .array_api._dtype_functions import can_cast, finfo, iinfo, isdtype, result_type
+from .array_api._namespace import __array_namespace_info__, asarray, from_dlpack
 from .autograd.gradcheck import gradcheck, gradgradcheck
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from .ops import *  # noqa: F403 - the namespace's functions at top level, like torch
+from .torch_api import install as _install_torch_api
 
 e, pi, inf, nan, newaxis = _math.e, _math.pi, _math.inf, _math.nan, None
 
@@ -75,12 +79,6 @@ float = _DTYPES["float32"]  # noqa: A001 - torch's aliases
 double = _DTYPES["float64"]
 long = _DTYPES["int64"]
 
-_tensor_methods.ops = _tensor_convert.ops = ops
-_tensor_reductions.ops = _tensor_shape_methods.ops = ops
-
-from . import fft, linalg  # noqa: E402 - the standard's extensions, once ops are bound
-from .torch_api import install as _install_torch_api  # noqa: E402
-
 globals().update(_install_torch_api(Tensor))  # torch's names over the same ops (principle 7)
 
 __version__ = "0.1.0"
@@ -88,6 +86,6 @@ __array_api_version__ = "2025.12"
 
 _select_from_environment()
 
-from ._einops import install as _install_einops_backend  # noqa: E402
+from .interop._einops import install as _install_einops_backend  # noqa: E402
 
 _install_einops_backend()  # einops.rearrange/einsum on polygrad tensors, once einops loads

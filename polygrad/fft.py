@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._tensor import Tensor, _make
+from ._core._backend import current, per_backend_and_device
+from ._core._tensor import Tensor, _make
 from .ops.fourier import (
     fft,
     fftn,
@@ -47,8 +48,6 @@ __all__ = [
 
 
 def _frequencies(fn: str, n: int, d: float, dtype: Any, device: Any, backend: Any = None) -> Tensor:
-    from ._backend import current
-
     if backend is None:
         backend, default_device = current()
         device = default_device if device is None else device
@@ -95,13 +94,7 @@ class BoundFFT:
         )
 
 
-_bound: dict[tuple[str, Any], BoundFFT] = {}
-
-
+@per_backend_and_device
 def bound_to(backend: Any, device: Any = None) -> BoundFFT:
-    """The ``fft`` extension as seen from a namespace on ``backend`` (cached)."""
-    key = (backend.name, device)
-    found = _bound.get(key)
-    if found is None:
-        found = _bound[key] = BoundFFT(backend, device)
-    return found
+    """The ``fft`` extension as seen from a namespace on ``backend``."""
+    return BoundFFT(backend, device)

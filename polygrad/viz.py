@@ -18,8 +18,8 @@ import sys
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
-from ._node import AccumulateGrad, Node
-from ._tensor import Tensor
+from ._core._node import AccumulateGrad, Node
+from ._core._tensor import Tensor
 
 __all__ = ["draw", "format_graph", "print_graph"]
 

@@ -45,7 +45,7 @@ try:  # Hypothesis budgets: "ci" inside ``make test``, "long" for ``make fuzz``
 except ImportError:
     pass
 
-#: Known backends and the library each needs (the adapter names of ``polygrad._backend``).
+#: Known backends and the library each needs (the adapter names of ``polygrad._core._backend``).
 KNOWN = {
     "numpy": "numpy",
     "torch": "torch",

@@ -22,6 +22,7 @@ from conftest import BACKENDS, is_installed
 
 import polygrad as pg
 from polygrad import array_api
+from polygrad._core._backend import get_backend, per_backend_and_device
 
 torch = pytest.importorskip("torch")
 
@@ -223,7 +224,7 @@ def test_seed_reaches_backend_loaded_later(backend: str) -> None:
     code = (
         "import sys, polygrad as pg\n"
         "if sys.argv[1] == 'late': pg.manual_seed(11)\n"
-        "from polygrad._backend import get_backend; get_backend(sys.argv[2])\n"
+        "from polygrad._core._backend import get_backend; get_backend(sys.argv[2])\n"
         "if sys.argv[1] == 'early': pg.manual_seed(11)\n"
         "print(pg.rand(4, backend=sys.argv[2]).tolist())\n"
     )
@@ -249,7 +250,7 @@ def test_torch_stream_equals_torch() -> None:
 @pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32"])
 def test_low_precision_dtypes(backend: str, dtype: str) -> None:
-    adapter = pg._backend.get_backend(backend)
+    adapter = get_backend(backend)
     try:
         adapter.dtype(dtype)
     except TypeError:
@@ -271,7 +272,7 @@ def test_repr_and_numpy(backend: str) -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_cpu_device_spellings(backend: str) -> None:
-    adapter = pg._backend.get_backend(backend)
+    adapter = get_backend(backend)
     x = pg.zeros(2, backend=backend, device="cpu")
     assert str(adapter.to_numpy(x._data)) == "[0. 0.]"
     assert x.device == pg.zeros(2, backend=backend).device
@@ -366,7 +367,7 @@ def test_wrapping_torch_tensors_that_require_grad() -> None:
 
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_adapter_scatter_add_and_setitem(backend: str) -> None:
-    adapter = pg._backend.get_backend(backend)
+    adapter = get_backend(backend)
     xp = adapter.xp
     index = xp.asarray([1, 1, 3, 1])
     values = xp.asarray([1.0, 2.0, 3.0, 4.0], dtype=adapter.dtype("float64"))
@@ -419,7 +420,7 @@ def test_environment_variable_unknown_name() -> None:
 
 
 def test_set_backend_and_nested_with() -> None:
-    from polygrad._backend import current
+    from polygrad._core._backend import current
 
     default = current()[0].name
     try:
@@ -526,3 +527,19 @@ def test_available_lists_installed_backends() -> None:
     for name, info in found.items():
         assert is_installed(name) and info["devices"]
     assert found.get("jax", {"mutable": False})["mutable"] is False
+
+
+def test_per_backend_and_device_builds_once_per_pair():
+    built = []
+
+    @per_backend_and_device
+    def make(backend, device=None):
+        """Docstring kept."""
+        built.append((backend.name, device))
+        return object()
+
+    numpy = get_backend("numpy")
+    assert make(numpy) is make(numpy, None)
+    assert make(numpy, "cpu") is not make(numpy)
+    assert built == [("numpy", None), ("numpy", "cpu")]
+    assert make.__doc__ == "Docstring kept."

@@ -18,7 +18,7 @@ import re
 import pytest
 
 import polygrad as pg
-from polygrad import _backend
+from polygrad._core import _backend
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]

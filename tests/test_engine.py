@@ -685,7 +685,7 @@ def test_gradients_add_up_in_place_only_where_nothing_else_holds_the_buffer(monk
         return x.grad, sorted(kept, key=lambda grads: float(grads[0][0]))
 
     grad, _ = run(pg, pg.tensor, False)
-    from polygrad import _engine
+    from polygrad._core import _engine
 
     # y's two gradients were summed in place (where CPython's counts prove sole ownership)
     assert calls == ([True] if _engine._COUNTS_EVERY_REFERENCE else [])
@@ -702,7 +702,7 @@ def test_gradients_add_up_in_place_only_where_nothing_else_holds_the_buffer(monk
 def test_rules_overwrite_their_gradient_only_when_nothing_else_holds_it(monkeypatch):
     """exp's rule may write into the incoming gradient (vjp_into), which the engine allows
     only for an array no other buffer, hook or caller references any more."""
-    from polygrad import _engine
+    from polygrad._core import _engine
     from polygrad.ops import elementwise
 
     calls = []

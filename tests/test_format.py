@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from polygrad._format import legacy_type_name, tensor_repr
-from polygrad._size import CallableSize, Size
+from polygrad._core._size import CallableSize, Size
+from polygrad._core._torch_type_names import legacy_type_name
+from polygrad._methods._format import tensor_repr
 
 
 class _Backend:

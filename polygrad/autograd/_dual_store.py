@@ -13,9 +13,10 @@ import threading
 import weakref
 from typing import Any
 
-from .._grad_mode import _grad_enabled
-from .._node import Node, new_node
-from .._tensor import Tensor
+from .._core._grad_mode import _grad_enabled
+from .._core._node import Node, new_node
+from .._core._tensor import Tensor
+from ..array_api._namespace import namespace_for
 
 #: id(tensor) -> (weakref to the tensor, its tangent Tensor)
 _tangents: dict[int, tuple[Any, Tensor]] = {}
@@ -130,7 +131,6 @@ class _Pending:
             if _pending.get(id(r)) is self:
                 del _pending[id(r)]
         self.unhide()
-        from .._namespace import namespace_for
         from ._tangent_rules import output_tangents
 
         busy = _enter_busy()

@@ -5,9 +5,13 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from .._engine import execute, fix_grad
-from .._node import Node
-from .._tensor import Tensor, _edge, _make
+from .. import ops
+from .._core._backend import backend_of_array
+from .._core._engine import execute, fix_grad
+from .._core._node import Node
+from .._core._record import mixed_backends_message, operand
+from .._core._size import Size
+from .._core._tensor import Tensor, _edge, _make
 
 
 def _as_tuple(values: Any) -> tuple[Any, ...]:
@@ -15,8 +19,6 @@ def _as_tuple(values: Any) -> tuple[Any, ...]:
         return ()
     if isinstance(values, Tensor):
         return (values,)
-    from .._backend import backend_of_array
-
     if backend_of_array(values) is not None:  # one raw array (wrapped later), not a sequence
         return (values,)
     return tuple(values)
@@ -33,8 +35,6 @@ def _roots(
     """Validate outputs and their seed gradients (torch's errors), as engine roots."""
     for g in grads:
         if g is not None and not isinstance(g, Tensor):
-            from .._backend import backend_of_array
-
             if backend_of_array(g) is None:
                 raise TypeError(
                     f"gradients can be either Tensors or None, but got {type(g).__name__}"
@@ -61,20 +61,14 @@ def _roots(
             seed: Any = out._backend.xp.ones_like(data)
         else:
             if not isinstance(g, Tensor):
-                from .._record import operand
-
                 g = operand(g, out)
             if tuple(g._data.shape) != tuple(data.shape):
-                from .._size import Size
-
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of "
                     f"torch.Size({list(Size(g._data.shape))}) and output[{i}] has a shape of "
                     f"torch.Size({list(Size(data.shape))})."
                 )
             if g._backend is not out._backend:
-                from .._record import mixed_backends_message
-
                 raise TypeError(mixed_backends_message(out._backend, g._backend))
             seed = g if create_graph else g._data
             if not create_graph and seed.dtype != data.dtype:
@@ -247,8 +241,6 @@ def _batched_grad(
     materialize_grads: bool,
 ) -> tuple[Any, ...]:
     """``is_grads_batched``: one backward per row of the leading dim of ``grad_outputs``."""
-    from .. import ops
-
     batch = grads[0].shape[0]
     rows = [
         grad(

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .. import _functional_core as core
-from .._grad_mode import enable_grad
-from .._tensor import Tensor
+from .._core._grad_mode import enable_grad
+from .._core._tensor import Tensor
+from ..ops import permute_dims, reshape, stack
+from . import _functional_core as core
 from .functional import (
     _as_tuple,
     _autograd_grad,
@@ -25,8 +26,6 @@ from .functional import (
 
 
 def _stack(rows: list[Tensor], shape: tuple[int, ...], like: Tensor) -> Tensor:
-    from ..ops import reshape, stack
-
     if not rows:
         xp = like._backend.xp
         return core.as_tensor(
@@ -133,8 +132,6 @@ def _jacfwd(func: Callable[..., Any], inputs: Any, strict: bool, vectorize: bool
         is_outputs_tuple, outputs = _as_tuple(
             func(*inputs), "outputs of the user-provided function", "jacobian"
         )
-    from ..ops import permute_dims, reshape
-
     jac = []
     for i, out in enumerate(outputs):
         blocks = []
@@ -175,8 +172,6 @@ def hessian(
             raise RuntimeError(
                 "The Tensor returned by the function given to hessian should contain a single element"
             )
-        from ..ops import reshape
-
         return reshape(out, ())
 
     def jac_func(*inp: Tensor) -> Any:

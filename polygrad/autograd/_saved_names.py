@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._tensor import Tensor, _make
+from .._core import _callbacks
+from .._core._tensor import Tensor, _make
 
 #: Node class name -> the names of its inputs, in order (torch's argument names)
 SAVED_NAMES = {
@@ -105,3 +106,6 @@ def _with_own_hooks(outer: Any) -> Any:
         return tuple(out)
 
     return unpack_all
+
+
+_callbacks.saved_attribute = saved_attribute

@@ -18,11 +18,24 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._engine import fix_grad
-from .._grad_mode import _grad_enabled
-from .._tensor import Tensor, _make
+from .._core._engine import fix_grad
+from .._core._grad_mode import _grad_enabled
+from .._core._tensor import Tensor, _make
+from ..ops import (
+    arithmetic,
+    compare,
+    conversion,
+    elementwise,
+    indexing,
+    linalg,
+    shape,
+    softmax_family,
+    sums,
+)
+from ..ops import elementwise_math as em
 from ..ops._support import conj
 from ._dual_store import _NEEDED, all_slots
+from ._entry import grad
 
 
 def _plus(*terms: Any) -> Any:
@@ -167,19 +180,6 @@ def _joined(fn: str) -> Any:
 
 def _table() -> dict[type, Any]:
     """Rules by node class (classes an op module no longer has are skipped)."""
-    from ..ops import (
-        arithmetic,
-        compare,
-        conversion,
-        elementwise,
-        indexing,
-        linalg,
-        shape,
-        softmax_family,
-        sums,
-    )
-    from ..ops import elementwise_math as em
-
     ln2, ln10 = math.log(2.0), math.log(10.0)
     wanted: dict[tuple[Any, str], Any] = {
         (arithmetic, "AddBackward0"): lambda n, xp, t, i, o: _plus(t[0], t[1]),
@@ -269,7 +269,7 @@ def _table() -> dict[type, Any]:
     ):
         wanted[(linalg, name)] = _matmul
     wanted[(linalg, "SqueezeBackward4")] = _reshaped  # the views around torch's mm/bmm
-    wanted[(linalg, "UnsafeViewBackward0")] = _reshaped
+    wanted[(shape, "UnsafeViewBackward0")] = _reshaped
     table = {}
     for (module, name), rule in wanted.items():
         cls = module.__dict__.get(name)
@@ -349,8 +349,6 @@ def _shadow(node: Any) -> Any:
 
 def double_vjp(pending: Any, xp: Any) -> list[Tensor]:
     """``J v = d/du <vjp(u), v>``: tangents from the op's vjp alone."""
-    from ._entry import grad
-
     node = pending.node
     backend = node._backend
     seeds = []

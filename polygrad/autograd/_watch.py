@@ -1,6 +1,6 @@
 """The features that watch every recorded node: anomaly mode and saved-tensor hooks.
 
-They switch ``polygrad._record.on_record`` on only while one of them is active, so
+They switch ``polygrad._core._record.on_record`` on only while one of them is active, so
 ordinary recording pays a single global read for them.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import traceback
 from typing import Any
 
-from .. import _record
-from .._tensor import Tensor, _make
+from .._core import _record
+from .._core._tensor import Tensor, _make
 
 #: saved_tensors_hooks stack: (pack, unpack) pairs, innermost last
 hook_stack: list[tuple[Any, Any]] = []

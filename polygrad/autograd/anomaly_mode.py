@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+from .._core import _callbacks
 from . import _watch
 
 _ENABLED_WARNING = (
@@ -106,3 +107,6 @@ def run_checked(node: Any, call: Any) -> Any:
                     f"Function '{node.name()}' returned nan values in its {i}th output."
                 )
     return grads
+
+
+_callbacks.run_checked = run_checked  # the engine's check around nodes recorded in anomaly mode

@@ -9,7 +9,7 @@ torch's ``torch.autograd.forward_ad``, on every backend::
         y = f(x)                                # any polygrad code
         value, jvp = fwAD.unpack_dual(y)        # jvp = J_f(primal) @ tangent
 
-How it works. While a level is open, ``record``/``record_multi`` (polygrad/_record.py)
+How it works. While a level is open, ``record``/``record_multi`` (polygrad/_core/_record.py)
 hand each op to ``_on_record``; when no level is open that costs the per-op path one
 ``is not None`` test. When an input carries a tangent, the op's node is built (a
 hidden one when nothing requires grad) and the output's tangent is computed a moment
@@ -48,13 +48,19 @@ staticmethod (torch's ``NotImplementedError`` when it has none).
 
 from __future__ import annotations
 
+import sys
 from collections import namedtuple
 from typing import Any, cast
 
-from .. import _record
-from .._grad_mode import _DecoratorContextManager, _inference
-from .._node import Node, new_node
-from .._tensor import Tensor, _make
+from .._core import _callbacks, _record
+from .._core._grad_mode import _DecoratorContextManager, _inference
+from .._core._node import Node, new_node
+from .._core._record import operand
+from .._core._tensor import Tensor, _make
+from .._core._view_steps import get_path, put_path
+from .._core._views import fw_base_of, path_of
+from ..array_api._namespace import namespace_for
+from ..ops import reshape
 from ._dual_store import (
     _enter_busy,
     _flush,
@@ -95,6 +101,7 @@ def enter_dual_level() -> int:
     _level = 0
     _record._dual_hook = _on_record
     _record._dual_hook_multi = _on_record_multi
+    _callbacks.forward_ad = sys.modules[__name__]
     return _level
 
 
@@ -112,6 +119,7 @@ def exit_dual_level(*, level: int | None = None) -> None:
         )
     _record._dual_hook = None
     _record._dual_hook_multi = None
+    _callbacks.forward_ad = None
     for pending in list(_pending.values()):
         pending.unhide()
     _pending.clear()
@@ -150,8 +158,6 @@ def _check_level(level: int | None) -> None:
 
 def make_dual(tensor: Any, tangent: Any, *, level: int | None = None) -> Tensor:
     """A view of ``tensor`` that carries ``tangent`` (same shape) through every op."""
-    from .._record import operand
-
     _check_level(level)
     tensor = operand(tensor)
     tangent = operand(tangent, tensor)
@@ -192,8 +198,6 @@ def unpack_dual(tensor: Any, *, level: int | None = None) -> UnpackedDualTensor:
 
 def _plain_alias(tensor: Tensor) -> Tensor:
     """A view of ``tensor`` in the backward graph that carries no tangent."""
-    from ..ops import reshape
-
     busy = _enter_busy()
     try:
         alias = reshape(tensor, tuple(tensor.shape))
@@ -326,10 +330,6 @@ def _commit_shared_tangent(t: Tensor, tangent: Tensor | None) -> None:
     as in torch, the tangent of a view is a view of its base's, so the write goes into
     the base's tangent (zeros where the base had none) and every view of the base,
     made before or after, shows its part of the new tangent."""
-    from .._namespace import namespace_for
-    from .._view_steps import get_path, put_path
-    from .._views import fw_base_of, path_of
-
     base = fw_base_of(t)
     storage = t._vc[2]
     family = []

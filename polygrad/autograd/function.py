@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import _record
-from .._grad_mode import _grad_enabled, no_grad
-from .._node import Node
-from .._record import MultiOutputNode
-from .._tensor import Tensor, _edge, _make
+from .._core import _record
+from .._core._grad_mode import _grad_enabled, no_grad
+from .._core._node import Node
+from .._core._record import MultiOutputNode
+from .._core._tensor import Tensor, _edge, _make
+from .._core._views import check_writable, rebase_views, record_on_base
+from .forward_ad import _function_tangents
 
 
 class FunctionCtx:
@@ -199,8 +201,6 @@ class Function(metaclass=FunctionMeta):
         single = not isinstance(outputs, tuple)
         outs = (outputs,) if single else outputs
         if _record._dual_hook is not None:  # forward AD: the outputs' tangents come from jvp
-            from .forward_ad import _function_tangents
-
             _function_tangents(cls, ctx, args, outs)
         record = _grad_enabled.get() and any(ctx.needs_input_grad)
         if record:
@@ -310,8 +310,6 @@ def _rebase_dirty_view(view: Tensor, node: BackwardCFunction, n_outputs: int) ->
     base's history becomes a ``CopySlices`` running the Function's node on the view's part
     of the gradient (the view is taken to be the first input), and every view of the base,
     ``view`` included, an ``AsStridedBackward0`` of it."""
-    from .._views import check_writable, rebase_views, record_on_base
-
     if view._requires_grad:
         check_writable(view)  # outputs of unbind/split/chunk, views made under no_grad
     if n_outputs != 1:

@@ -18,10 +18,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .. import _functional_core as core
-from .._grad_mode import enable_grad, set_grad_enabled
-from .._grad_mode import is_grad_enabled as _is_grad_enabled
-from .._tensor import Tensor, _make
+from .._core._grad_mode import enable_grad, set_grad_enabled
+from .._core._grad_mode import is_grad_enabled as _is_grad_enabled
+from .._core._tensor import Tensor, _make
+from . import _functional_core as core
 from . import forward_ad
 from ._entry import grad as _grad
 

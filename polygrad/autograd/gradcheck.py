@@ -23,7 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from .._tensor import Tensor, _make
+from .._core._backend import get_backend
+from .._core._tensor import Tensor, _make
+from . import forward_ad
+from ._entry import grad
 
 __all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
@@ -49,8 +52,6 @@ def _numpy(t: Tensor) -> np.ndarray:
 
 
 def _show(matrix: np.ndarray) -> str:
-    from .._backend import get_backend
-
     return repr(_make(matrix, get_backend("numpy")))
 
 
@@ -97,8 +98,6 @@ def _analytical(
     outputs: tuple[Any, ...], inputs: tuple[Any, ...], wrt: list[int], check_grad_dtypes: bool
 ) -> dict[tuple[int, int], np.ndarray]:
     """(output j, input i) -> the backward-mode Jacobian as an (n_in, n_out) matrix."""
-    from ._entry import grad
-
     result = {}
     targets = [inputs[i] for i in wrt]
     for j, out in enumerate(outputs):
@@ -139,8 +138,6 @@ def _forward(
     func: Callable[..., Any], inputs: tuple[Any, ...], i: int, n_out: int
 ) -> list[np.ndarray]:
     """d outputs / d inputs[i] by forward-mode AD, as (n_in, n_out) matrices."""
-    from . import forward_ad
-
     base = _numpy(inputs[i])
     columns = []
     for k in range(base.size):
@@ -256,8 +253,6 @@ def gradgradcheck(
     ``grad_outputs`` (random, seeded, when not given) weight the outputs; the gradient
     of ``sum(grad_outputs * func(inputs))`` is then checked with ``gradcheck``.
     """
-    from ._entry import grad
-
     inputs = _as_tuple(inputs)
     outputs = [o for o in _outputs(func, inputs) if _floating(o) and o.requires_grad]
     if grad_outputs is None:

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from .._node import Node
-from .._tensor import Tensor, _edge
+from .._core._node import Node
+from .._core._tensor import Tensor, _edge
 from . import _watch
 
 
@@ -54,7 +54,7 @@ class save_on_cpu(saved_tensors_hooks):
     def __init__(self, pin_memory: bool = False, device_type: str = "cuda") -> None:
         def pack(t: Tensor) -> Any:
             device = t.device
-            if str(device).startswith("cpu") or t._backend.name != "torch":
+            if not t._backend.saves_on_cpu or str(device).startswith("cpu"):
                 return (device, t)
             return (device, t._backend.to_device(t, "cpu"))
 

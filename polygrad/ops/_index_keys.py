@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._dtypes import dtype_name
+from .._core._dtypes import dtype_name
 
 #: (axis, flat 1-D index, index shape) of a gather that equals ``x[key]``
 Take = tuple[int, Any, tuple[int, ...]]

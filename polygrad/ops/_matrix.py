@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._node import Node
-from .._tensor import Tensor
+from .._core._node import Node
+from .._core._tensor import Tensor
 from ._support import conj
 
 

@@ -9,24 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._dtypes import dtype_name
-from .._node import Node
-from .._record import _SCALARS, binary_operands, operand, record
-from .._tensor import Tensor
-
-_complex_dtypes: dict[int, tuple[Any, bool]] = {}
+from .._core._dtypes import _complex_dtypes, is_complex
+from .._core._node import Node
+from .._core._record import _SCALARS, binary_operands, operand, record
+from .._core._tensor import Tensor
 
 
 def needs(node: Node, i: int) -> bool:
     """Some input ``i`` of ``node`` wants a gradient (skip work nobody uses)."""
     return node.next_functions[i][0] is not None
-
-
-def is_complex(value: Any) -> bool:
-    """Whether an array, Tensor or Python number is complex (cached per dtype)."""
-    if isinstance(value, _SCALARS):
-        return isinstance(value, complex)
-    return _is_complex_dtype(value.dtype)
 
 
 def conj(xp: Any, value: Any) -> Any:
@@ -101,23 +92,3 @@ def binary(cls: type[Node], name: str, x1: Any, x2: Any) -> Tensor:
     a, b, backend, ta, tb = array_operands(x1, x2)
     out = getattr(backend.xp, name)(a, b)
     return record(cls, (ta, tb), out, backend, broadcast=True, numbers=(a, b))
-
-
-def real_if_complex_to_real(xp: Any, g: Any, dtype: Any) -> Any:
-    """The real part of a complex gradient bound for a real input (torch's rule)."""
-    if is_complex(g) and not _is_complex_dtype(dtype):
-        return xp.real(g)
-    return g
-
-
-def _is_complex_dtype(dtype: Any) -> bool:
-    # keyed by identity: dtypes of different libraries may compare (with warnings) or
-    # hash alike; the stored dtype keeps its id from being reused
-    found = _complex_dtypes.get(id(dtype))
-    if found is None:
-        name = dtype_name(dtype)
-        found = _complex_dtypes[id(dtype)] = (
-            dtype,
-            name is not None and name.startswith("complex"),
-        )
-    return found[1]

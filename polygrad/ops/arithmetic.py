@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._node import Node
-from .._record import binary_operands, operand, record
-from .._tensor import Tensor
+from .._core._node import Node
+from .._core._record import binary_operands, operand, record
+from .._core._tensor import Tensor
 from ._support import conj, is_complex, times
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._record import binary_operands, operand
-from .._tensor import Tensor, _make
+from .._core._record import binary_operands, operand
+from .._core._tensor import Tensor, _make
 from ._support import scalar_array
 
 

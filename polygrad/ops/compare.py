@@ -7,9 +7,9 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-from .._node import Node
-from .._record import binary_operands, operand, record
-from .._tensor import Tensor, _make
+from .._core._node import Node
+from .._core._record import binary_operands, operand, record
+from .._core._tensor import Tensor, _make
 
 
 def _compare(fn: Any, x1: Any, x2: Any) -> Tensor:

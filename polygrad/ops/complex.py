@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._dtypes import dtype_name
-from .._node import Node
-from .._record import operand, record
-from .._tensor import Tensor
-from .._view_steps import Part
-from .._views import make_view
+from .._core import _callbacks
+from .._core._dtypes import dtype_name
+from .._core._node import Node
+from .._core._record import operand, record
+from .._core._tensor import Tensor
+from .._core._view_steps import Part
+from .._core._views import make_view
 from ._support import is_complex
 
 
@@ -114,3 +115,6 @@ def sgn(x: Any, /) -> Tensor:
     """``x / |x|`` for complex ``x`` (0 at 0): the standard's complex ``sign``."""
     x = operand(x)
     return record(SgnBackward0, (x,), x._backend.xp.sign(x._data), x._backend)
+
+
+_callbacks.recorded_complex = complex  # writes through .real/.imag views in a recorded backward

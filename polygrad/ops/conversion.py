@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._node import Node
-from .._record import operand, record
-from .._tensor import Tensor, _make
+from .._core._dtypes import real_if_complex_to_real
+from .._core._node import Node
+from .._core._record import operand, record
+from .._core._tensor import Tensor, _make
+from ._support import is_complex
+from .complex import sgn
 
 
 class CloneBackward0(Node):
@@ -24,8 +27,6 @@ class ToCopyBackward0(Node):
     __slots__ = ("input_dtype",)
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
-        from ._support import real_if_complex_to_real
-
         return (xp.astype(real_if_complex_to_real(xp, g, self.input_dtype), self.input_dtype),)
 
 
@@ -73,10 +74,6 @@ def common_dtype(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
 def sign(x: Any, /) -> Tensor:
     """Elementwise sign (-1, 0 or 1); its gradient is zero everywhere, as in torch."""
     x = operand(x)
-    from ._support import is_complex
-
     if is_complex(x._data):
-        from .complex import sgn
-
         return sgn(x)  # z / |z|, differentiable (torch's sgn)
     return record(SignBackward0, (x,), x._backend.xp.sign(x._data), x._backend)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._node import Node
-from .._record import binary_operands, check_broadcast, operand, record
-from .._tensor import Tensor, _make
+from .._core._dtypes import dtype_name
+from .._core._node import Node
+from .._core._record import binary_operands, check_broadcast, operand, record
+from .._core._tensor import Tensor, _make
+from .._core._torch_type_names import scalar_type_name
 from ._support import conj, is_complex, scalar_array, times, writable
 
 
@@ -330,9 +332,6 @@ def _bool_condition(c: Any) -> Any:
     """torch's refusal of a condition that is not boolean (uint8 is deprecated there, and
     still accepted with a warning: nonzero is True)."""
     import warnings
-
-    from .._dtypes import dtype_name
-    from .._torch_type_names import scalar_type_name
 
     name = dtype_name(c.dtype) or str(c.dtype)
     if name == "uint8":

@@ -12,8 +12,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._node import Node
-from .._tensor import Tensor
+from .._core._node import Node
+from .._core._record import operand
+from .._core._tensor import Tensor
 from ._support import binary, conj, needs, unary
 from .arithmetic import pow
 
@@ -242,6 +243,4 @@ def logaddexp(x1: Any, x2: Any, /) -> Tensor:
 
 def positive(x: Any, /) -> Tensor:
     """``+x``: the input itself, as torch returns it (no node)."""
-    from .._record import operand
-
     return operand(x)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._record import MultiOutputNode, operand, record_multi
-from .._tensor import Tensor
+from .._core._record import MultiOutputNode, operand, record_multi
+from .._core._tensor import Tensor
 from .reduction import _normalize_axes, _reduce, _Reduction, _renamed, _with_params, check_nonempty
 
 

@@ -15,11 +15,13 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
-from .._node import Node
-from .._record import operand, record
-from .._tensor import Tensor
+from .._core._node import Node
+from .._core._record import operand, record
+from .._core._tensor import Tensor
 from ._matrix import _device
 from ._support import is_complex
+from .complex import conj
+from .manipulation import roll
 from .shape import _normalize_axis
 
 DUAL_NORM = {"backward": "forward", "forward": "backward", "ortho": "ortho"}
@@ -160,8 +162,6 @@ def _record(
 
 
 def _c2c(x: Any, s: Any, axes: Any, norm: str, inverse: bool, one_axis: bool) -> Tensor:
-    from .complex import conj
-
     x = operand(x)
     _check_norm(norm)
     axes, sizes = _plan(x, s, axes)
@@ -301,15 +301,11 @@ def hfft(x: Any, /, *, n: int | None = None, axis: int = -1, norm: str = "backwa
 
     ``irfft`` of the conjugate with the dual normalization, as torch computes it.
     """
-    from .complex import conj
-
     return _c2r(conj(operand(x)), None if n is None else (n,), (axis,), DUAL_NORM[norm], True)
 
 
 def ihfft(x: Any, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") -> Tensor:
     """Inverse of ``hfft``: the conjugate ``rfft`` with the dual normalization (torch)."""
-    from .complex import conj
-
     return conj(_r2c(x, None if n is None else (n,), (axis,), DUAL_NORM[norm], True))
 
 
@@ -317,8 +313,6 @@ def ihfft(x: Any, /, *, n: int | None = None, axis: int = -1, norm: str = "backw
 
 
 def _shift(x: Any, axes: int | Sequence[int] | None, sign: int) -> Tensor:
-    from .manipulation import roll
-
     x = operand(x)
     if axes is None:
         axes = tuple(range(x.ndim))

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .._node import Node
-from .._record import operand, record
-from .._tensor import Tensor
+from .._core._node import Node
+from .._core._record import operand, record
+from .._core._tensor import Tensor
 from .shape import broadcast_to, reshape
 
 

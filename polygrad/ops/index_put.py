@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._node import Node
-from .._record import mixed_backends_message, operand, record
-from .._tensor import Tensor
+from .._core._engine import _sum_to
+from .._core._inplace import check_inplace, commit_inplace
+from .._core._node import Node
+from .._core._record import mixed_backends_message, operand, record
+from .._core._tensor import Tensor
 from ._index_keys import advanced_plan, basic_key, check_key
 from .indexing import _is_advanced, _raw_key, getitem
+from .shape import broadcast_to, reshape
 
 
 class IndexPutBackward0(Node):
@@ -53,8 +56,6 @@ class CopySlices(Node):
             gx = _zero_at(self, xp, g, self.key)
         gv = None
         if self.next_functions[1][0] is not None:
-            from .._engine import _sum_to
-
             gv = _sum_to(xp, g[self.key], self.value_shape)
         return (gx, gv)
 
@@ -87,8 +88,6 @@ class IndexPutBackward0Set(CopySlices):
         if self.next_functions[0][0] is not None:
             gx = xp.reshape(_zero_at(self, xp, flat_g, key), self.input_shape)
         if self.next_functions[1][0] is not None:
-            from .._engine import _sum_to
-
             gv = _sum_to(xp, xp.reshape(flat_g[key], plan.shape), self.value_shape)
         return (gx, gv)
 
@@ -103,8 +102,6 @@ class IndexPutBackward0Set(CopySlices):
         if self.next_functions[1][0] is not None:
             if self.value_shape == ():  # one value written everywhere: the masked sum
                 return (gx, xp.sum(xp.where(where, g, xp.zeros_like(g))))
-            from .._engine import _sum_to
-
             gv = _sum_to(xp, g[(mask,)], self.value_shape)
         return (gx, gv)
 
@@ -138,8 +135,6 @@ def _value_for_slot(v: Tensor, shape: tuple[int, ...]) -> Tensor:
     dropped (``ViewBackward0``), then broadcast (``ExpandBackward0``)."""
     if tuple(v._data.shape) == shape:
         return v
-    from .shape import broadcast_to, reshape
-
     lead = 0
     while lead < v.ndim and v._data.shape[lead] == 1:
         lead += 1
@@ -149,8 +144,6 @@ def _value_for_slot(v: Tensor, shape: tuple[int, ...]) -> Tensor:
 
 def setitem(x: Tensor, key: Any, value: Any) -> None:
     """``x[key] = value`` in place: recorded so gradients stay right on every backend."""
-    from .._inplace import check_inplace, commit_inplace
-
     backend = x._backend
     keys = _raw_key(key, backend)
     keys = tuple(

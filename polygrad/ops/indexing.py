@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._node import Node
-from .._record import mixed_backends_message, record
-from .._tensor import Tensor
-from .._view_steps import Index, Reshape
-from .._views import make_view
+from .._core._node import Node
+from .._core._record import mixed_backends_message, record
+from .._core._tensor import Tensor
+from .._core._view_steps import Index, Reshape
+from .._core._views import make_view
 from ._index_keys import (
     Plan,
     advanced_plan,
@@ -24,6 +24,7 @@ from ._index_keys import (
     expand_ellipsis,
     is_bool_array,
 )
+from .shape import expand_dims
 
 
 def _raw_key(key: Any, backend: Any = None) -> Any:
@@ -163,8 +164,6 @@ def getitem(x: Tensor, key: Any) -> Tensor:
             return _advanced_index(x, key)
         key = _expand_ellipsis(key, x.ndim)
     out, axis, changed = x, 0, False
-    from .shape import expand_dims
-
     for k in key:
         if k is None:
             out = expand_dims(out, axis=axis)
@@ -222,8 +221,6 @@ def _gather(xp: Any, data: Any, plan: Plan) -> Any:
 
 def _insert_new_axes(x: Tensor, key: tuple[Any, ...]) -> tuple[Tensor, tuple[Any, ...]]:
     """``x[..., None, ...]`` as ``x`` with a size-1 axis there, indexed by a full slice."""
-    from .shape import expand_dims
-
     xp = x._backend.xp
     axis, spelled = 0, []
     for k in expand_ellipsis(xp, key, x.ndim):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._node import Node
-from .._record import binary_operands, check_broadcast, record
-from .._tensor import Tensor
+from .._core._node import Node
+from .._core._record import binary_operands, check_broadcast, record
+from .._core._tensor import Tensor
 from ._support import conj
 from .conversion import common_dtype
-from .shape import ViewBackward0, _view_as, broadcast_to, expand_dims, reshape
+from .shape import UnsafeViewBackward0, ViewBackward0, _view_as, broadcast_to, expand_dims, reshape
 
 
 class MmBackward0(Node):
@@ -55,10 +55,6 @@ class DotBackward0(MmBackward0):
 
 
 class SqueezeBackward4(ViewBackward0):
-    __slots__ = ()
-
-
-class UnsafeViewBackward0(ViewBackward0):
     __slots__ = ()
 
 

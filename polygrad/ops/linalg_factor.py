@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from .._node import Node
-from .._record import MultiOutputNode, operand, record, record_multi
-from .._tensor import Tensor
+from .._core._node import Node
+from .._core._record import MultiOutputNode, operand, record, record_multi
+from .._core._tensor import Tensor
 from ._matrix import column, diag_embed, eye_mask, lower_mask, mH, row
 from ._support import is_complex
 from .linalg_inverse import square

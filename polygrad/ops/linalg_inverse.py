@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from .._node import Node
-from .._record import MultiOutputNode, binary_operands, operand, record, record_multi
-from .._tensor import Tensor, _make
+from .._core._node import Node
+from .._core._record import MultiOutputNode, binary_operands, operand, record, record_multi
+from .._core._tensor import Tensor, _make
 from ._matrix import column, mH, row
 from ._support import conj, is_complex, needs
-from .conversion import common_dtype
+from .conversion import clone, common_dtype
+from .fill import copy_from_recorded
+from .linalg import matmul
+from .sums import _product_of_others
 
 
 def square(x: Tensor, name: str) -> None:
@@ -103,8 +106,6 @@ class LinalgDetBackward0(Node):
         if isinstance(a, Tensor):  # recorded: differentiable and finite at repeated values
             scale = column(xp, column(xp, g * conj(xp, det)))
             return (scale * mH(xp, xp.linalg.inv(a)),)
-        from .sums import _product_of_others
-
         # cofactors through A = U S Vh: no division, so singular matrices work too
         u, s, vh = xp.linalg.svd(a, full_matrices=False)
         phase = conj(xp, xp.linalg.det(u) * xp.linalg.det(vh)) * g
@@ -193,10 +194,6 @@ def pinv(x: Any, /, *, rtol: float | Any = None) -> Tensor:
 
 def matrix_power(x: Any, n: int, /) -> Tensor:
     """``x`` multiplied by itself ``n`` times; ``n < 0`` uses the inverse, ``n = 0`` the identity."""
-    from .conversion import clone
-    from .fill import copy_from_recorded
-    from .linalg import matmul
-
     x = operand(x)
     square(x, "matrix_power")
     if n == 0:  # torch copies the identity into a new tensor: zero gradient, connected

@@ -15,12 +15,14 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
-from .._node import Node
-from .._record import MultiOutputNode, operand, record, record_multi
-from .._tensor import Tensor
-from .._view_steps import Index
-from .._views import MULTI_OUTPUT, make_view
+from .._core._node import Node
+from .._core._record import MultiOutputNode, operand, record, record_multi
+from .._core._tensor import Tensor
+from .._core._view_steps import Index
+from .._core._views import MULTI_OUTPUT, make_view
+from .conversion import clone
 from .shape import _normalize_axis, broadcast_to, expand_dims, permute_dims, reshape
+from .take import take
 
 
 def _axes_tuple(axis: Any, ndim: int) -> tuple[int, ...]:
@@ -110,9 +112,6 @@ def repeat(x: Any, repeats: int | Any, /, *, axis: int | None = None) -> Tensor:
     Like torch's ``repeat_interleave``: an int count is an expand and a reshape
     (``ViewBackward0``), per-element counts an index select (``IndexSelectBackward0``).
     """
-    from .conversion import clone
-    from .take import take
-
     x = operand(x)
     if axis is None:
         x = reshape(x, (-1,))

@@ -11,10 +11,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._record import operand, record
-from .._tensor import Tensor
+from .._core._record import operand, record
+from .._core._tensor import Tensor
 from ._support import is_complex
+from .elementwise import abs as abs_op
+from .extrema import max as max_op
+from .extrema import min as min_op
+from .linalg_factor import svdvals
 from .reduction import _backend_axis, _normalize_axes, _Reduction
+from .shape import expand_dims, permute_dims
+from .sums import sum as sum_op
 
 
 def _sgn(xp: Any, x: Any) -> Any:
@@ -77,12 +83,6 @@ def vector_norm(
 
 def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Tensor:
     """Frobenius, nuclear, spectral (2, -2) or max row/column-sum (inf, 1...) norm of each matrix."""
-    from .extrema import max as max_op
-    from .extrema import min as min_op
-    from .linalg_factor import svdvals
-    from .shape import expand_dims, permute_dims
-    from .sums import sum as sum_op
-
     x = operand(x)
     if x.ndim < 2:
         raise RuntimeError(
@@ -99,8 +99,6 @@ def matrix_norm(x: Any, /, *, keepdims: bool = False, ord: Any = "fro") -> Tenso
             out = permute_dims(expand_dims(out, axis=-1), batch + (x.ndim - 1, x.ndim - 2))
         return out
     if ord in (1, -1, math.inf, -math.inf):
-        from .elementwise import abs as abs_op
-
         summed_axis = -2 if ord in (1, -1) else -1
         sums = sum_op(abs_op(x), axis=summed_axis, keepdims=keepdims)
         reduce = max_op if ord > 0 else min_op

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._record import operand
-from .._tensor import Tensor, _make
+from .._core._record import operand
+from .._core._tensor import Tensor, _make
 
 
 def _predicate(name: str, x: Any) -> Tensor:

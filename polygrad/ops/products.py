@@ -15,15 +15,18 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
-from .._node import Node
-from .._record import binary_operands, operand, record
-from .._tensor import Tensor
-from .._view_steps import Diagonal
-from .._views import make_view
+from .._core._node import Node
+from .._core._record import binary_operands, operand, record
+from .._core._tensor import Tensor
+from .._core._view_steps import Diagonal
+from .._core._views import make_view
 from ._support import conj, needs
+from .complex import conj as conj_op
+from .conversion import astype
 from .indexing import embed
 from .linalg import matmul
 from .shape import _normalize_axis, expand_dims, permute_dims, reshape
+from .sums import sum as sum_op
 from .take import axis_positions
 
 
@@ -70,9 +73,6 @@ def tensordot(
 
 def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Tensor:
     """``sum(conj(x1) * x2)`` over ``axis`` of the broadcast arrays (``SumBackward1``)."""
-    from .complex import conj as conj_op
-    from .sums import sum as sum_op
-
     _, _, _, a, b = binary_operands(x1, x2)
     if a is None or b is None:
         raise TypeError("vecdot expects two arrays")
@@ -190,9 +190,6 @@ def diagonal(x: Any, /, *, offset: int = 0) -> Tensor:
 def trace(x: Any, /, *, offset: int = 0, dtype: Any = None) -> Tensor:
     """Sum of the ``offset`` diagonal of each matrix; torch's ``TraceBackward0`` for one
     matrix, otherwise a diagonal and a sum (``SumBackward1``) as torch composes it."""
-    from .conversion import astype
-    from .sums import sum as sum_op
-
     x = operand(x)
     if x.ndim < 2:
         raise ValueError("trace expects an array with at least two dimensions")

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from .._node import Node
-from .._record import operand, record
-from .._tensor import Tensor
+from .._core._node import Node
+from .._core._record import operand, record
+from .._core._tensor import Tensor
+from .shape import _int_axis
 
 
 def _normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
@@ -27,8 +28,6 @@ def _normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
     if isinstance(axis, int):
         axes: tuple[int, ...] = (axis,)
     else:
-        from .shape import _int_axis
-
         try:
             items = (axis,) if hasattr(axis, "__index__") else tuple(axis)
         except TypeError:

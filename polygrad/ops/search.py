@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._record import operand
-from .._tensor import Tensor, _make
+from .._core._record import operand
+from .._core._tensor import Tensor, _make
+from .reduction import _normalize_axes, check_nonempty
 
 
 def _plain(x: Tensor, data: Any) -> Tensor:
@@ -20,15 +21,11 @@ def _plain(x: Tensor, data: Any) -> Tensor:
 def _check_axis(axis: Any, ndim: int) -> None:
     """torch's IndexError for an axis out of range, before the backend words its own."""
     if axis is not None:
-        from .reduction import _normalize_axes
-
         _normalize_axes(axis, ndim)
 
 
 def _check_arg(name: str, x: Tensor, axis: Any) -> None:
     """argmax/argmin: a valid axis, and not an empty one (torch's errors)."""
-    from .reduction import check_nonempty
-
     _check_axis(axis, x.ndim)
     check_nonempty(name, x, axis, IndexError)
 

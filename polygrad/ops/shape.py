@@ -9,12 +9,14 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
-from .._engine import _sum_to
-from .._node import Node
-from .._record import operand, record
-from .._tensor import Tensor
-from .._view_steps import Expand, Permute, Reshape, Step, view_strides
-from .._views import layout_of, make_view
+from .._core._engine import _sum_to
+from .._core._node import Node
+from .._core._record import operand, record
+from .._core._tensor import Tensor
+from .._core._torch_type_names import legacy_type_name
+from .._core._view_steps import Expand, Permute, Reshape, Step, view_strides
+from .._core._views import layout_of, make_view
+from .conversion import clone
 
 
 def _shape_arg(shape: Any) -> tuple[int, ...]:
@@ -51,6 +53,12 @@ class ViewBackward0(Node):
         return (xp.reshape(g, self.input_shape),)
 
 
+class UnsafeViewBackward0(ViewBackward0):
+    """A reshape of a fresh copy (torch's ``_unsafe_view``): matmul's and reshape's."""
+
+    __slots__ = ()
+
+
 def reshape(x: Any, /, shape: Any, *, copy: bool | None = None) -> Tensor:
     """``x`` with a new shape (one entry may be -1); lists are accepted as shapes."""
     x = operand(x)
@@ -75,9 +83,6 @@ def _reshaped(cls: type[Node], x: Tensor, data: Any) -> Tensor:
 def _reshaped_copy(x: Tensor, shape: tuple[int, ...]) -> Tensor:
     """torch's reshape of a view whose strides allow no view (``y.t().reshape(-1)``): a
     copy, recorded as ``UnsafeViewBackward0`` of ``CloneBackward0``."""
-    from .conversion import clone
-    from .linalg import UnsafeViewBackward0
-
     copied = clone(x)
     return _reshaped(UnsafeViewBackward0, copied, x._backend.xp.reshape(copied._data, shape))
 
@@ -242,8 +247,6 @@ def broadcast_to(x: Any, /, shape: Any) -> Tensor:
     target = list(_shape_arg(shape))
     lead = len(target) - x.ndim
     if lead < 0:
-        from .._format import legacy_type_name
-
         raise RuntimeError(
             f"expand({legacy_type_name(x)}{{{list(x.shape)}}}, size={target}): the number of "
             f"sizes provided ({len(target)}) must be greater or equal to the number of "

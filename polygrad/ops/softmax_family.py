@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._node import Node
-from .._record import operand, record
-from .._tensor import Tensor
+from .._core._node import Node
+from .._core._record import operand, record
+from .._core._tensor import Tensor
 from .reduction import _backend_axis, _normalize_axes, _Reduction, _with_params
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from .._record import operand
-from .._tensor import Tensor, _make
+from .._core._record import operand
+from .._core._tensor import Tensor, _make
 from .shape import _normalize_axis
 from .take import GatherBackward0, _record_gather, axis_positions
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._tensor import Tensor
+from .._core._tensor import Tensor
 from .reduction import _normalize_axes, _reduce, _Reduction, _with_params
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._tensor import Tensor
+from .._core._tensor import Tensor
 from ._support import conj, is_complex
 from .reduction import _reduce, _Reduction, _renamed
 

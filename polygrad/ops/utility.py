@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._record import operand
-from .._tensor import Tensor
+from .._core._record import operand
+from .._core._tensor import Tensor
+from .compare import not_equal
 from .shape import _normalize_axis, concat
 
 
@@ -15,8 +16,6 @@ def diff(
     x: Any, /, *, axis: int = -1, n: int = 1, prepend: Any = None, append: Any = None
 ) -> Tensor:
     """``n``-th forward difference along ``axis``, optionally after adding values at the ends."""
-    from .compare import not_equal
-
     x = operand(x)
     if x.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")

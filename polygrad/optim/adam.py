@@ -14,8 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import ops
-from .._creation import zeros_like
-from .._tensor import Tensor
+from .._core._creation import zeros_like
+from .._core._tensor import Tensor
 from .optimizer import Optimizer, ParamsT
 
 

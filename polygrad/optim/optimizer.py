@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain
 from typing import Any
 
-from .._grad_mode import enable_grad, no_grad
-from .._inplace import write
-from .._tensor import Tensor, _make
+from .._core._backend import backend_of_array
+from .._core._grad_mode import enable_grad, no_grad
+from .._core._inplace import write
+from .._core._tensor import Tensor, _make
 
 #: What the constructor accepts: tensors, (name, tensor) pairs, or param-group dicts.
 ParamsT = Iterable[Tensor] | Iterable[tuple[str, Tensor]] | Iterable[dict[str, Any]]
@@ -166,16 +167,15 @@ class Optimizer:
         """On lazy backends (Dask) compute the new parameters and state now, together.
 
         Otherwise each step's values would be a graph over all earlier steps, and a
-        training loop would slow down quadratically. Adapters with a ``persist``
-        method are the lazy ones; the others cost one attribute lookup per parameter.
+        training loop would slow down quadratically. Eager backends cost one attribute
+        lookup per parameter.
         """
         pending: dict[int, tuple[Any, list[Tensor]]] = {}
         for group in self.param_groups:
             for p in group["params"]:
-                persist = getattr(p._backend, "persist", None)
-                if persist is None:
+                if not p._backend.lazy:
                     continue
-                tensors = pending.setdefault(id(p._backend), (persist, []))[1]
+                tensors = pending.setdefault(id(p._backend), (p._backend.persist, []))[1]
                 tensors.append(p)
                 tensors.extend(v for v in self.state.get(p, {}).values() if isinstance(v, Tensor))
         for persist, tensors in pending.values():
@@ -256,8 +256,6 @@ class Optimizer:
 
 def _cast(param: Tensor, value: Any, key: str) -> Any:
     """A copy of a saved state value on ``param``'s backend (``step`` as a number)."""
-    from .._backend import backend_of_array
-
     if key == "step":
         return float(value)  # torch keeps a 0-d tensor; polygrad a number of the same value
     backend = param._backend

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._tensor import Tensor
+from .._core._tensor import Tensor
 from .optimizer import Optimizer, ParamsT
 
 

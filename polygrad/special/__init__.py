@@ -17,7 +17,6 @@ from ._bessel import i0, i0e, i1, i1e
 from ._error import erf, erfc, erfcx, erfinv, log_ndtr, ndtr, ndtri
 from ._gamma import digamma, gammaln, polygamma, psi
 from ._logs import entr, expit, logit, xlog1py, xlogy
-from ._native import NATIVE_MODULES as NATIVE_MODULES
 from ._native import native as native
 
 __all__ = [

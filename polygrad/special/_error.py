@@ -6,8 +6,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._node import Node
-from .._tensor import Tensor
+from .._core._node import Node
+from .._core._tensor import Tensor
 from ._native import _unary
 
 _SQRT_2PI = math.sqrt(2 * math.pi)

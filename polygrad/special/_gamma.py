@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._node import Node
-from .._record import operand, record
-from .._tensor import Tensor
+from .._core._node import Node
+from .._core._record import operand, record
+from .._core._tensor import Tensor
 from ._native import _call, _compute, _unary
 
 

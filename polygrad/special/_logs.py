@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._node import Node
-from .._record import binary_operands, record
-from .._tensor import Tensor
+from .._core._node import Node
+from .._core._record import binary_operands, record
+from .._core._tensor import Tensor
 from ..ops._support import needs
 from ..ops.elementwise import SigmoidBackward0
 from ._native import _call, _compute, _unary

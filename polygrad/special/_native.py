@@ -11,12 +11,10 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from .._node import Node
-from .._record import _SCALARS, operand, record
-from .._tensor import Tensor
+from .._core._node import Node
+from .._core._record import _SCALARS, operand, record
+from .._core._tensor import Tensor
 
-#: Where each backend keeps its own special functions (by the adapter's name).
-NATIVE_MODULES = {"numpy": "scipy.special", "torch": "torch.special", "jax": "jax.scipy.special"}
 _found: dict[tuple[str, str], Callable[..., Any]] = {}
 
 
@@ -25,7 +23,7 @@ def native(backend: Any, name: str) -> Callable[..., Any]:
     key = (backend.name, name)
     fn = _found.get(key)
     if fn is None:
-        module = NATIVE_MODULES.get(backend.name)
+        module = backend.special_module
         fn = getattr(importlib.import_module(module), name, None) if module else None
         if fn is None:
             fn = _via_numpy(backend, getattr(importlib.import_module("scipy.special"), name))

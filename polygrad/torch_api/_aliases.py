@@ -13,6 +13,10 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from .. import ops
+from .._core._creation import as_tensor
+from .._core._inplace import inplace
+
 #: torch's NumPy-compatible keyword names and the name each stands for
 NUMPY_ALIASES = {"axis": "dim", "keepdims": "keepdim", "x": "input", "a": "input", "x1": "input"}
 NUMPY_ALIASES["x2"] = "other"
@@ -55,8 +59,6 @@ def function_of_method(tensor_type: type, name: str) -> Callable[..., Any]:
             raise TypeError(f"{name}() missing 1 required positional argument: 'input'")
         tensor = args[0]
         if not isinstance(tensor, tensor_type):
-            from .._creation import as_tensor
-
             tensor = as_tensor(tensor)
         return method(tensor, *args[1:], **kwargs)
 
@@ -73,7 +75,6 @@ def inplace_of(tensor_type: type, name: str) -> Callable[..., Any]:
     method = getattr(tensor_type, name)
 
     def inplace_method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        from .._inplace import inplace
 
         return inplace(self, lambda t, *rest: _as_target(t, method(t, *rest, **kwargs)), *args)
 
@@ -92,7 +93,6 @@ def _as_target(target: Any, result: Any) -> Any:
         )
     if result.dtype == target.dtype:
         return result
-    from .. import ops
 
     if _KIND_ORDER.index(_kind(result.dtype)) > _KIND_ORDER.index(_kind(target.dtype)):
         raise RuntimeError(

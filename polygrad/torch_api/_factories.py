@@ -12,7 +12,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from .. import _creation
+from .._core import _creation
+from .._core._backend import current
 
 #: torch keywords that only describe memory layout: every polygrad array is strided
 _LAYOUT_ONLY = ("layout", "memory_format")
@@ -24,8 +25,6 @@ def _drop_layout(name: str, kwargs: dict[str, Any]) -> None:
     for key in _LAYOUT_ONLY:
         kwargs.pop(key, None)
     if kwargs.pop("pin_memory", False):
-        from .._backend import current
-
         raise RuntimeError(
             f"polygrad: {name}(pin_memory=True) has no meaning on the "
             f"{kwargs.get('backend') or current()[0].name} backend: pinned host memory "

@@ -11,8 +11,10 @@ import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .. import _creation, ops
-from .._tensor import Tensor
+from .. import ops
+from .._core import _creation
+from .._core._dtypes import DTYPES
+from .._core._tensor import Tensor
 from ._aliases import accepts_numpy_names
 
 
@@ -176,7 +178,6 @@ def from_numpy(ndarray: Any) -> Tensor:
 
 
 def _dtype(dtype: Any) -> Any:
-    from .._dtypes import DTYPES
 
     return DTYPES[dtype] if isinstance(dtype, str) else dtype
 

@@ -13,7 +13,7 @@ from collections import namedtuple
 from typing import Any
 
 from .. import ops
-from .._dtype_functions import finfo, result_type
+from ..array_api._dtype_functions import finfo, result_type
 from ..linalg import matrix_norm, vector_norm
 
 _MinMax = namedtuple("aminmax", ["min", "max"])  # type: ignore[name-match]

@@ -13,7 +13,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .. import _creation
+from .. import ops
+from .._core import _creation
+from .._core._dtypes import DTYPES
 
 
 def _new(fn: Any, self, args: tuple[Any, ...], dtype: Any, device: Any, requires_grad: bool) -> Any:
@@ -33,13 +35,11 @@ def _uniform_like(self: Any) -> Any:
 
 
 def _sample_dtype(self: Any) -> Any:
-    from .._dtypes import DTYPES
 
     return self.dtype if self.dtype.kind == "real floating" else DTYPES["float64"]
 
 
 def _fill(self: Any, values: Any) -> Any:
-    from .. import ops
 
     return self.copy_(ops.astype(values, self.dtype) if values.dtype != self.dtype else values)
 
@@ -115,26 +115,22 @@ class NewMethods:
 
     def bernoulli(self: Any, p: Any = None, *, generator: Any = None) -> Any:
         """Draws 1 with probability ``self`` (or ``p``) and 0 otherwise, in ``self``'s dtype."""
-        from .. import ops
 
         return ops.astype(_uniform_like(self) < (self.detach() if p is None else p), self.dtype)
 
     def exponential_(self: Any, lambd: float = 1.0, *, generator: Any = None) -> Any:
-        from .. import ops
 
         return _fill(self, ops.negative(ops.log1p(ops.negative(_uniform_like(self)))) / lambd)
 
     def cauchy_(
         self: Any, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None
     ) -> Any:
-        from .. import ops
 
         return _fill(self, ops.tan((_uniform_like(self) - 0.5) * math.pi) * sigma + median)
 
     def log_normal_(
         self: Any, mean: float = 1.0, std: float = 2.0, *, generator: Any = None
     ) -> Any:
-        from .. import ops
 
         noise = _creation.randn(
             tuple(self.shape), dtype=_sample_dtype(self), device=self.device, backend=self._backend
@@ -142,7 +138,6 @@ class NewMethods:
         return _fill(self, ops.exp(noise * std + mean))
 
     def geometric_(self: Any, p: float, *, generator: Any = None) -> Any:
-        from .. import ops
 
         draws = ops.ceil(ops.log1p(ops.negative(_uniform_like(self))) / math.log1p(-p))
         return _fill(self, ops.clip(draws, 1, None))

@@ -15,6 +15,7 @@ from collections import namedtuple
 from typing import Any
 
 from .. import ops
+from .._core._dtypes import DTYPES
 from ..ops.index_put import index_add
 from ..ops.products import diagonal as _diagonal
 
@@ -24,7 +25,6 @@ _Kthvalue = namedtuple("kthvalue", ["values", "indices"])  # type: ignore[name-m
 
 
 def _int64() -> Any:
-    from .._dtypes import DTYPES
 
     return DTYPES["int64"]
 
@@ -37,10 +37,6 @@ def _axis(dim: Any, ndim: int) -> int:
             f"{max(ndim, 1) - 1}], but got {dim})"
         )
     return dim % max(ndim, 1)
-
-
-def _dims(dims: Any) -> tuple[int, ...]:
-    return (dims,) if isinstance(dims, int) else tuple(dims)
 
 
 def _along(index: Any, dim: int) -> tuple[Any, ...]:

@@ -10,10 +10,13 @@ and Dask never have one. Names that cannot mean anything on a backend raise a
 
 from __future__ import annotations
 
+import random
 import types
 from typing import Any
 
-from .._backend import current, manual_seed, set_backend
+from .._core import _backend
+from .._core._backend import current, manual_seed, set_backend
+from .._core._tensor import _make
 
 
 class device(str):  # noqa: N801 - torch's name
@@ -50,16 +53,13 @@ class device(str):  # noqa: N801 - torch's name
 
 
 def _gpus() -> list[Any]:
-    adapter = current()[0]
-    if adapter.name == "torch":
-        import torch
+    """The GPUs the current backend's library sees (torch: CUDA devices; JAX: GPUs)."""
+    return [d for d in current()[0].devices() if _is_gpu(d)]
 
-        return list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
-    if adapter.name == "jax":
-        import jax
 
-        return [d for d in jax.devices() if d.platform == "gpu"]
-    return []
+def _is_gpu(device: Any) -> bool:
+    kind = getattr(device, "type", None) or getattr(device, "platform", None) or str(device)
+    return str(kind).partition(":")[0] in ("cuda", "gpu", "rocm")
 
 
 def _is_available() -> bool:
@@ -85,11 +85,9 @@ def _current_device() -> int:
 
 
 def _synchronize(device: Any = None) -> None:
-    """Wait for the GPU's queued work (a no-op where the backend has none: nothing queued)."""
-    if current()[0].name == "torch" and _gpus():
-        import torch
-
-        torch.cuda.synchronize(device)
+    """Wait for the GPU's queued work: polygrad has none of its own queued (it reads
+    results back when asked), so there is nothing to wait for without a GPU."""
+    _require_gpu("synchronize")
 
 
 cuda = types.ModuleType("polygrad.cuda", "torch.cuda's queries, answered by the current backend.")
@@ -130,14 +128,10 @@ class Generator:
         return self._seed
 
     def seed(self) -> int:
-        import random
-
         return self.manual_seed(random.getrandbits(63))._seed
 
 
 def initial_seed() -> int:
-    from .. import _backend
-
     return _backend._seed if _backend._seed is not None else 67280421310721
 
 
@@ -169,18 +163,17 @@ class RuntimeMethods:
 
     def pin_memory(self: Any, device: Any = None) -> Any:
         """Page-locked host memory for fast GPU transfers: only torch with CUDA has it."""
-        if self._backend.name != "torch" or not _gpus():
+        if not hasattr(self._data, "pin_memory") or not _gpus():
             raise RuntimeError(
                 f"polygrad: pin_memory() has no meaning on the {self._backend.name} backend "
                 "here: it page-locks host memory for CUDA transfers, which only the torch "
                 "backend with a CUDA GPU has"
             )
-        from .._tensor import _make
 
         return _make(self._data.pin_memory(), self._backend)
 
     def is_pinned(self: Any, device: Any = None) -> bool:
-        return bool(self._backend.name == "torch" and self._data.is_pinned())
+        return bool(getattr(self._data, "is_pinned", lambda: False)())
 
 
 RUNTIME = {

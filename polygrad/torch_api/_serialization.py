@@ -19,9 +19,10 @@ from typing import Any
 
 import numpy as np
 
-from .._dtypes import DTYPES, DType
-from .._size import Size
-from .._tensor import Tensor
+from .._core._creation import tensor
+from .._core._dtypes import DTYPES, DType
+from .._core._size import Size
+from .._core._tensor import Tensor
 
 _STRUCTURE = "__polygrad_structure__"
 _FORMAT = "polygrad-save-1"
@@ -116,7 +117,6 @@ def load(
 ) -> Any:
     """Read what ``pg.save`` wrote; tensors land on ``backend`` (default: the current
     one) and on ``map_location`` as their device (a device name or ``pg.device``)."""
-    from .._creation import tensor
 
     if isinstance(f, (str, os.PathLike)) or hasattr(f, "read"):
         if not zipfile.is_zipfile(f):

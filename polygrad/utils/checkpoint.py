@@ -10,8 +10,9 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from .._grad_mode import enable_grad
-from .._tensor import Tensor
+from .._core._grad_mode import enable_grad
+from .._core._tensor import Tensor
+from ..autograd import backward as run_backward
 from ..autograd.function import Function
 
 _USE_REENTRANT_WARNING = (
@@ -34,8 +35,6 @@ class CheckpointFunction(Function):
 
     @staticmethod
     def backward(ctx: Any, *grad_outputs: Any) -> Any:
-        from ..autograd import backward as run_backward
-
         inputs = list(ctx.inputs)
         saved = ctx.saved_tensors
         detached = []

@@ -1,0 +1,170 @@
+"""Leaving the graph and changing type: ``backward``, ``item``, ``numpy``, ``float()``,
+``to``/``double``/``clone``, ``__array_namespace__`` and the Python number protocols.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+from .. import ops
+from .._core._dtypes import dtype_name
+from .._core._tensor import Tensor
+from .._core._torch_type_names import legacy_type_name
+from .._core._view_steps import is_contiguous
+from .._core._views import layout_of
+from ..array_api._namespace import SUPPORTED_VERSIONS, namespace_for
+from ..autograd._entry import backward
+
+_NUMPY_REQUIRES_GRAD = (
+    "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+)
+
+
+class TensorConversions:
+    __slots__ = ()
+
+    def backward(
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Any = None,
+    ) -> None:
+        """Accumulate the gradient of this tensor into the leaves' ``.grad``."""
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # -- to Python and NumPy -------------------------------------------------------------
+    def item(self) -> Any:
+        if self.numel() != 1:  # type: ignore[attr-defined]
+            raise RuntimeError(
+                f"a Tensor with {self.numel()} elements cannot be converted to Scalar"  # type: ignore[attr-defined]
+            )
+        return self._to_numpy().reshape(()).item()
+
+    def tolist(self) -> Any:
+        return self._to_numpy().tolist()
+
+    def _to_numpy(self) -> Any:
+        return self._backend.to_numpy(self._data)  # type: ignore[attr-defined]
+
+    def numpy(self, *, force: bool = False) -> Any:
+        """The values as a NumPy array (refused while the tensor requires grad)."""
+        if self._requires_grad and not force:  # type: ignore[attr-defined]
+            raise RuntimeError(_NUMPY_REQUIRES_GRAD)
+        return self._to_numpy()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        if self._requires_grad:  # type: ignore[attr-defined]
+            raise RuntimeError(_NUMPY_REQUIRES_GRAD)
+        array = self._to_numpy()
+        return array if dtype is None else array.astype(dtype)
+
+    def __float__(self) -> float:
+        self._check_one_element()
+        if self._requires_grad:  # type: ignore[attr-defined]
+            warnings.warn(
+                "Converting a tensor with requires_grad=True to a scalar may lead to "
+                "unexpected behavior.\nConsider using tensor.detach() first.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return float(self.item())
+
+    def __int__(self) -> int:
+        self._check_one_element()
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.numel() > 1:  # type: ignore[attr-defined]
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def _check_one_element(self) -> None:
+        """torch's error for ``int(t)`` / ``float(t)`` of a tensor that is not one number."""
+        if self.numel() != 1:  # type: ignore[attr-defined]
+            raise ValueError("only one element tensors can be converted to Python scalars")
+
+    def __complex__(self) -> complex:
+        return complex(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.kind not in ("signed integer", "unsigned integer", "bool"):  # type: ignore[attr-defined]
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    # -- the array API --------------------------------------------------------------------
+    def __array_namespace__(self, /, *, api_version: str | None = None) -> Any:
+        """polygrad's namespace for this tensor's backend; new arrays go to its device."""
+        if api_version is not None and api_version not in SUPPORTED_VERSIONS:
+            raise ValueError(
+                f"polygrad does not support array API version {api_version!r}; "
+                f"supported: {', '.join(SUPPORTED_VERSIONS)}"
+            )
+        backend = self._backend  # type: ignore[attr-defined]
+        return namespace_for(backend, backend.device_of(self._data))  # type: ignore[attr-defined]
+
+    # -- copies and dtype changes -------------------------------------------------------------
+    def clone(self) -> Any:
+        return ops.clone(self)
+
+    def contiguous(self) -> Any:
+        """Itself when torch's strides make it contiguous, else a copy recorded as
+        ``CloneBackward0`` (writing into ``y.t().contiguous()`` leaves ``y`` alone)."""
+        if self.is_contiguous():
+            return self
+        return ops.clone(self)
+
+    def is_contiguous(self) -> bool:
+        """Whether torch would store this tensor contiguously (views: by torch's strides)."""
+        extra = self._extra  # type: ignore[attr-defined]
+        if extra is None or not extra.path:
+            return True
+        return is_contiguous(*layout_of(self))  # type: ignore[arg-type]
+
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, **kwargs: Any) -> Any:
+        """``x.to(dtype)``, ``x.to(device)``, ``x.to(device, dtype)`` or ``x.to(other)`` (torch)."""
+        for a in args:  # anything that does not name a dtype is a device ("cuda:0")
+            if isinstance(a, Tensor):
+                dtype, device = a.dtype, a.device
+            elif dtype_name(a) is not None:
+                dtype = a if dtype is None else dtype
+            else:
+                device = a
+        out = self if device is None else ops.to_device(self, device)
+        if dtype is None or dtype == out.dtype:  # type: ignore[attr-defined]
+            return out
+        return ops.astype(out, dtype)
+
+    def cpu(self) -> Any:
+        """This tensor on the CPU (itself when it is there already)."""
+        return self.to("cpu")
+
+    def cuda(self, device: Any = None) -> Any:
+        """This tensor on a CUDA device (``None``: the current one; an int: that index)."""
+        return self.to(
+            "cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device
+        )
+
+    def type(self, dtype: Any = None) -> Any:
+        if dtype is None:
+            return legacy_type_name(self)
+        return self.to(dtype)
+
+    def double(self, memory_format: Any = None) -> Any:
+        return self.to("float64")
+
+    def float(self, memory_format: Any = None) -> Any:
+        return self.to("float32")
+
+    def half(self, memory_format: Any = None) -> Any:
+        return self.to("float16")
+
+    def long(self, memory_format: Any = None) -> Any:
+        return self.to("int64")
+
+    def int(self, memory_format: Any = None) -> Any:
+        return self.to("int32")
+
+    def bool(self, memory_format: Any = None) -> Any:
+        return self.to("bool")
