@@ -19,7 +19,7 @@ from conformance.torch_oracle import check_form, opinfos  # noqa: E402
 
 #: Most used names first (cat, mm, clamp, sum(dim), max(x, 1), gather...)
 SLICE = """
-cat stack mm bmm matmul clamp mul add sub div eq lt where masked_fill gather
+cat stack mm bmm matmul clamp einsum mul add sub div eq lt where masked_fill gather
 scatter scatter_add index_select sum mean prod std var max min argmax amax logsumexp
 softmax log_softmax cumsum sort argsort topk diagonal flatten transpose permute reshape
 unsqueeze squeeze split chunk narrow roll flip outer addmm lerp tril triu norm equal

@@ -16,6 +16,7 @@ from .._core import _creation
 from .._core._dtypes import DTYPES
 from .._core._tensor import Tensor
 from ._aliases import accepts_numpy_names
+from ._einsum import einsum
 
 
 @accepts_numpy_names
@@ -222,4 +223,5 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "randperm": randperm,
     "normal": normal,
     "from_numpy": from_numpy,
+    "einsum": einsum,
 }
