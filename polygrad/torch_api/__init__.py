@@ -25,6 +25,7 @@ from ._aliases import accepts_numpy_names, function_of_method, inplace_of
 from ._factories import FACTORIES
 from ._functions import FUNCTIONS
 from ._methods_math import MathMethods
+from ._methods_more import COPIES, MoreMethods
 from ._methods_new import NewMethods
 from ._methods_shape import ShapeMethods
 from ._runtime import RUNTIME, RuntimeMethods
@@ -43,6 +44,10 @@ masked_select narrow select unflatten movedim moveaxis swapaxes swapdims ravel d
 trace diag repeat_interleave tile flip fliplr flipud roll sort argsort msort topk kthvalue
 flatten permute transpose t squeeze unsqueeze reshape split chunk unbind tril triu
 neg negative erf erfc lgamma digamma i0 sgn xlogy logit bernoulli
+sinc erfinv heaviside isposinf isneginf isreal angle conj_physical resolve_conj resolve_neg
+logdet kron diag_embed diagflat rot90 tensor_split hsplit vsplit dsplit split_with_sizes
+unsafe_split unsafe_chunk fill index_fill index_copy select_scatter slice_scatter
+diagonal_scatter bitwise_not
 """.split()
 
 #: Tensor methods with an in-place form ``<name>_`` that polygrad does not define itself
@@ -54,10 +59,10 @@ negative nextafter rad2deg reciprocal rsqrt sgn sign sin sinh sqrt square tan ta
 triu xlogy addcmul addcdiv addmm addmv addr addbmm baddbmm masked_fill scatter scatter_add
 eq ne lt le gt ge greater greater_equal less less_equal not_equal true_divide multiply
 index_add
-subtract divide clip ldexp nan_to_num
+subtract divide clip ldexp nan_to_num sinc erfinv heaviside index_fill index_copy
 """.split()
 
-_MIXINS = (MathMethods, ShapeMethods, NewMethods, RuntimeMethods)
+_MIXINS = (MathMethods, ShapeMethods, MoreMethods, NewMethods, RuntimeMethods)
 _NUMPY_NAMED = ("dim", "keepdim")
 
 
@@ -93,6 +98,7 @@ def install(tensor_type: type) -> dict[str, Any]:
     functions.update(FUNCTIONS)
     functions.update(RUNTIME)
     functions.update(FACTORIES)
+    functions.update(COPIES)
     functions.update(save=save, load=load)
     return functions
 
