@@ -24,6 +24,7 @@ from . import _fft_linalg
 from ._aliases import accepts_numpy_names, function_of_method, inplace_of
 from ._factories import FACTORIES
 from ._functions import FUNCTIONS
+from ._functions_more import FUNCTIONS_MORE
 from ._methods_math import MathMethods
 from ._methods_more import COPIES, MoreMethods
 from ._methods_new import NewMethods
@@ -96,6 +97,7 @@ def install(tensor_type: type) -> dict[str, Any]:
         name: function_of_method(tensor_type, name) for name in FUNCTION_OF_METHOD
     }
     functions.update(FUNCTIONS)
+    functions.update(FUNCTIONS_MORE)
     functions.update(RUNTIME)
     functions.update(FACTORIES)
     functions.update(COPIES)
