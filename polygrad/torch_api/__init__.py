@@ -40,8 +40,8 @@ clamp clamp_min clamp_max clip add sub subtract mul multiply div divide true_div
 eq ne lt le gt ge greater greater_equal less less_equal not_equal equal allclose isclose
 rsqrt exp2 frac deg2rad rad2deg fmod fmax fmin float_power logaddexp2 ldexp nan_to_num
 lerp addcmul addcdiv mm bmm mv dot vdot inner outer ger addmm addmv addr addbmm baddbmm
-norm dist gather take index_add take_along_dim scatter scatter_add scatter_reduce index_select masked_fill
-masked_select narrow select unflatten movedim moveaxis swapaxes swapdims ravel diagonal
+norm dist gather take index_add take_along_dim scatter scatter_add scatter_reduce
+index_select masked_fill masked_select narrow select unflatten movedim moveaxis swapaxes swapdims ravel diagonal
 trace diag repeat_interleave tile flip fliplr flipud roll sort argsort msort topk kthvalue
 flatten permute transpose t squeeze unsqueeze reshape split chunk unbind tril triu
 neg negative erf erfc lgamma digamma i0 sgn xlogy logit bernoulli
@@ -59,8 +59,7 @@ lgamma log log10 log1p log2 logical_and logical_not logical_or logical_xor logit
 negative nextafter rad2deg reciprocal rsqrt sgn sign sin sinh sqrt square tan tanh tril
 triu xlogy addcmul addcdiv addmm addmv addr addbmm baddbmm masked_fill scatter scatter_add
 eq ne lt le gt ge greater greater_equal less less_equal not_equal true_divide multiply
-index_add
-subtract divide clip ldexp nan_to_num sinc erfinv heaviside index_fill index_copy
+subtract divide clip ldexp nan_to_num sinc erfinv heaviside index_add index_fill index_copy
 """.split()
 
 _MIXINS = (MathMethods, ShapeMethods, MoreMethods, NewMethods, RuntimeMethods)
@@ -85,14 +84,10 @@ def install(tensor_type: type) -> dict[str, Any]:
     for name in INPLACE:
         if not hasattr(tensor_type, name + "_"):
             setattr(tensor_type, name + "_", inplace_of(tensor_type, name))
-    for name, value in list(vars(tensor_type).items()):
-        if callable(value) and not name.startswith("_") and _takes_dim(value):
+    for name in dir(tensor_type):
+        value = getattr(tensor_type, name)
+        if not name.startswith("_") and inspect.isfunction(value) and _takes_dim(value):
             setattr(tensor_type, name, accepts_numpy_names(value))
-    for base in tensor_type.__mro__[1:]:
-        for name, value in vars(base).items():
-            if name not in vars(tensor_type) and callable(value) and not name.startswith("_"):
-                if _takes_dim(value):
-                    setattr(tensor_type, name, accepts_numpy_names(value))
     functions: dict[str, Any] = {
         name: function_of_method(tensor_type, name) for name in FUNCTION_OF_METHOD
     }
