@@ -50,16 +50,17 @@ class OpEntry:
         return self.covers or (self.id,)
 
     def resolve_pg(self) -> Callable[..., Any]:
-        """The entry's function: a name of the standard is checked as the standard
-        spells it (``polygrad.array_api``: ``axis=``, ``keepdims=``, correction 0); torch's
-        spellings of the same ops are checked by ``conformance.torch_names``."""
+        """The entry's function: an op of the standard is checked as the standard spells
+        it (``polygrad.ops``, the functions ``polygrad.array_api`` gives: ``axis=``,
+        ``keepdims=``, correction 0); torch's spellings of the same ops, the top-level
+        ``polygrad`` names, are checked by ``conformance.torch_names``."""
         import polygrad
-        import polygrad.array_api
+        import polygrad.ops
 
         if isinstance(self.pg, str) and "." not in self.pg:
-            found = getattr(polygrad.array_api, self.pg, None)
-            if found is not None:
-                return found  # type: ignore[no-any-return]
+            op = getattr(polygrad.ops, self.pg, None)
+            if callable(op):
+                return op  # type: ignore[no-any-return]
         return _resolve(polygrad, self.pg, "polygrad")
 
     def resolve_torch(self) -> Callable[..., Any] | None:

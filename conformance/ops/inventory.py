@@ -245,6 +245,18 @@ _group(
     "randperm",
     "Tensor.new_tensor",
 )
+_group(
+    NOT_AN_OP,
+    "torch's runtime vocabulary: devices, seeds, files and host memory, not tensor ops",
+    "from_numpy",
+    "get_default_device",
+    "set_default_device",
+    "initial_seed",
+    "load",
+    "save",
+    "Tensor.is_pinned",
+    "Tensor.pin_memory",
+)
 _group(NOT_AN_OP, "grad-mode queries return a bool", "is_grad_enabled", "is_inference_mode_enabled")
 _group(
     NOT_AN_OP,
