@@ -19,7 +19,7 @@ import weakref
 from typing import Any
 
 from . import _record
-from ._engine import fix_grad
+from ._backward_step import fix_grad
 from ._grad_mode import _grad_enabled
 from ._node import Node
 from ._tensor import Tensor, _edge
