@@ -260,3 +260,13 @@ class MultiOutputNode(Node):
     """Base of nodes with several outputs; unused ones receive zeros in backward."""
 
     __slots__ = ("_num_outputs", "_output_meta", "_output_device")
+
+
+def keep_for_backward(result: Tensor, **params: Any) -> Tensor:
+    """Store the op's parameters its rule reads (``axis=1``) on ``result``'s node, if it
+    has one; returns ``result``. An op's function calls it right after ``record``."""
+    node = result._grad_fn
+    if node is not None:
+        for name, value in params.items():
+            setattr(node, name, value)
+    return result

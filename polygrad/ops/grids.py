@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._core._node import Node
-from .._core._record import operand, record
+from .._core._record import keep_for_backward, operand, record
 from .._core._tensor import Tensor
 from .shape import broadcast_to, reshape
 
@@ -35,9 +35,7 @@ def _triangle(cls: type[Node], name: str, x: Any, k: int) -> Tensor:
     if x.ndim < 2:
         raise ValueError(f"{name}: input tensor must have at least 2 dimensions")
     result = record(cls, (x,), getattr(x._backend.xp, name)(x._data, k=k), x._backend)
-    if result._grad_fn is not None:
-        result._grad_fn.k = k
-    return result
+    return keep_for_backward(result, k=k)
 
 
 def tril(x: Any, /, *, k: int = 0) -> Tensor:

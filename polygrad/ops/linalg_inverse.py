@@ -14,7 +14,14 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from .._core._node import Node
-from .._core._record import MultiOutputNode, binary_operands, operand, record, record_multi
+from .._core._record import (
+    MultiOutputNode,
+    binary_operands,
+    keep_for_backward,
+    operand,
+    record,
+    record_multi,
+)
 from .._core._tensor import Tensor, _make
 from ._matrix import column, mH, row
 from ._support import conj, is_complex, needs
@@ -88,9 +95,7 @@ def solve(x1: Any, x2: Any, /) -> Tensor:
         backend,
         broadcast=True,
     )
-    if result._grad_fn is not None:
-        result._grad_fn.vector = b_data.ndim == 1
-    return result
+    return keep_for_backward(result, vector=b_data.ndim == 1)
 
 
 # -- det, slogdet -----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._core._node import Node
-from .._core._record import binary_operands, operand, record
+from .._core._record import binary_operands, keep_for_backward, operand, record
 from .._core._tensor import Tensor, _make
 from ._support import array_operands, binary, needs, unary
 
@@ -139,9 +139,7 @@ def trunc(x: Any, /) -> Tensor:
 
 def _not_implemented(op: str, inputs: tuple[Any, ...], out: Any, backend: Any) -> Tensor:
     result = record(NotImplementedNode, inputs, out, backend)
-    if result._grad_fn is not None:
-        result._grad_fn.op = op
-    return result
+    return keep_for_backward(result, op=op)
 
 
 def floor_divide(x1: Any, x2: Any, /) -> Tensor:
@@ -154,9 +152,7 @@ def floor_divide(x1: Any, x2: Any, /) -> Tensor:
 def floor_divide_inplace(x1: Any, x2: Any, /) -> Tensor:
     """The out-of-place half of ``x //= y``: torch names its missing derivative ``floor_divide_``."""
     result = floor_divide(x1, x2)
-    if result._grad_fn is not None:
-        result._grad_fn.op = "floor_divide_"
-    return result
+    return keep_for_backward(result, op="floor_divide_")
 
 
 def remainder(x1: Any, x2: Any, /) -> Tensor:
