@@ -14,21 +14,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-import pytest
-from oracle import assert_close, backend_usable, to_np, torch  # noqa: F401 - to_np: tests import it from here
+from oracle import assert_close, to_np, torch  # noqa: F401 - to_np: tests import it from here
 
 import polygrad as pg
-
-BACKENDS = [
-    "numpy",
-    pytest.param(
-        "array_api_strict",
-        marks=pytest.mark.skipif(
-            not backend_usable("array_api_strict"),
-            reason="polygrad's array_api_strict adapter is not available",
-        ),
-    ),
-]
 
 
 def pg_tensor(a: np.ndarray, backend: str, requires_grad: bool = False) -> pg.Tensor:

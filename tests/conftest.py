@@ -1,6 +1,8 @@
 """Shared test parametrization: one test per known backend, missing ones skipped with a reason.
 
-Use it in any test file (``tests/`` is on ``sys.path`` under pytest)::
+The backend lists are defined here only: ``BACKENDS`` (every known backend) and
+``STANDARD_BACKENDS`` (NumPy and array-api-strict). Use them in any test file
+(``tests/`` is on ``sys.path`` under pytest)::
 
     from conftest import BACKENDS
 
@@ -74,8 +76,13 @@ def installed_backends(names: Any = None) -> list[Any]:
     ]
 
 
-#: Every known backend as a parametrization (missing libraries skip).
+#: Every known backend as a parametrization (missing libraries skip): the default for a
+#: test of behaviour users see.
 BACKENDS = installed_backends()
+#: NumPy and array-api-strict: the reference library and the standard to the letter. Op
+#: checks against torch run on these two; together they prove the core speaks only the
+#: standard, and ``BACKENDS`` covers the other libraries where behaviour differs.
+STANDARD_BACKENDS = installed_backends(["numpy", "array_api_strict"])
 
 
 @pytest.fixture(params=BACKENDS)

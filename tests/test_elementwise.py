@@ -9,7 +9,8 @@ import zlib
 
 import numpy as np
 import pytest
-from autograd_check import BACKENDS, check, pg_tensor, to_np, torch
+from autograd_check import check, pg_tensor, to_np, torch
+from conftest import STANDARD_BACKENDS
 
 import polygrad as pg
 
@@ -92,21 +93,21 @@ BINARY = [
 BROADCASTS = [((3, 4), (3, 4)), ((3, 4), (4,)), ((3, 1), (1, 4)), ((), (3,)), ((0, 2), (2,))]
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
 @pytest.mark.parametrize("name, torch_fn, sample", UNARY, ids=[u[0] for u in UNARY])
 def test_unary_matches_torch(name, torch_fn, sample, shape, backend):
     check(getattr(pg, name), torch_fn, [sample(*shape)], backend)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("shapes", BROADCASTS, ids=str)
 @pytest.mark.parametrize("name, torch_fn, first, second", BINARY, ids=[b[0] for b in BINARY])
 def test_binary_matches_torch(name, torch_fn, first, second, shapes, backend):
     check(getattr(pg, name), torch_fn, [first(*shapes[0]), second(*shapes[1])], backend)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("name, torch_fn, first, second", BINARY, ids=[b[0] for b in BINARY])
 def test_binary_with_a_constant_operand(name, torch_fn, first, second, backend):
     """Only one input requires grad: the other edge is empty, its gradient never computed."""
@@ -120,7 +121,7 @@ def test_binary_with_a_constant_operand(name, torch_fn, first, second, backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize(
     "name, torch_fn, number",
     [
@@ -151,7 +152,7 @@ def test_python_number_second(name, torch_fn, number, backend):
     check(lambda a: getattr(pg, name)(a, number), reference, [x], backend)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize(
     "name, torch_fn, number",
     [
@@ -182,13 +183,13 @@ def test_python_number_first(name, torch_fn, number, backend):
     check(lambda a: getattr(pg, name)(number, a), reference, [x], backend)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("bounds", [(-0.5, 0.5), (None, 0.3), (-0.3, None)], ids=str)
 def test_clip_number_bounds(bounds, backend):
     check(lambda x: pg.clip(x, *bounds), lambda x: torch.clamp(x, *bounds), [normal(3, 4)], backend)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 def test_clip_tensor_bounds(backend):
     check(
         lambda x, lo, hi: pg.clip(x, lo, hi),
@@ -214,7 +215,7 @@ def test_clip_tensor_bounds(backend):
 
 
 # -- values against the backend's own function -----------------------------------------------
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("name, torch_fn, sample", UNARY, ids=[u[0] for u in UNARY])
 def test_unary_value_is_the_backends(name, torch_fn, sample, backend):
     x = pg_tensor(sample(3, 4), backend)
@@ -222,7 +223,7 @@ def test_unary_value_is_the_backends(name, torch_fn, sample, backend):
     np.testing.assert_array_equal(to_np(getattr(pg, name)(x)), np.asarray(x._backend.to_numpy(raw)))
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("name, torch_fn, first, second", BINARY, ids=[b[0] for b in BINARY])
 def test_binary_value_is_the_backends(name, torch_fn, first, second, backend):
     x, y = pg_tensor(first(3, 4), backend), pg_tensor(second(4), backend)
@@ -232,7 +233,7 @@ def test_binary_value_is_the_backends(name, torch_fn, first, second, backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("name", ["exp", "atan", "expm1", "log1p", "square", "floor", "sqrt"])
 def test_float32_stays_float32(name, backend):
     x = pg.tensor(np.array([0.5, 1.5], dtype=np.float32), backend=backend, requires_grad=True)
@@ -269,13 +270,13 @@ COMPLEX_UNARY = [
 ]
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("name, torch_fn", COMPLEX_UNARY, ids=[c[0] for c in COMPLEX_UNARY])
 def test_complex_unary_matches_torch(name, torch_fn, backend):
     check(getattr(pg, name), torch_fn, [cplx(2, 3)], backend)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize(
     "name, torch_fn",
     [
@@ -290,7 +291,7 @@ def test_complex_binary_matches_torch(name, torch_fn, backend):
     check(getattr(pg, name), torch_fn, [cplx(2, 3), cplx(3)], backend)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 def test_complex_from_real_and_imaginary_parts_matches_torch(backend):
     check(pg.complex, torch.complex, [normal(3, 1), normal(4)], backend)
     check(
@@ -301,7 +302,7 @@ def test_complex_from_real_and_imaginary_parts_matches_torch(backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 def test_complex_keeps_precision(backend):
     for dtype, complex_dtype in ((pg.float32, pg.complex64), (pg.float64, pg.complex128)):
         re = pg.tensor([1.0, np.inf, 2.0], dtype=dtype, backend=backend)
@@ -328,14 +329,14 @@ def test_complex_keeps_infinite_imaginary_parts_like_torch():
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 def test_real_times_complex_gives_a_real_gradient(backend):
     check(lambda x, z: x * z, lambda x, z: x * z, [normal(3), cplx(3)], backend)
     check(lambda x: pg.exp(x * 1j), lambda x: torch.exp(x * 1j), [normal(3)], backend)
 
 
 # -- edge cases (torch's measured behaviour) ------------------------------------------------------
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize(
     "name, pg_fn, torch_fn, values",
     [
@@ -400,7 +401,7 @@ def test_edge_cases(name, pg_fn, torch_fn, values, backend):
     check(pg_fn, torch_fn, [np.array(values)], backend)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize(
     "expression, op",
     [
@@ -431,7 +432,7 @@ def test_floor_divide_message_is_torchs():
     assert str(actual.value) == str(expected.value)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 def test_floor_divide_values_and_no_grad(backend):
     a, b = uniform(-3, 3, 4), uniform(0.5, 2, 4)
     x, y = pg_tensor(a, backend), pg_tensor(b, backend)
@@ -441,7 +442,7 @@ def test_floor_divide_values_and_no_grad(backend):
 
 
 # -- boolean, integer and predicate functions ----------------------------------------------------
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 def test_predicates_and_comparisons_never_require_grad(backend):
     values = np.array([-np.inf, -1.0, -0.0, 0.0, 2.0, np.inf, np.nan])
     x = pg_tensor(values, backend, requires_grad=True)
@@ -465,7 +466,7 @@ def test_predicates_and_comparisons_never_require_grad(backend):
             np.testing.assert_array_equal(to_np(out), expected.numpy(), err_msg=name)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 def test_bitwise_and_logical_functions(backend):
     a, b = np.array([0, 3, 5, -8], dtype=np.int64), np.array([1, 3, 2, 2], dtype=np.int64)
     x, y = pg.tensor(a, backend=backend), pg.tensor(b, backend=backend)
@@ -489,7 +490,7 @@ def test_bitwise_and_logical_functions(backend):
     np.testing.assert_array_equal(to_np(pg.logical_not(bp)), ~p)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 def test_integer_rounding_keeps_integers(backend):
     a = np.array([-3, 0, 7], dtype=np.int64)
     x = pg.tensor(a, backend=backend)

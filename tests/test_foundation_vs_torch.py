@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from oracle import BACKENDS, compare_op
+from conftest import BACKENDS
+from oracle import compare_op
 
 R = np.random.default_rng(1234)
 

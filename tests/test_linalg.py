@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from autograd_check import BACKENDS, check, pg_tensor, to_np, torch
+from autograd_check import check, pg_tensor, to_np, torch
+from conftest import STANDARD_BACKENDS
 
 import polygrad as pg
 import polygrad.linalg as la
@@ -38,7 +39,7 @@ def weights(n: int) -> np.ndarray:
 # -- inverses and determinants --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("shape", [(3, 3), (2, 3, 3), (1, 1)])
 @pytest.mark.parametrize("complex_", [False, True])
 def test_inv(shape, complex_, backend):
@@ -47,7 +48,7 @@ def test_inv(shape, complex_, backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize(
     "a_shape, b_shape",
     [
@@ -64,7 +65,7 @@ def test_solve(a_shape, b_shape, complex_, backend):
     check(la.solve, torch.linalg.solve, [a, data(*b_shape, complex_=complex_)], backend)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize(
     "matrix",
     [
@@ -80,7 +81,7 @@ def test_det(matrix, backend):
     check(la.det, torch.linalg.det, [matrix], backend)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 def test_det_singular_first_order(backend):
     """Rank-deficient matrices: the cofactor gradient, without dividing by zero."""
     check(la.det, torch.linalg.det, [data(4, 2) @ data(2, 4)], backend, second_order=False)
@@ -91,7 +92,7 @@ def test_det_singular_first_order(backend):
     np.testing.assert_allclose(to_np(x.grad), np.diag([0.0, 0.0, 6.0]), atol=1e-12)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize(
     "matrix", [data(3, 3), data(2, 3, 3), -np.eye(2) * 2, data(3, 3, complex_=True)]
 )
@@ -101,13 +102,13 @@ def test_slogdet(matrix, backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("shape", [(3, 5), (5, 3), (3, 3), (2, 4, 3)])
 def test_pinv(shape, backend):
     check(la.pinv, torch.linalg.pinv, [data(*shape)], backend)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("n", [0, 1, 2, 3, 5, -1, -2])
 @pytest.mark.parametrize("shape", [(3, 3), (2, 3, 3)])
 def test_matrix_power(n, shape, backend):
@@ -115,7 +116,7 @@ def test_matrix_power(n, shape, backend):
     check(lambda x: la.matrix_power(x, n), lambda x: torch.linalg.matrix_power(x, n), [a], backend)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 def test_matrix_rank(backend):
     matrices = np.stack([data(3, 2) @ data(2, 4), data(3, 4)])
     got = la.matrix_rank(pg_tensor(matrices, backend, True))
@@ -126,7 +127,7 @@ def test_matrix_rank(backend):
 # -- factorizations -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("shape", [(3, 3), (2, 4, 4), (1, 1)])
 @pytest.mark.parametrize("upper", [False, True])
 @pytest.mark.parametrize("complex_", [False, True])
@@ -144,7 +145,7 @@ def _projected(lib, vectors, w):
     return (vectors * w) @ lib.conj(vectors).mT
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("shape", [(3, 3), (2, 4, 4)])
 @pytest.mark.parametrize("complex_", [False, True])
 def test_eigh(shape, complex_, backend):
@@ -173,7 +174,7 @@ def _svd_invariants(lib, u, s, vh, c):
     return s, (u * c) @ vh, (u * c) @ lib.conj(u).mT, lib.conj(vh).mT @ (c[:, None] * vh)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("shape", [(4, 3), (3, 4), (3, 3), (2, 4, 3)])
 @pytest.mark.parametrize("full_matrices", [False, True])
 @pytest.mark.parametrize("complex_", [False, True])
@@ -195,7 +196,7 @@ def test_svd(shape, full_matrices, complex_, backend):
     assert [t.grad_fn.name() for t in out] == ["LinalgSvdBackward0"] * 3
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize(
     "shape, mode",
     [
@@ -226,7 +227,7 @@ def test_qr_complete_tall_is_not_differentiable():
 # -- norms ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("ord", [2, 1, np.inf, -np.inf, 0, 3, 0.5, 1.5])
 @pytest.mark.parametrize("axis, keepdims", [(None, False), (1, False), (-1, True), ((0, 1), True)])
 def test_vector_norm(ord, axis, keepdims, backend):
@@ -242,7 +243,7 @@ def test_vector_norm(ord, axis, keepdims, backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("ord", [2, 1, np.inf, 3])
 def test_vector_norm_at_zero(ord, backend):
     """torch's subgradient 0 where the norm is 0; the second derivative there is
@@ -256,7 +257,7 @@ def test_vector_norm_at_zero(ord, backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 def test_vector_norm_complex(backend):
     check(
         lambda x: la.vector_norm(x),
@@ -272,7 +273,7 @@ def test_vector_norm_complex(backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("ord", ["fro", "nuc", 2, -2, 1, -1, np.inf, -np.inf])
 @pytest.mark.parametrize("keepdims", [False, True])
 def test_matrix_norm(ord, keepdims, backend):
@@ -287,7 +288,7 @@ def test_matrix_norm(ord, keepdims, backend):
 # -- products and matrix parts ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize(
     "a_shape, b_shape, axes",
     [
@@ -308,7 +309,7 @@ def test_tensordot(a_shape, b_shape, axes, backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize(
     "a_shape, b_shape, axis", [((3, 4), (4,), -1), ((3, 4), (3, 4), 0), ((2, 1, 3), (4, 3), -1)]
 )
@@ -322,7 +323,7 @@ def test_vecdot(a_shape, b_shape, axis, complex_, backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize(
     "a_shape, b_shape, axis",
     [((3,), (3,), -1), ((2, 3), (3,), -1), ((3, 2), (3, 2), 0), ((2, 1, 3), (4, 3), -1)],
@@ -341,14 +342,14 @@ def test_cross(a_shape, b_shape, axis, complex_, backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 def test_outer_and_matmul(backend):
     check(la.outer, torch.outer, [data(3), data(4)], backend)
     check(la.matmul, torch.linalg.matmul, [data(3, 4), data(4, 2)], backend)
     check(la.matrix_transpose, lambda x: x.mT, [data(2, 3, 4)], backend)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize(
     "shape, offset", [((3, 3), 0), ((3, 4), 1), ((4, 3), -2), ((2, 3, 4), 0), ((3, 3), 5)]
 )
@@ -386,7 +387,7 @@ def _similarity(lib, values, vectors, w):
     return values, (vectors * w) @ lib.linalg.inv(vectors)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize(
     "matrix",
     [data(3, 3), data(2, 4, 4), data(3, 3, complex_=True), np.array([[0.0, -2.0], [1.0, 0.5]])],
@@ -411,7 +412,7 @@ def test_eig(matrix, backend):
     check(pg_fn, torch_fn, [matrix], backend, rtol=1e-8, atol=1e-9)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize(
     "pg_fn, torch_fn, shapes",
     [
@@ -451,12 +452,12 @@ def test_empty_matrices(pg_fn, torch_fn, shapes, backend):
     check(pg_fn, torch_fn, [np.zeros(s) for s in shapes], backend)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 def test_vector_norm_0d(backend):
     check(la.vector_norm, torch.linalg.vector_norm, [np.array(-2.0)], backend)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize(
     "pg_fn, torch_fn, shapes",
     [
