@@ -3,10 +3,9 @@
 A ``Tensor`` wraps one array of any array-API library (``._data``) and carries
 torch's autograd attributes: ``requires_grad``, ``grad``, ``grad_fn``, ``is_leaf``,
 ``retain_grad()``, ``register_hook``, ``detach()``, ``.data`` and the version counter.
-Metadata (``shape``, ``dtype``...) lives in ``_tensor_metadata``, operators and
-torch-style methods in ``_tensor_methods``, ``_tensor_reductions``,
-``_tensor_shape_methods``, ``_tensor_elementwise`` and ``_tensor_convert``; this module
-holds the state and its rules.
+This module holds the state and its rules; metadata (``shape``, ``dtype``...),
+operators and torch-style methods call ops, which build on this layer, so
+``polygrad._methods`` binds them onto ``Tensor`` when polygrad is imported.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """NumPy's functions on polygrad tensors: ``np.sum(x)``, ``np.reshape(x, ...)``, ``np.cov(x)``.
 
-``Tensor.__array_function__`` (polygrad/_numpy_protocol.py) looks the NumPy function up
+``Tensor.__array_function__`` (polygrad/interop/_numpy_protocol.py) looks the NumPy function up
 by name (``"sum"``, ``"linalg.norm"``) in a table of handlers built from polygrad's
 differentiable ops, so the graph is recorded. This module holds the dispatch and the
 handlers for NumPy's everyday array functions (reductions, reshapes, joins, sorting);
-polygrad/_numpy_functions.py adds the rest (statistics, fft, linalg, products,
+polygrad/interop/_numpy_functions.py adds the rest (statistics, fft, linalg, products,
 constructions). A missing handler, or one returning ``None`` for arguments it does not
-cover, falls back as polygrad/_numpy_fallback.py describes.
+cover, falls back as polygrad/interop/_numpy_fallback.py describes.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 ``np.fft.*``, ``np.linalg.*``, ``np.einsum``, ``np.kron``...).
 
 Each handler composes polygrad's differentiable ops, so ``__array_function__``
-(polygrad/_numpy_array_function.py) records a graph for them. A handler returns ``None`` for
+(polygrad/interop/_numpy_array_function.py) records a graph for them. A handler returns ``None`` for
 arguments it does not cover (``np.cov(..., fweights=...)``, ``np.linalg.svd(...,
 hermitian=True)``): the caller then raises a ``TypeError`` naming the function when a
 tensor requires grad, or computes with NumPy on the values otherwise.

@@ -1,11 +1,11 @@
 """NumPy's ufuncs on polygrad tensors: ``np.sin(x)``, ``ndarray + tensor``, ``np.add.reduce(x)``.
 
-``Tensor.__array_ufunc__`` (polygrad/_numpy_protocol.py) sends each ufunc call to the
+``Tensor.__array_ufunc__`` (polygrad/interop/_numpy_protocol.py) sends each ufunc call to the
 polygrad op of the same meaning (``UFUNCS``), or to a composition of polygrad ops for
 ufuncs without one (``COMPOSED_UFUNCS``: ``np.exp2``, ``np.cbrt``, ``np.heaviside``...),
 so the graph is recorded. ``.reduce`` and ``.accumulate`` of ``add``, ``multiply``,
 ``maximum``... become polygrad reductions and scans. Anything else falls back as
-polygrad/_numpy_fallback.py describes.
+polygrad/interop/_numpy_fallback.py describes.
 """
 
 from __future__ import annotations
