@@ -90,11 +90,6 @@ class Tensor(BoundMethods):
     _grad: Tensor | None
     _extra: _Extra | None
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> Tensor:
-        from ._creation import legacy_tensor
-
-        return legacy_tensor(*args, **kwargs)
-
     # -- autograd state ------------------------------------------------------------------
 
     @property
