@@ -194,3 +194,31 @@ def test_no_backend_name_compared(module: str, path: pathlib.Path) -> None:
         )
     ]
     assert not compared, f"{module} compares a backend's name: {compared}"
+
+
+#: Array libraries: the core reaches arrays only through a backend adapter.
+ARRAY_LIBRARIES = frozenset(
+    {"numpy", "torch", "jax", "jaxlib", "dask", "array_api_strict", "scipy"}
+)
+
+
+@pytest.mark.parametrize(
+    ("module", "path"),
+    [(m, p) for m, p in MODULES if m.startswith("polygrad._core")],
+    ids=[m for m, _ in MODULES if m.startswith("polygrad._core")],
+)
+def test_core_imports_no_array_library(module: str, path: pathlib.Path) -> None:
+    found = [
+        f"line {node.lineno}"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if (
+            isinstance(node, ast.Import)
+            and any(a.name.split(".")[0] in ARRAY_LIBRARIES for a in node.names)
+        )
+        or (
+            isinstance(node, ast.ImportFrom)
+            and not node.level
+            and (node.module or "").split(".")[0] in ARRAY_LIBRARIES
+        )
+    ]
+    assert not found, f"{module} imports an array library: {found}"
