@@ -35,7 +35,16 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # Tensor's methods and operators, bound onto the core's Tensor in one place.
     ("tensor methods", ("polygrad._methods",)),
     # User-facing features built on all of the above.
-    ("features", ("polygrad.functional", "polygrad.optim", "polygrad.utils", "polygrad.viz")),
+    (
+        "features",
+        (
+            "polygrad.functional",
+            "polygrad.optim",
+            "polygrad.utils",
+            "polygrad.viz",
+            "polygrad.tracing",
+        ),
+    ),
     # The public names.
     ("package", ("polygrad",)),
 )
