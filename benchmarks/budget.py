@@ -76,7 +76,7 @@ def measure() -> dict[str, float]:
         "dispatch and wrap": (no_grad - kernel) * 1e6,
         "record (node, saved values)": (recorded - no_grad) * 1e6,
         "rule kernels (g * cos(x))": rule * 1e6,
-        "engine, per node": (per_node_backward - rule) * 1e6,
+        "engine and rule's Python, per node": (per_node_backward - rule) * 1e6,
         "accumulate into an existing .grad": accumulate * 1e6,
         "eager forward + backward, per op": both * 1e6,
         "pg.compile replay, per op": compiled * 1e6,

@@ -185,6 +185,14 @@ def test_a_branch_on_data_raises_unless_static():
         pg.compile(fn, static_argnums=1)(pg.ones(2), [1])
 
 
+def test_is_tracing_inside_only():
+    seen = []
+    compiled = pg.compile(lambda x: seen.append(pg.tracing.is_tracing()) or x * 2)
+    compiled(pg.ones(2))
+    compiled(pg.ones(2))  # a replay runs no Python of the function
+    assert seen == [True] and not pg.tracing.is_tracing()
+
+
 def test_python_numbers_are_part_of_the_signature():
     compiled = pg.compile(lambda x, p: pg.sum(x**p))
     assert compiled(pg.ones(2) * 2, 2).item() == 8.0
