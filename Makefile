@@ -19,7 +19,9 @@ help:
 	@echo "make test         set up $(VENV) if needed, lint (ruff check, ruff format --check, mypy), run every test (pytest -n 2)"
 	@echo "make docs         regenerate docs/api.md from the docstrings (tests check it is current)"
 	@echo "make conformance  cross-backend conformance matrix -> conformance/report.md"
-	@echo "make bench        benchmarks against torch.autograd, HIPS autograd, JAX (bench-quick: short)"
+	@echo "make bench        benchmarks against torch.autograd, HIPS autograd, JAX, pg.compile, the"
+	@echo "                  digits training loop, per-op budgets, a 3 GB gradient on dask.distributed"
+	@echo "                  (bench-quick: short)"
 	@echo "make fuzz         long hypothesis run of tests/test_fuzz.py"
 	@echo "make lint         ruff check, ruff format --check, mypy polygrad (format: apply ruff format)"
 	@echo "make clean        remove build outputs and caches (distclean: also $(VENV))"
@@ -52,6 +54,9 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks --write
+	$(PY) -m benchmarks.training
+	$(PY) -m benchmarks.budget
+	$(PY) -m benchmarks.distributed
 
 bench-quick: $(STAMP)
 	$(PY) -m benchmarks --quick

@@ -10,6 +10,7 @@ what it does better.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import metadata
 from typing import Any
 
@@ -43,6 +44,11 @@ class Backend:
     #: True where arrays are lazy graphs (Dask): ``persist`` then computes them, so a
     #: loop updating them (``pg.optim``) does not grow one graph over all its steps.
     lazy = False
+    #: True only on pg.compile's tracing adapter, which stands in for a real one.
+    tracing = False
+    #: True where pg.compile's replay may let an elementwise operator's kernel write into
+    #: an input buffer nothing reads afterwards (NumPy: operators are ufuncs with ``out=``).
+    replays_in_place = False
 
     def __init__(self) -> None:
         self._dtype_cache: dict[Any, DType] = {}
@@ -63,6 +69,11 @@ class Backend:
         """Whether the library is tracing the code that runs now (``jax.jit``): shapes
         that depend on values (``x[mask]``, ``nonzero``) cannot exist then."""
         return False
+
+    def compile_replay(self, replay: Callable[..., Any], native: bool) -> Callable[..., Any]:
+        """pg.compile's replay of a trace (a function of arrays), handed to the library's
+        own compiler where it has one; ``native`` asks for one that is optional."""
+        return replay
 
     def persist(self, arrays: list[Any]) -> list[Any]:
         """``arrays`` computed and kept (lazy libraries); eager ones return them as they are."""

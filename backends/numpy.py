@@ -15,6 +15,7 @@ class NumpyBackend(Backend):
     special_module = "scipy.special"
     xp = xp
     array_types = (np.ndarray, np.generic)
+    replays_in_place = True
 
     def __init__(self) -> None:
         super().__init__()

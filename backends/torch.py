@@ -34,6 +34,10 @@ class TorchBackend(Backend):
         self._seed: int | None = None
         self._generators: dict[torch.device, torch.Generator] = {}
 
+    def compile_replay(self, replay: Any, native: bool) -> Any:
+        """pg.compile on torch: the replay as it is, or under ``torch.compile`` when asked."""
+        return torch.compile(replay) if native else replay
+
     def promote(self, a: Any, b: Any) -> tuple[Any, Any]:
         if a.dtype is b.dtype:
             return a, b

@@ -42,7 +42,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "polygrad.optim",
             "polygrad.utils",
             "polygrad.viz",
-            "polygrad.tracing",  # pg.compile (on the perf branch)
+            "polygrad.tracing",
         ),
     ),
     # The public names.
