@@ -18,7 +18,7 @@ help:
 	@echo "make demo         set up $(VENV) if needed, then run the autograd tour (examples/tour.py)"
 	@echo "make test         set up $(VENV) if needed, lint (ruff check, ruff format --check, mypy), run every test (pytest -n 2)"
 	@echo "make docs         regenerate docs/api.md from the docstrings (tests check it is current)"
-	@echo "make conformance  cross-backend conformance matrix -> conformance/report.md"
+	@echo "make conformance  cross-backend conformance matrix -> conformance/report.md, op_db names -> conformance/torch_names.md"
 	@echo "make bench        benchmarks against torch.autograd, HIPS autograd, JAX, pg.compile, the"
 	@echo "                  digits training loop, per-op budgets, a 3 GB gradient on dask.distributed"
 	@echo "                  (bench-quick: short)"
@@ -48,6 +48,7 @@ test: $(STAMP)
 
 conformance: $(STAMP)
 	$(PY) -m conformance --report conformance/report.md
+	$(PY) -m conformance.torch_names
 
 docs: $(STAMP)
 	$(PY) docs/gen_api.py

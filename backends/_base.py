@@ -49,6 +49,10 @@ class Backend:
     #: True where pg.compile's replay may let an elementwise operator's kernel write into
     #: an input buffer nothing reads afterwards (NumPy: operators are ufuncs with ``out=``).
     replays_in_place = False
+    #: True where the library's arrays are plain host data any backend can take (NumPy):
+    #: ``pg.tensor(ndarray)`` then goes to the backend the user selected, as Python data
+    #: does, instead of keeping the array's library (``torch.tensor(ndarray)``'s rule).
+    host_data = False
 
     def __init__(self) -> None:
         self._dtype_cache: dict[Any, DType] = {}

@@ -13,6 +13,7 @@ from ._base import Backend
 class NumpyBackend(Backend):
     name = "numpy"
     special_module = "scipy.special"
+    host_data = True
     xp = xp
     array_types = (np.ndarray, np.generic)
     replays_in_place = True

@@ -2,15 +2,12 @@
 
 ``import polygrad as pg``; tensors live on NumPy unless ``POLYGRAD_BACKEND``,
 ``pg.set_backend``, ``with pg.backend(...)`` or the data you wrap says otherwise.
-Functions follow the array API standard, Tensor methods follow torch.
-
-The module is itself an array-API namespace (``pg.asarray``, ``pg.exp``,
-``pg.result_type``, ``pg.float32``, ``pg.special``...) with one difference from the
-namespace a tensor returns (``x.__array_namespace__()``): the torch-style factories
-``pg.zeros``, ``pg.ones``, ``pg.full``, ``pg.arange``, ``pg.linspace(start, end,
-steps)``, ``pg.eye(n, m)`` and ``pg.tensor`` keep torch's signatures and torch's
-float32 default dtype, while the tensor's namespace (and ``pg.asarray``) follow the
-standard and the backend's own defaults (float64 on NumPy).
+The module is torch's API (DESIGN.md principle 7): ``pg.sum(x, dim=1, keepdim=True)``,
+``pg.cat``, ``pg.max(x, 1)`` as ``(values, indices)``, ``pg.zeros`` in float32,
+``pg.device``, ``pg.save``... (``polygrad.torch_api``). The array API standard is the
+namespace a tensor returns, ``x.__array_namespace__()``, also importable as
+``polygrad.array_api``; it follows the standard and the backend's own defaults
+(float64 on NumPy). Both spell the same ops.
 """
 
 import math as _math
@@ -74,6 +71,7 @@ from .autograd.gradcheck import gradcheck, gradgradcheck
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from .ops import *  # noqa: F403 - the namespace's functions at top level, like torch
 from .tracing import compile  # noqa: A004 - torch.compile's name
+from .torch_api import install as _install_torch_api
 
 e, pi, inf, nan, newaxis = _math.e, _math.pi, _math.inf, _math.nan, None
 
@@ -82,6 +80,7 @@ float = _DTYPES["float32"]  # noqa: A001 - torch's aliases
 double = _DTYPES["float64"]
 long = _DTYPES["int64"]
 
+globals().update(_install_torch_api(Tensor))  # torch's names over the same ops (principle 7)
 
 __version__ = "0.1.0"
 __array_api_version__ = "2025.12"

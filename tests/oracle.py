@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import polygrad as pg
+from polygrad import array_api
 
 torch = pytest.importorskip("torch")
 
@@ -91,8 +92,8 @@ class Lib:
 
 PG = Lib(
     pg,
-    cat=lambda ts, dim=0: pg.concat(ts, axis=dim),
-    stack=lambda ts, dim=0: pg.stack(ts, axis=dim),
+    cat=lambda ts, dim=0: array_api.concat(ts, axis=dim),
+    stack=lambda ts, dim=0: array_api.stack(ts, axis=dim),
     idx=lambda data: pg.tensor(data),
 )
 TORCH = Lib(torch, idx=lambda data: torch.tensor(data))

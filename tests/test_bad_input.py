@@ -29,6 +29,7 @@ from conftest import BACKENDS
 from oracle import Lib, on_backend
 
 import polygrad as pg
+from polygrad import array_api
 
 torch = pytest.importorskip("torch")
 
@@ -36,13 +37,13 @@ SAME, TYPE = "same", "type"  # what the torch run of a row checks
 
 PG = Lib(
     pg,
-    cat=lambda ts, dim=0: pg.concat(ts, axis=dim),
-    stack=lambda ts, dim=0: pg.stack(ts, axis=dim),
-    flip=lambda x, dim: pg.flip(x, axis=dim),
-    roll=lambda x, shift, dim: pg.roll(x, shift, axis=dim),
-    sort=lambda x, dim: pg.sort(x, axis=dim),
-    any=lambda x, dim: pg.any(x, axis=dim),
-    count_nonzero=lambda x, dim: pg.count_nonzero(x, axis=dim),
+    cat=lambda ts, dim=0: array_api.concat(ts, axis=dim),
+    stack=lambda ts, dim=0: array_api.stack(ts, axis=dim),
+    flip=lambda x, dim: array_api.flip(x, axis=dim),
+    roll=lambda x, shift, dim: array_api.roll(x, shift, axis=dim),
+    sort=lambda x, dim: array_api.sort(x, axis=dim),
+    any=lambda x, dim: array_api.any(x, axis=dim),
+    count_nonzero=lambda x, dim: array_api.count_nonzero(x, axis=dim),
     vector_norm=lambda x, dim: pg.linalg.vector_norm(x, axis=dim),
     moveaxis=pg.moveaxis,
 )

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import polygrad as pg
+from polygrad import array_api
 
 da = pytest.importorskip("dask.array")
 dask = pytest.importorskip("dask")
@@ -138,8 +139,8 @@ def both(fn: Any, *arrays: np.ndarray, dtype: Any = np.float64, chunks: Any = 2)
         (lambda a: (lambda v: v @ v.mT)(pg.linalg.eigh(a)[1][..., -1:]), (SPD,)),
         (lambda a: pg.linalg.matrix_norm(a, ord=2), (BATCH,)),
         (lambda a, b: pg.linalg.cross(a[..., :3], b[:, None, 1:, 0]), (BATCH, RHS)),  # broadcasts
-        (lambda a: pg.take_along_axis(a, pg.argsort(a, axis=1), axis=1), (BATCH,)),
-        (lambda a: pg.sort(a, axis=-2), (BATCH,)),
+        (lambda a: pg.take_along_axis(a, array_api.argsort(a, axis=1), axis=1), (BATCH,)),
+        (lambda a: array_api.sort(a, axis=-2), (BATCH,)),
         (lambda a: pg.fft.irfft(pg.fft.rfft(a, n=7, axis=1), n=5, axis=1), (BATCH,)),
         (lambda a: pg.fft.hfft(a, n=6, axis=0), (BATCH,)),
         (lambda a: pg.fft.irfftn(pg.fft.rfftn(a, s=(5, 6)), s=(3, 4)), (BATCH,)),
@@ -158,11 +159,11 @@ def test_cholesky_is_the_lower_factor() -> None:
 def test_max_of_an_empty_array_with_nonempty_slices_is_empty() -> None:
     x = pg.as_tensor(da.zeros((0, 3), chunks=2)).requires_grad_()
     with ComputeCounter() as counter:
-        out = pg.logsumexp(x, axis=1)
+        out = array_api.logsumexp(x, axis=1)
         out.sum().backward()
     assert counter.count == 0
     assert tuple(out.shape) == (0,) and tuple(x.grad.shape) == (0, 3)
-    assert tuple(pg.max(x, axis=1, keepdims=True).shape) == (0, 1)
+    assert tuple(array_api.max(x, axis=1, keepdims=True).shape) == (0, 1)
 
 
 def test_eig_is_complex_and_batched() -> None:

@@ -34,6 +34,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("interop", ("polygrad.interop",)),
     # Tensor's methods and operators, bound onto the core's Tensor in one place.
     ("tensor methods", ("polygrad._methods",)),
+    # torch's names and signatures over the same ops (the torch front door, principle 7).
+    ("torch API", ("polygrad.torch_api",)),
     # User-facing features built on all of the above.
     (
         "features",

@@ -50,8 +50,16 @@ class OpEntry:
         return self.covers or (self.id,)
 
     def resolve_pg(self) -> Callable[..., Any]:
+        """The entry's function: a name of the standard is checked as the standard
+        spells it (``polygrad.array_api``: ``axis=``, ``keepdims=``, correction 0); torch's
+        spellings of the same ops are checked by ``conformance.torch_names``."""
         import polygrad
+        import polygrad.array_api
 
+        if isinstance(self.pg, str) and "." not in self.pg:
+            found = getattr(polygrad.array_api, self.pg, None)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
         return _resolve(polygrad, self.pg, "polygrad")
 
     def resolve_torch(self) -> Callable[..., Any] | None:

@@ -230,6 +230,21 @@ _group(
     "Tensor.zero_grad",
 )
 _group(NOT_AN_OP, "backend and device control", "backend", "set_backend", "get_backend")
+_group(
+    NOT_AN_OP,
+    "torch's queries about a tensor return a Python bool or int",
+    "is_complex",
+    "is_floating_point",
+    "is_nonzero",
+    "is_tensor",
+    "numel",
+)
+_group(
+    NOT_DIFFERENTIABLE,
+    "torch factories make new leaves from data or random draws (no input to differentiate)",
+    "randperm",
+    "Tensor.new_tensor",
+)
 _group(NOT_AN_OP, "grad-mode queries return a bool", "is_grad_enabled", "is_inference_mode_enabled")
 _group(
     NOT_AN_OP,

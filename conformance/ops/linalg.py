@@ -38,6 +38,7 @@ function(
         lambda m: Sample((m(2, 3, 4), m(4, 2, 3)), {"axes": ([1, 2], [2, 0])}, label="axes pairs"),
         lambda m: Sample((m(2), m(3)), {"axes": 0}, label="outer (axes=0)"),
     ),
+    covers=("tensordot", "linalg.tensordot"),
 )
 function(
     "vecdot",

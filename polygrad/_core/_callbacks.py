@@ -14,6 +14,8 @@ every layer before any tensor exists, so a callback is set by the time it is cal
   writes through a ``.real`` or ``.imag`` view in a recorded backward.
 - ``run_checked(node, run)``: anomaly mode's check around a node's rule
   (``autograd.anomaly_mode``); called only for nodes recorded while it is on.
+- ``saved_attribute(node, name)``: torch's names for what a node saved
+  (``grad_fn._saved_self``, ``_raw_saved_other``; ``autograd._saved_names``).
 - ``forward_ad``: forward AD's module while a dual level is open, None otherwise: the
   core carries tangents through saved values and in-place writes with it.
 """
@@ -27,3 +29,4 @@ recorded_copy: Any = None
 recorded_complex: Any = None
 run_checked: Any = None
 forward_ad: Any = None
+saved_attribute: Any = None

@@ -1,7 +1,13 @@
 """Making tensors: ``pg.tensor``, torch-style factories, and random numbers.
 
 ``pg.tensor(data)`` wraps Python data (float32 for Python floats, like torch) or
-an array of any library (keeping its backend, dtype and device). Factories
+an array (keeping its dtype). Where the tensor lives is one rule: host data, Python
+data and NumPy arrays alike, goes to the backend the user selected (``backend=``,
+``with pg.backend(...)``, ``pg.set_backend``, ``POLYGRAD_BACKEND``; NumPy when
+nothing is selected), as ``torch.tensor(ndarray)`` lands in torch; an array of another
+library (torch, JAX, array-api-strict, Dask) keeps its library, dtype and device unless
+``backend=`` says otherwise. ``as_tensor`` and ``from_numpy`` share the array's memory
+when it stays in its own library. Factories
 (``zeros``, ``ones``, ``full``, ``empty``, ``arange``, ``linspace``, ``eye``,
 ``rand``, ``randn`` and ``*_like``) take torch's varargs sizes or a shape tuple and
 ``dtype=``, ``device=``, ``backend=``, ``requires_grad=``.
@@ -112,7 +118,7 @@ def tensor(
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     source = backend_of_array(data)
-    if source is not None and backend is None:
+    if source is not None and backend is None and not source.host_data:
         adapter = source
         if device is not None:
             device = adapter.parse_device(device)
@@ -137,6 +143,7 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None, backend: Any = N
         source is not None
         and backend is None
         and dtype is None
+        and (not source.host_data or current()[0] is source)
         and (device is None or source.parse_device(device) == source.device_of(data))
     ):
         return _make(source.adopt(data), source)

@@ -112,9 +112,14 @@ class Node:
     if TYPE_CHECKING:
         # An op's parameters are extra attributes its function sets after recording
         # (``result._grad_fn.axis = axis``); tell the type checker they exist.
-        def __getattr__(self, name: str) -> Any: ...
-
         def __setattr__(self, name: str, value: Any) -> None: ...
+
+    def __getattr__(self, name: str) -> Any:
+        """torch's names for saved values (``_saved_self``, ``_raw_saved_other``...);
+        reached only when no attribute has the name, so it costs the hot path nothing."""
+        if name.startswith(("_saved_", "_raw_saved_")):
+            return _callbacks.saved_attribute(self, name)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def name(self) -> str:
         """The node's name as torch reports it (``"MulBackward0"``)."""

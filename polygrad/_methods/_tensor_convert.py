@@ -157,20 +157,20 @@ class TensorConversions:
             return legacy_type_name(self)
         return self.to(dtype)
 
-    def double(self) -> Any:
+    def double(self, memory_format: Any = None) -> Any:
         return self.to("float64")
 
-    def float(self) -> Any:
+    def float(self, memory_format: Any = None) -> Any:
         return self.to("float32")
 
-    def half(self) -> Any:
+    def half(self, memory_format: Any = None) -> Any:
         return self.to("float16")
 
-    def long(self) -> Any:
+    def long(self, memory_format: Any = None) -> Any:
         return self.to("int64")
 
-    def int(self) -> Any:
+    def int(self, memory_format: Any = None) -> Any:
         return self.to("int32")
 
-    def bool(self) -> Any:
+    def bool(self, memory_format: Any = None) -> Any:
         return self.to("bool")

@@ -165,8 +165,11 @@ class ElementwiseMethods:
     def floor(self) -> Any:
         return ops.floor(self)
 
-    def round(self) -> Any:
-        return ops.round(self)
+    def round(self, *, decimals: int = 0) -> Any:
+        if decimals == 0:
+            return ops.round(self)
+        scale = 10.0**decimals
+        return ops.divide(ops.round(ops.multiply(self, scale)), scale)
 
     def trunc(self) -> Any:
         return ops.trunc(self)
@@ -260,8 +263,9 @@ class ElementwiseMethods:
     def i0(self) -> Any:
         return special.i0(self)
 
-    def logit(self) -> Any:
-        return special.logit(self)
+    def logit(self, eps: float | None = None) -> Any:
+        x = self if eps is None else ops.clip(self, eps, 1 - eps)
+        return special.logit(x)
 
     def xlogy(self, other: Any) -> Any:
         return special.xlogy(self, other)
@@ -273,8 +277,8 @@ class ElementwiseMethods:
     def ceil_(self) -> Any:
         return inplace(self, ops.ceil)
 
-    def round_(self) -> Any:
-        return inplace(self, ops.round)
+    def round_(self, *, decimals: int = 0) -> Any:
+        return inplace(self, lambda t: ElementwiseMethods.round(t, decimals=decimals))
 
     def trunc_(self) -> Any:
         return inplace(self, ops.trunc)

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import ops
 from .._core._inplace import inplace
+from ..array_api._dtype_functions import result_type
 from ..ops.elementwise import clamp_max, clamp_min
 
 
@@ -120,10 +121,28 @@ class TensorMethods:
     def mul(self, other: Any) -> Any:
         return ops.multiply(self, other)
 
-    def div(self, other: Any) -> Any:
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Any:
+        if rounding_mode is None:
+            return ops.divide(self, other)
+        if rounding_mode == "floor":
+            quotient = ops.divide(self, other)
+            if quotient.dtype.kind == "real floating" and self.dtype.kind == "real floating":  # type: ignore[attr-defined]
+                return ops.floor(quotient)  # differentiable (zero gradient), as in torch
+            return ops.floor_divide(self, other)
+        if rounding_mode == "trunc":
+            quotient = ops.trunc(ops.divide(self, other))
+            other_kind = "integer" if isinstance(other, int) else other.dtype.kind
+            if "integer" in self.dtype.kind and "integer" in other_kind:  # type: ignore[attr-defined]
+                return ops.astype(quotient, result_type(self, other))
+            return quotient
+        raise RuntimeError(
+            "div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+            f"'{rounding_mode}'"
+        )
+
+    def true_divide(self, other: Any) -> Any:
         return ops.divide(self, other)
 
-    true_divide = div
     subtract = sub  # torch's aliases
     multiply = mul
     divide = div
@@ -205,8 +224,10 @@ class TensorMethods:
     def mul_(self, other: Any) -> Any:
         return inplace(self, ops.multiply, other)
 
-    def div_(self, other: Any) -> Any:
-        return inplace(self, ops.divide, other)
+    def div_(self, other: Any, *, rounding_mode: str | None = None) -> Any:
+        if rounding_mode is None:
+            return inplace(self, ops.divide, other)
+        return inplace(self, lambda t, o: t.div(o, rounding_mode=rounding_mode), other)
 
     def pow_(self, exponent: Any) -> Any:
         return inplace(self, ops.pow, exponent)

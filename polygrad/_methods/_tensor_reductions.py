@@ -23,6 +23,8 @@ _MinResult = namedtuple("min", ["values", "indices"])  # type: ignore[name-match
 def _spread(fn: Any, x: Any, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> Any:
     """torch's var/std arguments for the standard's function: ``unbiased=False`` is
     correction 0, and torch's default is correction 1 (the standard's is 0)."""
+    if isinstance(dim, bool):  # torch's overload std(input, unbiased)
+        dim, unbiased = None, dim
     if correction is None:
         correction = 0 if unbiased is False else 1
     return fn(x, axis=_dims(dim), correction=correction, keepdims=keepdim)
@@ -76,10 +78,12 @@ class TensorReductions:
         return _MinResult(*ops.min_with_indices(self, dim, keepdim))
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Any:
-        return ops.argmax(self, axis=dim, keepdims=keepdim)
+        scalar = self.ndim == 0 and dim in (0, -1)  # type: ignore[attr-defined]  # torch allows it
+        return ops.argmax(self, axis=None if scalar else dim, keepdims=keepdim)
 
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> Any:
-        return ops.argmin(self, axis=dim, keepdims=keepdim)
+        scalar = self.ndim == 0 and dim in (0, -1)  # type: ignore[attr-defined]
+        return ops.argmin(self, axis=None if scalar else dim, keepdims=keepdim)
 
     def amax(self, dim: Any = (), keepdim: bool = False) -> Any:
         axis = tuple(range(self.ndim)) if dim == () else _dims(dim)  # type: ignore[attr-defined]
@@ -89,17 +93,17 @@ class TensorReductions:
         axis = tuple(range(self.ndim)) if dim == () else _dims(dim)  # type: ignore[attr-defined]
         return ops.min(self, axis=axis, keepdims=keepdim)
 
-    def softmax(self, dim: int) -> Any:
-        return ops.softmax(self, axis=dim)
+    def softmax(self, dim: int, dtype: Any = None) -> Any:
+        return ops.softmax(self if dtype is None else ops.astype(self, dtype), axis=dim)
 
-    def log_softmax(self, dim: int) -> Any:
-        return ops.log_softmax(self, axis=dim)
+    def log_softmax(self, dim: int, dtype: Any = None) -> Any:
+        return ops.log_softmax(self if dtype is None else ops.astype(self, dtype), axis=dim)
 
     def logsumexp(self, dim: Any, keepdim: bool = False) -> Any:
         return ops.logsumexp(self, axis=_dims(dim), keepdims=keepdim)
 
-    def cumsum(self, dim: int) -> Any:
-        return ops.cumulative_sum(self, axis=dim)
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Any:
+        return ops.cumulative_sum(self, axis=dim, dtype=dtype)
 
-    def cumprod(self, dim: int) -> Any:
-        return ops.cumulative_prod(self, axis=dim)
+    def cumprod(self, dim: int, *, dtype: Any = None) -> Any:
+        return ops.cumulative_prod(self, axis=dim, dtype=dtype)

@@ -77,8 +77,16 @@ class TensorShapeMethods:
     def view_as(self, other: Any) -> Any:
         return ops.reshape(self, tuple(other.shape))
 
-    def flatten(self) -> Any:
-        return self if self.ndim == 1 else ops.reshape(self, (-1,))  # type: ignore[attr-defined]
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Any:
+        shape = tuple(self.shape)  # type: ignore[attr-defined]
+        if not shape:
+            return ops.reshape(self, (1,))
+        start, end = start_dim % len(shape), end_dim % len(shape)
+        if start > end:
+            raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+        if start == end:
+            return self
+        return ops.reshape(self, shape[:start] + (-1,) + shape[end + 1 :])
 
     def permute(self, *dims: Any) -> Any:
         return ops.permute_dims(self, _shape_from(dims))

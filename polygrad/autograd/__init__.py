@@ -2,7 +2,7 @@
 
 from .._core._grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .._core._node import Node
-from . import anomaly_mode, forward_ad, functional, graph  # noqa: E402 - forward-mode AD, torch.autograd.functional
+from . import _saved_names, anomaly_mode, forward_ad, functional, graph  # noqa: E402 - forward-mode AD, torch.autograd.functional
 from ._entry import backward, grad
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .function import Function, FunctionCtx, once_differentiable

@@ -87,7 +87,10 @@ class BackwardCFunction(MultiOutputNode):
         )
         if not self.ctx.materialize_grads:
             wrapped = tuple(None if self._unused(i, gi) else gi for i, gi in enumerate(wrapped))
-        result = self._function.backward(self.ctx, *wrapped)
+        if self._function.boxed_grads_call:  # backward takes one list it may empty
+            result = self._function.backward(self.ctx, list(wrapped))
+        else:
+            result = self._function.backward(self.ctx, *wrapped)
         if not isinstance(result, tuple):
             result = (result,)
         return self._check(result, any(isinstance(gi, Tensor) for gi in grads))
@@ -154,6 +157,9 @@ class Function(metaclass=FunctionMeta):
     """Base class of user-defined differentiable operations (torch's ``autograd.Function``)."""
 
     _backward_cls: type[BackwardCFunction]
+    #: True: ``backward(ctx, grads)`` gets the output gradients as one list, which it may
+    #: empty as it goes to free them early (torch's ``boxed_grads_call``)
+    boxed_grads_call = False
 
     @staticmethod
     def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
