@@ -70,8 +70,8 @@ from .array_api._namespace import __array_namespace_info__, asarray, from_dlpack
 from .autograd.gradcheck import gradcheck, gradgradcheck
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from .ops import *  # noqa: F403 - the namespace's functions at top level, like torch
-from .tracing import compile  # noqa: A004 - torch.compile's name
 from .torch_api import install as _install_torch_api
+from .tracing import compile  # noqa: A004 - torch.compile's name
 
 e, pi, inf, nan, newaxis = _math.e, _math.pi, _math.inf, _math.nan, None
 
