@@ -83,6 +83,7 @@ def compiled_gradient(batches: list[tuple[Any, Any]]) -> float:
 def _train_step(params: list[Any], moments: list[Any], x: Any, y: Any, scales: Any) -> Any:
     """Forward, backward and Adam's update (torch's formulas), in place on the arguments."""
     step_size, bias_correction2_sqrt = pg.as_tensor(scales)
+    descent = -step_size
     loss = cross_entropy(forward(params, pg.as_tensor(x)), pg.as_tensor(y))
     loss.backward()
     beta1, beta2 = BETAS
@@ -92,7 +93,7 @@ def _train_step(params: list[Any], moments: list[Any], x: Any, y: Any, scales: A
             m.add_((g - m) * (1 - beta1))
             v.mul_(beta2).add_(g * (1 - beta2) * g)
             denom = (pg.sqrt(v) / bias_correction2_sqrt).add_(EPS)
-            p.add_(m / denom * -step_size)
+            p.add_(m / denom * descent)
             p.grad = None
     return loss
 

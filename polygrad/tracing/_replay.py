@@ -30,6 +30,25 @@ def _numpy_kernels() -> dict[Any, Any]:
     }
 
 
+#: NumPy reductions that, on an ndarray, call one ufunc's ``reduce`` with the same arguments.
+_REDUCTIONS = {np.sum: np.add.reduce, np.max: np.maximum.reduce, np.min: np.minimum.reduce}
+
+
+def _direct_reductions(trace: Trace) -> None:
+    """``np.sum(a, axis=...)`` becomes ``np.add.reduce(a, axis=...)``: the call NumPy makes
+    for an ndarray, without its Python wrapper."""
+    for step in trace.steps:
+        reduce = _REDUCTIONS.get(step.fn)
+        if (
+            reduce is not None
+            and len(step.args) == 1
+            and isinstance(step.args[0], Slot)
+            and set(step.kwargs) <= {"axis", "keepdims", "dtype"}
+            and type(trace.values[step.args[0].index]) is np.ndarray
+        ):
+            step.fn = reduce
+
+
 def _fuse_writes(trace: Trace, outputs: set[int]) -> None:
     """``r = f(a, b); a[...] = r`` (an in-place tensor op) becomes ``f(a, b, out=a)``."""
     kernels = _numpy_kernels()
@@ -68,6 +87,7 @@ def _numpy_reuse(trace: Trace, outputs: set[int]) -> dict[int, int]:
     if not trace.backend.real.replays_in_place:
         return {}
     _fuse_writes(trace, outputs)
+    _direct_reductions(trace)
     kernels = _numpy_kernels()
     values = trace.values
     last_use = _last_uses(trace.steps)
