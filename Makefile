@@ -57,6 +57,7 @@ docs: $(STAMP)
 # The official array-API suite (data-apis/array-api-tests) is not on the package
 # registries: it is checked out at the commits below into $(ARRAY_API_TESTS), a
 # git-ignored folder, and never committed. Not part of `make test` (minutes of CPU).
+# Hypothesis' 800 ms deadline is off: on a loaded machine it fails tests by timing alone.
 ARRAY_API_TESTS ?= .array-api-tests
 ARRAY_API_TESTS_COMMIT = 55fcc60179efa2680ddd6cd926ddf17b83530e2b
 ARRAY_API_SPEC_COMMIT = 5f847a3858875c682ae901aa22b0413bf24be9da
@@ -65,6 +66,9 @@ ARRAY_API_MAX_EXAMPLES ?= 50
 # Options for pytest after the suite's own, e.g. ARRAY_API_PYTEST="-k vecdot -x".
 ARRAY_API_PYTEST ?=
 ARRAY_API_XFAILS = $(CURDIR)/conformance/array_api_xfails/$(ARRAY_API_BACKEND).txt
+# torch has uint16/uint32/uint64 only as storage types, without arithmetic, comparison or
+# reduction kernels (pytorch/pytorch#58734): the suite leaves those dtypes out there.
+ARRAY_API_SKIP_DTYPES_torch = uint16,uint32,uint64
 
 array-api-tests: $(STAMP)
 	@test -f $(ARRAY_API_TESTS)/array_api_tests/__init__.py -a -d $(ARRAY_API_TESTS)/array-api/spec || { \
@@ -77,9 +81,11 @@ array-api-tests: $(STAMP)
 	  exit 1; }
 	$(PY) -m pip install --quiet -c constraints.txt -r $(ARRAY_API_TESTS)/requirements.txt
 	cd $(ARRAY_API_TESTS) && POLYGRAD_BACKEND=$(ARRAY_API_BACKEND) \
+	  ARRAY_API_TESTS_SKIP_DTYPES=$(ARRAY_API_SKIP_DTYPES_$(ARRAY_API_BACKEND)) \
 	  ARRAY_API_TESTS_MODULE="exec('import polygrad; xp = polygrad.zeros(()).__array_namespace__()')" \
 	  $(abspath $(PY)) -m pytest -p no:cacheprovider -n 0 array_api_tests \
-	  --max-examples=$(ARRAY_API_MAX_EXAMPLES) --xfails-file=$(ARRAY_API_XFAILS) $(ARRAY_API_PYTEST)
+	  --max-examples=$(ARRAY_API_MAX_EXAMPLES) --disable-deadline \
+	  --xfails-file=$(ARRAY_API_XFAILS) $(ARRAY_API_PYTEST)
 
 bench: $(STAMP)
 	$(PY) -m benchmarks --write

@@ -179,7 +179,7 @@ def floor_divide_inplace(x1: Any, x2: Any, /) -> Tensor:
 def remainder(x1: Any, x2: Any, /) -> Tensor:
     """Elementwise ``x1 - floor(x1 / x2) * x2`` (the sign of ``x2``, like Python's ``%``)."""
     a, b, backend, ta, tb = binary_operands(x1, x2)
-    out = a % b
+    out = backend.xp.remainder(a, b)  # torch's own % keeps x1's sign at a zero result
     if ta is None:
         return _not_implemented("remainder", (tb,), out, backend)
     if tb is None:
