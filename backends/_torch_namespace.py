@@ -50,10 +50,9 @@ def log1p(x: Any, /) -> Any:
 
 
 def remainder(x1: Any, x2: Any, /) -> Any:
-    out = compat.remainder(x1, x2)
-    if not out.is_floating_point():
-        return out
-    return torch.where(out == 0, torch.copysign(out, torch.as_tensor(x2, dtype=out.dtype)), out)
+    out = x1 % x2
+    # a nonzero remainder already has x2's sign, so one copysign fixes the zeros
+    return torch.copysign(out, x2) if out.is_floating_point() else out
 
 
 def var(x: Any, /, *, axis: Any = None, correction: float = 0.0, keepdims: bool = False) -> Any:

@@ -120,6 +120,23 @@ def test_expm1_of_complex_special_values(backend):
     assert_same_values(out, expected)
 
 
+@pytest.mark.parametrize("backend", ["numpy", "torch", "jax"])
+def test_tanh_of_complex_infinities(backend):
+    """At an infinite real part the imaginary zero has the sign of ``b`` (C99's
+    ``0 * sin(2b)`` in the libraries: ``tanh(inf + 3j)`` is ``1 - 0j`` there)."""
+    b = np.array([3.0, 2.0, -3.0, -2.0, 5040594648961353.0, 0.0, -0.0])
+    z = np.empty(2 * b.size, dtype=np.complex128)
+    z.real, z.imag = np.repeat([inf, -inf], b.size), np.tile(b, 2)
+    xp = namespace(backend)
+    out = to_np(xp.tanh(xp.asarray(z, dtype=xp.complex128)))
+    expected = np.empty(z.shape, dtype=np.complex128)
+    expected.real = np.repeat([1.0, -1.0], b.size)
+    expected.imag = np.tile(np.copysign(0.0, b), 2)
+    assert_same_values(out, expected)
+    finite = np.array([0.5 + 0.25j, -3.0 + 2.0j])
+    np.testing.assert_allclose(to_np(xp.tanh(pg_tensor(finite, backend))), np.tanh(finite))
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_expm1_of_complex_finite_values(backend):
     """NumPy's accurate formula: agrees with ``exp(z) - 1`` in general and keeps tiny values."""

@@ -16,6 +16,7 @@ from .._core._dtypes import is_complex
 from .._core._node import Node
 from .._core._record import operand, record
 from .._core._tensor import Tensor
+from ._complex_values import complex_expm1
 from ._support import binary, conj, needs, unary
 from .arithmetic import pow
 
@@ -203,34 +204,12 @@ def tan(x: Any, /) -> Tensor:
 
 
 def expm1(x: Any, /) -> Tensor:
-    """Elementwise ``exp(x) - 1``, accurate near 0 (complex: see ``_complex_expm1``)."""
+    """Elementwise ``exp(x) - 1``, accurate near 0 (complex: see ``complex_expm1``)."""
     x = operand(x)
     if is_complex(x._data):
         backend = x._backend
-        return record(Expm1Backward0, (x,), _complex_expm1(backend, x._data), backend)
+        return record(Expm1Backward0, (x,), complex_expm1(backend, x._data), backend)
     return unary(Expm1Backward0, "expm1", x)
-
-
-def _complex_expm1(backend: Any, z: Any) -> Any:
-    """``expm1`` of complex ``z = a + ib`` with the standard's special values.
-
-    NumPy and torch give NaN where the standard has ``-1 + 0j`` (``a = -inf``, ``b``
-    infinite or NaN), ``inf + 0j`` (``a = +inf``, ``b = 0``) or ``NaN + 0j``
-    (``a`` NaN, ``b = 0``). Finite values use NumPy's own formula,
-    ``expm1(a) cos(b) - 2 sin(b/2)^2 + i exp(a) sin(b)``, accurate near 0.
-    """
-    xp = backend.xp
-    a, b = xp.real(z), xp.imag(z)
-    half_sin = xp.sin(b / 2)
-    # + 0.0 turns the -0 of expm1(-0 + 0j) into the standard's +0
-    real = xp.expm1(a) * xp.cos(b) - 2 * half_sin * half_sin + 0.0
-    imag = xp.where(b == 0, b, xp.exp(a) * xp.sin(b))  # exp(a) * 0 is NaN at a = inf or NaN
-    b_not_finite = ~xp.isfinite(b)
-    vanishing = a == -math.inf  # exp(a) = 0 whatever b is
-    real = xp.where(vanishing, -1.0, real)
-    imag = xp.where(vanishing & b_not_finite, 0.0, imag)
-    real = xp.where((a == math.inf) & b_not_finite, math.inf, real)
-    return backend.complex(real, imag)
 
 
 def log1p(x: Any, /) -> Tensor:
