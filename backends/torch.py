@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import array_api_compat.torch as xp
 import numpy as np
 import torch
 
 from ._base import Backend
+from ._torch_namespace import namespace
 
 
 class TorchBackend(Backend):
@@ -25,7 +25,7 @@ class TorchBackend(Backend):
     special_module = "torch.special"
     saves_on_cpu = True
     distribution = "torch"
-    xp = xp
+    xp = namespace  # array-api-compat's, with torch's departures from the standard corrected
     array_types = (torch.Tensor,)
     promotes_as_standard = False
 

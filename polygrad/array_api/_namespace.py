@@ -61,8 +61,9 @@ class NamespaceInfo:
     def default_device(self) -> Any:
         return self._device if self._device is not None else self._backend.default_device()
 
-    def devices(self) -> list[Any]:
-        return list(self._backend.devices())
+    def devices(self) -> tuple[Any, ...]:
+        """The backend's devices, as a tuple (the standard's 2025.12 revision; a list before)."""
+        return tuple(self._backend.devices())
 
     def default_dtypes(self, *, device: Any = None) -> dict[str, DType]:
         """The backend's defaults: ``{"real floating": pg.float64, ...}`` on NumPy."""

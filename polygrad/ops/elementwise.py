@@ -14,6 +14,7 @@ from .._core._node import Node
 from .._core._record import binary_operands, check_broadcast, keep_for_backward, operand, record
 from .._core._tensor import Tensor, _make
 from .._core._torch_type_names import scalar_type_name
+from ._complex_values import complex_tanh
 from ._support import conj, is_complex, scalar_array, times, writable
 
 
@@ -143,8 +144,13 @@ def cos(x: Any, /) -> Tensor:
 
 
 def tanh(x: Any, /) -> Tensor:
-    """Elementwise hyperbolic tangent."""
-    return _unary(TanhBackward0, "tanh", x)
+    """Elementwise hyperbolic tangent (complex: see ``complex_tanh``)."""
+    x = operand(x)
+    backend = x._backend
+    out = backend.xp.tanh(x._data)
+    if is_complex(out):
+        out = complex_tanh(backend, x._data, out)
+    return record(TanhBackward0, (x,), out, backend)
 
 
 def abs(x: Any, /) -> Tensor:

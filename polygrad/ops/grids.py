@@ -48,10 +48,10 @@ def triu(x: Any, /, *, k: int = 0) -> Tensor:
     return _triangle(TriuBackward0, "triu", x, int(k))
 
 
-def meshgrid(*arrays: Any, indexing: str = "xy") -> list[Tensor]:
+def meshgrid(*arrays: Any, indexing: str = "xy") -> tuple[Tensor, ...]:
     """Coordinate grids from 1-d arrays (``"xy"``: Cartesian, ``"ij"``: matrix indexing).
 
-    Returns a list, as the standard's 2024.12 revision says.
+    Returns a tuple, as torch does and the standard's 2025.12 revision says (a list before).
     """
     if indexing not in ("xy", "ij"):
         raise ValueError(f"indexing must be 'xy' or 'ij', got {indexing!r}")
@@ -72,4 +72,4 @@ def meshgrid(*arrays: Any, indexing: str = "xy") -> list[Tensor]:
         view = [1] * len(tensors)
         view[axis] = -1
         grids.append(broadcast_to(reshape(t, tuple(view)), tuple(shape)))
-    return grids
+    return tuple(grids)

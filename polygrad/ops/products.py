@@ -82,7 +82,9 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Tensor:
     ax = _normalize_axis(axis, ndim) - ndim  # counted from the end: ranks may differ
     if a._data.shape[ax] != b._data.shape[ax]:
         raise ValueError(f"vecdot: x1 and x2 must have the same size along axis {axis}")
-    return sum_op(conj_op(a) * b, axis=ax)
+    products = conj_op(a) * b
+    # sum's dtype keeps integers as they are (a plain sum widens uint8 to uint64)
+    return sum_op(products, axis=ax, dtype=products.dtype)
 
 
 def outer(x1: Any, x2: Any, /) -> Tensor:

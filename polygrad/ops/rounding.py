@@ -9,6 +9,7 @@ requested, ``remainder`` passes ``g`` to ``x1`` and ``-g * floor(x1 / x2)`` to `
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .._core._node import Node
@@ -146,7 +147,27 @@ def floor_divide(x1: Any, x2: Any, /) -> Tensor:
     """Elementwise ``floor(x1 / x2)``; like torch it has no derivative (asking raises)."""
     a, b, backend, ta, tb = binary_operands(x1, x2)
     inputs = tuple(t for t in (ta, tb) if t is not None)
-    return _not_implemented("floor_divide", inputs, a // b, backend)
+    out = a // b
+    if backend.pg_dtype(out.dtype).kind == "real floating":
+        out = _floor_quotient_of_infinities(backend.xp, a, b, out)
+    return _not_implemented("floor_divide", inputs, out, backend)
+
+
+def _floor_quotient_of_infinities(xp: Any, a: Any, b: Any, out: Any) -> Any:
+    """``out`` with the standard's ``floor(a / b)`` where ``a`` or ``b`` is infinite.
+
+    NumPy and torch divide through ``fmod``, which is NaN at an infinite dividend
+    (``inf // 2`` is NaN, not inf) and rounds ``-1 // inf`` to -1, not -0.
+    """
+    flags = []
+    for operand_ in (a, b):
+        if isinstance(operand_, (int, float)):
+            if math.isinf(operand_):  # every element has an infinite operand
+                return xp.floor(a / b)
+        else:
+            flags.append(xp.isinf(operand_))
+    infinite = flags[0] if len(flags) == 1 else flags[0] | flags[1]
+    return xp.where(infinite, xp.floor(a / b), out)
 
 
 def floor_divide_inplace(x1: Any, x2: Any, /) -> Tensor:
@@ -158,7 +179,7 @@ def floor_divide_inplace(x1: Any, x2: Any, /) -> Tensor:
 def remainder(x1: Any, x2: Any, /) -> Tensor:
     """Elementwise ``x1 - floor(x1 / x2) * x2`` (the sign of ``x2``, like Python's ``%``)."""
     a, b, backend, ta, tb = binary_operands(x1, x2)
-    out = a % b
+    out = backend.xp.remainder(a, b)  # torch's own % keeps x1's sign at a zero result
     if ta is None:
         return _not_implemented("remainder", (tb,), out, backend)
     if tb is None:
