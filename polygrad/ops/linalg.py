@@ -108,15 +108,17 @@ def matmul(x1: Any, x2: Any, /) -> Tensor:
         inner = matmul(expand_dims(ta, axis=0), tb)
         return _view_as(cls, inner, xp.reshape(inner._data, tuple(b.shape[1:])))
     if cls is UnsafeViewBackward0 and b.ndim <= 2:
-        inner = matmul(reshape(ta, (-1, a.shape[-1])), tb)
+        # explicit sizes, not -1: a reshape of 0 elements cannot infer a dimension
+        inner = matmul(reshape(ta, (math.prod(a.shape[:-1]), a.shape[-1])), tb)
         return _view_as(cls, inner, xp.reshape(inner._data, tuple(a.shape[:-1] + b.shape[1:])))
     if cls is UnsafeViewBackward0 and a.ndim == 1:  # a vector times a batch
         inner = matmul(expand_dims(ta, axis=0), tb)
         return _view_as(cls, inner, xp.reshape(inner._data, tuple(b.shape[:-2] + b.shape[-1:])))
     if cls is UnsafeViewBackward0:
         batch = _broadcast_batch(tuple(a.shape[:-2]), tuple(b.shape[:-2]))
-        va = reshape(broadcast_to(ta, batch + tuple(a.shape[-2:])), (-1, *a.shape[-2:]))
-        vb = reshape(broadcast_to(tb, batch + tuple(b.shape[-2:])), (-1, *b.shape[-2:]))
+        stacked = math.prod(batch)  # not -1, which a reshape of 0 elements cannot infer
+        va = reshape(broadcast_to(ta, batch + tuple(a.shape[-2:])), (stacked, *a.shape[-2:]))
+        vb = reshape(broadcast_to(tb, batch + tuple(b.shape[-2:])), (stacked, *b.shape[-2:]))
         inner = record(BmmBackward0, (va, vb), va._data @ vb._data, backend)
         return _view_as(cls, inner, xp.reshape(inner._data, batch + (a.shape[-2], b.shape[-1])))
     return record(cls, (ta, tb), a @ b, backend, broadcast=True)
