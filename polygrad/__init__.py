@@ -67,6 +67,7 @@ from ._core._size import Size
 from ._core._tensor import Tensor
 from .array_api._dtype_functions import can_cast, finfo, iinfo, isdtype, result_type
 from .array_api._namespace import __array_namespace_info__, asarray, from_dlpack
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .autograd.gradcheck import gradcheck, gradgradcheck
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from .ops import *  # noqa: F403 - the namespace's functions at top level, like torch

@@ -62,8 +62,18 @@ def prepare_inputs(
     create_graph: bool,
     captured: dict[tuple[Node, int], Any],
     capture: dict[Node, set[int]],
+    runs_node: bool,
 ) -> Any:
-    """Tensor hooks, retain_grad and captures on the gradients a node is about to receive."""
+    """Tensor hooks, retain_grad and captures on the gradients a node is about to receive.
+
+    torch's order: tensor hooks (a leaf's, on its ``AccumulateGrad``, included), then the
+    node's pre-hooks (only when the node runs: not for what ``autograd.grad`` captures),
+    then ``retain_grad``.
+    """
+    if type(node) is AccumulateGrad:
+        leaf = node.variable
+        if leaf is not None and leaf._extra is not None and leaf._extra.hooks:
+            buffer = _run_hooks(leaf._extra.hooks, buffer, create_graph, node._backend)
     hooks = node._hooks
     if hooks is not None:
         single = node._num_outputs == 1
@@ -74,17 +84,13 @@ def prepare_inputs(
             elif tensor_hooks:  # torch calls hooks of an unused output with None
                 for hook in list(tensor_hooks.values()):
                     hook(None)
-        if hooks.pre:
+        if hooks.pre and runs_node:
             slots = call_node_prehooks(node, hooks.pre, slots, create_graph)
         for nr, ref in hooks.retain.items():
             tensor = ref()
             if tensor is not None and slots[nr] is not None:
                 _retain(tensor, slots[nr], create_graph)
         buffer = slots[0] if single else slots
-    if type(node) is AccumulateGrad:
-        leaf = node.variable
-        if leaf is not None and leaf._extra is not None and leaf._extra.hooks:
-            buffer = _run_hooks(leaf._extra.hooks, buffer, create_graph, node._backend)
     wanted = capture.get(node)
     if wanted:
         slots = [buffer] if node._num_outputs == 1 else buffer
@@ -195,3 +201,6 @@ def accumulate_into_leaf(node: AccumulateGrad, g: Any, create_graph: bool) -> No
             if not isinstance(result, Tensor):
                 raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
             raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+    hooks = node._hooks
+    if hooks is not None and hooks.post:  # after the post-accumulate hooks, as torch
+        call_node_posthooks(node, hooks.post, (), g, create_graph)

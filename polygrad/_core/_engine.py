@@ -113,8 +113,13 @@ def execute(
             buffer = buffers.pop(node, None)
             input_grads = None
             if buffer is not None:
+                runs_node = (runs is None or node in runs) and (
+                    accumulate or type(node) is not AccumulateGrad
+                )
                 if node._hooks is not None or capture or type(node) is AccumulateGrad:
-                    buffer = prepare_inputs(node, buffer, create_graph, captured, capture)
+                    buffer = prepare_inputs(
+                        node, buffer, create_graph, captured, capture, runs_node
+                    )
                 if runs is None or node in runs:
                     if type(node) is AccumulateGrad:
                         if accumulate:
@@ -146,6 +151,7 @@ def execute(
                             node._saved = None
             # children wait for this node even when nothing flows on (no input_grads)
             flowing = itertools.repeat(None) if input_grads is None else input_grads
+            leaves = None  # ready leaves run first, in argument order (torch's priority)
             for (child, nr), g in zip(node.next_functions, flowing):
                 if child is None:
                     continue
@@ -156,7 +162,14 @@ def execute(
                     add_gradient(buffers, child, nr, g, in_place)
                 deps[child] = remaining - 1
                 if remaining == 1:
-                    ready.append(child)
+                    if type(child) is not AccumulateGrad:
+                        ready.append(child)
+                    elif leaves is None:
+                        leaves = [child]
+                    else:
+                        leaves.append(child)
+            if leaves is not None:
+                ready.extend(reversed(leaves))  # on top of the stack, the first on top
     finally:
         _grad_enabled.set(previous_mode)
     return captured

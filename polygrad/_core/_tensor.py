@@ -14,7 +14,7 @@ import warnings
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from ._grad_mode import _grad_enabled
+from ._grad_mode import _grad_enabled, _inference
 from ._node import AccumulateGrad, HookDict, Node, RemovableHandle, accumulate_grad_node
 from ._torch_type_names import cpp_name, scalar_type_name
 
@@ -140,6 +140,10 @@ class Tensor(BoundMethods):
         """True for tensors the user created (and every tensor that needs no grad)."""
         # not requiring grad also covers forward AD's node-in-waiting (autograd.forward_ad)
         return self._grad_fn is None or not self._requires_grad
+
+    def is_inference(self) -> bool:
+        """True for a tensor made inside ``inference_mode()`` (torch's inference tensor)."""
+        return self._extra is not None and self._extra.inference
 
     @property
     def grad_fn(self) -> Node | None:
@@ -341,6 +345,15 @@ def _make(
     t._vc = [0, -1]
     t._grad = None
     t._extra = None
+    return t
+
+
+def _make_without_grad(data: Any, backend: Any) -> Tensor:
+    """``_make`` for a result made while grad mode is off: inside ``inference_mode()``
+    it is an inference tensor (``is_inference()``), as in torch."""
+    t = _make(data, backend)
+    if _inference.get():
+        t._get_extra().inference = True
     return t
 
 
