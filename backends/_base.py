@@ -41,8 +41,9 @@ class Backend:
     #: True where ``pg.autograd.graph.save_on_cpu`` moves saved values off a device
     #: (torch on CUDA); elsewhere data is on the CPU already, or the library places it.
     saves_on_cpu = False
-    #: True where arrays are lazy graphs (Dask): ``persist`` then computes them, so a
-    #: loop updating them (``pg.optim``) does not grow one graph over all its steps.
+    #: True where arrays are task graphs computed on demand (Dask): ``persist`` then
+    #: computes them, ``bounded`` keeps a loop of writes from growing one graph, and
+    #: ``sized`` finds sizes that depend on values (after a boolean mask).
     lazy = False
     #: True only on pg.compile's tracing adapter, which stands in for a real one.
     tracing = False
@@ -142,6 +143,16 @@ class Backend:
 
     def to_numpy(self, array: Any) -> np.ndarray:
         return np.asarray(array)
+
+    # -- lazy arrays (the defaults are for eager libraries, whose values exist) ------------
+    def bounded(self, array: Any) -> Any:
+        """``array`` about to replace a tensor's data in place: computed when its pending
+        work has grown past a bound, so a loop of writes does not chain without end."""
+        return array
+
+    def sized(self, array: Any) -> Any:
+        """``array`` with every dimension known (lazy sizes that depend on values computed)."""
+        return array
 
     # -- devices -------------------------------------------------------------------
     def device_of(self, array: Any) -> Any:

@@ -33,6 +33,7 @@ from . import (  # type: ignore[attr-defined]  # noqa: E501 - backends/ installs
 )
 from ._core._backend import _from_environment as _select_from_environment
 from ._core._backend import backend, set_backend
+from ._core._compute import compute
 from ._core._creation import (
     arange,
     as_tensor,

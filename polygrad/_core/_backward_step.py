@@ -190,7 +190,9 @@ def accumulate_into_leaf(node: AccumulateGrad, g: Any, create_graph: bool) -> No
             grad = leaf._grad = _make(g, leaf._backend)
             grad._vc[1] = 0  # the buffer may be shared with other grads: copy on write
         else:
-            grad._data = grad._data + g  # same Tensor object, new buffer (safe on all backends)
+            # same Tensor object, new buffer (safe on all backends); bounded: many
+            # backward calls without zero_grad must not chain one lazy graph (Dask)
+            grad._data = leaf._backend.bounded(grad._data + g)
             grad._vc[0] += 1
     extra = leaf._extra
     if extra is not None and extra.post_acc_hooks:

@@ -376,7 +376,7 @@ def write_through(t: Tensor, new: Any, node: Node | None) -> None:
         t._requires_grad = True
     storage = t._vc[2]
     backend = t._backend
-    data = put_path(backend.xp, backend, storage.data, path, new) if path else new
+    data = backend.bounded(put_path(backend.xp, backend, storage.data, path, new) if path else new)
     vc = t._vc
     storage.install(data, in_place=backend.mutable and vc[1] != vc[0])
     vc[0] += 1

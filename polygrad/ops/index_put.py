@@ -100,7 +100,12 @@ class IndexPutBackward0Set(CopySlices):
         if self.next_functions[1][0] is not None:
             if self.value_shape == ():  # one value written everywhere: the masked sum
                 return (gx, xp.sum(xp.where(where, g, xp.zeros_like(g))))
-            gv = _sum_to(xp, g[(mask,)], self.value_shape)
+            rows = g[(mask,)]  # one per selected element; a lazy backend computes the count
+            if isinstance(rows, Tensor):
+                rows._data = self._backend.sized(rows._data)
+            else:
+                rows = self._backend.sized(rows)
+            gv = _sum_to(xp, rows, self.value_shape)
         return (gx, gv)
 
 

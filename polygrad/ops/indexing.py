@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 from .._core._node import Node
-from .._core._record import keep_for_backward, mixed_backends_message, record
+from .._core._record import keep_for_backward, mixed_backends_message, needs_grad, record
 from .._core._tensor import Tensor
 from .._core._view_steps import Index, Reshape
 from .._core._views import make_view
@@ -197,6 +197,8 @@ def _advanced_index(x: Tensor, key: tuple[Any, ...]) -> Tensor:
     shape = tuple(x._data.shape)
     plan = advanced_plan(xp, key, shape, backend.device_of(x._data))
     data = _gather(xp, x._data, plan)
+    if needs_grad(x):  # the gradient's graph needs the result's size: compute it if lazy
+        data = backend.sized(data)
     result = record(IndexBackward0, (x,), data, backend)
     return keep_for_backward(result, plan=plan, input_shape=shape, key=key)
 
