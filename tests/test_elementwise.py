@@ -5,6 +5,7 @@ array-api-strict; values also against the backend's own function; domain edge ca
 
 from __future__ import annotations
 
+import types
 import zlib
 
 import numpy as np
@@ -452,6 +453,36 @@ def test_floor_divide_values_and_no_grad(backend):
     assert not (x // y).requires_grad
 
 
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
+@pytest.mark.parametrize(
+    "call", [lambda xp, x, y: xp.floor_divide(x, y), lambda xp, x, y: xp.floor_divide(3.0, y)]
+)
+def test_namespace_floor_divide_has_a_zero_gradient_like_torchs_floor_div(call, backend):
+    """The array-API door: third-party code floors quotients of tensors it differentiates;
+    torch's ``div(..., rounding_mode="floor")`` (and JAX) give zero, so polygrad's
+    namespace does, where ``pg.floor_divide`` and ``//`` keep torch's missing derivative."""
+    a, b = uniform(-3, 3, 2, 3), uniform(0.5, 2, 1, 3)
+    x = pg_tensor(a, backend, requires_grad=True)
+    y = pg_tensor(b, backend, requires_grad=True)
+    out = call(x.__array_namespace__(), x, y)
+    tx, ty = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+    want = call(types.SimpleNamespace(floor_divide=_torch_floor_div), tx, ty)
+    assert out.grad_fn.name() == type(want.grad_fn).__name__ == "DivBackward2"
+    np.testing.assert_array_equal(to_np(out.detach()), want.detach().numpy())
+    got = pg.autograd.grad(out.sum(), [x, y], allow_unused=True)
+    expected = torch.autograd.grad(want.sum(), [tx, ty], allow_unused=True)
+    for g, e in zip(got, expected):
+        assert (g is None) == (e is None)
+        if g is not None:
+            assert tuple(g.shape) == tuple(e.shape)
+            np.testing.assert_array_equal(to_np(g), e.numpy())
+
+
+def _torch_floor_div(a, b):
+    a = a if isinstance(a, torch.Tensor) else torch.tensor(a, dtype=torch.float64)
+    return torch.div(a, b, rounding_mode="floor")
+
+
 # -- boolean, integer and predicate functions ----------------------------------------------------
 @pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 def test_predicates_and_comparisons_never_require_grad(backend):
@@ -524,7 +555,6 @@ def test_every_elementwise_function_is_on_the_namespace():
             "isinf",
             "isnan",
             "signbit",
-            "floor_divide",
             "equal",
             "not_equal",
             "less",
@@ -545,3 +575,5 @@ def test_every_elementwise_function_is_on_the_namespace():
     )
     for name in names:
         assert getattr(xp, name) is getattr(array_api, name), name
+    # the one departure: the standard's floor_divide has a zero gradient (docs/differences.md)
+    assert xp.floor_divide is not pg.floor_divide and xp.floor_divide.__name__ == "floor_quotient"

@@ -4,7 +4,8 @@
 Gradients follow torch exactly: the rounding functions pass a zero gradient (their
 results still require grad), ``floor_divide`` and ``remainder`` with a number as its
 first argument have no derivative in torch and raise its error when a gradient is
-requested, ``remainder`` passes ``g`` to ``x1`` and ``-g * floor(x1 / x2)`` to ``x2``.
+requested (the array-API namespace's ``floor_divide`` is ``floor_quotient`` instead: a
+zero gradient, as torch's ``div(x1, x2, rounding_mode="floor")`` and JAX), ``remainder`` passes ``g`` to ``x1`` and ``-g * floor(x1 / x2)`` to ``x2``.
 """
 
 from __future__ import annotations
@@ -56,6 +57,17 @@ class NotImplementedNode(Node):
 
 
 NotImplementedNode.__name__ = NotImplementedNode.__qualname__ = "NotImplemented"
+
+
+class DivBackward2(Node):
+    """torch's node for ``div(x1, x2, rounding_mode="floor")``: the quotient is piecewise
+    constant, so each tensor input gets a zero gradient."""
+
+    __slots__ = ()
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        zero = xp.zeros_like(g)
+        return tuple(zero if needs(self, i) else None for i in range(len(self.next_functions)))
 
 
 class RemainderBackward1(Node):
@@ -168,6 +180,14 @@ def _floor_quotient_of_infinities(xp: Any, a: Any, b: Any, out: Any) -> Any:
             flags.append(xp.isinf(operand_))
     infinite = flags[0] if len(flags) == 1 else flags[0] | flags[1]
     return xp.where(infinite, xp.floor(a / b), out)
+
+
+def floor_quotient(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise ``floor(x1 / x2)`` with a zero gradient: the array-API namespace's
+    ``floor_divide``, so third-party code that floors a quotient of tensors requiring
+    grad differentiates through it as on JAX."""
+    a, b, backend, ta, tb = binary_operands(x1, x2)
+    return record(DivBackward2, (ta, tb), a // b, backend, broadcast=True)
 
 
 def floor_divide_inplace(x1: Any, x2: Any, /) -> Tensor:
