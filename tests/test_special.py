@@ -5,8 +5,6 @@ on polygrad tensors (``SCIPY_ARRAY_API=1``), so its results stay in the graph.""
 
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 import pytest
 from autograd_check import check, pg_tensor, to_np, torch
@@ -17,12 +15,6 @@ import polygrad.special as ps
 
 scipy_special = pytest.importorskip("scipy.special")
 rng = np.random.default_rng(5)
-
-
-@pytest.fixture(autouse=True)
-def _seeded(request: pytest.FixtureRequest) -> None:
-    global rng
-    rng = np.random.default_rng(zlib.crc32(request.node.nodeid.encode()))
 
 
 def uniform(low: float, high: float):
