@@ -130,6 +130,20 @@ def test_pinv(shape, backend):
 
 
 @pytest.mark.parametrize("backend", STANDARD_BACKENDS)
+@pytest.mark.parametrize("rank", [3, 2])
+def test_pinv_hermitian(rank, backend):
+    """torch's ``hermitian=True``: through the eigenvalues, dropping the zero ones."""
+    basis = data(2, 3, rank)
+    matrix = basis @ np.swapaxes(basis, -1, -2) * np.array([1.0, -1.0])[:, None, None]
+    check(
+        lambda a: la.pinv(a, hermitian=True),
+        lambda a: torch.linalg.pinv(a, hermitian=True),
+        [matrix],
+        backend,
+    )
+
+
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("n", [0, 1, 2, 3, 5, -1, -2])
 @pytest.mark.parametrize("shape", [(3, 3), (2, 3, 3)])
 def test_matrix_power(n, shape, backend):

@@ -178,7 +178,7 @@ def pinv(
 ) -> Any:
     if atol is not None:
         raise NotImplementedError("polygrad: linalg.pinv(atol=...) is not supported yet; rtol= is")
-    return _PINV(A, rtol=rtol)
+    return _PINV(A, rtol=rtol, hermitian=hermitian)
 
 
 def matrix_rank(
