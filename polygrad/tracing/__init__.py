@@ -126,7 +126,7 @@ class CompiledFunction:
             call = _Call(args, kwargs, static_positions, tree, leaves)
             return self._trace(key, call, tensors)
         self._cache.move_to_end(key)
-        return _replay(entry, tensors, arrays)
+        return _run_replay(entry, tensors, arrays)
 
     def _trace(self, key: Any, call: _Call, tensors: list[Tensor]) -> Any:
         leaves = call.leaves
@@ -306,7 +306,7 @@ def _outputs(
     return slots, [trace.values[s] for s in slots]
 
 
-def _replay(entry: _Entry, tensors: list[Tensor], arrays: list[Any]) -> Any:
+def _run_replay(entry: _Entry, tensors: list[Tensor], arrays: list[Any]) -> Any:
     inputs = list(arrays)  # the order the trace met them: raw arrays, then each tensor
     for t, has_grad in zip(tensors, entry.grad_slots):
         inputs.append(t._data)

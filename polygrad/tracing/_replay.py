@@ -92,6 +92,7 @@ def _numpy_reuse(trace: Trace, outputs: set[int]) -> dict[int, int]:
     values = trace.values
     last_use = _last_uses(trace.steps)
     pinned = set(trace.inputs) | set(trace.constants) | outputs
+    sharing = _BufferIndex(values)
     chosen: dict[int, int] = {}
     for index, step in enumerate(trace.steps):
         kernel = kernels.get(step.fn, step.fn)
@@ -111,7 +112,10 @@ def _numpy_reuse(trace: Trace, outputs: set[int]) -> dict[int, int]:
                 and buffer.shape == out.shape
                 and buffer.dtype == out.dtype
                 and last_use.get(arg.index) == index
-                and not _shared_later(values, last_use, pinned, arg.index, index)
+                and not any(
+                    other != arg.index and (other in pinned or last_use.get(other, -1) > index)
+                    for other in sharing.sharing(arg.index)
+                )
             ):
                 step.fn = kernel
                 chosen[index] = arg.index
@@ -120,19 +124,30 @@ def _numpy_reuse(trace: Trace, outputs: set[int]) -> dict[int, int]:
     return chosen
 
 
-def _shared_later(
-    values: list[Any], last_use: dict[int, int], pinned: set[int], slot: int, index: int
-) -> bool:
-    """Whether a slot read after step ``index`` (or kept) shares memory with ``slot``."""
-    buffer = values[slot]
-    for other, value in enumerate(values):
-        if other == slot or type(value) is not np.ndarray:
-            continue
-        if (other in pinned or last_use.get(other, -1) > index) and np.may_share_memory(
-            value, buffer
-        ):
-            return True
-    return False
+class _BufferIndex:
+    """Which slots may share memory with a slot's buffer, found through ``.base`` (NumPy
+    points a view at the array owning the memory) instead of comparing every pair."""
+
+    def __init__(self, values: list[Any]) -> None:
+        self.values = values
+        self.views: dict[int, list[int]] = {}
+        self.unknown: list[int] = []  # memory owned by something that is not an ndarray
+        for slot, value in enumerate(values):
+            if type(value) is not np.ndarray:
+                continue
+            owner = value
+            while isinstance(owner.base, np.ndarray):
+                owner = owner.base
+            if owner.base is None:
+                self.views.setdefault(id(owner), []).append(slot)
+            else:
+                self.unknown.append(slot)
+
+    def sharing(self, slot: int) -> list[int]:
+        """Slots whose arrays may share memory with the (owning) array of ``slot``."""
+        buffer = self.values[slot]
+        candidates = self.views.get(id(buffer), []) + self.unknown
+        return [s for s in candidates if np.may_share_memory(self.values[s], buffer)]
 
 
 def _last_uses(steps: list[Step]) -> dict[int, int]:
