@@ -529,3 +529,24 @@ def test_vector_norm_0d(backend):
 )
 def test_complex_inputs(pg_fn, torch_fn, shapes, backend):
     check(pg_fn, torch_fn, [data(*s, complex_=True) for s in shapes], backend)
+
+
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
+@pytest.mark.parametrize(
+    "shapes",
+    [
+        [(3, 3), (3, 2)],
+        [(3,), (3, 2)],
+        [(2, 3), (3,)],
+        [(3,), (3, 4), (4,)],
+        [(2, 3), (3, 3), (3, 2)],
+    ],
+)
+def test_multi_dot(shapes, backend):
+    """torch's graph: the 1-D ends made matrices, products, one ``ViewBackward0``."""
+    check(
+        lambda *ts: la.multi_dot(list(ts)),
+        lambda *ts: torch.linalg.multi_dot(list(ts)),
+        [data(*s) for s in shapes],
+        backend,
+    )

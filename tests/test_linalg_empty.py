@@ -80,6 +80,14 @@ FUNCTIONS = {
         lambda a: torch.tensordot(a, a, dims=a.ndim),
         SQUARE + RECTANGULAR,
     ),
+    "multi_dot": (
+        lambda a: la.multi_dot([a, la.matrix_transpose(a), a]),
+        lambda a: torch.linalg.multi_dot([a, a.mT, a]),
+        [(0, 0), (3, 0), (0, 3)],
+    ),
+    "norm": (la.norm, torch.linalg.norm, SQUARE + RECTANGULAR),
+    "eigvals": (la.eigvals, torch.linalg.eigvals, SQUARE),
+    "eig": (lambda a: tuple(la.eig(a)), lambda a: tuple(torch.linalg.eig(a)), SQUARE),
     "vecdot": (
         lambda a: la.vecdot(a, a),
         lambda a: torch.linalg.vecdot(a, a),
