@@ -10,6 +10,7 @@ what it does better.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import metadata
 from typing import Any
 
@@ -40,9 +41,15 @@ class Backend:
     #: True where ``pg.autograd.graph.save_on_cpu`` moves saved values off a device
     #: (torch on CUDA); elsewhere data is on the CPU already, or the library places it.
     saves_on_cpu = False
-    #: True where arrays are lazy graphs (Dask): ``persist`` then computes them, so a
-    #: loop updating them (``pg.optim``) does not grow one graph over all its steps.
+    #: True where arrays are task graphs computed on demand (Dask): ``persist`` then
+    #: computes them, ``bounded`` keeps a loop of writes from growing one graph, and
+    #: ``sized`` finds sizes that depend on values (after a boolean mask).
     lazy = False
+    #: True only on pg.compile's tracing adapter, which stands in for a real one.
+    tracing = False
+    #: True where pg.compile's replay may let an elementwise operator's kernel write into
+    #: an input buffer nothing reads afterwards (NumPy: operators are ufuncs with ``out=``).
+    replays_in_place = False
     #: True where the library's arrays are plain host data any backend can take (NumPy):
     #: ``pg.tensor(ndarray)`` then goes to the backend the user selected, as Python data
     #: does, instead of keeping the array's library (``torch.tensor(ndarray)``'s rule).
@@ -67,6 +74,11 @@ class Backend:
         """Whether the library is tracing the code that runs now (``jax.jit``): shapes
         that depend on values (``x[mask]``, ``nonzero``) cannot exist then."""
         return False
+
+    def compile_replay(self, replay: Callable[..., Any], native: bool) -> Callable[..., Any]:
+        """pg.compile's replay of a trace (a function of arrays), handed to the library's
+        own compiler where it has one; ``native`` asks for one that is optional."""
+        return replay
 
     def persist(self, arrays: list[Any]) -> list[Any]:
         """``arrays`` computed and kept (lazy libraries); eager ones return them as they are."""
@@ -131,6 +143,16 @@ class Backend:
 
     def to_numpy(self, array: Any) -> np.ndarray:
         return np.asarray(array)
+
+    # -- lazy arrays (the defaults are for eager libraries, whose values exist) ------------
+    def bounded(self, array: Any) -> Any:
+        """``array`` about to replace a tensor's data in place: computed when its pending
+        work has grown past a bound, so a loop of writes does not chain without end."""
+        return array
+
+    def sized(self, array: Any) -> Any:
+        """``array`` with every dimension known (lazy sizes that depend on values computed)."""
+        return array
 
     # -- devices -------------------------------------------------------------------
     def device_of(self, array: Any) -> Any:

@@ -52,7 +52,16 @@ def _gufunc(
     output_sizes: dict[str, int] | None = None,
 ) -> Any:
     """``func`` (batched over leading axes, like NumPy's linalg) on every block; the core
-    axes of ``signature`` are rechunked to one chunk."""
+    axes of ``signature`` are rechunked to one chunk.
+
+    Empty inputs run at once (there is nothing to compute): ``apply_gufunc`` divides by
+    the chunk size of an empty axis.
+    """
+    if any(0 in arg.shape for arg in args):
+        results = func(*(np.asarray(arg) for arg in args))
+        if isinstance(results, tuple):
+            return tuple(da.from_array(r) for r in results)
+        return da.from_array(results)
     return da.apply_gufunc(
         func,
         signature,
@@ -165,7 +174,7 @@ class _Linalg(_Forwarding):
 
     @staticmethod
     def svd(x: Any, /, *, full_matrices: bool = True) -> Any:
-        if x.ndim == 2 and not full_matrices:
+        if x.ndim == 2 and not full_matrices and 0 not in x.shape:
             return _linalg.svd(x, full_matrices=False)  # dask's chunked tall-and-skinny SVD
         m, n = x.shape[-2:]
         k_u, k_v = (m, n) if full_matrices else (min(m, n), min(m, n))
@@ -180,7 +189,7 @@ class _Linalg(_Forwarding):
 
     @staticmethod
     def svdvals(x: Any, /) -> Any:
-        if x.ndim == 2:
+        if x.ndim == 2 and 0 not in x.shape:
             return _linalg.svdvals(x)
         m, n = x.shape[-2:]
         return _gufunc(
@@ -193,7 +202,7 @@ class _Linalg(_Forwarding):
 
     @staticmethod
     def qr(x: Any, /, *, mode: str = "reduced") -> Any:
-        if x.ndim == 2 and mode == "reduced":
+        if x.ndim == 2 and mode == "reduced" and 0 not in x.shape:
             return _linalg.qr(x)  # dask's chunked tall-and-skinny QR
         m, n = x.shape[-2:]
         k = m if mode == "complete" else min(m, n)

@@ -1,12 +1,14 @@
 """Dask backend: lazy, chunked arrays, so graphs over arrays larger than memory run on a cluster.
 
 Forward values and gradients stay lazy ``dask.array`` graphs until something asks
-for numbers (``.numpy()``, ``.item()``, printing, or ``x.grad._data.compute()``);
+for numbers (``.numpy()``, ``.item()``, printing, or ``pg.compute(x.grad)``);
 with a ``dask.distributed.Client`` active, that computation runs on its cluster.
 Writes are functional (``mutable = False``): ``x[i] = v`` and in-place ops build a
-new graph and rebind the tensor, so nodes that saved the old value keep it.
-Limits: arrays of unknown size (after boolean-mask indexing) have NaN in their
-shape and cannot go through shape-dependent gradients; the gradient of
+new graph and rebind the tensor, so nodes that saved the old value keep it; a write
+whose graph has grown past ``max_pending_layers`` is persisted (``bounded``), so a
+hand-written update loop stays as fast as its first step. Sizes after boolean-mask
+indexing are unknown (NaN) until ``sized`` computes them, which polygrad does when
+a size is asked for or a gradient needs it. The gradient of
 integer-array indexing is one ``bincount`` whose result (the input's size) is
 materialised on one worker. ``linalg`` ops hold each matrix in one chunk (batches of
 matrices stay chunked), ``fft`` the transformed axes (``_dask_namespace``).
@@ -17,6 +19,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import dask
 import dask.array as da
 import numpy as np
 
@@ -24,6 +27,38 @@ from polygrad._core._dtypes import dtype_name
 
 from ._base import Backend
 from ._dask_namespace import namespace
+
+
+def _lone_mask(key: Any) -> Any:
+    """The boolean array when ``key`` is one (alone or in a 1-tuple), else None."""
+    if isinstance(key, tuple) and len(key) == 1:
+        key = key[0]
+    return key if hasattr(key, "dtype") and np.dtype(key.dtype) == np.bool_ else None
+
+
+def _sized(array: Any) -> Any:
+    if any(math.isnan(n) for n in array.shape):
+        array.compute_chunk_sizes()  # in place: every holder of this array sees them
+    return array
+
+
+def _write_masked(array: Any, mask: Any, value: Any) -> Any:
+    """``array`` with ``value`` written where ``mask`` (over its leading axes) is True.
+
+    dask writes a mask only of ``array``'s own shape and a value that does not depend
+    on the count of True entries; a value with one row per selected element (NumPy's
+    ``x[mask] = rows``) is gathered here: the i-th selected element takes row i.
+    """
+    trailing = tuple(array.shape[mask.ndim :])
+    where = mask.reshape(tuple(mask.shape) + (1,) * len(trailing))
+    value = da.asarray(value)
+    if value.ndim <= len(trailing):  # the same value in every selected slot
+        return da.where(where, value, array)
+    rows = _sized(value).reshape((-1,) + trailing)  # take needs to know the row count
+    flat = mask.ravel()
+    order = da.where(flat, da.cumsum(flat) - 1, 0)
+    picked = da.take(rows, order, axis=0).reshape(tuple(mask.shape) + trailing)
+    return da.where(where, picked, array).astype(array.dtype)
 
 
 def _integer_positions(shape: tuple[int, ...], key: Any) -> Any:
@@ -48,6 +83,9 @@ class DaskBackend(Backend):
     mutable = False
     lazy = True
     array_types = (da.Array,)
+    #: The most task-graph layers an in-place write leaves pending before ``bounded``
+    #: persists the written value (a training step adds about one).
+    max_pending_layers = 100
 
     def __init__(self) -> None:
         super().__init__()
@@ -68,11 +106,20 @@ class DaskBackend(Backend):
     def persist(self, arrays: list[Any]) -> list[Any]:
         """Compute ``arrays`` together and keep the results (on the cluster, with a
         Client), so a loop that updates them (``pg.optim``) does not grow one graph."""
-        import dask
-
         return list(dask.persist(*arrays))
 
+    def bounded(self, array: Any) -> Any:
+        if len(array.__dask_graph__().layers) <= self.max_pending_layers:
+            return array
+        return self.persist([array])[0]
+
+    def sized(self, array: Any) -> Any:
+        return _sized(array)
+
     def setitem(self, array: Any, key: Any, value: Any) -> Any:
+        mask = _lone_mask(key)
+        if mask is not None:
+            return _write_masked(array, mask, value)
         positions = _integer_positions(tuple(array.shape), key)
         if positions is None:
             out = array.copy()  # dask's __setitem__ rewrites the handle's graph: use a fresh one
@@ -86,6 +133,9 @@ class DaskBackend(Backend):
     def scatter_add(
         self, shape: tuple[int, ...], dtype: Any, key: Any, values: Any, device: Any = None
     ) -> Any:
+        mask = _lone_mask(key)
+        if mask is not None:  # a mask selects each element once: nothing to add up
+            return _write_masked(da.zeros(shape, dtype=dtype), mask, values)
         size = math.prod(shape)
         positions = _integer_positions(shape, key)
         if positions is None:

@@ -42,6 +42,10 @@ class JaxBackend(Backend):
         self._key: Any = None
         self._seed = secrets.randbits(32)
 
+    def compile_replay(self, replay: Any, native: bool) -> Any:
+        """pg.compile on JAX: the replay under ``jax.jit`` (one XLA program)."""
+        return jax.jit(replay)
+
     def shapes_are_traced(self) -> bool:
         """Under ``jax.jit``, ``jax.vmap``, ``lax.scan``... (and ``jax.grad``, though masks
         happen to work there); eagerly JAX arrays have values."""

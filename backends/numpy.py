@@ -16,6 +16,7 @@ class NumpyBackend(Backend):
     host_data = True
     xp = xp
     array_types = (np.ndarray, np.generic)
+    replays_in_place = True
 
     def __init__(self) -> None:
         super().__init__()

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import array_api_compat.torch as xp
 import numpy as np
 import torch
 
 from ._base import Backend
+from ._torch_namespace import namespace
 
 
 class TorchBackend(Backend):
@@ -25,7 +25,7 @@ class TorchBackend(Backend):
     special_module = "torch.special"
     saves_on_cpu = True
     distribution = "torch"
-    xp = xp
+    xp = namespace  # array-api-compat's, with torch's departures from the standard corrected
     array_types = (torch.Tensor,)
     promotes_as_standard = False
 
@@ -33,6 +33,10 @@ class TorchBackend(Backend):
         super().__init__()
         self._seed: int | None = None
         self._generators: dict[torch.device, torch.Generator] = {}
+
+    def compile_replay(self, replay: Any, native: bool) -> Any:
+        """pg.compile on torch: the replay as it is, or under ``torch.compile`` when asked."""
+        return torch.compile(replay) if native else replay
 
     def promote(self, a: Any, b: Any) -> tuple[Any, Any]:
         if a.dtype is b.dtype:

@@ -20,6 +20,8 @@ SUBJECTS = [
     "polygrad-torch",
     "polygrad-jax",
     "polygrad-jax-jit",
+    "polygrad-numpy-compiled",
+    "polygrad-torch-compiled",
     "torch.autograd",
     "hips-autograd",
     "mygrad",
@@ -65,6 +67,36 @@ def _polygrad(
         return loss, [t.grad for t in ts]
 
     return run
+
+
+def _polygrad_compiled(
+    backend: str, w: Workload, consts: tuple[Any, ...], params: tuple[Any, ...]
+) -> Callable[[], Any]:
+    """The same loss and gradient as ``_polygrad``, under ``pg.compile``."""
+    import polygrad as pg
+
+    ts = [pg.tensor(p, backend=backend, requires_grad=True) for p in params]
+    cs = [pg.tensor(c, backend=backend) for c in consts]
+    if w.hvp:
+
+        @pg.compile
+        def hvp(x: Any, v: Any) -> Any:
+            xp = x.__array_namespace__()
+            (g,) = pg.autograd.grad(w.loss(xp, x), x, create_graph=True)
+            return pg.autograd.grad(xp.sum(g * v), x)
+
+        return lambda: hvp(ts[0], cs[0])
+
+    @pg.compile
+    def step(cs: list[Any], ts: list[Any]) -> Any:
+        xp = ts[0].__array_namespace__()
+        for t in ts:
+            t.grad = None
+        loss = w.loss(xp, *[c._data for c in cs], *ts)
+        loss.backward()
+        return loss, [t.grad for t in ts]
+
+    return lambda: step(cs, ts)
 
 
 def _polygrad_jit(
@@ -163,6 +195,8 @@ def prepare(
 ) -> Callable[[], Any]:
     if subject == "numpy-manual":
         return lambda: w.manual(*consts, *params)
+    if subject.endswith("-compiled"):
+        return _polygrad_compiled(subject.split("-")[1], w, consts, params)
     if subject.startswith("polygrad-") and subject != "polygrad-jax-jit":
         return _polygrad(subject.split("-", 1)[1], w, consts, params)
     if subject == "polygrad-jax-jit":

@@ -33,6 +33,7 @@ from . import (  # type: ignore[attr-defined]  # noqa: E501 - backends/ installs
 )
 from ._core._backend import _from_environment as _select_from_environment
 from ._core._backend import backend, set_backend
+from ._core._compute import compute
 from ._core._creation import (
     arange,
     as_tensor,
@@ -67,10 +68,12 @@ from ._core._size import Size
 from ._core._tensor import Tensor
 from .array_api._dtype_functions import can_cast, finfo, iinfo, isdtype, result_type
 from .array_api._namespace import __array_namespace_info__, asarray, from_dlpack
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .autograd.gradcheck import gradcheck, gradgradcheck
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from .ops import *  # noqa: F403 - the namespace's functions at top level, like torch
 from .torch_api import install as _install_torch_api
+from .tracing import compile  # noqa: A004 - torch.compile's name
 
 e, pi, inf, nan, newaxis = _math.e, _math.pi, _math.inf, _math.nan, None
 

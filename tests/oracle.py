@@ -1,7 +1,7 @@
 """Test helpers: the same computation in polygrad and in torch.autograd (float64), compared.
 
-``BACKENDS`` lists the array libraries the core's unit tests run on (NumPy always,
-array-api-strict once its adapter works); ``on_backend`` makes new tensors land on one.
+``on_backend`` makes new tensors land on one backend (the lists of backends to run
+on are in ``conftest.py``).
 ``compare_op`` runs one function through both libraries and checks values, node
 name, next_functions, first-order gradients (through ``backward``) and second-order
 gradients (through ``grad(create_graph=True)``).
@@ -21,39 +21,6 @@ import polygrad as pg
 from polygrad import array_api
 
 torch = pytest.importorskip("torch")
-
-
-def backend_usable(name: str) -> bool:
-    """Whether polygrad can make float64 tensors on ``name`` (its adapter may not exist yet)."""
-    try:
-        t = pg.tensor(np.ones(2), dtype=pg.float64, backend=name, requires_grad=True)
-        (t * t).sum().backward()
-    except Exception:  # noqa: BLE001 - any failure means "not usable (yet)"
-        return False
-    return t.backend == name and t.grad is not None
-
-
-def backend_params() -> list[Any]:
-    """NumPy, plus array-api-strict (skipped, with the reason, until its adapter lands)."""
-    try:  # the shared parametrization, when tests/conftest.py provides one
-        from conftest import BACKENDS as shared  # type: ignore[import-not-found]
-
-        return list(shared)
-    except ImportError:
-        pass
-    return [
-        "numpy",
-        pytest.param(
-            "array_api_strict",
-            marks=pytest.mark.skipif(
-                not backend_usable("array_api_strict"),
-                reason="polygrad's array_api_strict adapter is not available",
-            ),
-        ),
-    ]
-
-
-BACKENDS = backend_params()
 
 
 @contextlib.contextmanager

@@ -11,7 +11,6 @@ differences (``pg.gradcheck``).
 from __future__ import annotations
 
 import os
-import zlib
 from typing import Any
 
 import numpy as np
@@ -35,17 +34,6 @@ if not _array_api.SCIPY_ARRAY_API:  # scipy was imported before tests/conftest.p
     )
 
 rng = np.random.default_rng(0)
-
-
-@pytest.fixture(autouse=True)
-def _seeded_per_test(request: pytest.FixtureRequest) -> Any:
-    """Data drawn while a test runs depends on that test alone, not on which tests ran
-    before it in the same process (pytest-xdist distributes them in any order)."""
-    global rng
-    saved = rng
-    rng = np.random.default_rng(zlib.crc32(request.node.name.encode()))
-    yield
-    rng = saved
 
 
 def normal(*shape: int) -> np.ndarray:

@@ -9,9 +9,12 @@ import math
 
 import numpy as np
 import pytest
-from oracle import BACKENDS, PG, on_backend, raised, same_as_torch, to_np, torch
+from conftest import BACKENDS
+from oracle import PG, on_backend, raised, same_as_torch, to_np, torch
 
 import polygrad as pg
+from polygrad._core._grad_buffer import COUNTS_EVERY_REFERENCE
+from polygrad.ops import elementwise
 
 
 @pytest.fixture(params=BACKENDS)
@@ -685,10 +688,8 @@ def test_gradients_add_up_in_place_only_where_nothing_else_holds_the_buffer(monk
         return x.grad, sorted(kept, key=lambda grads: float(grads[0][0]))
 
     grad, _ = run(pg, pg.tensor, False)
-    from polygrad._core import _engine
-
     # y's two gradients were summed in place (where CPython's counts prove sole ownership)
-    assert calls == ([True] if _engine._COUNTS_EVERY_REFERENCE else [])
+    assert calls == ([True] if COUNTS_EVERY_REFERENCE else [])
     calls.clear()
     grad_kept, kept = run(pg, pg.tensor, True)
     assert calls == []  # hooks hold both gradients: added out of place, without asking
@@ -702,8 +703,6 @@ def test_gradients_add_up_in_place_only_where_nothing_else_holds_the_buffer(monk
 def test_rules_overwrite_their_gradient_only_when_nothing_else_holds_it(monkeypatch):
     """exp's rule may write into the incoming gradient (vjp_into), which the engine allows
     only for an array no other buffer, hook or caller references any more."""
-    from polygrad._core import _engine
-    from polygrad.ops import elementwise
 
     calls = []
     original = elementwise.ExpBackward0.vjp_into
@@ -724,7 +723,7 @@ def test_rules_overwrite_their_gradient_only_when_nothing_else_holds_it(monkeypa
         (total * tensor(scale.copy())).sum().backward()
         return x.grad, kept
 
-    counts = _engine._COUNTS_EVERY_REFERENCE
+    counts = COUNTS_EVERY_REFERENCE
     grad, _ = run(pg.tensor, False)
     # the first exp to run shares the array with the other's buffer; the last one may reuse it
     assert len(calls) == (1 if counts else 0)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from autograd_check import BACKENDS, check, pg_tensor, to_np, torch
+from autograd_check import check, pg_tensor, to_np, torch
+from conftest import STANDARD_BACKENDS
 
 import polygrad as pg
 import polygrad.fft as pfft
@@ -23,7 +24,7 @@ def cplx(*shape: int) -> np.ndarray:
     return rng.standard_normal(shape) + 1j * rng.standard_normal(shape)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("name", ["fft", "ifft"])
 @pytest.mark.parametrize("norm", NORMS)
 @pytest.mark.parametrize(
@@ -47,7 +48,7 @@ def test_fft_ifft(name, norm, values, n, axis, backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("name", ["fftn", "ifftn"])
 @pytest.mark.parametrize("norm", NORMS)
 @pytest.mark.parametrize(
@@ -69,7 +70,7 @@ def test_fftn_ifftn(name, norm, values, s, axes, backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("norm", NORMS)
 @pytest.mark.parametrize(
     "values, n, axis",
@@ -96,7 +97,7 @@ def test_rfft(norm, values, n, axis, backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("norm", NORMS)
 @pytest.mark.parametrize(
     "values, n, axis",
@@ -124,7 +125,7 @@ def test_irfft_hfft(norm, values, n, axis, backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("norm", NORMS)
 @pytest.mark.parametrize(
     "shape, s, axes",
@@ -145,7 +146,7 @@ def test_rfftn_irfftn(norm, shape, s, axes, backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 @pytest.mark.parametrize("axes", [None, 0, (-1,), (0, 1)])
 def test_shifts(axes, backend):
     check(
@@ -162,7 +163,7 @@ def test_shifts(axes, backend):
     )
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("backend", STANDARD_BACKENDS)
 def test_frequencies(backend):
     x = pg_tensor(real(4), backend)
     xp = x.__array_namespace__()

@@ -6,7 +6,8 @@ set_materialize_grads, once_differentiable, double backward, and node naming."""
 from __future__ import annotations
 
 import pytest
-from oracle import BACKENDS, PG, TORCH, on_backend, raised, same_as_torch, to_np, torch
+from conftest import BACKENDS
+from oracle import PG, TORCH, on_backend, raised, same_as_torch, to_np, torch
 
 import polygrad as pg
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import threading
 
 import pytest
-from oracle import BACKENDS, raised, same_as_torch, torch
+from conftest import BACKENDS
+from oracle import raised, same_as_torch, torch
 
 import polygrad as pg
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from oracle import BACKENDS, edge_names, on_backend, same_as_torch, torch
+from conftest import BACKENDS
+from oracle import edge_names, on_backend, same_as_torch, torch
 
 import polygrad as pg
 

@@ -8,8 +8,8 @@ polygrad returns the gradient torch computes under
 from __future__ import annotations
 
 import pytest
+from conftest import BACKENDS
 from oracle import (
-    BACKENDS,
     PG,
     TORCH,
     assert_close,

@@ -37,7 +37,16 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # torch's names and signatures over the same ops (the torch front door, principle 7).
     ("torch API", ("polygrad.torch_api",)),
     # User-facing features built on all of the above.
-    ("features", ("polygrad.functional", "polygrad.optim", "polygrad.utils", "polygrad.viz")),
+    (
+        "features",
+        (
+            "polygrad.functional",
+            "polygrad.optim",
+            "polygrad.utils",
+            "polygrad.viz",
+            "polygrad.tracing",
+        ),
+    ),
     # The public names.
     ("package", ("polygrad",)),
 )
@@ -49,8 +58,6 @@ KNOWN_INNER_IMPORTS: frozenset[tuple[str, str]] = frozenset(
     {
         # Node <-> Tensor: a node hands its saved arrays back as Tensors (create_graph)
         ("polygrad._core._node", "polygrad._core._tensor"),
-        # Tensor <-> the factories that build Tensors: ``pg.Tensor(2, 3)``
-        ("polygrad._core._tensor", "polygrad._core._creation"),
         # Tensor <-> views: ``detach()`` and ``.data`` are aliases of the same storage
         ("polygrad._core._tensor", "polygrad._core._views"),
         # the adapters' registry lives in the core, which imports the adapters' base class
@@ -189,3 +196,31 @@ def test_no_backend_name_compared(module: str, path: pathlib.Path) -> None:
         )
     ]
     assert not compared, f"{module} compares a backend's name: {compared}"
+
+
+#: Array libraries: the core reaches arrays only through a backend adapter.
+ARRAY_LIBRARIES = frozenset(
+    {"numpy", "torch", "jax", "jaxlib", "dask", "array_api_strict", "scipy"}
+)
+
+
+@pytest.mark.parametrize(
+    ("module", "path"),
+    [(m, p) for m, p in MODULES if m.startswith("polygrad._core")],
+    ids=[m for m, _ in MODULES if m.startswith("polygrad._core")],
+)
+def test_core_imports_no_array_library(module: str, path: pathlib.Path) -> None:
+    found = [
+        f"line {node.lineno}"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if (
+            isinstance(node, ast.Import)
+            and any(a.name.split(".")[0] in ARRAY_LIBRARIES for a in node.names)
+        )
+        or (
+            isinstance(node, ast.ImportFrom)
+            and not node.level
+            and (node.module or "").split(".")[0] in ARRAY_LIBRARIES
+        )
+    ]
+    assert not found, f"{module} imports an array library: {found}"

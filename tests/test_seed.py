@@ -10,7 +10,8 @@ import warnings
 
 import numpy as np
 import pytest
-from oracle import BACKENDS, assert_close, on_backend, to_np, torch
+from conftest import BACKENDS
+from oracle import assert_close, on_backend, to_np, torch
 
 import polygrad as t
 

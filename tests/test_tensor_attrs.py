@@ -12,7 +12,8 @@ import warnings
 
 import numpy as np
 import pytest
-from oracle import BACKENDS, on_backend, raised, same_as_torch, to_np, torch
+from conftest import BACKENDS
+from oracle import on_backend, raised, same_as_torch, to_np, torch
 
 import polygrad as pg
 

@@ -1,4 +1,4 @@
-"""Layer 1, the core: what a tensor is and how its graph runs backward.
+"""The core layer: what a tensor is and how its graph runs backward.
 
 The Tensor's state (``_tensor``), backend choice (``_backend``), dtypes, ``Size``,
 views and version counters (``_views``, ``_view_steps``), grad modes, the graph's

@@ -47,6 +47,10 @@ _MODULE_TO_ADAPTER = {
 
 _loaded: dict[str, Any] = {}
 T = TypeVar("T")
+#: While pg.compile traces: adapter name -> the tracing adapter new tensors get instead.
+_substitutes: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "polygrad_backend_substitutes", default=None
+)
 #: The seed of ``pg.manual_seed``: applied to adapters loaded later too.
 _seed: int | None = None
 
@@ -93,7 +97,8 @@ def get_backend(name: str | Any = None) -> Any:
         if _seed is not None:
             found.seed(_seed)
         _loaded[key] = found
-    return found
+    substitutes = _substitutes.get()
+    return found if substitutes is None else substitutes.get(key, found)
 
 
 def manual_seed(seed: int) -> None:
@@ -112,6 +117,8 @@ def per_backend_and_device(make: Callable[[Any, Any], T]) -> Callable[..., T]:
 
     @functools.wraps(make)
     def get(backend: Any, device: Any = None) -> T:
+        if backend.tracing:  # pg.compile's adapter lives for one trace: not kept
+            return make(backend, device)
         key = (backend.name, device)
         found = made.get(key)
         if found is None:
@@ -125,8 +132,8 @@ def backend_of_array(obj: Any) -> Any | None:
     """The adapter for a raw array of a known library, or None."""
     module = type(obj).__module__.partition(".")[0]
     key = _MODULE_TO_ADAPTER.get(module)
-    if key is None:
-        return None
+    if key is None:  # pg.compile's traced arrays name their (tracing) adapter
+        return getattr(obj, "__polygrad_backend__", None)
     if key not in _loaded:
         try:
             get_backend(key)

@@ -22,7 +22,7 @@ from typing import Any
 from . import _dtypes
 from ._backend import backend_of_array, current, get_backend
 from ._backend import manual_seed as seed_backends
-from ._tensor import Tensor, _make
+from ._tensor import Tensor, _make, _make_without_grad
 
 _REQUIRES_GRAD_DTYPE = "Only Tensors of floating point and complex dtype can require gradients"
 
@@ -38,7 +38,7 @@ def _target(backend: Any, device: Any) -> tuple[Any, Any]:
 
 
 def _finish(data: Any, adapter: Any, requires_grad: bool) -> Tensor:
-    out = _make(data, adapter)
+    out = _make_without_grad(data, adapter)
     if requires_grad:
         if not adapter.pg_dtype(data.dtype).differentiable:
             raise RuntimeError(_REQUIRES_GRAD_DTYPE)

@@ -64,7 +64,7 @@ def write(t: Tensor, new: Any, recorded: Node | None = None) -> None:
             return
         except (TypeError, ValueError):
             pass  # a read-only or scalar buffer: rebind below
-    t._data = new
+    t._data = backend.bounded(new)
     vc[0] += 1
 
 

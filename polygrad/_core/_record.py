@@ -15,7 +15,7 @@ from typing import Any
 from ._backend import backend_of_array
 from ._grad_mode import _grad_enabled
 from ._node import Node, new_node
-from ._tensor import Tensor, _edge, _make
+from ._tensor import Tensor, _edge, _make, _make_without_grad
 
 _SCALARS = (int, float, bool, complex)
 #: Called with each new node while a feature that watches recording is on (anomaly
@@ -141,7 +141,7 @@ def record(
         if dual is not None:
             return dual
     if not _grad_enabled.get():
-        return _make(out, backend)
+        return _make_without_grad(out, backend)
     edges: list[tuple[Any, int]] = []
     needed = False
     for t in inputs:
@@ -228,7 +228,7 @@ def record_multi(
         if duals is not None:
             return duals
     if not needs_grad(*inputs):
-        return tuple(_make(o, backend) for o in outs)
+        return tuple(_make_without_grad(o, backend) for o in outs)
     edges = tuple([_edge(t) if t is not None else (None, 0) for t in inputs])
     results = tuple(
         _make(o, backend, None, i, True) if d else _make(o, backend)
@@ -260,3 +260,13 @@ class MultiOutputNode(Node):
     """Base of nodes with several outputs; unused ones receive zeros in backward."""
 
     __slots__ = ("_num_outputs", "_output_meta", "_output_device")
+
+
+def keep_for_backward(result: Tensor, **params: Any) -> Tensor:
+    """Store the op's parameters its rule reads (``axis=1``) on ``result``'s node, if it
+    has one; returns ``result``. An op's function calls it right after ``record``."""
+    node = result._grad_fn
+    if node is not None:
+        for name, value in params.items():
+            setattr(node, name, value)
+    return result

@@ -3,10 +3,9 @@
 A ``Tensor`` wraps one array of any array-API library (``._data``) and carries
 torch's autograd attributes: ``requires_grad``, ``grad``, ``grad_fn``, ``is_leaf``,
 ``retain_grad()``, ``register_hook``, ``detach()``, ``.data`` and the version counter.
-Metadata (``shape``, ``dtype``...) lives in ``_tensor_metadata``, operators and
-torch-style methods in ``_tensor_methods``, ``_tensor_reductions``,
-``_tensor_shape_methods``, ``_tensor_elementwise`` and ``_tensor_convert``; this module
-holds the state and its rules.
+This module holds the state and its rules; metadata (``shape``, ``dtype``...),
+operators and torch-style methods call ops, which build on this layer, so
+``polygrad._methods`` binds them onto ``Tensor`` when polygrad is imported.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ import warnings
 import weakref
 from typing import TYPE_CHECKING, Any
 
-from ._grad_mode import _grad_enabled
+from ._grad_mode import _grad_enabled, _inference
 from ._node import AccumulateGrad, HookDict, Node, RemovableHandle, accumulate_grad_node
 from ._torch_type_names import cpp_name, scalar_type_name
 
@@ -91,11 +90,6 @@ class Tensor(BoundMethods):
     _grad: Tensor | None
     _extra: _Extra | None
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> Tensor:
-        from ._creation import legacy_tensor
-
-        return legacy_tensor(*args, **kwargs)
-
     # -- autograd state ------------------------------------------------------------------
 
     @property
@@ -146,6 +140,10 @@ class Tensor(BoundMethods):
         """True for tensors the user created (and every tensor that needs no grad)."""
         # not requiring grad also covers forward AD's node-in-waiting (autograd.forward_ad)
         return self._grad_fn is None or not self._requires_grad
+
+    def is_inference(self) -> bool:
+        """True for a tensor made inside ``inference_mode()`` (torch's inference tensor)."""
+        return self._extra is not None and self._extra.inference
 
     @property
     def grad_fn(self) -> Node | None:
@@ -347,6 +345,15 @@ def _make(
     t._vc = [0, -1]
     t._grad = None
     t._extra = None
+    return t
+
+
+def _make_without_grad(data: Any, backend: Any) -> Tensor:
+    """``_make`` for a result made while grad mode is off: inside ``inference_mode()``
+    it is an inference tensor (``is_inference()``), as in torch."""
+    t = _make(data, backend)
+    if _inference.get():
+        t._get_extra().inference = True
     return t
 
 

@@ -19,7 +19,7 @@ import weakref
 from typing import Any
 
 from . import _record
-from ._engine import fix_grad
+from ._backward_step import fix_grad
 from ._grad_mode import _grad_enabled
 from ._node import Node
 from ._tensor import Tensor, _edge
@@ -376,7 +376,7 @@ def write_through(t: Tensor, new: Any, node: Node | None) -> None:
         t._requires_grad = True
     storage = t._vc[2]
     backend = t._backend
-    data = put_path(backend.xp, backend, storage.data, path, new) if path else new
+    data = backend.bounded(put_path(backend.xp, backend, storage.data, path, new) if path else new)
     vc = t._vc
     storage.install(data, in_place=backend.mutable and vc[1] != vc[0])
     vc[0] += 1

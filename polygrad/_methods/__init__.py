@@ -1,4 +1,4 @@
-"""Layer 3: Tensor's operators and torch-style methods, each bound to an op.
+"""The tensor-methods layer: Tensor's operators and torch-style methods, each bound to an op.
 
 ``x * y``, ``x.sum(dim=1)``, ``x.reshape(2, 3)``, ``x.exp_()``, ``x.numpy()``: every
 method here is a thin spelling over ``polygrad.ops``, grouped by concept (metadata,

@@ -8,6 +8,7 @@ import warnings
 from typing import Any
 
 from .. import ops
+from .._core._creation import legacy_tensor
 from .._core._dtypes import dtype_name
 from .._core._tensor import Tensor
 from .._core._torch_type_names import legacy_type_name
@@ -23,6 +24,11 @@ _NUMPY_REQUIRES_GRAD = (
 
 class TensorConversions:
     __slots__ = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Tensor:
+        """torch's legacy constructor: ``pg.Tensor([0, 1, 2])`` (a float32 copy) or
+        ``pg.Tensor(2, 3)`` (an uninitialised shape)."""
+        return legacy_tensor(*args, **kwargs)
 
     def backward(
         self,

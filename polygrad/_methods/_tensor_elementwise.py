@@ -86,10 +86,19 @@ class ElementwiseMethods:
         """This tensor on ``device`` (recorded: the gradient moves back)."""
         return ops.to_device(self, device, stream=stream)
 
-    def __dlpack__(self, **kwargs: Any) -> Any:
+    def __dlpack__(
+        self,
+        *,
+        stream: Any = None,
+        max_version: tuple[int, int] | None = None,
+        dl_device: tuple[Any, int] | None = None,
+        copy: bool | None = None,
+    ) -> Any:
+        """A DLPack capsule of the data (the standard's keywords, passed on where given)."""
         if self._requires_grad:  # type: ignore[attr-defined]
             raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
-        return self._data.__dlpack__(**{k: v for k, v in kwargs.items() if v is not None})  # type: ignore[attr-defined]
+        given = {"stream": stream, "max_version": max_version, "dl_device": dl_device, "copy": copy}
+        return self._data.__dlpack__(**{k: v for k, v in given.items() if v is not None})  # type: ignore[attr-defined]
 
     def __dlpack_device__(self) -> Any:
         return self._data.__dlpack_device__()  # type: ignore[attr-defined]

@@ -1,6 +1,7 @@
-"""What a ``Tensor`` is, without computing on it: ``x.shape``, ``x.dtype``, ``x.device``,
+"""What a ``Tensor`` is: ``x.shape``, ``x.dtype``, ``x.device``,
 ``x.ndim``, ``x.backend``, ``x.size`` (an int that is also torch's ``x.size()``),
-``x.numel()``, ``x.dim()``, ``len(x)`` and ``repr(x)``.
+``x.numel()``, ``x.dim()``, ``len(x)`` and ``repr(x)``. Sizes a lazy backend knows only
+after computing (Dask, after a boolean mask) are computed when asked for.
 """
 
 from __future__ import annotations
@@ -20,9 +21,15 @@ class TensorMetadata:
 
     # -- metadata ------------------------------------------------------------------------
 
+    def _known_shape(self) -> tuple[int, ...]:
+        """The data's shape; sizes that depend on values (Dask after a boolean mask) are
+        computed here, since asking for a size is asking for that computation."""
+        backend = self._backend
+        return (backend.sized(self._data) if backend.lazy else self._data).shape
+
     @property
     def shape(self) -> Any:
-        return Size(self._data.shape)
+        return Size(self._known_shape())
 
     @property
     def dtype(self) -> _dtypes.DType:
@@ -48,18 +55,18 @@ class TensorMetadata:
         ``x.size == 12`` and ``x.size * 2`` treat it as the standard's int attribute;
         ``x.size()`` returns the shape and ``x.size(0)`` one dimension, as in torch.
         """
-        return CallableSize(self._data.shape)
+        return CallableSize(self._known_shape())
 
     def numel(self) -> int:
         from math import prod
 
-        return prod(self._data.shape)
+        return prod(self._known_shape())
 
     def dim(self) -> int:
         return self.ndim
 
     def __len__(self) -> int:
-        shape = self._data.shape
+        shape = self._known_shape()
         if not shape:
             raise TypeError("len() of a 0-d tensor")
         return shape[0]

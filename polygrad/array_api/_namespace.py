@@ -7,7 +7,9 @@ creation functions are bound to the namespace's backend and device so new arrays
 mix with ``x``, and their default dtypes are the backend's own (float64 on NumPy,
 as its standard namespace says). ``asarray`` of a polygrad tensor, also with
 ``copy=True`` or a new dtype, stays in the graph. The engine also runs rules
-through it when ``create_graph=True``.
+through it when ``create_graph=True``. One function departs from ``polygrad``'s own
+(torch's) spelling: ``floor_divide`` passes a zero gradient where torch has none
+(docs/differences.md).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from .._core._backend import backend_of_array, current, per_backend_and_device
 from .._core._dtypes import DTYPES, DType
 from .._core._record import _SCALARS, mixed_backends_message, operand
 from .._core._tensor import Tensor, _make
+from ..ops.rounding import floor_quotient
 from . import _dtype_functions as dtype_functions
 
 _MISSING = object()
@@ -61,8 +64,9 @@ class NamespaceInfo:
     def default_device(self) -> Any:
         return self._device if self._device is not None else self._backend.default_device()
 
-    def devices(self) -> list[Any]:
-        return list(self._backend.devices())
+    def devices(self) -> tuple[Any, ...]:
+        """The backend's devices, as a tuple (the standard's 2025.12 revision; a list before)."""
+        return tuple(self._backend.devices())
 
     def default_dtypes(self, *, device: Any = None) -> dict[str, DType]:
         """The backend's defaults: ``{"real floating": pg.float64, ...}`` on NumPy."""
@@ -126,6 +130,11 @@ class Namespace:
 
     def _native(self, dtype: Any) -> Any:
         return None if dtype is None else self._backend.dtype(dtype)
+
+    # -- where the standard's door departs from torch's -------------------------------------
+    #: torch's ``floor_divide`` has no derivative; array-API code floors quotients of
+    #: tensors it differentiates (JAX, and torch's ``div(rounding_mode="floor")``, give 0).
+    floor_divide = staticmethod(floor_quotient)
 
     # -- data type functions -------------------------------------------------------------
     isdtype = staticmethod(dtype_functions.isdtype)

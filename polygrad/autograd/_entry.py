@@ -7,7 +7,8 @@ from typing import Any
 
 from .. import ops
 from .._core._backend import backend_of_array
-from .._core._engine import execute, fix_grad
+from .._core._backward_step import fix_grad
+from .._core._engine import execute
 from .._core._node import Node
 from .._core._record import mixed_backends_message, operand
 from .._core._size import Size

@@ -14,7 +14,7 @@ from .._core._grad_mode import enable_grad
 from .._core._tensor import Tensor
 from ..ops import permute_dims, reshape, stack
 from . import _functional_core as core
-from .functional import (
+from ._functional_args import (
     _as_tuple,
     _autograd_grad,
     _check_requires_grad,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._core._engine import fix_grad
+from .._core._backward_step import fix_grad
 from .._core._grad_mode import _grad_enabled
 from .._core._tensor import Tensor, _make
 from ..ops import (

@@ -23,10 +23,12 @@ _ENABLED_WARNING = (
 
 
 def is_anomaly_enabled() -> bool:
+    """True inside ``detect_anomaly()`` or after ``set_detect_anomaly(True)``."""
     return bool(_watch.anomaly["enabled"])
 
 
 def is_anomaly_check_nan_enabled() -> bool:
+    """Whether anomaly mode checks backward results for NaN (torch's default: True)."""
     return bool(_watch.anomaly["check_nan"])
 
 

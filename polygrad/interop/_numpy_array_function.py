@@ -1,21 +1,21 @@
 """NumPy's functions on polygrad tensors: ``np.sum(x)``, ``np.reshape(x, ...)``, ``np.cov(x)``.
 
-``Tensor.__array_function__`` (polygrad/_numpy_protocol.py) looks the NumPy function up
+``Tensor.__array_function__`` (polygrad/interop/_numpy_protocol.py) looks the NumPy function up
 by name (``"sum"``, ``"linalg.norm"``) in a table of handlers built from polygrad's
 differentiable ops, so the graph is recorded. This module holds the dispatch and the
 handlers for NumPy's everyday array functions (reductions, reshapes, joins, sorting);
-polygrad/_numpy_functions.py adds the rest (statistics, fft, linalg, products,
+polygrad/interop/_numpy_functions.py adds the rest (statistics, fft, linalg, products,
 constructions). A missing handler, or one returning ``None`` for arguments it does not
-cover, falls back as polygrad/_numpy_fallback.py describes.
+cover, falls back as polygrad/interop/_numpy_fallback.py describes.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .. import ops
 from . import _numpy_functions
 from ._numpy_fallback import _no_out, _unsupported
-from ._numpy_operands import _ops
 
 #: the identity of each reduction (what ``where=False`` entries count as)
 _IDENTITY = {"sum": 0, "prod": 1, "all": True, "any": False}
@@ -32,7 +32,6 @@ def _reduction(target: str) -> Any:
         where: Any = True,
     ) -> Any:
         _no_out(target, {"out": out})
-        ops = _ops()
         if where is not True:
             if target not in _IDENTITY:
                 return None  # not supported: reported by the caller
@@ -67,7 +66,6 @@ def _spread(target: str) -> Any:
         ddof = kw.pop("correction", ddof)
         if kw.get("where", True) is not True or kw.get("mean") is not None:
             return None  # not supported: reported by the caller
-        ops = _ops()
         result = getattr(ops, target)(a, axis=axis, correction=ddof, keepdims=keepdims)
         return result if dtype is None else ops.astype(result, dtype)
 
@@ -77,33 +75,31 @@ def _spread(target: str) -> Any:
 def _dot(a: Any, b: Any, out: Any = None) -> Any:
     _no_out("dot", {"out": out})
     if getattr(a, "ndim", 0) == 0 or getattr(b, "ndim", 0) == 0:
-        return _ops().multiply(a, b)
+        return ops.multiply(a, b)
     if a.ndim > 2 or b.ndim > 2:  # NumPy's N-d dot: a sum over a's last and b's second-last axis
-        return _ops().tensordot(a, b, axes=([a.ndim - 1], [max(b.ndim - 2, 0)]))
-    return _ops().matmul(a, b)
+        return ops.tensordot(a, b, axes=([a.ndim - 1], [max(b.ndim - 2, 0)]))
+    return ops.matmul(a, b)
 
 
 def _diff(a: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None) -> Any:
     """``np.diff``; a number to prepend or append stands for a slice of that value."""
-    o = _ops()
 
     def edge(value: Any) -> Any:
         if value is None or getattr(value, "ndim", 0) > 0:
             return value
         shape = list(a.shape)
         shape[axis] = 1
-        return o.broadcast_to(
-            o.astype(a.__array_namespace__().asarray(value), a.dtype)
+        return ops.broadcast_to(
+            ops.astype(a.__array_namespace__().asarray(value), a.dtype)
             if not hasattr(value, "ndim")
             else value,
             tuple(shape),
         )
 
-    return o.diff(a, axis=axis, n=n, prepend=edge(prepend), append=edge(append))
+    return ops.diff(a, axis=axis, n=n, prepend=edge(prepend), append=edge(append))
 
 
 def _functions() -> dict[str, Any]:
-    o = _ops()
     return {
         "sum": _reduction("sum"),
         "prod": _reduction("prod"),
@@ -117,64 +113,66 @@ def _functions() -> dict[str, Any]:
         "std": _spread("std"),
         "var": _spread("var"),
         "reshape": lambda a, shape=None, order="C", **kw: (
-            o.reshape(a, shape if shape is not None else kw["newshape"]) if order == "C" else None
+            ops.reshape(a, shape if shape is not None else kw["newshape"]) if order == "C" else None
         ),
-        "ravel": lambda a, order="C": o.reshape(a, (-1,)) if order in ("C", "K") else None,
-        "transpose": lambda a, axes=None: o.permute_dims(
+        "ravel": lambda a, order="C": ops.reshape(a, (-1,)) if order in ("C", "K") else None,
+        "transpose": lambda a, axes=None: ops.permute_dims(
             a, tuple(reversed(range(a.ndim))) if axes is None else tuple(axes)
         ),
-        "swapaxes": lambda a, axis1, axis2: o.transpose(a, axis1, axis2),
-        "moveaxis": lambda a, source, destination: o.moveaxis(a, source, destination),
-        "concatenate": lambda arrays, axis=0, out=None, **kw: o.concat(list(arrays), axis=axis),
-        "stack": lambda arrays, axis=0, out=None, **kw: o.stack(list(arrays), axis=axis),
-        "where": lambda condition, x, y: o.where(condition, x, y),
+        "swapaxes": lambda a, axis1, axis2: ops.transpose(a, axis1, axis2),
+        "moveaxis": lambda a, source, destination: ops.moveaxis(a, source, destination),
+        "concatenate": lambda arrays, axis=0, out=None, **kw: ops.concat(list(arrays), axis=axis),
+        "stack": lambda arrays, axis=0, out=None, **kw: ops.stack(list(arrays), axis=axis),
+        "where": lambda condition, x, y: ops.where(condition, x, y),
         "dot": _dot,
-        "matmul": lambda a, b, **kw: o.matmul(a, b),
-        "clip": lambda a, a_min=None, a_max=None, out=None, **kw: o.clip(
+        "matmul": lambda a, b, **kw: ops.matmul(a, b),
+        "clip": lambda a, a_min=None, a_max=None, out=None, **kw: ops.clip(
             a, kw.get("min", a_min), kw.get("max", a_max)
         ),
         "squeeze": lambda a, axis=None: (
-            o.squeeze(a, axis=axis)
+            ops.squeeze(a, axis=axis)
             if axis is not None
-            else o.squeeze(a, axis=tuple(i for i, n in enumerate(a.shape) if n == 1))
+            else ops.squeeze(a, axis=tuple(i for i, n in enumerate(a.shape) if n == 1))
         ),
-        "expand_dims": lambda a, axis: o.expand_dims(a, axis=axis),
-        "broadcast_to": lambda array, shape, subok=False: o.broadcast_to(array, shape),
-        "cumsum": lambda a, axis=None, dtype=None, out=None: o.cumulative_sum(
-            a if axis is not None else o.reshape(a, (-1,)),
+        "expand_dims": lambda a, axis: ops.expand_dims(a, axis=axis),
+        "broadcast_to": lambda array, shape, subok=False: ops.broadcast_to(array, shape),
+        "cumsum": lambda a, axis=None, dtype=None, out=None: ops.cumulative_sum(
+            a if axis is not None else ops.reshape(a, (-1,)),
             axis=axis if axis is not None else 0,
             dtype=dtype,
         ),
-        "cumprod": lambda a, axis=None, dtype=None, out=None: o.cumulative_prod(
-            a if axis is not None else o.reshape(a, (-1,)),
+        "cumprod": lambda a, axis=None, dtype=None, out=None: ops.cumulative_prod(
+            a if axis is not None else ops.reshape(a, (-1,)),
             axis=axis if axis is not None else 0,
             dtype=dtype,
         ),
         "diff": _diff,
-        "flip": lambda m, axis=None: o.flip(m, axis=axis),
-        "roll": lambda a, shift, axis=None: o.roll(a, shift, axis=axis),
-        "tile": lambda A, reps: o.tile(A, tuple(reps) if not isinstance(reps, int) else (reps,)),
-        "tensordot": lambda a, b, axes=2: o.tensordot(a, b, axes=axes),
-        "outer": lambda a, b, out=None: o.multiply(o.reshape(a, (-1, 1)), o.reshape(b, (1, -1))),
+        "flip": lambda m, axis=None: ops.flip(m, axis=axis),
+        "roll": lambda a, shift, axis=None: ops.roll(a, shift, axis=axis),
+        "tile": lambda A, reps: ops.tile(A, tuple(reps) if not isinstance(reps, int) else (reps,)),
+        "tensordot": lambda a, b, axes=2: ops.tensordot(a, b, axes=axes),
+        "outer": lambda a, b, out=None: ops.multiply(
+            ops.reshape(a, (-1, 1)), ops.reshape(b, (1, -1))
+        ),
         "shape": lambda a: tuple(a.shape),
         "ndim": lambda a: a.ndim,
         "size": lambda a, axis=None: a.size if axis is None else a.shape[axis],
-        "copy": lambda a, order="K", subok=False: o.clone(a),
+        "copy": lambda a, order="K", subok=False: ops.clone(a),
         "take": lambda a, indices, axis=None, out=None, mode="raise": (
-            o.take(a, indices, axis=axis) if mode == "raise" else None
+            ops.take(a, indices, axis=axis) if mode == "raise" else None
         ),
-        "argmax": lambda a, axis=None, out=None, keepdims=False: o.argmax(
+        "argmax": lambda a, axis=None, out=None, keepdims=False: ops.argmax(
             a, axis=axis, keepdims=keepdims
         ),
-        "argmin": lambda a, axis=None, out=None, keepdims=False: o.argmin(
+        "argmin": lambda a, axis=None, out=None, keepdims=False: ops.argmin(
             a, axis=axis, keepdims=keepdims
         ),
-        "sort": lambda a, axis=-1, kind=None, order=None, **kw: o.sort(a, axis=axis),
-        "argsort": lambda a, axis=-1, kind=None, order=None, **kw: o.argsort(a, axis=axis),
-        "real": lambda val: o.real(val),
-        "imag": lambda val: o.imag(val),
-        "tril": lambda m, k=0: o.tril(m, k=k),
-        "triu": lambda m, k=0: o.triu(m, k=k),
+        "sort": lambda a, axis=-1, kind=None, order=None, **kw: ops.sort(a, axis=axis),
+        "argsort": lambda a, axis=-1, kind=None, order=None, **kw: ops.argsort(a, axis=axis),
+        "real": lambda val: ops.real(val),
+        "imag": lambda val: ops.imag(val),
+        "tril": lambda m, k=0: ops.tril(m, k=k),
+        "triu": lambda m, k=0: ops.triu(m, k=k),
         **_numpy_functions.functions(),
     }
 

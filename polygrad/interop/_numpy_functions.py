@@ -2,7 +2,7 @@
 ``np.fft.*``, ``np.linalg.*``, ``np.einsum``, ``np.kron``...).
 
 Each handler composes polygrad's differentiable ops, so ``__array_function__``
-(polygrad/_numpy_array_function.py) records a graph for them. A handler returns ``None`` for
+(polygrad/interop/_numpy_array_function.py) records a graph for them. A handler returns ``None`` for
 arguments it does not cover (``np.cov(..., fweights=...)``, ``np.linalg.svd(...,
 hermitian=True)``): the caller then raises a ``TypeError`` naming the function when a
 tensor requires grad, or computes with NumPy on the values otherwise.
@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import ops
 from ._numpy_elementwise import _nan_to_num, _round, _sinc
 from ._numpy_fft import _fft_functions
 from ._numpy_linalg import _linalg_functions
-from ._numpy_operands import _ops, _tensor, _tensors
+from ._numpy_operands import _tensor, _tensors
 from ._numpy_products import _cross, _diag, _diagonal, _einsum, _inner, _kron, _trace, _vdot
 from ._numpy_shapes import (
     _append,
@@ -37,7 +38,6 @@ from ._numpy_statistics import _average, _corrcoef, _cov, _median, _nanmean, _na
 
 def functions() -> dict[str, Any]:
     """NumPy name -> handler, merged into ``_numpy_array_function``'s table."""
-    o = _ops()
     return {
         **_fft_functions(),
         **_linalg_functions(),
@@ -67,7 +67,7 @@ def functions() -> dict[str, Any]:
         "array_split": _split(False),
         "append": _append,
         "pad": _pad,
-        "repeat": lambda a, repeats, axis=None: o.repeat(_tensor(a), repeats, axis=axis),
+        "repeat": lambda a, repeats, axis=None: ops.repeat(_tensor(a), repeats, axis=axis),
         "full_like": _full_like,
         "empty_like": _like("empty_like"),
         "zeros_like": _like("zeros_like"),
@@ -77,12 +77,12 @@ def functions() -> dict[str, Any]:
         "round": _round,
         "around": _round,
         "take_along_axis": lambda arr, indices, axis=-1: (
-            o.take_along_axis(_tensor(arr), indices, axis=axis) if axis is not None else None
+            ops.take_along_axis(_tensor(arr), indices, axis=axis) if axis is not None else None
         ),
-        "count_nonzero": lambda a, axis=None, *, keepdims=False: o.count_nonzero(
+        "count_nonzero": lambda a, axis=None, *, keepdims=False: ops.count_nonzero(
             _tensor(a), axis=axis, keepdims=keepdims
         ),
         "meshgrid": lambda *xi, copy=True, sparse=False, indexing="xy": (
-            tuple(o.meshgrid(*_tensors(xi), indexing=indexing)) if not sparse else None
+            tuple(ops.meshgrid(*_tensors(xi), indexing=indexing)) if not sparse else None
         ),
     }

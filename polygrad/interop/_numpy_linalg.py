@@ -11,18 +11,18 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-from ._numpy_operands import _float, _la, _ops, _tensor, _tensors
+from .. import linalg, ops
+from ._numpy_operands import _float, _tensor, _tensors
 
 
 def _matrix_norm_over(x: Any, ord: Any, axes: tuple[int, int], keepdims: bool) -> Any:
-    o = _ops()
     a0, a1 = (operator.index(a) % x.ndim for a in axes)
     if a0 == a1:
         raise ValueError("Duplicate axes given.")
-    moved = o.moveaxis(x, (a0, a1), (-2, -1))
-    out = _la().matrix_norm(moved, ord="fro" if ord is None else ord)
+    moved = ops.moveaxis(x, (a0, a1), (-2, -1))
+    out = linalg.matrix_norm(moved, ord="fro" if ord is None else ord)
     if keepdims:
-        out = o.expand_dims(out, axis=tuple(sorted((a0, a1))))
+        out = ops.expand_dims(out, axis=tuple(sorted((a0, a1))))
     return out
 
 
@@ -31,9 +31,9 @@ def _norm_fn(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) 
     x = _float(_tensor(x))
     if axis is None:
         if ord is None:
-            return _la().vector_norm(x, ord=2, keepdims=keepdims)
+            return linalg.vector_norm(x, ord=2, keepdims=keepdims)
         if x.ndim == 1:
-            return _la().vector_norm(x, ord=ord, keepdims=keepdims)
+            return linalg.vector_norm(x, ord=ord, keepdims=keepdims)
         if x.ndim == 2:
             return _matrix_norm_over(x, ord, (0, 1), keepdims)
         raise ValueError("Improper number of dimensions to norm.")
@@ -41,7 +41,7 @@ def _norm_fn(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) 
     if len(axes) == 1:
         if isinstance(ord, str):
             raise ValueError(f"Invalid norm order '{ord}' for vectors")
-        return _la().vector_norm(x, axis=axes[0], ord=2 if ord is None else ord, keepdims=keepdims)
+        return linalg.vector_norm(x, axis=axes[0], ord=2 if ord is None else ord, keepdims=keepdims)
     if len(axes) == 2:
         return _matrix_norm_over(x, ord, (axes[0], axes[1]), keepdims)
     raise ValueError("Improper number of dimensions to norm.")
@@ -53,14 +53,14 @@ def _svd(
     if hermitian:
         return None
     a = _tensor(a)
-    return _la().svd(a, full_matrices=full_matrices) if compute_uv else _la().svdvals(a)
+    return linalg.svd(a, full_matrices=full_matrices) if compute_uv else linalg.svdvals(a)
 
 
 def _qr(a: Any, mode: str = "reduced") -> Any:
     if mode in ("reduced", "complete"):
-        return _la().qr(_tensor(a), mode=mode)
+        return linalg.qr(_tensor(a), mode=mode)
     if mode == "r":
-        return _la().qr(_tensor(a), mode="reduced").R
+        return linalg.qr(_tensor(a), mode="reduced").R
     return None
 
 
@@ -68,28 +68,26 @@ def _pinv(a: Any, rcond: Any = None, hermitian: bool = False, **kw: Any) -> Any:
     rtol = kw.pop("rtol", None)
     if hermitian or kw or (rcond is not None and rtol is not None):
         return None
-    return _la().pinv(_tensor(a), rtol=rcond if rcond is not None else rtol)
+    return linalg.pinv(_tensor(a), rtol=rcond if rcond is not None else rtol)
 
 
 def _uplo(fn: str) -> Any:
     def run(a: Any, UPLO: str = "L") -> Any:
-        return getattr(_la(), fn)(_tensor(a)) if UPLO == "L" else None
+        return getattr(linalg, fn)(_tensor(a)) if UPLO == "L" else None
 
     return run
 
 
 def _multi_dot(arrays: Any) -> Any:
-    o = _ops()
     tensors = _tensors(list(arrays))
     result = tensors[0]
     for t in tensors[1:]:
-        result = o.matmul(result, t)
+        result = ops.matmul(result, t)
     return result
 
 
 def _linalg_functions() -> dict[str, Any]:
-    o = _ops()
-    la = _la()
+    la = linalg
     return {
         "linalg.norm": _norm_fn,
         "linalg.vector_norm": lambda x, axis=None, keepdims=False, ord=2: la.vector_norm(
@@ -113,14 +111,14 @@ def _linalg_functions() -> dict[str, Any]:
         "linalg.pinv": _pinv,
         "linalg.matrix_power": lambda a, n: la.matrix_power(_tensor(a), n),
         "linalg.multi_dot": _multi_dot,
-        "linalg.matmul": lambda x1, x2: o.matmul(*_tensors([x1, x2])),
+        "linalg.matmul": lambda x1, x2: ops.matmul(*_tensors([x1, x2])),
         "linalg.outer": lambda x1, x2: la.outer(*_tensors([x1, x2])),
         "linalg.cross": lambda x1, x2, axis=-1: la.cross(*_tensors([x1, x2]), axis=axis),
         "linalg.diagonal": lambda x, offset=0: la.diagonal(_tensor(x), offset=offset),
         "linalg.trace": lambda x, offset=0, dtype=None: la.trace(
             _tensor(x), offset=offset, dtype=dtype
         ),
-        "linalg.tensordot": lambda x1, x2, axes=2: o.tensordot(*_tensors([x1, x2]), axes=axes),
-        "linalg.vecdot": lambda x1, x2, axis=-1: o.vecdot(*_tensors([x1, x2]), axis=axis),
-        "linalg.matrix_transpose": lambda x: o.matrix_transpose(_tensor(x)),
+        "linalg.tensordot": lambda x1, x2, axes=2: ops.tensordot(*_tensors([x1, x2]), axes=axes),
+        "linalg.vecdot": lambda x1, x2, axis=-1: ops.vecdot(*_tensors([x1, x2]), axis=axis),
+        "linalg.matrix_transpose": lambda x: ops.matrix_transpose(_tensor(x)),
     }

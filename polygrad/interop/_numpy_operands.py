@@ -10,17 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import linalg, ops
+from .. import ops
 from .._core._record import operand
 from .._core._tensor import Tensor
-
-
-def _ops() -> Any:
-    return ops
-
-
-def _la() -> Any:
-    return linalg
 
 
 def _tensor(a: Any, like: Any = None) -> Any:
@@ -28,7 +20,7 @@ def _tensor(a: Any, like: Any = None) -> Any:
     if isinstance(a, Tensor):
         return a
     if isinstance(a, (list, tuple)) and any(isinstance(v, Tensor) for v in a):
-        return _ops().stack([_tensor(v, like) for v in a])
+        return ops.stack([_tensor(v, like) for v in a])
     return operand(a, like) if like is not None else operand(a)
 
 
@@ -54,4 +46,4 @@ def _float(x: Any) -> Any:
     if x.dtype.name.startswith(("float", "complex", "bfloat")):
         return x
     info = x.__array_namespace__().__array_namespace_info__()
-    return _ops().astype(x, info.default_dtypes()["real floating"])
+    return ops.astype(x, info.default_dtypes()["real floating"])

@@ -12,7 +12,7 @@ A NumPy function polygrad has no counterpart for raises a ``TypeError`` naming i
 a tensor involved requires grad (never a silently detached result); without grad it
 falls back to NumPy on the tensor's values, as ``np.asarray(x)`` would. torch's
 functions on polygrad tensors go through ``__torch_function__`` the same way
-(polygrad/_torch_protocol.py).
+(polygrad/interop/_torch_protocol.py).
 """
 
 from __future__ import annotations

@@ -12,20 +12,20 @@ from typing import Any
 
 import numpy as np
 
-from ._numpy_operands import _ops, _tensor, _tensors
+from .. import ops
+from ._numpy_operands import _tensor, _tensors
 
 
 def _atleast(ndim: int) -> Any:
     def one(a: Any) -> Any:
-        o = _ops()
         a = _tensor(a)
         if a.ndim >= ndim:
             return a
         if ndim == 1 or a.ndim == 0:
-            return o.reshape(a, (1,) * ndim)
+            return ops.reshape(a, (1,) * ndim)
         if ndim == 2:  # 1-d
-            return o.reshape(a, (1, -1))
-        return o.reshape(a, (1, -1, 1) if a.ndim == 1 else (*a.shape, 1))
+            return ops.reshape(a, (1, -1))
+        return ops.reshape(a, (1, -1, 1) if a.ndim == 1 else (*a.shape, 1))
 
     def run(*arys: Any) -> Any:
         result = tuple(one(a) for a in arys)
@@ -35,26 +35,23 @@ def _atleast(ndim: int) -> Any:
 
 
 def _hstack(tup: Any, *, dtype: Any = None, casting: str = "same_kind") -> Any:
-    o = _ops()
     arrays = [_atleast(1)(a) for a in _tensors(list(tup))]
-    result = o.concat(arrays, axis=0 if arrays[0].ndim == 1 else 1)
-    return result if dtype is None else o.astype(result, dtype)
+    result = ops.concat(arrays, axis=0 if arrays[0].ndim == 1 else 1)
+    return result if dtype is None else ops.astype(result, dtype)
 
 
 def _vstack(tup: Any, *, dtype: Any = None, casting: str = "same_kind") -> Any:
-    o = _ops()
-    result = o.concat([_atleast(2)(a) for a in _tensors(list(tup))], axis=0)
-    return result if dtype is None else o.astype(result, dtype)
+    result = ops.concat([_atleast(2)(a) for a in _tensors(list(tup))], axis=0)
+    return result if dtype is None else ops.astype(result, dtype)
 
 
 def _dstack(tup: Any) -> Any:
-    return _ops().concat([_atleast(3)(a) for a in _tensors(list(tup))], axis=2)
+    return ops.concat([_atleast(3)(a) for a in _tensors(list(tup))], axis=2)
 
 
 def _column_stack(tup: Any) -> Any:
-    o = _ops()
-    columns = [o.reshape(a, (-1, 1)) if a.ndim < 2 else a for a in _tensors(list(tup))]
-    return o.concat(columns, axis=1)
+    columns = [ops.reshape(a, (-1, 1)) if a.ndim < 2 else a for a in _tensors(list(tup))]
+    return ops.concat(columns, axis=1)
 
 
 def _split(sections_must_divide: bool) -> Any:
@@ -77,16 +74,14 @@ def _split(sections_must_divide: bool) -> Any:
 
 
 def _append(arr: Any, values: Any, axis: Any = None) -> Any:
-    o = _ops()
     a, v = _tensors([arr, values])
     if axis is None:
-        return o.concat([o.reshape(a, (-1,)), o.reshape(v, (-1,))], axis=0)
-    return o.concat([a, v], axis=axis)
+        return ops.concat([ops.reshape(a, (-1,)), ops.reshape(v, (-1,))], axis=0)
+    return ops.concat([a, v], axis=axis)
 
 
 def _pad(array: Any, pad_width: Any, mode: str = "constant", **kw: Any) -> Any:
     """``np.pad`` in ``"constant"`` mode: concatenations with constant blocks."""
-    o = _ops()
     value = kw.pop("constant_values", 0)
     if mode != "constant" or kw or not isinstance(value, (int, float)):
         return None
@@ -103,7 +98,7 @@ def _pad(array: Any, pad_width: Any, mode: str = "constant", **kw: Any) -> Any:
                 shape[axis] = width
                 parts.append(xp.full(tuple(shape), value, dtype=x.dtype))
         if len(parts) > 1:
-            x = o.concat(parts, axis=axis)
+            x = ops.concat(parts, axis=axis)
     return x
 
 

@@ -12,7 +12,8 @@ import math
 import operator
 from typing import Any
 
-from ._numpy_operands import _float, _la, _ops, _tensor
+from .. import linalg, ops
+from ._numpy_operands import _float, _tensor
 
 
 def _cov(
@@ -26,52 +27,49 @@ def _cov(
     dtype: Any = None,
 ) -> Any:
     """``np.cov`` without weights: ``(X - mean) @ (X - mean).T.conj() / (N - ddof)``."""
-    o = _ops()
     if fweights is not None or aweights is not None:
         return None
     X = _tensor(m)
     if X.ndim > 2:
         raise ValueError("m has more than 2 dimensions")
-    X = _float(X if X.ndim == 2 else o.reshape(X, (1, -1)))
+    X = _float(X if X.ndim == 2 else ops.reshape(X, (1, -1)))
     if not rowvar and X.shape[0] != 1:
-        X = o.matrix_transpose(X)
+        X = ops.matrix_transpose(X)
     if y is not None:
         Y = _tensor(y, X)
         if Y.ndim > 2:
             raise ValueError("y has more than 2 dimensions")
-        Y = _float(Y if Y.ndim == 2 else o.reshape(Y, (1, -1)))
+        Y = _float(Y if Y.ndim == 2 else ops.reshape(Y, (1, -1)))
         if not rowvar and Y.shape[0] != 1:
-            Y = o.matrix_transpose(Y)
-        X = o.concat([X, Y], axis=0)
+            Y = ops.matrix_transpose(Y)
+        X = ops.concat([X, Y], axis=0)
     if dtype is not None:
-        X = o.astype(X, dtype)
+        X = ops.astype(X, dtype)
     if ddof is None:
         ddof = 0 if bias else 1
-    centred = X - o.mean(X, axis=1, keepdims=True)
-    c = o.matmul(centred, o.conj(o.matrix_transpose(centred))) / (X.shape[1] - ddof)
-    return o.squeeze(c, axis=tuple(i for i, n in enumerate(c.shape) if n == 1))
+    centred = X - ops.mean(X, axis=1, keepdims=True)
+    c = ops.matmul(centred, ops.conj(ops.matrix_transpose(centred))) / (X.shape[1] - ddof)
+    return ops.squeeze(c, axis=tuple(i for i, n in enumerate(c.shape) if n == 1))
 
 
 def _corrcoef(x: Any, y: Any = None, rowvar: bool = True, *args: Any, **kw: Any) -> Any:
-    o = _ops()
     dtype = kw.pop("dtype", None)
     if args or kw:  # bias and ddof are deprecated no-ops in NumPy
         return None
     c = _cov(x, y, rowvar, dtype=dtype)
     if c.ndim == 0:
         return c / c
-    std = o.sqrt(o.real(_la().diagonal(c)))
-    c = c / o.reshape(std, (-1, 1)) / o.reshape(std, (1, -1))
-    return o.clip(c, -1.0, 1.0) if not c.dtype.name.startswith("complex") else c
+    std = ops.sqrt(ops.real(linalg.diagonal(c)))
+    c = c / ops.reshape(std, (-1, 1)) / ops.reshape(std, (1, -1))
+    return ops.clip(c, -1.0, 1.0) if not c.dtype.name.startswith("complex") else c
 
 
 def _average(
     a: Any, axis: Any = None, weights: Any = None, returned: bool = False, keepdims: bool = False
 ) -> Any:
-    o = _ops()
     a = _float(_tensor(a))
     if weights is None:
-        avg = o.mean(a, axis=axis, keepdims=keepdims)
+        avg = ops.mean(a, axis=axis, keepdims=keepdims)
         total = avg * 0 + (
             a.size
             if axis is None
@@ -84,9 +82,9 @@ def _average(
             return None
         shape = [1] * a.ndim
         shape[axis] = -1
-        w = o.reshape(w, tuple(shape))
-    total = o.sum(o.broadcast_to(w, a.shape), axis=axis, keepdims=keepdims)
-    avg = o.sum(a * w, axis=axis, keepdims=keepdims) / total
+        w = ops.reshape(w, tuple(shape))
+    total = ops.sum(ops.broadcast_to(w, a.shape), axis=axis, keepdims=keepdims)
+    avg = ops.sum(a * w, axis=axis, keepdims=keepdims) / total
     return (avg, total) if returned else avg
 
 
@@ -94,45 +92,43 @@ def _median(
     a: Any, axis: Any = None, out: Any = None, overwrite_input: bool = False, keepdims: bool = False
 ) -> Any:
     """The middle of the sorted values (the mean of the two middle ones for even counts)."""
-    o = _ops()
     a = _float(_tensor(a))
     if axis is not None and not isinstance(axis, int):
         return None
-    x = o.reshape(a, (-1,)) if axis is None else a
+    x = ops.reshape(a, (-1,)) if axis is None else a
     ax = 0 if axis is None else operator.index(axis) % a.ndim
-    s = o.sort(x, axis=ax)
+    s = ops.sort(x, axis=ax)
     n = s.shape[ax]
     index: list[Any] = [slice(None)] * s.ndim
     index[ax] = slice((n - 1) // 2, n // 2 + 1)
-    med = o.mean(s[tuple(index)], axis=ax, keepdims=True)
+    med = ops.mean(s[tuple(index)], axis=ax, keepdims=True)
     if not keepdims:
-        return o.squeeze(med, axis=ax)
-    return o.reshape(med, (1,) * a.ndim) if axis is None else med
+        return ops.squeeze(med, axis=ax)
+    return ops.reshape(med, (1,) * a.ndim) if axis is None else med
 
 
 def _nan_to_zero(a: Any) -> Any:
-    o = _ops()
-    return o.where(o.isnan(a), 0.0, a)
+    return ops.where(ops.isnan(a), 0.0, a)
 
 
 def _nansum(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False, **kw: Any) -> Any:
     if kw.get("where", True) is not True or kw.get("initial") is not None:
         return None
-    return _ops().sum(_nan_to_zero(_tensor(a)), axis=axis, dtype=dtype, keepdims=keepdims)
+    return ops.sum(_nan_to_zero(_tensor(a)), axis=axis, dtype=dtype, keepdims=keepdims)
 
 
 def _nanmean(a: Any, axis: Any = None, dtype: Any = None, keepdims: bool = False, **kw: Any) -> Any:
-    o = _ops()
     if kw.get("where", True) is not True:
         return None
     a = _float(_tensor(a))
-    total = o.sum(_nan_to_zero(a), axis=axis, keepdims=keepdims)
-    count = o.sum(o.astype(o.logical_not(o.isnan(a)), a.dtype), axis=axis, keepdims=keepdims)
+    total = ops.sum(_nan_to_zero(a), axis=axis, keepdims=keepdims)
+    count = ops.sum(
+        ops.astype(ops.logical_not(ops.isnan(a)), a.dtype), axis=axis, keepdims=keepdims
+    )
     result = total / count
-    return result if dtype is None else o.astype(result, dtype)
+    return result if dtype is None else ops.astype(result, dtype)
 
 
 def _ptp(a: Any, axis: Any = None, keepdims: bool = False) -> Any:
-    o = _ops()
     a = _tensor(a)
-    return o.max(a, axis=axis, keepdims=keepdims) - o.min(a, axis=axis, keepdims=keepdims)
+    return ops.max(a, axis=axis, keepdims=keepdims) - ops.min(a, axis=axis, keepdims=keepdims)

@@ -1,11 +1,11 @@
 """NumPy's ufuncs on polygrad tensors: ``np.sin(x)``, ``ndarray + tensor``, ``np.add.reduce(x)``.
 
-``Tensor.__array_ufunc__`` (polygrad/_numpy_protocol.py) sends each ufunc call to the
+``Tensor.__array_ufunc__`` (polygrad/interop/_numpy_protocol.py) sends each ufunc call to the
 polygrad op of the same meaning (``UFUNCS``), or to a composition of polygrad ops for
 ufuncs without one (``COMPOSED_UFUNCS``: ``np.exp2``, ``np.cbrt``, ``np.heaviside``...),
 so the graph is recorded. ``.reduce`` and ``.accumulate`` of ``add``, ``multiply``,
 ``maximum``... become polygrad reductions and scans. Anything else falls back as
-polygrad/_numpy_fallback.py describes.
+polygrad/interop/_numpy_fallback.py describes.
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .. import ops
 from ._numpy_fallback import _no_out, _unsupported
-from ._numpy_operands import _ops, _tensor
+from ._numpy_operands import _tensor
 
 #: NumPy ufunc name -> polygrad function name (where they differ or exist).
 UFUNCS = {
@@ -96,34 +97,31 @@ SCANS = {"add": "cumulative_sum", "multiply": "cumulative_prod"}
 
 
 def _exp2(x: Any) -> Any:
-    return _ops().pow(2.0, x)
+    return ops.pow(2.0, x)
 
 
 def _cbrt(x: Any) -> Any:
-    o = _ops()
-    return o.sign(x) * o.pow(o.abs(x), 1.0 / 3.0)
+    return ops.sign(x) * ops.pow(ops.abs(x), 1.0 / 3.0)
 
 
 def _heaviside(x1: Any, x2: Any) -> Any:
-    o = _ops()
     x1 = _tensor(x1)
-    return o.where(o.less(x1, 0), 0.0, o.where(o.greater(x1, 0), 1.0, _tensor(x2, x1)))
+    return ops.where(ops.less(x1, 0), 0.0, ops.where(ops.greater(x1, 0), 1.0, _tensor(x2, x1)))
 
 
 def _logaddexp2(x1: Any, x2: Any) -> Any:
-    o = _ops()
     ln2 = math.log(2.0)
-    return o.logaddexp(o.multiply(x1, ln2), o.multiply(x2, ln2)) / ln2
+    return ops.logaddexp(ops.multiply(x1, ln2), ops.multiply(x2, ln2)) / ln2
 
 
 #: NumPy ufuncs without a polygrad op of their own, as compositions of polygrad ops.
 COMPOSED_UFUNCS: dict[str, Any] = {
     "exp2": _exp2,
     "cbrt": _cbrt,
-    "deg2rad": lambda x: _ops().multiply(x, math.pi / 180.0),
-    "radians": lambda x: _ops().multiply(x, math.pi / 180.0),
-    "rad2deg": lambda x: _ops().multiply(x, 180.0 / math.pi),
-    "degrees": lambda x: _ops().multiply(x, 180.0 / math.pi),
+    "deg2rad": lambda x: ops.multiply(x, math.pi / 180.0),
+    "radians": lambda x: ops.multiply(x, math.pi / 180.0),
+    "rad2deg": lambda x: ops.multiply(x, 180.0 / math.pi),
+    "degrees": lambda x: ops.multiply(x, 180.0 / math.pi),
     "heaviside": _heaviside,
     "logaddexp2": _logaddexp2,
 }
@@ -140,7 +138,6 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[s
         target = _PLAIN_CALLS.get(ufunc)
         if target is not None:
             return target(*inputs)
-    ops = _ops()
     name = ufunc.__name__
     _no_out(name, kwargs)
     # keyword arguments that only restate NumPy's defaults change nothing

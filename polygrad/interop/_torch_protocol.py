@@ -1,6 +1,6 @@
 """torch's own functions on polygrad tensors: ``torch.sin(x)``, ``torch.sum(x, dim=1)``.
 
-``Tensor.__torch_function__`` (declared in polygrad/_numpy_protocol.py) sends a torch
+``Tensor.__torch_function__`` (declared in polygrad/interop/_numpy_protocol.py) sends a torch
 function called with a polygrad tensor to polygrad's differentiable counterpart, so
 code written for torch records polygrad's graph (also ``torch_tensor * x``). torch
 functions are matched by name to polygrad's torch-style tensor methods

@@ -7,6 +7,7 @@ Not user-facing; ``elementwise_math``, ``rounding``, ``complex``, ``bitwise`` an
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from .._core._dtypes import _complex_dtypes, is_complex
@@ -32,6 +33,21 @@ def conj(xp: Any, value: Any) -> Any:
     if isinstance(value, _SCALARS):
         return value.conjugate() if isinstance(value, complex) else value
     return xp.conj(value) if is_complex(value) else value
+
+
+def zero_at_kink(xp: Any, mask: Any, compute: Any, operand: Any) -> Any:
+    """torch's ``compute(operand).masked_fill_(mask, 0)``, the subgradient 0 at a kink.
+
+    On raw arrays (first order) the masked entries see a harmless operand, so nothing
+    divides by zero. Recorded (``create_graph``), the computation runs on the real
+    operand as torch's does, so the second derivative at the kink is torch's NaN
+    (0 times an infinite slope); the backend's division warnings there are expected.
+    """
+    if not isinstance(operand, Tensor):
+        return xp.where(mask, 0.0, compute(xp.where(mask, 1.0, operand)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return xp.where(mask, 0.0, compute(operand))
 
 
 def writable(node: Node, fresh: Any) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._core._node import Node
-from .._core._record import binary_operands, operand, record
+from .._core._record import binary_operands, keep_for_backward, operand, record
 from .._core._tensor import Tensor
 from ._support import conj, is_complex, times
 
@@ -192,12 +192,8 @@ def pow(x1: Any, x2: Any, /) -> Tensor:
     out = a**b
     if tb is None:
         result = record(PowBackward0, (ta,), out, backend)
-        if result._grad_fn is not None:
-            result._grad_fn.exponent = b
-        return result
+        return keep_for_backward(result, exponent=b)
     if ta is None:
         result = record(PowBackward2, (tb,), out, backend)
-        if result._grad_fn is not None:
-            result._grad_fn.base = a
-        return result
+        return keep_for_backward(result, base=a)
     return record(PowBackward1, (ta, tb), out, backend, broadcast=True)

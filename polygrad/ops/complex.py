@@ -15,7 +15,7 @@ from typing import Any
 from .._core import _callbacks
 from .._core._dtypes import dtype_name
 from .._core._node import Node
-from .._core._record import operand, record
+from .._core._record import keep_for_backward, operand, record
 from .._core._tensor import Tensor
 from .._core._view_steps import Part
 from .._core._views import make_view
@@ -94,8 +94,7 @@ def _part(x: Any, imag_part: bool) -> Tensor:
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
     out = xp.imag(x._data) if imag_part else xp.real(x._data)
     result = record(SelectBackward0, (x,), out, x._backend)
-    if result._grad_fn is not None:
-        result._grad_fn.imag_part = imag_part
+    keep_for_backward(result, imag_part=imag_part)
     return make_view(x, result, Part(imag_part))  # writes through it change x, as in torch
 
 

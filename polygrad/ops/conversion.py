@@ -8,7 +8,7 @@ from typing import Any
 
 from .._core._dtypes import real_if_complex_to_real
 from .._core._node import Node
-from .._core._record import operand, record
+from .._core._record import keep_for_backward, operand, record
 from .._core._tensor import Tensor, _make
 from ._support import is_complex
 from .complex import sgn
@@ -54,9 +54,7 @@ def astype(x: Any, dtype: Any, /, *, copy: bool = True, device: Any = None) -> T
     if not backend.pg_dtype(native).differentiable:
         return _make(data, backend)
     result = record(ToCopyBackward0, (x,), data, backend)
-    if result._grad_fn is not None:
-        result._grad_fn.input_dtype = x._data.dtype
-    return result
+    return keep_for_backward(result, input_dtype=x._data.dtype)
 
 
 def common_dtype(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._core._node import Node
-from .._core._record import operand, record
+from .._core._record import keep_for_backward, operand, record
 from .._core._tensor import Tensor
 
 
@@ -40,6 +40,4 @@ def to_device(x: Any, device: Any, /, *, stream: Any = None) -> Tensor:
     if device is None or device == here:
         return x
     result = record(ToCopyBackward0, (x,), _move(x._data, device, stream), backend)
-    if result._grad_fn is not None:
-        result._grad_fn.input_device = here
-    return result
+    return keep_for_backward(result, input_device=here)

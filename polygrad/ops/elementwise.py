@@ -11,9 +11,10 @@ from typing import Any
 
 from .._core._dtypes import dtype_name
 from .._core._node import Node
-from .._core._record import binary_operands, check_broadcast, operand, record
+from .._core._record import binary_operands, check_broadcast, keep_for_backward, operand, record
 from .._core._tensor import Tensor, _make
 from .._core._torch_type_names import scalar_type_name
+from ._complex_values import complex_tanh
 from ._support import conj, is_complex, scalar_array, times, writable
 
 
@@ -143,8 +144,13 @@ def cos(x: Any, /) -> Tensor:
 
 
 def tanh(x: Any, /) -> Tensor:
-    """Elementwise hyperbolic tangent."""
-    return _unary(TanhBackward0, "tanh", x)
+    """Elementwise hyperbolic tangent (complex: see ``complex_tanh``)."""
+    x = operand(x)
+    backend = x._backend
+    out = backend.xp.tanh(x._data)
+    if is_complex(out):
+        out = complex_tanh(backend, x._data, out)
+    return record(TanhBackward0, (x,), out, backend)
 
 
 def abs(x: Any, /) -> Tensor:
@@ -229,9 +235,7 @@ def _clamp_numbers(cls: type[ClampBackward1], x: Tensor, min: Any, max: Any) -> 
     if max is not None:
         data = xp.where(data > max, xp.asarray(max, dtype=data.dtype), data)
     result = record(cls, (x,), data, x._backend)
-    if result._grad_fn is not None:
-        result._grad_fn.min, result._grad_fn.max = min, max
-    return result
+    return keep_for_backward(result, min=min, max=max)
 
 
 class ClampMinBackward1(Node):
@@ -366,6 +370,4 @@ def where(condition: Any, x1: Any, x2: Any, /) -> Tensor:
     if c.shape != b.shape:
         check_broadcast(c.shape, b.shape)
     result = record(WhereBackward0, (ta, tb), xp.where(c, a, b), backend, broadcast=True)
-    if result._grad_fn is not None:
-        result._grad_fn.condition = c
-    return result
+    return keep_for_backward(result, condition=c)

@@ -12,9 +12,11 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .._core._dtypes import is_complex
 from .._core._node import Node
-from .._core._record import operand
+from .._core._record import operand, record
 from .._core._tensor import Tensor
+from ._complex_values import complex_expm1
 from ._support import binary, conj, needs, unary
 from .arithmetic import pow
 
@@ -202,7 +204,11 @@ def tan(x: Any, /) -> Tensor:
 
 
 def expm1(x: Any, /) -> Tensor:
-    """Elementwise ``exp(x) - 1``, accurate near 0."""
+    """Elementwise ``exp(x) - 1``, accurate near 0 (complex: see ``complex_expm1``)."""
+    x = operand(x)
+    if is_complex(x._data):
+        backend = x._backend
+        return record(Expm1Backward0, (x,), complex_expm1(backend, x._data), backend)
     return unary(Expm1Backward0, "expm1", x)
 
 

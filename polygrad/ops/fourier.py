@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._core._node import Node
-from .._core._record import operand, record
+from .._core._record import keep_for_backward, operand, record
 from .._core._tensor import Tensor
 from ._matrix import _device
 from ._support import is_complex
@@ -178,9 +178,7 @@ def _c2c(x: Any, s: Any, axes: Any, norm: str, inverse: bool, one_axis: bool) ->
             norm=norm,
         )
         result = _record(FftR2CBackward0, x, data, axes, norm, False, True)
-        if result._grad_fn is not None:
-            result._grad_fn.full_last = None
-        return result
+        return keep_for_backward(result, full_last=None)
     data = x._data
     if real_input:
         data = backend.xp.astype(data, _complex_dtype(backend, data))
@@ -237,9 +235,7 @@ def _r2c(x: Any, s: Any, axes: Any, norm: str, one_axis: bool) -> Tensor:
     else:
         data = backend.xp.fft.rfftn(x._data, s=sizes, axes=axes, norm=norm)
     result = _record(FftR2CBackward0, x, data, axes, norm, False, True)
-    if result._grad_fn is not None:
-        result._grad_fn.full_last = sizes[-1]
-    return result
+    return keep_for_backward(result, full_last=sizes[-1])
 
 
 def rfft(x: Any, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") -> Tensor:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._core._node import Node
-from .._core._record import operand, record
+from .._core._record import keep_for_backward, operand, record
 from .._core._tensor import Tensor
 from .shape import broadcast_to, reshape
 
@@ -35,9 +35,7 @@ def _triangle(cls: type[Node], name: str, x: Any, k: int) -> Tensor:
     if x.ndim < 2:
         raise ValueError(f"{name}: input tensor must have at least 2 dimensions")
     result = record(cls, (x,), getattr(x._backend.xp, name)(x._data, k=k), x._backend)
-    if result._grad_fn is not None:
-        result._grad_fn.k = k
-    return result
+    return keep_for_backward(result, k=k)
 
 
 def tril(x: Any, /, *, k: int = 0) -> Tensor:
@@ -50,10 +48,10 @@ def triu(x: Any, /, *, k: int = 0) -> Tensor:
     return _triangle(TriuBackward0, "triu", x, int(k))
 
 
-def meshgrid(*arrays: Any, indexing: str = "xy") -> list[Tensor]:
+def meshgrid(*arrays: Any, indexing: str = "xy") -> tuple[Tensor, ...]:
     """Coordinate grids from 1-d arrays (``"xy"``: Cartesian, ``"ij"``: matrix indexing).
 
-    Returns a list, as the standard's 2024.12 revision says.
+    Returns a tuple, as torch does and the standard's 2025.12 revision says (a list before).
     """
     if indexing not in ("xy", "ij"):
         raise ValueError(f"indexing must be 'xy' or 'ij', got {indexing!r}")
@@ -74,4 +72,4 @@ def meshgrid(*arrays: Any, indexing: str = "xy") -> list[Tensor]:
         view = [1] * len(tensors)
         view[axis] = -1
         grids.append(broadcast_to(reshape(t, tuple(view)), tuple(shape)))
-    return grids
+    return tuple(grids)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._core._engine import _sum_to
+from .._core._backward_step import _sum_to
 from .._core._inplace import check_inplace, commit_inplace
 from .._core._node import Node
-from .._core._record import mixed_backends_message, operand, record
+from .._core._record import keep_for_backward, mixed_backends_message, operand, record
 from .._core._tensor import Tensor
 from ._index_keys import advanced_plan, basic_key, check_key
 from .indexing import _is_advanced, _raw_key, getitem
@@ -37,9 +37,7 @@ def index_add(shape: tuple[int, ...], key: Any, values: Tensor) -> Tensor:
         shape, values._data.dtype, key, values._data, backend.device_of(values._data)
     )
     result = record(IndexPutBackward0, (values,), data, backend)
-    if result._grad_fn is not None:
-        result._grad_fn.key = key
-    return result
+    return keep_for_backward(result, key=key)
 
 
 class CopySlices(Node):
@@ -102,7 +100,12 @@ class IndexPutBackward0Set(CopySlices):
         if self.next_functions[1][0] is not None:
             if self.value_shape == ():  # one value written everywhere: the masked sum
                 return (gx, xp.sum(xp.where(where, g, xp.zeros_like(g))))
-            gv = _sum_to(xp, g[(mask,)], self.value_shape)
+            rows = g[(mask,)]  # one per selected element; a lazy backend computes the count
+            if isinstance(rows, Tensor):
+                rows._data = self._backend.sized(rows._data)
+            else:
+                rows = self._backend.sized(rows)
+            gv = _sum_to(xp, rows, self.value_shape)
         return (gx, gv)
 
 

@@ -13,7 +13,7 @@ import math
 from typing import Any
 
 from .._core._node import Node
-from .._core._record import mixed_backends_message, record
+from .._core._record import keep_for_backward, mixed_backends_message, needs_grad, record
 from .._core._tensor import Tensor
 from .._core._view_steps import Index, Reshape
 from .._core._views import make_view
@@ -107,10 +107,7 @@ class IndexBackward0(Node):
 
 def _index(cls: type[SelectBackward0], x: Tensor, key: Any) -> Tensor:
     result = make_view(x, record(cls, (x,), x._data[key], x._backend), Index(key))
-    if result._grad_fn is not None:
-        result._grad_fn.key = key
-        result._grad_fn.input_shape = tuple(x._data.shape)
-    return result
+    return keep_for_backward(result, key=key, input_shape=tuple(x._data.shape))
 
 
 def _expand_ellipsis(key: tuple[Any, ...], ndim: int) -> tuple[Any, ...]:
@@ -200,12 +197,10 @@ def _advanced_index(x: Tensor, key: tuple[Any, ...]) -> Tensor:
     shape = tuple(x._data.shape)
     plan = advanced_plan(xp, key, shape, backend.device_of(x._data))
     data = _gather(xp, x._data, plan)
+    if needs_grad(x):  # the gradient's graph needs the result's size: compute it if lazy
+        data = backend.sized(data)
     result = record(IndexBackward0, (x,), data, backend)
-    if result._grad_fn is not None:
-        result._grad_fn.plan = plan
-        result._grad_fn.input_shape = shape
-        result._grad_fn.key = key
-    return result
+    return keep_for_backward(result, plan=plan, input_shape=shape, key=key)
 
 
 def _gather(xp: Any, data: Any, plan: Plan) -> Any:

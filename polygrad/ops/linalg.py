@@ -108,18 +108,30 @@ def matmul(x1: Any, x2: Any, /) -> Tensor:
         inner = matmul(expand_dims(ta, axis=0), tb)
         return _view_as(cls, inner, xp.reshape(inner._data, tuple(b.shape[1:])))
     if cls is UnsafeViewBackward0 and b.ndim <= 2:
-        inner = matmul(reshape(ta, (-1, a.shape[-1])), tb)
+        inner = matmul(reshape(ta, (_leading(a.shape[:-1], a.shape[-1:]), a.shape[-1])), tb)
         return _view_as(cls, inner, xp.reshape(inner._data, tuple(a.shape[:-1] + b.shape[1:])))
     if cls is UnsafeViewBackward0 and a.ndim == 1:  # a vector times a batch
         inner = matmul(expand_dims(ta, axis=0), tb)
         return _view_as(cls, inner, xp.reshape(inner._data, tuple(b.shape[:-2] + b.shape[-1:])))
     if cls is UnsafeViewBackward0:
         batch = _broadcast_batch(tuple(a.shape[:-2]), tuple(b.shape[:-2]))
-        va = reshape(broadcast_to(ta, batch + tuple(a.shape[-2:])), (-1, *a.shape[-2:]))
-        vb = reshape(broadcast_to(tb, batch + tuple(b.shape[-2:])), (-1, *b.shape[-2:]))
+        va = reshape(
+            broadcast_to(ta, batch + tuple(a.shape[-2:])),
+            (_leading(batch, a.shape[-2:]), *a.shape[-2:]),
+        )
+        vb = reshape(
+            broadcast_to(tb, batch + tuple(b.shape[-2:])),
+            (_leading(batch, b.shape[-2:]), *b.shape[-2:]),
+        )
         inner = record(BmmBackward0, (va, vb), va._data @ vb._data, backend)
         return _view_as(cls, inner, xp.reshape(inner._data, batch + (a.shape[-2], b.shape[-1])))
     return record(cls, (ta, tb), a @ b, backend, broadcast=True)
+
+
+def _leading(leading: tuple[Any, ...], rest: tuple[Any, ...]) -> Any:
+    """The size of the leading axes flattened into one: -1 (inferred, also for Dask's
+    unknown sizes) unless ``rest`` holds no elements, where -1 would be ambiguous."""
+    return -1 if math.prod(rest) else math.prod(leading)
 
 
 def _check_matmul(a: tuple[Any, ...], b: tuple[Any, ...]) -> None:

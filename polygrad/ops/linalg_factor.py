@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from .._core._node import Node
-from .._core._record import MultiOutputNode, operand, record, record_multi
+from .._core._record import MultiOutputNode, keep_for_backward, operand, record, record_multi
 from .._core._tensor import Tensor
 from ._matrix import column, diag_embed, eye_mask, lower_mask, mH, row
 from ._support import is_complex
@@ -79,9 +79,7 @@ def cholesky(x: Any, /, *, upper: bool = False) -> Tensor:
     square(x, "cholesky")
     data = x._backend.xp.linalg.cholesky(x._data, upper=upper)
     result = record(LinalgCholeskyExBackward0, (x,), data, x._backend)
-    if result._grad_fn is not None:
-        result._grad_fn.upper = upper
-    return result
+    return keep_for_backward(result, upper=upper)
 
 
 # -- qr -----------------------------------------------------------------------------------
@@ -125,8 +123,7 @@ def qr(x: Any, /, *, mode: str = "reduced") -> QRResult:
         )
     q, r = x._backend.xp.linalg.qr(x._data, mode=mode)
     results = record_multi(LinalgQrBackward0, (x,), (q, r), x._backend)
-    if results[0]._grad_fn is not None:
-        results[0]._grad_fn.mode = mode
+    keep_for_backward(results[0], mode=mode)
     return QRResult(*results)
 
 
@@ -209,8 +206,7 @@ def eig(x: Any, /) -> EigResult:
         values = backend.xp.astype(values, backend.dtype(name))
         vectors = backend.xp.astype(vectors, backend.dtype(name))
     results = record_multi(LinalgEigBackward0, (x,), (values, vectors), backend)
-    if results[0]._grad_fn is not None:
-        results[0]._grad_fn.real_input = real_input
+    keep_for_backward(results[0], real_input=real_input)
     return EigResult(*results)
 
 

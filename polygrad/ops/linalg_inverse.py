@@ -14,7 +14,14 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from .._core._node import Node
-from .._core._record import MultiOutputNode, binary_operands, operand, record, record_multi
+from .._core._record import (
+    MultiOutputNode,
+    binary_operands,
+    keep_for_backward,
+    operand,
+    record,
+    record_multi,
+)
 from .._core._tensor import Tensor, _make
 from ._matrix import column, mH, row
 from ._support import conj, is_complex, needs
@@ -88,9 +95,7 @@ def solve(x1: Any, x2: Any, /) -> Tensor:
         backend,
         broadcast=True,
     )
-    if result._grad_fn is not None:
-        result._grad_fn.vector = b_data.ndim == 1
-    return result
+    return keep_for_backward(result, vector=b_data.ndim == 1)
 
 
 # -- det, slogdet -----------------------------------------------------------------------
@@ -178,15 +183,38 @@ class LinalgPinvBackward0(Node):
         )
 
 
-def pinv(x: Any, /, *, rtol: float | Any = None) -> Tensor:
-    """The Moore-Penrose pseudo-inverse of each matrix."""
+def pinv(x: Any, /, *, rtol: float | Any = None, hermitian: bool = False) -> Tensor:
+    """The Moore-Penrose pseudo-inverse of each matrix.
+
+    ``hermitian=True`` (torch's) reads a Hermitian (symmetric) matrix through its
+    eigenvalues, the lower triangle only; the gradient is the same rule.
+    """
     x = operand(x)
     if x.ndim < 2:
         raise RuntimeError("linalg.pinv(A): The input tensor A must have at least 2 dimensions.")
     if isinstance(rtol, Tensor):
         rtol = rtol._data
-    data = x._backend.xp.linalg.pinv(x._data, rtol=rtol)
+    if hermitian:
+        square(x, "pinv")
+        data = _hermitian_pinv(x._backend.xp, x._data, rtol)
+    else:
+        data = x._backend.xp.linalg.pinv(x._data, rtol=rtol)
     return record(LinalgPinvBackward0, (x,), data, x._backend)
+
+
+def _hermitian_pinv(xp: Any, a: Any, rtol: Any) -> Any:
+    """``V diag(1 / w) V^H`` over the eigenvalues ``w`` with ``|w| > rtol * max |w|``."""
+    if a.shape[-1] == 0:
+        return xp.zeros_like(a)
+    values, vectors = xp.linalg.eigh(a)
+    magnitude = xp.abs(values)
+    if rtol is None:
+        rtol = a.shape[-1] * xp.finfo(values.dtype).eps
+    elif not isinstance(rtol, (int, float)):
+        rtol = column(xp, rtol)
+    kept = magnitude > rtol * xp.max(magnitude, axis=-1, keepdims=True)
+    inverse = xp.where(kept, 1 / xp.where(kept, values, 1.0), 0.0)
+    return (vectors * row(xp, xp.astype(inverse, vectors.dtype))) @ mH(xp, vectors)
 
 
 # -- matrix_power, matrix_rank --------------------------------------------------------------
@@ -220,4 +248,8 @@ def matrix_rank(x: Any, /, *, rtol: float | Any = None) -> Tensor:
     x = operand(x)
     if isinstance(rtol, Tensor):
         rtol = rtol._data
-    return _make(x._backend.xp.linalg.matrix_rank(x._data, rtol=rtol), x._backend)
+    xp, data = x._backend.xp, x._data
+    if data.ndim >= 2 and 0 in data.shape[-2:]:  # no singular values: rank 0 (torch)
+        device = x._backend.device_of(data)
+        return _make(xp.zeros(tuple(data.shape[:-2]), dtype=xp.int64, device=device), x._backend)
+    return _make(xp.linalg.matrix_rank(data, rtol=rtol), x._backend)

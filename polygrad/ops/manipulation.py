@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._core._node import Node
-from .._core._record import MultiOutputNode, operand, record, record_multi
+from .._core._record import MultiOutputNode, keep_for_backward, operand, record, record_multi
 from .._core._tensor import Tensor
 from .._core._view_steps import Index
 from .._core._views import MULTI_OUTPUT, make_view
@@ -53,9 +53,7 @@ def flip(x: Any, /, *, axis: int | tuple[int, ...] | None = None) -> Tensor:
     axes = _axes_tuple(axis, x.ndim)
     data = backend.xp.flip(x._data, axis=axes) if axes else backend.copy(x._data)
     result = record(FlipBackward0, (x,), data, backend)
-    if result._grad_fn is not None:
-        result._grad_fn.axes = axes
-    return result
+    return keep_for_backward(result, axes=axes)
 
 
 class RollBackward0(Node):
@@ -80,11 +78,8 @@ def roll(
     else:
         data = backend.xp.roll(x._data, shift=shift, axis=axis)
     result = record(RollBackward0, (x,), data, backend)
-    if result._grad_fn is not None:
-        back = -shift if isinstance(shift, int) else tuple(-s for s in shift)
-        result._grad_fn.shift = back if x.ndim else None
-        result._grad_fn.axis = axis
-    return result
+    back = -shift if isinstance(shift, int) else tuple(-s for s in shift)
+    return keep_for_backward(result, shift=back if x.ndim else None, axis=axis)
 
 
 def moveaxis(

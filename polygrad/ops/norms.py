@@ -1,8 +1,8 @@
 """Norms for ``polygrad.linalg``: ``vector_norm`` (``LinalgVectorNormBackward0``) and
 ``matrix_norm``, composed the way torch composes it so the outermost node matches.
 
-The rules follow torch's ``norm_backward``: at a zero norm the gradient is the
-subgradient 0, the max/min norms share the gradient evenly among tied entries,
+The rules follow torch's ``norm_backward`` term for term: at a zero norm the gradient
+is the subgradient 0 and its derivative torch's NaN, the max/min norms share the gradient evenly among tied entries,
 ``ord=0`` has a zero gradient, and complex entries use ``sgn(x) = x / |x|``.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from .._core._record import operand, record
 from .._core._tensor import Tensor
-from ._support import is_complex
+from ._support import is_complex, zero_at_kink
 from .elementwise import abs as abs_op
 from .extrema import max as max_op
 from .extrema import min as min_op
@@ -33,6 +33,8 @@ def _sgn(xp: Any, x: Any) -> Any:
 
 
 class LinalgVectorNormBackward0(_Reduction):
+    """torch's ``norm_backward``, term for term (see ``zero_at_kink``)."""
+
     __slots__ = ("ord",)
     _saved_from = (0, -1)
 
@@ -44,21 +46,17 @@ class LinalgVectorNormBackward0(_Reduction):
         if p == 1:
             return (_sgn(xp, x) * g,)
         is_zero = norm == 0
-        safe_norm = xp.where(is_zero, 1.0, norm)
         if p == 2:
-            return (x * xp.where(is_zero, 0.0, g / safe_norm),)
+            return (g * zero_at_kink(xp, is_zero, lambda n: x / n, norm),)
         magnitude = xp.abs(x)
         if math.isinf(p):
             chosen = (magnitude == norm) | (magnitude != magnitude)  # NaNs take part (torch)
             count = xp.sum(xp.astype(chosen, magnitude.dtype), axis=self.axes, keepdims=True)
             return (_sgn(xp, x) * xp.where(chosen, g / count, 0.0),)
         if p < 1:
-            at_zero = x == 0
-            scaled = _sgn(xp, x) * xp.where(
-                at_zero, 0.0, xp.where(at_zero, 1.0, magnitude) ** (p - 1)
-            )
-            return (scaled * g * norm ** (1 - p),)
-        scale = xp.where(is_zero, 0.0, g / safe_norm ** (p - 1))
+            powered = zero_at_kink(xp, x == 0, lambda m: m ** (p - 1), magnitude)
+            return (_sgn(xp, x) * powered * g * norm ** (1 - p),)
+        scale = zero_at_kink(xp, is_zero, lambda n: g / n ** (p - 1), norm)
         if p < 2:
             return (_sgn(xp, x) * magnitude ** (p - 1) * scale,)
         return (x * magnitude ** (p - 2) * scale,)

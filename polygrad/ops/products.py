@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .._core._node import Node
-from .._core._record import binary_operands, operand, record
+from .._core._record import binary_operands, keep_for_backward, operand, record
 from .._core._tensor import Tensor
 from .._core._view_steps import Diagonal
 from .._core._views import make_view
@@ -82,7 +82,9 @@ def vecdot(x1: Any, x2: Any, /, *, axis: int = -1) -> Tensor:
     ax = _normalize_axis(axis, ndim) - ndim  # counted from the end: ranks may differ
     if a._data.shape[ax] != b._data.shape[ax]:
         raise ValueError(f"vecdot: x1 and x2 must have the same size along axis {axis}")
-    return sum_op(conj_op(a) * b, axis=ax)
+    products = conj_op(a) * b
+    # sum's dtype keeps integers as they are (a plain sum widens uint8 to uint64)
+    return sum_op(products, axis=ax, dtype=products.dtype)
 
 
 def outer(x1: Any, x2: Any, /) -> Tensor:
@@ -117,9 +119,7 @@ def cross(x1: Any, x2: Any, /, *, axis: int = -1) -> Tensor:
         )
     data = backend.xp.linalg.cross(a._data, b._data, axis=ax)
     result = record(LinalgCrossBackward0, (a, b), data, backend, broadcast=True)
-    if result._grad_fn is not None:
-        result._grad_fn.axis = ax
-    return result
+    return keep_for_backward(result, axis=ax)
 
 
 def _diagonal_key(
@@ -168,10 +168,11 @@ def _diagonal_key_of(x: Tensor, offset: int) -> tuple[Any, ...]:
 
 def _diagonal(cls: type[DiagonalBackward0], x: Tensor, offset: int, data: Any) -> Tensor:
     result = record(cls, (x,), data, x._backend)
-    if result._grad_fn is not None:
-        result._grad_fn.key = _diagonal_key_of(x, offset)
-        result._grad_fn.input_shape = tuple(x._data.shape)
-    return result
+    if result._grad_fn is None:  # the key builds index arrays: only for a node to read
+        return result
+    return keep_for_backward(
+        result, key=_diagonal_key_of(x, offset), input_shape=tuple(x._data.shape)
+    )
 
 
 def diagonal(x: Any, /, *, offset: int = 0) -> Tensor:

@@ -4,15 +4,17 @@
 Gradients follow torch exactly: the rounding functions pass a zero gradient (their
 results still require grad), ``floor_divide`` and ``remainder`` with a number as its
 first argument have no derivative in torch and raise its error when a gradient is
-requested, ``remainder`` passes ``g`` to ``x1`` and ``-g * floor(x1 / x2)`` to ``x2``.
+requested (the array-API namespace's ``floor_divide`` is ``floor_quotient`` instead: a
+zero gradient, as torch's ``div(x1, x2, rounding_mode="floor")`` and JAX), ``remainder`` passes ``g`` to ``x1`` and ``-g * floor(x1 / x2)`` to ``x2``.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .._core._node import Node
-from .._core._record import binary_operands, operand, record
+from .._core._record import binary_operands, keep_for_backward, operand, record
 from .._core._tensor import Tensor, _make
 from ._support import array_operands, binary, needs, unary
 
@@ -55,6 +57,17 @@ class NotImplementedNode(Node):
 
 
 NotImplementedNode.__name__ = NotImplementedNode.__qualname__ = "NotImplemented"
+
+
+class DivBackward2(Node):
+    """torch's node for ``div(x1, x2, rounding_mode="floor")``: the quotient is piecewise
+    constant, so each tensor input gets a zero gradient."""
+
+    __slots__ = ()
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        zero = xp.zeros_like(g)
+        return tuple(zero if needs(self, i) else None for i in range(len(self.next_functions)))
 
 
 class RemainderBackward1(Node):
@@ -139,30 +152,54 @@ def trunc(x: Any, /) -> Tensor:
 
 def _not_implemented(op: str, inputs: tuple[Any, ...], out: Any, backend: Any) -> Tensor:
     result = record(NotImplementedNode, inputs, out, backend)
-    if result._grad_fn is not None:
-        result._grad_fn.op = op
-    return result
+    return keep_for_backward(result, op=op)
 
 
 def floor_divide(x1: Any, x2: Any, /) -> Tensor:
     """Elementwise ``floor(x1 / x2)``; like torch it has no derivative (asking raises)."""
     a, b, backend, ta, tb = binary_operands(x1, x2)
     inputs = tuple(t for t in (ta, tb) if t is not None)
-    return _not_implemented("floor_divide", inputs, a // b, backend)
+    out = a // b
+    if backend.pg_dtype(out.dtype).kind == "real floating":
+        out = _floor_quotient_of_infinities(backend.xp, a, b, out)
+    return _not_implemented("floor_divide", inputs, out, backend)
+
+
+def _floor_quotient_of_infinities(xp: Any, a: Any, b: Any, out: Any) -> Any:
+    """``out`` with the standard's ``floor(a / b)`` where ``a`` or ``b`` is infinite.
+
+    NumPy and torch divide through ``fmod``, which is NaN at an infinite dividend
+    (``inf // 2`` is NaN, not inf) and rounds ``-1 // inf`` to -1, not -0.
+    """
+    flags = []
+    for operand_ in (a, b):
+        if isinstance(operand_, (int, float)):
+            if math.isinf(operand_):  # every element has an infinite operand
+                return xp.floor(a / b)
+        else:
+            flags.append(xp.isinf(operand_))
+    infinite = flags[0] if len(flags) == 1 else flags[0] | flags[1]
+    return xp.where(infinite, xp.floor(a / b), out)
+
+
+def floor_quotient(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise ``floor(x1 / x2)`` with a zero gradient: the array-API namespace's
+    ``floor_divide``, so third-party code that floors a quotient of tensors requiring
+    grad differentiates through it as on JAX."""
+    a, b, backend, ta, tb = binary_operands(x1, x2)
+    return record(DivBackward2, (ta, tb), a // b, backend, broadcast=True)
 
 
 def floor_divide_inplace(x1: Any, x2: Any, /) -> Tensor:
     """The out-of-place half of ``x //= y``: torch names its missing derivative ``floor_divide_``."""
     result = floor_divide(x1, x2)
-    if result._grad_fn is not None:
-        result._grad_fn.op = "floor_divide_"
-    return result
+    return keep_for_backward(result, op="floor_divide_")
 
 
 def remainder(x1: Any, x2: Any, /) -> Tensor:
     """Elementwise ``x1 - floor(x1 / x2) * x2`` (the sign of ``x2``, like Python's ``%``)."""
     a, b, backend, ta, tb = binary_operands(x1, x2)
-    out = a % b
+    out = backend.xp.remainder(a, b)  # torch's own % keeps x1's sign at a zero result
     if ta is None:
         return _not_implemented("remainder", (tb,), out, backend)
     if tb is None:

@@ -9,9 +9,9 @@ import operator
 from collections.abc import Sequence
 from typing import Any
 
-from .._core._engine import _sum_to
+from .._core._backward_step import _sum_to
 from .._core._node import Node
-from .._core._record import operand, record
+from .._core._record import keep_for_backward, operand, record
 from .._core._tensor import Tensor
 from .._core._torch_type_names import legacy_type_name
 from .._core._view_steps import Expand, Permute, Reshape, Step, view_strides
@@ -75,9 +75,7 @@ def reshape(x: Any, /, shape: Any, *, copy: bool | None = None) -> Tensor:
 
 def _reshaped(cls: type[Node], x: Tensor, data: Any) -> Tensor:
     result = record(cls, (x,), data, x._backend)
-    if result._grad_fn is not None:
-        result._grad_fn.input_shape = tuple(x._data.shape)
-    return result
+    return keep_for_backward(result, input_shape=tuple(x._data.shape))
 
 
 def _reshaped_copy(x: Tensor, shape: tuple[int, ...]) -> Tensor:
@@ -135,9 +133,7 @@ class TBackward0(PermuteBackward0):
 def _permute(cls: type[PermuteBackward0], x: Tensor, axes: tuple[int, ...]) -> Tensor:
     result = record(cls, (x,), x._backend.xp.permute_dims(x._data, axes), x._backend)
     make_view(x, result, Permute(axes))
-    if result._grad_fn is not None:
-        result._grad_fn.axes = axes
-    return result
+    return keep_for_backward(result, axes=axes)
 
 
 def permute_dims(x: Any, /, axes: Sequence[int]) -> Tensor:
@@ -308,10 +304,7 @@ def concat(arrays: Sequence[Any], /, *, axis: int | None = 0) -> Tensor:
     _check_concat(tensors, a)
     data = backend.xp.concat([t_._data for t_ in tensors], axis=a)
     result = record(CatBackward0, tuple(tensors), data, backend, broadcast=True)
-    if result._grad_fn is not None:
-        result._grad_fn.axis = a
-        result._grad_fn.sizes = tuple(t_._data.shape[a] for t_ in tensors)
-    return result
+    return keep_for_backward(result, axis=a, sizes=tuple(t_._data.shape[a] for t_ in tensors))
 
 
 def _check_concat(tensors: list[Tensor], axis: int) -> None:
@@ -356,6 +349,4 @@ def stack(arrays: Sequence[Any], /, *, axis: int = 0) -> Tensor:
             )
     data = backend.xp.stack([t_._data for t_ in tensors], axis=a)
     result = record(StackBackward0, tuple(tensors), data, backend, broadcast=True)
-    if result._grad_fn is not None:
-        result._grad_fn.axis = a
-    return result
+    return keep_for_backward(result, axis=a)

@@ -8,6 +8,7 @@ import math
 from typing import Any
 
 from .._core._tensor import Tensor
+from ._support import zero_at_kink
 from .reduction import _normalize_axes, _reduce, _Reduction, _with_params
 
 
@@ -39,11 +40,8 @@ class StdBackward0(_SpreadBackward):
     _saved_from = (0, -1)
 
     def vjp(self, xp: Any, g: Any, x: Any, std: Any) -> tuple[Any, ...]:
-        # d std = d var / (2 std); torch sends 0 where std is 0. The inner where keeps
-        # the division finite there, so the second derivative has no 0 * inf either.
-        is_zero = std == 0
-        safe_std = xp.where(is_zero, xp.ones_like(std), std)
-        g_var = xp.where(is_zero, xp.zeros_like(g), g / (2 * safe_std))
+        # d std = d var / (2 std); torch sends 0 where std is 0 (and NaN at second order)
+        g_var = zero_at_kink(xp, std == 0, lambda s: g / (2 * s), std)
         return (self.var_grad(xp, g_var, x),)
 
 

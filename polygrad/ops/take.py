@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._core._node import Node
-from .._core._record import operand, record
+from .._core._record import keep_for_backward, operand, record
 from .._core._tensor import Tensor
 from .indexing import scatter_add
 from .shape import _normalize_axis, broadcast_to
@@ -47,10 +47,7 @@ class IndexSelectBackward0(GatherBackward0):
 
 def _record_gather(cls: type[GatherBackward0], x: Tensor, data: Any, key: Any) -> Tensor:
     result = record(cls, (x,), data, x._backend)
-    if result._grad_fn is not None:
-        result._grad_fn.key = key
-        result._grad_fn.input_shape = tuple(x._data.shape)
-    return result
+    return keep_for_backward(result, key=key, input_shape=tuple(x._data.shape))
 
 
 def _index_data(indices: Any, like: Tensor) -> Any:

@@ -153,6 +153,13 @@ class Optimizer:
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; return ``closure()``'s loss if given."""
+        if any(p._backend.tracing for group in self.param_groups for p in group["params"]):
+            raise RuntimeError(
+                "optimizer.step() cannot run inside pg.compile: the optimizer keeps Python "
+                "state (step counts, buffers made on first use) that a trace would freeze; "
+                "compile the loss and gradients and call step() outside, or write the "
+                "update with tensor ops on tensors passed to the compiled function"
+            )
         loss = None
         if closure is not None:
             with enable_grad():

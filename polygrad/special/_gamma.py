@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._core._node import Node
-from .._core._record import operand, record
+from .._core._record import keep_for_backward, operand, record
 from .._core._tensor import Tensor
 from ._native import _call, _compute, _unary
 
@@ -60,6 +60,4 @@ def polygamma(n: int, x: Any, /) -> Tensor:
     result = record(
         PolygammaBackward0, (x,), _compute(x._backend, "polygamma", n, x._data), x._backend
     )
-    if result._grad_fn is not None:
-        result._grad_fn.n = n
-    return result
+    return keep_for_backward(result, n=n)

@@ -178,7 +178,7 @@ def pinv(
 ) -> Any:
     if atol is not None:
         raise NotImplementedError("polygrad: linalg.pinv(atol=...) is not supported yet; rtol= is")
-    return _PINV(A, rtol=rtol)
+    return _PINV(A, rtol=rtol, hermitian=hermitian)
 
 
 def matrix_rank(
@@ -197,11 +197,24 @@ def matrix_rank(
 
 
 def multi_dot(tensors: Any, *, out: Any = None) -> Any:
-    """The product of the matrices in order (1-D ends as a row / column vector)."""
-    result = tensors[0]
-    for t in tensors[1:]:
+    """The product of the matrices in order (1-D ends as a row / column vector).
+
+    Recorded as torch does: the ends made matrices, matrix products, then one view to
+    the result's shape (``ViewBackward0`` of ``MmBackward0``, empty shapes included).
+    """
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    first, last = tensors[0], tensors[-1]
+    matrices = list(tensors)
+    if first.ndim == 1:
+        matrices[0] = ops.expand_dims(first, axis=0)
+    if last.ndim == 1:
+        matrices[-1] = ops.expand_dims(last, axis=-1)
+    result = matrices[0]
+    for t in matrices[1:]:
         result = ops.matmul(result, t)
-    return result
+    shape = tuple(first.shape[:-1]) + tuple(last.shape[1:])
+    return ops.reshape(result, shape)
 
 
 _MATRIX_NORM, _VECTOR_NORM = linalg_module.matrix_norm, linalg_module.vector_norm

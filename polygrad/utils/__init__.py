@@ -1,5 +1,6 @@
-"""Utilities around autograd (``checkpoint``)."""
+"""Utilities around autograd: ``polygrad.utils.checkpoint``, torch's module of the
+same name (``checkpoint``, ``checkpoint_sequential``)."""
 
-from .checkpoint import checkpoint
+from . import checkpoint
 
 __all__ = ["checkpoint"]
