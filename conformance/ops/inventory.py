@@ -257,6 +257,14 @@ _group(
     "Tensor.is_pinned",
     "Tensor.pin_memory",
 )
+_group(
+    NOT_AN_OP,
+    "execution control and mode queries (tracing, computing lazy values, anomaly mode)",
+    "compile",
+    "compute",
+    "is_anomaly_enabled",
+    "is_anomaly_check_nan_enabled",
+)
 _group(NOT_AN_OP, "grad-mode queries return a bool", "is_grad_enabled", "is_inference_mode_enabled")
 _group(
     NOT_AN_OP,
