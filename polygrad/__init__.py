@@ -20,7 +20,7 @@ if _find_spec("polygrad.backends") is None:  # a plain checkout: backends/ is a 
     )
 
 from . import (  # type: ignore[attr-defined]  # noqa: E501 - backends/ installs as polygrad.backends, which mypy cannot see
-    _methods,
+    _methods,  # binds Tensor's operators and methods onto the core's Tensor
     autograd,
     backends,
     fft,
@@ -71,6 +71,7 @@ from .array_api._namespace import __array_namespace_info__, asarray, from_dlpack
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .autograd.gradcheck import gradcheck, gradgradcheck
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
+from .interop._einops import install as _install_einops_backend
 from .ops import *  # noqa: F403 - the namespace's functions at top level, like torch
 from .torch_api import install as _install_torch_api
 from .tracing import compile  # noqa: A004 - torch.compile's name
@@ -88,7 +89,4 @@ __version__ = "0.1.0"
 __array_api_version__ = "2025.12"
 
 _select_from_environment()
-
-from .interop._einops import install as _install_einops_backend  # noqa: E402
-
 _install_einops_backend()  # einops.rearrange/einsum on polygrad tensors, once einops loads
