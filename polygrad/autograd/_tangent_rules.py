@@ -10,7 +10,7 @@ operands (tensors, or the Python numbers that stood for them), ``outputs`` its r
 ``tangents`` one entry per input, None where an input carries none. Rules use only
 polygrad's array-API namespace ``xp`` on polygrad tensors, so they are themselves
 differentiable. The rules here are checked against torch.func.jvp in
-tests/test_forward_ad.py.
+tests/autograd/test_forward_ad.py.
 """
 
 from __future__ import annotations

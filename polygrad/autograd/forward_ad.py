@@ -35,7 +35,7 @@ transpose/``.T``, broadcast_to, concat, stack, and indexing (``x[key]``).
 Every other op uses the fallback (3.): among them var, std, prod, max/min (with and
 without indices), cumulative_sum, in-place writes (``x[key] = v``, ``copy_``, ``fill_``),
 sign, flip, roll, tile/repeat, unbind/split, tril/triu, complex and its parts, and every op
-added later without a rule. ``tests/test_forward_ad.py`` keeps this list honest.
+added later without a rule. ``tests/autograd/test_forward_ad.py`` keeps this list honest.
 
 Tangent computations are polygrad ops, so they are recorded when something needs
 grad (reverse-over-forward: ``pg.grad`` of a ``jvp``), and values saved for a

@@ -13,7 +13,7 @@ pytest.importorskip("sklearn")
 pytest.importorskip("matplotlib")
 pytest.importorskip("tqdm")
 
-EXAMPLE = pathlib.Path(__file__).resolve().parents[1] / "examples" / "digits.py"
+EXAMPLE = pathlib.Path(__file__).resolve().parents[2] / "examples" / "digits.py"
 
 
 @pytest.fixture(scope="module")
