@@ -70,6 +70,13 @@ class MaximumBackward0(Node):
         gy = xp.where(tie, half, xp.where(self._wins(x, y), zeros, g))
         return (gx, gy)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        x, y = inputs
+        zero = xp.zeros_like(outputs[0])
+        tx = zero if t[0] is None else t[0]
+        ty = zero if t[1] is None else t[1]
+        return xp.where(x == y, (tx + ty) / 2, xp.where(self._wins(x, y), tx, ty))
+
     @staticmethod
     def _wins(a: Any, b: Any) -> Any:
         return a > b

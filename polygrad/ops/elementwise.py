@@ -15,18 +15,14 @@ from .._core._record import binary_operands, check_broadcast, keep_for_backward,
 from .._core._tensor import Tensor, _make
 from .._core._torch_type_names import scalar_type_name
 from ._complex_values import complex_tanh
-from ._support import conj, is_complex, scalar_array, times, writable
+from ._elementwise_node import elementwise_node
+from ._support import add_tangents, conj, is_complex, scalar_array, times, writable, zeros_where
 
 
 def _unary(cls: type[Node], name: str, x: Any) -> Tensor:
     x = operand(x)
     backend = x._backend
     return record(cls, (x,), getattr(backend.xp, name)(x._data), backend)
-
-
-def _zeros_where(xp: Any, condition: Any, g: Any) -> Any:
-    """``g`` where ``condition`` is False, 0 where it is True."""
-    return xp.where(condition, xp.zeros_like(g), g)
 
 
 class ExpBackward0(Node):
@@ -45,13 +41,11 @@ class ExpBackward0(Node):
         g *= conj(xp, result)
         return (g,)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0] * outputs[0]
 
-class LogBackward0(Node):
-    __slots__ = ()
-    _saved_from = (0,)
 
-    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (g / conj(xp, x),)
+LogBackward0 = elementwise_node("LogBackward0", over=lambda xp, x: x)
 
 
 class SinBackward0(Node):
@@ -61,13 +55,11 @@ class SinBackward0(Node):
     def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
         return (times(self, g, conj(xp, xp.cos(x))),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0] * xp.cos(inputs[0])
 
-class CosBackward0(Node):
-    __slots__ = ()
-    _saved_from = (0,)
 
-    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (-g * conj(xp, xp.sin(x)),)
+CosBackward0 = elementwise_node("CosBackward0", times=lambda xp, x: -xp.sin(x))
 
 
 class TanhBackward0(Node):
@@ -83,13 +75,13 @@ class TanhBackward0(Node):
             slope = 1 - slope
         return (times(self, g, conj(xp, slope)),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0] * (1 - outputs[0] * outputs[0])
 
-class SigmoidBackward0(Node):
-    __slots__ = ()
-    _saved_from = (-1,)
 
-    def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
-        return (g * conj(xp, result * (1 - result)),)
+SigmoidBackward0 = elementwise_node(
+    "SigmoidBackward0", times=lambda xp, y: y * (1 - y), of_result=True
+)
 
 
 class ReluBackward0(Node):
@@ -97,7 +89,10 @@ class ReluBackward0(Node):
     _saved_from = (-1,)
 
     def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
-        return (_zeros_where(xp, result <= 0, g),)
+        return (zeros_where(xp, result <= 0, g),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return zeros_where(xp, outputs[0] <= 0, t[0])
 
 
 class AbsBackward0(Node):
@@ -107,20 +102,22 @@ class AbsBackward0(Node):
     def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
         return (g * sgn(xp, x),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        # |x| is real: on complex x its tangent is Re(conj(sgn x) t), as in torch
+        x = inputs[0]
+        if is_complex(x):
+            return xp.real(conj(xp, sgn(xp, x)) * t[0])
+        return t[0] * sgn(xp, x)
+
 
 def sgn(xp: Any, x: Any) -> Any:
     """torch's ``sgn``: the sign, with 0 at NaN for real ``x`` (the library's sign gives NaN),
     so abs's gradient at NaN is 0 as in torch; ``x / |x|`` for complex ``x``."""
     sign = xp.sign(x)
-    return sign if is_complex(x) else _zeros_where(xp, xp.isnan(x), sign)
+    return sign if is_complex(x) else zeros_where(xp, xp.isnan(x), sign)
 
 
-class SqrtBackward0(Node):
-    __slots__ = ()
-    _saved_from = (-1,)
-
-    def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
-        return (g / (2 * conj(xp, result)),)
+SqrtBackward0 = elementwise_node("SqrtBackward0", over=lambda xp, y: 2 * y, of_result=True)
 
 
 def exp(x: Any, /) -> Tensor:
@@ -196,6 +193,16 @@ class ClampBackward1(Node):
             inside = below if inside is None else inside & below
         return (g if inside is None else xp.where(inside, g, xp.zeros_like(g)),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        x = inputs[0]
+        outside = None
+        if self.min is not None:
+            outside = x < self.min
+        if self.max is not None:
+            above = x > self.max
+            outside = above if outside is None else outside | above
+        return t[0] if outside is None else zeros_where(xp, outside, t[0])
+
 
 class ClampMinBackward0(ClampBackward1):
     __slots__ = ()
@@ -226,6 +233,18 @@ class ClampBackward0(Node):
             return (xp.where(x <= hi, g, zeros), None, xp.where(x > hi, g, zeros))
         return (g, None, None)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        x, lo, hi = inputs
+        below = None if lo is None else x < lo
+        above = None if hi is None else x > hi
+        if above is not None and below is not None:
+            above = above & ~below
+        outside = below if above is None else above if below is None else below | above
+        tx = t[0] if t[0] is None or outside is None else zeros_where(xp, outside, t[0])
+        tlo = None if t[1] is None else xp.where(below, t[1], xp.zeros_like(t[1]))
+        thi = None if t[2] is None else xp.where(above, t[2], xp.zeros_like(t[2]))
+        return add_tangents(tx, tlo, thi)
+
 
 def _clamp_numbers(cls: type[ClampBackward1], x: Tensor, min: Any, max: Any) -> Tensor:
     xp = x._backend.xp
@@ -248,6 +267,12 @@ class ClampMinBackward1(Node):
         zeros = xp.zeros_like(g)
         kept = self.kept(x, bound)
         return (xp.where(kept, g, zeros), xp.where(kept, zeros, g))
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        kept = self.kept(*inputs)
+        zeros = xp.zeros_like(outputs[0])
+        tx = zeros if t[0] is None else t[0]
+        return xp.where(kept, tx, zeros if t[1] is None else t[1])
 
     @staticmethod
     def kept(x: Any, bound: Any) -> Any:
@@ -329,7 +354,13 @@ class WhereBackward0(Node):
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         c = self.condition
-        return (xp.where(c, g, xp.zeros_like(g)), _zeros_where(xp, c, g))
+        return (xp.where(c, g, xp.zeros_like(g)), zeros_where(xp, c, g))
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        zero = xp.zeros_like(outputs[0])
+        return xp.where(
+            self.condition, zero if t[0] is None else t[0], zero if t[1] is None else t[1]
+        )
 
 
 def _bool_condition(c: Any) -> Any:

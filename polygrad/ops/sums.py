@@ -21,6 +21,9 @@ class SumBackward0(_Reduction):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (self.expand(xp, g),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return self.reduced(xp, xp.sum, t[0], outputs[0])
+
 
 SumBackward1 = _renamed(SumBackward0, "SumBackward1")
 
@@ -31,6 +34,9 @@ class MeanBackward0(_Reduction):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         count = math.prod(self.shape[a] for a in self.axes)
         return (self.expand(xp, g / count if count else g),)  # empty input: empty gradient
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return self.reduced(xp, xp.mean, t[0], outputs[0])
 
 
 MeanBackward1 = _renamed(MeanBackward0, "MeanBackward1")
