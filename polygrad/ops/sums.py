@@ -51,6 +51,12 @@ class ProdBackward0(_Reduction):
         others = _prod_gradient(xp, x, self.axes, full, isinstance(g, Tensor))
         return (self.expand(xp, g) * conj(xp, others),)  # conjugated for complex, as torch
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        # the same derivative (the product of the other elements, zeros handled exactly)
+        full = not isinstance(self, ProdBackward1)
+        others = _prod_gradient(xp, inputs[0], self.axes, full, True)
+        return self.reduced(xp, xp.sum, others * t[0], outputs[0])
+
 
 ProdBackward1 = _renamed(ProdBackward0, "ProdBackward1")
 
