@@ -7,8 +7,8 @@ entry per input, None where an input carries none; ``inputs`` are the op's opera
 tensors or the Python numbers that stood for them; ``outputs`` its results). A class
 without one gets the double-vjp ``J v = d/du <vjp(u), v>`` (exact: a vjp is linear in
 ``u``; ``<,>`` is the real inner product, ``Re(conj(a) b)`` on complex values);
-``tests/autograd/test_forward_ad.py`` lists the few ops allowed to rely on it, and checks every
-rule against torch.func.jvp and against that fallback.
+``tests/autograd/test_forward_ad.py`` lists the few ops allowed to rely on it, and
+checks every rule against torch.func.jvp and against that fallback.
 """
 
 from __future__ import annotations

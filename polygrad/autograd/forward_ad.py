@@ -24,8 +24,8 @@ because ops set their parameters (``exponent``, ``axes``...) on the node after
    one-input elementwise op gets both from one derivative (``ops/_elementwise_node``);
 2. for the few ops without one, the double-vjp fallback: ``J v = d/du <vjp(u), v>``,
    exact for every op whose ``vjp`` is differentiable (it is linear in ``u``), at the
-   price of two small backward passes. ``tests/autograd/test_forward_ad.py`` keeps the list of
-   those ops, each with the reason, and fails on any other op without a ``jvp``.
+   price of two small backward passes. ``tests/autograd/test_forward_ad.py`` keeps the
+   list of those ops, each with the reason, and fails on any other op without a ``jvp``.
 
 Tangent computations are polygrad ops, so they are recorded when something needs
 grad (reverse-over-forward: ``pg.grad`` of a ``jvp``), and values saved for a
