@@ -75,6 +75,9 @@ class DivBackward2(Node):
         zero = xp.zeros_like(g)
         return tuple(zero if needs(self, i) else None for i in range(len(self.next_functions)))
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return None  # a zero tangent
+
 
 class RemainderBackward1(Node):
     """``remainder(x1, x2)`` with two tensors."""

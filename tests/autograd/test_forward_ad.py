@@ -124,6 +124,7 @@ CASES: dict[str, tuple[Any, list[np.ndarray]]] = {
     "slice": (lambda L, x: x[:, 1:3], [r(3, 4)]),
     "index": (lambda L, x: x[[0, 2, 0]], [r(3, 4)]),
     "floor": (lambda L, x: x.floor() + x, [r(4) * 3]),
+    "div_floor": (lambda L, x, y: L.div(x, y, rounding_mode="floor") + x, [r(4) * 3, pos(4)]),
     "remainder": (lambda L, x, y: L.remainder(x, y), [r(4) * 3, pos(4)]),
     "remainder_number": (lambda L, x: L.remainder(x, 0.7), [r(4) * 3]),
     "copysign": (lambda L, x, y: L.copysign(x, y), [r(4), r(4)]),
@@ -132,31 +133,17 @@ CASES: dict[str, tuple[Any, list[np.ndarray]]] = {
     "conj": (lambda L, x, y: L.real(L.conj(L.complex(x, y)) * L.complex(y, x)), [r(3), r(3)]),
     "real": (lambda L, x, y: L.real(L.complex(x, y) ** 2), [r(3), r(3)]),
     "sgn": (lambda L, x, y: L.imag(L.complex(x, y).sgn()), [r(3), r(3)]),
-    "tril": (lambda L, x: L.tril(x, diagonal=1) if L.is_torch else L.tril(x, k=1), [r(3, 4)]),
+    "tril": (lambda L, x: L.tril(x, diagonal=1), [r(3, 4)]),
     "triu": (lambda L, x: L.triu(x), [r(3, 4)]),
-    "flip": (lambda L, x: L.flip(x, dims=(0,)) if L.is_torch else L.flip(x, axis=0), [r(3, 2)]),
-    "roll": (lambda L, x: L.roll(x, 1, 1) if L.is_torch else L.roll(x, 1, axis=1), [r(3, 2)]),
-    "tile": (lambda L, x: x.repeat(2, 1) if L.is_torch else L.tile(x, (2, 1)), [r(2, 3)]),
+    "flip": (lambda L, x: L.flip(x, dims=(0,)), [r(3, 2)]),
+    "roll": (lambda L, x: L.roll(x, 1, 1), [r(3, 2)]),
+    "tile": (lambda L, x: x.repeat(2, 1), [r(2, 3)]),
     "unbind": (lambda L, x: L.unbind(x, 1)[1], [r(3, 2)]),
     "split": (lambda L, x: x.split(2, 1)[1], [r(3, 4)]),
-    "sort": (lambda L, x: L.sort(x, 1)[0] if L.is_torch else L.sort(x, axis=1), [r(3, 4)]),
+    "sort": (lambda L, x: L.sort(x, 1)[0], [r(3, 4)]),
     "split_sizes": (lambda L, x: x.split([1, 3], 1)[1], [r(3, 4)]),
-    "gather": (
-        lambda L, x: (
-            L.gather(x, 1, L.argsort(x, dim=1))
-            if L.is_torch
-            else L.take_along_axis(x, L.argsort(x, axis=1), axis=1)
-        ),
-        [r(2, 3)],
-    ),
-    "index_select": (
-        lambda L, x: (
-            L.index_select(x, 0, L.argsort(x[:, 0]))
-            if L.is_torch
-            else L.take(x, L.argsort(x[:, 0]), axis=0)
-        ),
-        [r(3, 2)],
-    ),
+    "gather": (lambda L, x: L.gather(x, 1, L.argsort(x, dim=1)), [r(2, 3)]),
+    "index_select": (lambda L, x: L.index_select(x, 0, L.argsort(x[:, 0])), [r(3, 2)]),
     "inv": (lambda L, x: L.linalg.inv(x), [r(3, 3) + 3 * np.eye(3)]),
     "solve": (
         lambda L, a, b: L.linalg.solve(a, b),
@@ -168,7 +155,7 @@ CASES: dict[str, tuple[Any, list[np.ndarray]]] = {
     ),
     "cross": (lambda L, x, y: L.linalg.cross(x, y), [r(2, 3), r(2, 3)]),
     "diagonal": (lambda L, x: L.linalg.diagonal(x, offset=1), [r(3, 4)]),
-    "trace": (lambda L, x: L.trace(x) if L.is_torch else L.linalg.trace(x), [r(3, 3)]),
+    "trace": (lambda L, x: L.trace(x), [r(3, 3)]),
     "fill": (lambda L, x: (x * 1).fill_(2.0) * x, [r(3)]),
     "zero": (lambda L, x: (x * 1).zero_() + x, [r(3)]),
     "copy": (lambda L, x, y: (x * 1).copy_(y), [r(2, 3), r(3)]),
@@ -181,16 +168,10 @@ CASES: dict[str, tuple[Any, list[np.ndarray]]] = {
     "max": (lambda L, x: x.max(), [r(6)]),
     "max_dim": (lambda L, x: x.max(1)[0], [r(3, 4)]),
     "min_dim_keepdim": (lambda L, x: x.min(1, keepdim=True)[0], [r(3, 4)]),
-    "amax": (lambda L, x: L.amax(x, 1) if L.is_torch else L.max(x, axis=1), [r(3, 4)]),
-    "amin_ties": (
-        lambda L, x: L.amin(x.floor(), 0) if L.is_torch else L.min(x.floor(), axis=0),
-        [r(3, 4) * 2],
-    ),
+    "amax": (lambda L, x: L.amax(x, 1), [r(3, 4)]),
+    "amin_ties": (lambda L, x: L.amin(x.floor(), 0), [r(3, 4) * 2]),
     "max_ties": (lambda L, x: (x.floor() + x * 0.01).max(), [r(6) * 0.5]),
-    "var_correction": (
-        lambda L, x: x.var(0, correction=1) if L.is_torch else L.var(x, axis=0, correction=1),
-        [r(3, 4)],
-    ),
+    "var_correction": (lambda L, x: x.var(0, correction=1), [r(3, 4)]),
     "cumsum": (lambda L, x: x.cumsum(0), [r(4)]),
     "setitem": (_setitem, [r(3), r()]),
     "setitem_indices": (_setitem_indices, [r(3, 2), r(2)]),
