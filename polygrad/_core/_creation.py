@@ -108,7 +108,7 @@ def tensor(
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use "
             "sourceTensor.detach().clone() or sourceTensor.detach().clone().requires_grad_(True), "
-            "rather than torch.tensor(sourceTensor).",
+            "rather than pg.tensor(sourceTensor).",
             UserWarning,
             stacklevel=2,
         )
@@ -130,8 +130,42 @@ def tensor(
         dtype = _python_dtype(data)
     if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in data):
         data = [d.item() if isinstance(d, Tensor) else d for d in data]
-    array = adapter.asarray(data, dtype=dtype, device=device, copy=True)
+    try:
+        array = adapter.asarray(data, dtype=dtype, device=device, copy=True)
+    except (ValueError, TypeError):
+        if not isinstance(data, (list, tuple)):
+            raise
+        try:  # say it in torch's words where the data is not rectangular
+            _check_nesting(data, _nested_lengths(data), 0)
+        except (ValueError, TypeError) as ragged:
+            raise ragged from None
+        raise
     return _finish(array, adapter, requires_grad)
+
+
+def _nested_lengths(data: Any) -> list[int]:
+    """The shape nested Python data promises: the lengths along its first elements."""
+    lengths = []
+    while isinstance(data, (list, tuple)):
+        lengths.append(len(data))
+        data = data[0] if data else None
+    return lengths
+
+
+def _check_nesting(data: Any, lengths: list[int], dim: int) -> None:
+    """Raise torch's error where nested data is not rectangular."""
+    if dim == len(lengths):
+        if isinstance(data, (list, tuple)):
+            raise TypeError(f"must be real number, not {type(data).__name__}")
+        return
+    if not isinstance(data, (list, tuple)):
+        raise TypeError("not a sequence")
+    if len(data) != lengths[dim]:
+        raise ValueError(
+            f"expected sequence of length {lengths[dim]} at dim {dim} (got {len(data)})"
+        )
+    for item in data:
+        _check_nesting(item, lengths, dim + 1)
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None, backend: Any = None) -> Tensor:
