@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import ops
+from .. import ops, special
 from ._numpy_fallback import _no_out, _unsupported
 from ._numpy_operands import _tensor
 
@@ -153,8 +153,6 @@ def _special_counterpart(ufunc: Any) -> Any:
     name = ufunc.__name__
     if _ufunc_label(ufunc) != f"scipy.special.{name}":
         return None
-    from . import special
-
     return getattr(special, name, None)
 
 
