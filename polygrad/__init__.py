@@ -91,3 +91,8 @@ __array_api_version__ = "2025.12"
 
 _select_from_environment()
 _install_einops_backend()  # einops.rearrange/einsum on polygrad tensors, once einops loads
+
+
+def __dir__() -> list[str]:
+    """The public names (``dir(pg)``, completion): not the private modules behind them."""
+    return sorted(n for n in globals() if not n.startswith("_") or n.startswith("__"))

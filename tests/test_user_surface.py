@@ -48,3 +48,24 @@ def test_backward_through_inf_and_nan_does_not_warn(backend: str) -> None:
         y.backward()
         ty.backward()
     np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_every_public_polygrad_name_has_a_docstring() -> None:
+    import types
+
+    public = [n for n in dir(pg) if not n.startswith("_")]
+    undocumented = [
+        n
+        for n in public
+        if (callable(getattr(pg, n)) or isinstance(getattr(pg, n), types.ModuleType))
+        and not (getattr(pg, n).__doc__ or "").strip()
+    ]
+    assert undocumented == []
+
+
+def test_dir_shows_public_names_only() -> None:
+    names = dir(pg)
+    assert not [n for n in names if n.endswith("_recorded")]
+    assert not [n for n in names if n.startswith("_") and not n.startswith("__")]
+    assert {"tensor", "grad", "get_backend", "Tensor", "float64"} <= set(names)
+    assert dir(pg.viz) == ["draw", "format_graph", "print_graph"]

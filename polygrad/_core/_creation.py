@@ -370,12 +370,14 @@ def ones_like(x: Tensor, *, dtype: Any = None, requires_grad: bool = False) -> T
 
 
 def empty_like(x: Tensor, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """An uninitialised tensor shaped like ``x``, on its backend and device."""
     return _like(empty, x, dtype, requires_grad)
 
 
 def full_like(
     x: Tensor, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False
 ) -> Tensor:
+    """A tensor shaped like ``x`` filled with ``fill_value``, on its backend and device."""
     return full(
         tuple(x.shape),
         fill_value,
@@ -387,10 +389,12 @@ def full_like(
 
 
 def rand_like(x: Tensor, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Samples from U[0, 1) shaped like ``x``, on its backend and device."""
     return _like(rand, x, dtype, requires_grad)
 
 
 def randn_like(x: Tensor, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples shaped like ``x``, on its backend and device."""
     return _like(randn, x, dtype, requires_grad)
 
 

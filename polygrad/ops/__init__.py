@@ -102,8 +102,12 @@ from .utility import diff
 
 #: The functions, not the family modules: ``from polygrad.ops import *`` (``polygrad``'s
 #: top level) must not bind ``pg.fill`` or ``pg.reduction`` to a module.
+#: The ``*_recorded`` functions are the graph records of ``Tensor.zero_``/``fill_``/``copy_``
+#: and of the engine's gradient copies: reached through ``polygrad.ops``, not user API.
 __all__ = [
     name
     for name, value in globals().items()
-    if not name.startswith("_") and not isinstance(value, _ModuleType)
+    if not name.startswith("_")
+    and not isinstance(value, _ModuleType)
+    and not name.endswith("_recorded")
 ]

@@ -18,40 +18,49 @@ def _compare(fn: Any, x1: Any, x2: Any) -> Tensor:
 
 
 def equal(x1: Any, x2: Any, /) -> Tensor:
+    """``x1 == x2`` elementwise (booleans, never recorded)."""
     return _compare(operator.eq, x1, x2)
 
 
 def not_equal(x1: Any, x2: Any, /) -> Tensor:
+    """``x1 != x2`` elementwise (booleans, never recorded)."""
     return _compare(operator.ne, x1, x2)
 
 
 def less(x1: Any, x2: Any, /) -> Tensor:
+    """``x1 < x2`` elementwise (booleans, never recorded)."""
     return _compare(operator.lt, x1, x2)
 
 
 def less_equal(x1: Any, x2: Any, /) -> Tensor:
+    """``x1 <= x2`` elementwise (booleans, never recorded)."""
     return _compare(operator.le, x1, x2)
 
 
 def greater(x1: Any, x2: Any, /) -> Tensor:
+    """``x1 > x2`` elementwise (booleans, never recorded)."""
     return _compare(operator.gt, x1, x2)
 
 
 def greater_equal(x1: Any, x2: Any, /) -> Tensor:
+    """``x1 >= x2`` elementwise (booleans, never recorded)."""
     return _compare(operator.ge, x1, x2)
 
 
 def logical_and(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise logical and, as booleans (never recorded)."""
     a, b, backend, _, _ = binary_operands(x1, x2)
     return _make(backend.xp.logical_and(a, b), backend)
 
 
 def logical_or(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise logical or, as booleans (never recorded)."""
     a, b, backend, _, _ = binary_operands(x1, x2)
     return _make(backend.xp.logical_or(a, b), backend)
 
 
 def logical_not(x: Any, /) -> Tensor:
+    """Elementwise logical not, as booleans (never recorded)."""
     x = operand(x)
     return _make(x._backend.xp.logical_not(x._data), x._backend)
 
