@@ -22,6 +22,7 @@ from typing import Any
 from . import _dtypes
 from ._backend import backend_of_array, current, get_backend
 from ._backend import manual_seed as seed_backends
+from ._nested_data import check_rectangular
 from ._tensor import Tensor, _make, _make_without_grad
 
 _REQUIRES_GRAD_DTYPE = "Only Tensors of floating point and complex dtype can require gradients"
@@ -136,36 +137,11 @@ def tensor(
         if not isinstance(data, (list, tuple)):
             raise
         try:  # say it in torch's words where the data is not rectangular
-            _check_nesting(data, _nested_lengths(data), 0)
+            check_rectangular(data)
         except (ValueError, TypeError) as ragged:
             raise ragged from None
         raise
     return _finish(array, adapter, requires_grad)
-
-
-def _nested_lengths(data: Any) -> list[int]:
-    """The shape nested Python data promises: the lengths along its first elements."""
-    lengths = []
-    while isinstance(data, (list, tuple)):
-        lengths.append(len(data))
-        data = data[0] if data else None
-    return lengths
-
-
-def _check_nesting(data: Any, lengths: list[int], dim: int) -> None:
-    """Raise torch's error where nested data is not rectangular."""
-    if dim == len(lengths):
-        if isinstance(data, (list, tuple)):
-            raise TypeError(f"must be real number, not {type(data).__name__}")
-        return
-    if not isinstance(data, (list, tuple)):
-        raise TypeError("not a sequence")
-    if len(data) != lengths[dim]:
-        raise ValueError(
-            f"expected sequence of length {lengths[dim]} at dim {dim} (got {len(data)})"
-        )
-    for item in data:
-        _check_nesting(item, lengths, dim + 1)
 
 
 def as_tensor(data: Any, dtype: Any = None, device: Any = None, backend: Any = None) -> Tensor:
