@@ -141,7 +141,7 @@ def cos(x: Any, /) -> Tensor:
 
 
 def tanh(x: Any, /) -> Tensor:
-    """Elementwise hyperbolic tangent (complex: see ``complex_tanh``)."""
+    """Elementwise hyperbolic tangent (complex infinities: the standard's signed zeros)."""
     x = operand(x)
     backend = x._backend
     out = backend.xp.tanh(x._data)

@@ -135,7 +135,7 @@ def tan(x: Any, /) -> Tensor:
 
 
 def expm1(x: Any, /) -> Tensor:
-    """Elementwise ``exp(x) - 1``, accurate near 0 (complex: see ``complex_expm1``)."""
+    """Elementwise ``exp(x) - 1``, accurate near 0 (complex: the standard's special values)."""
     x = operand(x)
     if is_complex(x._data):
         backend = x._backend
