@@ -12,6 +12,7 @@ from .bitwise import (
     bitwise_xor,
     logical_xor,
 )
+from .clamp import clip
 from .compare import (
     equal,
     greater,
@@ -29,7 +30,7 @@ from .complex import complex, conj, imag, real
 from .conversion import astype, clone, sign
 from .cumulative import cumulative_prod, cumulative_sum
 from .device import to_device
-from .elementwise import abs, clip, cos, exp, log, relu, sigmoid, sin, sqrt, tanh, where
+from .elementwise import abs, cos, exp, log, relu, sigmoid, sin, sqrt, tanh, where
 from .elementwise_math import (
     acos,
     acosh,
