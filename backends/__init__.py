@@ -1,13 +1,23 @@
 """Backend adapters: one small module per array library, and which of them you can use.
 
 ``pg.backends.available()`` says which adapters are installed, with the library
-version and its devices. Importing this package imports no array library: each
+version and its devices; ``pg.get_backend()`` which one new tensors get here (a
+tensor's own is ``x.backend``). Importing this package imports no array library: each
 adapter module (``polygrad.backends.torch``...) is loaded on first use.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+
+def get_backend() -> str:
+    """The name of the backend new tensors get here: ``"numpy"`` unless
+    ``POLYGRAD_BACKEND``, ``pg.set_backend`` or an enclosing ``with pg.backend(...)``
+    block says otherwise. A tensor's own backend is ``x.backend``."""
+    from polygrad._core._backend import current
+
+    return str(current()[0].name)
 
 
 def available() -> dict[str, dict[str, Any]]:

@@ -11,6 +11,7 @@ what it does better.
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from importlib import metadata
 from typing import Any
 
@@ -169,6 +170,11 @@ class Backend:
         return device
 
     # -- the standard's gaps ---------------------------------------------------------
+    def quiet_floating_point(self) -> AbstractContextManager[Any]:
+        """A block in which the library computes inf and nan without warning, as torch
+        does; the engine runs each backward pass in one (``sqrt``'s rule at 0)."""
+        return nullcontext()
+
     def seed(self, seed: int) -> None:
         raise NotImplementedError
 

@@ -12,6 +12,7 @@ Random numbers are drawn with NumPy and handed over (the standard has none).
 from __future__ import annotations
 
 import math
+from contextlib import AbstractContextManager
 from typing import Any
 
 import array_api_strict as xp
@@ -31,6 +32,9 @@ class StrictBackend(Backend):
     def __init__(self) -> None:
         super().__init__()
         self._rng = np.random.default_rng()
+
+    def quiet_floating_point(self) -> AbstractContextManager[Any]:
+        return np.errstate(all="ignore")
 
     def to_numpy(self, array: Any) -> np.ndarray:
         return np.asarray(array.to_device(_CPU))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from typing import Any
 
 import array_api_compat.numpy as xp
@@ -54,6 +55,9 @@ class NumpyBackend(Backend):
         out = np.empty(np.broadcast_shapes(real.shape, imag.shape), dtype=dtype)
         out.real, out.imag = real, imag
         return out
+
+    def quiet_floating_point(self) -> AbstractContextManager[Any]:
+        return np.errstate(all="ignore")
 
     def to_numpy(self, array: Any) -> np.ndarray:
         return np.asarray(array)

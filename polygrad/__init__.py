@@ -20,7 +20,7 @@ if _find_spec("polygrad.backends") is None:  # a plain checkout: backends/ is a 
     )
 
 from . import (  # type: ignore[attr-defined]  # noqa: E501 - backends/ installs as polygrad.backends, which mypy cannot see
-    _methods,
+    _methods,  # binds Tensor's operators and methods onto the core's Tensor
     autograd,
     backends,
     fft,
@@ -70,7 +70,9 @@ from .array_api._dtype_functions import can_cast, finfo, iinfo, isdtype, result_
 from .array_api._namespace import __array_namespace_info__, asarray, from_dlpack
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .autograd.gradcheck import gradcheck, gradgradcheck
+from .backends import get_backend  # type: ignore[import-not-found]
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
+from .interop._einops import install as _install_einops_backend
 from .ops import *  # noqa: F403 - the namespace's functions at top level, like torch
 from .torch_api import install as _install_torch_api
 from .tracing import compile  # noqa: A004 - torch.compile's name
@@ -88,7 +90,9 @@ __version__ = "0.1.0"
 __array_api_version__ = "2025.12"
 
 _select_from_environment()
-
-from .interop._einops import install as _install_einops_backend  # noqa: E402
-
 _install_einops_backend()  # einops.rearrange/einsum on polygrad tensors, once einops loads
+
+
+def __dir__() -> list[str]:
+    """The public names (``dir(pg)``, completion): not the private modules behind them."""
+    return sorted(n for n in globals() if not n.startswith("_") or n.startswith("__"))

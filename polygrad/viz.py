@@ -23,6 +23,11 @@ from ._core._tensor import Tensor
 
 __all__ = ["draw", "format_graph", "print_graph"]
 
+
+def __dir__() -> list[str]:
+    return list(__all__)  # not the typing and sys names this module imports
+
+
 _OUTPUT_COLOR = "darkolivegreen1"
 _LEAF_COLOR = "lightblue"
 _SAVED_COLOR = "orange"

@@ -15,7 +15,7 @@ whose library is not installed shows up as a skip ("jax is not installed"), neve
 an import error. Every test starts from the same state, whatever ran before it in its
 process (``_same_start``). JAX runs with ``jax_enable_x64`` on (set here, before JAX is
 imported) so float64 comparisons against torch work on every backend;
-``tests/test_jax.py`` checks JAX's default 32-bit mode explicitly.
+``tests/backends/test_jax.py`` checks JAX's default 32-bit mode explicitly.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import pytest
 
 os.environ.setdefault("JAX_ENABLE_X64", "1")
 # SciPy dispatches on array-API inputs (polygrad tensors) only when this is set before
-# scipy is first imported (tests/test_dropin.py).
+# scipy is first imported (tests/interop/test_dropin.py).
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 try:  # Hypothesis budgets: "ci" inside ``make test``, "long" for ``make fuzz``

@@ -10,6 +10,7 @@ gradients (through ``grad(create_graph=True)``).
 from __future__ import annotations
 
 import contextlib
+import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -21,6 +22,9 @@ import polygrad as pg
 from polygrad import array_api
 
 torch = pytest.importorskip("torch")
+
+#: torch's messages name torch's types (torch.Size, torch.float32), polygrad's its own.
+_OWN_NAME = re.compile(r"\b(?:torch|polygrad)\.(?=Size\(|float|complex|int|uint|bool)")
 
 
 @contextlib.contextmanager
@@ -227,8 +231,8 @@ def observe(value: Any) -> Any:
             value.is_leaf,
             node,
         )
-    if isinstance(value, BaseException):
-        return (type(value).__name__, str(value))
+    if isinstance(value, BaseException):  # each library names its own types: torch.Size
+        return (type(value).__name__, _OWN_NAME.sub("<library>.", str(value)))
     if isinstance(value, (list, tuple)):
         return (
             type(value)(observe(v) for v in value)

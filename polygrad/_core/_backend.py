@@ -101,6 +101,12 @@ def get_backend(name: str | Any = None) -> Any:
     return found if substitutes is None else substitutes.get(key, found)
 
 
+def tensor_of(adapter: Any) -> str:
+    """ "a numpy tensor", "an array_api_strict tensor": an adapter's tensors, for messages."""
+    article = "an" if adapter.name[0] in "aeiou" else "a"
+    return f"{article} {adapter.name} tensor"
+
+
 def manual_seed(seed: int) -> None:
     """Seed every backend's generator, including backends loaded later."""
     global _seed

@@ -22,6 +22,7 @@ from typing import Any
 from . import _dtypes
 from ._backend import backend_of_array, current, get_backend
 from ._backend import manual_seed as seed_backends
+from ._nested_data import check_rectangular
 from ._tensor import Tensor, _make, _make_without_grad
 
 _REQUIRES_GRAD_DTYPE = "Only Tensors of floating point and complex dtype can require gradients"
@@ -108,7 +109,7 @@ def tensor(
         warnings.warn(
             "To copy construct from a tensor, it is recommended to use "
             "sourceTensor.detach().clone() or sourceTensor.detach().clone().requires_grad_(True), "
-            "rather than torch.tensor(sourceTensor).",
+            "rather than pg.tensor(sourceTensor).",
             UserWarning,
             stacklevel=2,
         )
@@ -130,7 +131,16 @@ def tensor(
         dtype = _python_dtype(data)
     if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in data):
         data = [d.item() if isinstance(d, Tensor) else d for d in data]
-    array = adapter.asarray(data, dtype=dtype, device=device, copy=True)
+    try:
+        array = adapter.asarray(data, dtype=dtype, device=device, copy=True)
+    except (ValueError, TypeError):
+        if not isinstance(data, (list, tuple)):
+            raise
+        try:  # say it in torch's words where the data is not rectangular
+            check_rectangular(data)
+        except (ValueError, TypeError) as ragged:
+            raise ragged from None
+        raise
     return _finish(array, adapter, requires_grad)
 
 
@@ -336,12 +346,14 @@ def ones_like(x: Tensor, *, dtype: Any = None, requires_grad: bool = False) -> T
 
 
 def empty_like(x: Tensor, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """An uninitialised tensor shaped like ``x``, on its backend and device."""
     return _like(empty, x, dtype, requires_grad)
 
 
 def full_like(
     x: Tensor, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False
 ) -> Tensor:
+    """A tensor shaped like ``x`` filled with ``fill_value``, on its backend and device."""
     return full(
         tuple(x.shape),
         fill_value,
@@ -353,10 +365,12 @@ def full_like(
 
 
 def rand_like(x: Tensor, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Samples from U[0, 1) shaped like ``x``, on its backend and device."""
     return _like(rand, x, dtype, requires_grad)
 
 
 def randn_like(x: Tensor, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples shaped like ``x``, on its backend and device."""
     return _like(randn, x, dtype, requires_grad)
 
 

@@ -14,6 +14,7 @@ itself recorded. What happens at one node (hooks, fix-ups, release, accumulation
 from __future__ import annotations
 
 import itertools
+from contextlib import nullcontext
 from typing import Any
 
 from ._backward_step import accumulate_into_leaf, call_node, prepare_inputs
@@ -107,69 +108,72 @@ def execute(
     ready = [node for node in dict.fromkeys(n for n, _ in roots) if node not in deps]
     previous_mode = _grad_enabled.get()
     _grad_enabled.set(create_graph)
-    try:
-        while ready:
-            node = ready.pop()
-            buffer = buffers.pop(node, None)
-            input_grads = None
-            if buffer is not None:
-                runs_node = (runs is None or node in runs) and (
-                    accumulate or type(node) is not AccumulateGrad
-                )
-                if node._hooks is not None or capture or type(node) is AccumulateGrad:
-                    buffer = prepare_inputs(
-                        node, buffer, create_graph, captured, capture, runs_node
+    # inf and nan in gradients are values, as in torch: no NumPy warning from a rule
+    quiet = roots[0][0]._backend.quiet_floating_point() if roots else nullcontext()
+    with quiet:
+        try:
+            while ready:
+                node = ready.pop()
+                buffer = buffers.pop(node, None)
+                input_grads = None
+                if buffer is not None:
+                    runs_node = (runs is None or node in runs) and (
+                        accumulate or type(node) is not AccumulateGrad
                     )
-                if runs is None or node in runs:
-                    if type(node) is AccumulateGrad:
-                        if accumulate:
-                            accumulate_into_leaf(node, buffer, create_graph)
-                        continue
-                    if (
-                        create_graph
-                        or node._num_outputs != 1
-                        or node._fix is not None
-                        or node._hooks is not None
-                    ):
-                        input_grads = call_node(node, buffer, create_graph, retain_graph)
-                    else:  # the fast path, inlined: raw arrays, no hooks, no fix-ups
-                        saved = node._saved
-                        if saved is None:
-                            raise RuntimeError(FREED_MESSAGE)
-                        backend = node._backend
-                        # a rule that can reuse its incoming gradient gets it when only
-                        # this frame holds it
+                    if node._hooks is not None or capture or type(node) is AccumulateGrad:
+                        buffer = prepare_inputs(
+                            node, buffer, create_graph, captured, capture, runs_node
+                        )
+                    if runs is None or node in runs:
+                        if type(node) is AccumulateGrad:
+                            if accumulate:
+                                accumulate_into_leaf(node, buffer, create_graph)
+                            continue
                         if (
-                            node._reuses_gradient
-                            and held_only_by(buffer, 1)
-                            and backend.owns(buffer)
+                            create_graph
+                            or node._num_outputs != 1
+                            or node._fix is not None
+                            or node._hooks is not None
                         ):
-                            input_grads = node.vjp_into(backend.xp, buffer, *saved)
+                            input_grads = call_node(node, buffer, create_graph, retain_graph)
+                        else:  # the fast path, inlined: raw arrays, no hooks, no fix-ups
+                            saved = node._saved
+                            if saved is None:
+                                raise RuntimeError(FREED_MESSAGE)
+                            backend = node._backend
+                            # a rule that can reuse its incoming gradient gets it when only
+                            # this frame holds it
+                            if (
+                                node._reuses_gradient
+                                and held_only_by(buffer, 1)
+                                and backend.owns(buffer)
+                            ):
+                                input_grads = node.vjp_into(backend.xp, buffer, *saved)
+                            else:
+                                input_grads = node.vjp(backend.xp, buffer, *saved)
+                            if not retain_graph and saved:
+                                node._saved = None
+                # children wait for this node even when nothing flows on (no input_grads)
+                flowing = itertools.repeat(None) if input_grads is None else input_grads
+                leaves = None  # ready leaves run first, in argument order (torch's priority)
+                for (child, nr), g in zip(node.next_functions, flowing):
+                    if child is None:
+                        continue
+                    remaining = deps.get(child)
+                    if remaining is None:
+                        continue  # not on a path to a target
+                    if g is not None:
+                        add_gradient(buffers, child, nr, g, in_place)
+                    deps[child] = remaining - 1
+                    if remaining == 1:
+                        if type(child) is not AccumulateGrad:
+                            ready.append(child)
+                        elif leaves is None:
+                            leaves = [child]
                         else:
-                            input_grads = node.vjp(backend.xp, buffer, *saved)
-                        if not retain_graph and saved:
-                            node._saved = None
-            # children wait for this node even when nothing flows on (no input_grads)
-            flowing = itertools.repeat(None) if input_grads is None else input_grads
-            leaves = None  # ready leaves run first, in argument order (torch's priority)
-            for (child, nr), g in zip(node.next_functions, flowing):
-                if child is None:
-                    continue
-                remaining = deps.get(child)
-                if remaining is None:
-                    continue  # not on a path to a target
-                if g is not None:
-                    add_gradient(buffers, child, nr, g, in_place)
-                deps[child] = remaining - 1
-                if remaining == 1:
-                    if type(child) is not AccumulateGrad:
-                        ready.append(child)
-                    elif leaves is None:
-                        leaves = [child]
-                    else:
-                        leaves.append(child)
-            if leaves is not None:
-                ready.extend(reversed(leaves))  # on top of the stack, the first on top
-    finally:
-        _grad_enabled.set(previous_mode)
+                            leaves.append(child)
+                if leaves is not None:
+                    ready.extend(reversed(leaves))  # on top of the stack, the first on top
+        finally:
+            _grad_enabled.set(previous_mode)
     return captured

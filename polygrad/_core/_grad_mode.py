@@ -22,6 +22,11 @@ _grad_enabled: contextvars.ContextVar[bool] = contextvars.ContextVar(
 _inference: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "polygrad_inference_mode", default=False
 )
+#: How many of polygrad's function transforms (``pg.grad``, ``pg.vjp``, ``pg.jacrev``...)
+#: are running the user's function: there a value leaving the graph is a silent zero.
+_transform_depth: contextvars.ContextVar[int] = contextvars.ContextVar(
+    "polygrad_transform_depth", default=0
+)
 
 
 def is_grad_enabled() -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._backend import backend_of_array
+from ._backend import backend_of_array, tensor_of
 from ._grad_mode import _grad_enabled
 from ._node import Node, new_node
 from ._tensor import Tensor, _edge, _make, _make_without_grad
@@ -55,8 +55,8 @@ def operand(x: Any, like: Tensor | None = None) -> Tensor:
 
 def mixed_backends_message(a: Any, b: Any) -> str:
     return (
-        f"expected all tensors on the same backend, but found a {a.name} tensor and a "
-        f"{b.name} tensor; convert one with pg.tensor(..., backend=...)"
+        f"expected all tensors on the same backend, but found {tensor_of(a)} and "
+        f"{tensor_of(b)}; convert one with pg.tensor(..., backend=...)"
     )
 
 

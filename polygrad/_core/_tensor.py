@@ -14,6 +14,7 @@ import warnings
 import weakref
 from typing import TYPE_CHECKING, Any
 
+from ._backend import tensor_of
 from ._grad_mode import _grad_enabled, _inference
 from ._node import AccumulateGrad, HookDict, Node, RemovableHandle, accumulate_grad_node
 from ._torch_type_names import cpp_name, scalar_type_name
@@ -191,7 +192,7 @@ class Tensor(BoundMethods):
                 )
             if value._backend is not self._backend:
                 raise TypeError(
-                    f"assigned grad is a {value._backend.name} tensor but the tensor is on "
+                    f"assigned grad is {tensor_of(value._backend)} but the tensor is on "
                     f"the {self._backend.name} backend"
                 )
         self._grad = value
@@ -312,9 +313,7 @@ class Tensor(BoundMethods):
         if self._grad_fn is not None:
             raise RuntimeError(
                 "Only Tensors created explicitly by the user (graph leaves) support the "
-                "deepcopy protocol at the moment.  If you were attempting to deepcopy a "
-                "module, this may be because of a torch.nn.utils.weight_norm usage, see "
-                "https://github.com/pytorch/pytorch/pull/103001"
+                "deepcopy protocol at the moment."
             )
         out = _make(
             self._backend.copy(self._data), self._backend, requires_grad=self._requires_grad

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .._core._backend import current
 from .._core._dtypes import _KINDS, get_default_dtype
 from ..autograd.forward_ad import tangent_of
 
@@ -144,12 +145,15 @@ def _grad_fn_name(node: Any) -> str:
 
 
 def tensor_repr(t: Any) -> str:
-    """``repr`` of a polygrad Tensor, identical to torch's for the same values and flags."""
+    """``repr`` of a polygrad Tensor, identical to torch's for the same values and flags;
+    a tensor of another backend than the current default says which (``backend='torch'``)."""
     a = np.asarray(t._backend.to_numpy(t._data))
     dtype = t.dtype
     prefix = "tensor("
     indent = len(prefix)
     suffixes = []
+    if t._backend is not current()[0]:  # like torch's device=: shown when not the default
+        suffixes.append(f"backend='{t._backend.name}'")
     device = str(t.device)
     if device.startswith("cuda"):
         suffixes.append(f"device='{device}'")

@@ -10,15 +10,25 @@ from typing import Any
 from .. import ops
 from .._core._creation import legacy_tensor
 from .._core._dtypes import dtype_name
+from .._core._grad_mode import _grad_enabled, _transform_depth
 from .._core._tensor import Tensor
 from .._core._torch_type_names import legacy_type_name
 from .._core._view_steps import is_contiguous
 from .._core._views import layout_of
 from ..array_api._namespace import SUPPORTED_VERSIONS, namespace_for
 from ..autograd._entry import backward
+from ..autograd.forward_ad import tangent_of
 
 _NUMPY_REQUIRES_GRAD = (
     "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+)
+#: JAX raises here too (ConcretizationTypeError); detach() would only hide the zero.
+_CONSTANT_IN_TRANSFORM = (
+    "{call} was called on a tensor that pg.grad (or pg.vjp, pg.jacrev, pg.jvp...) is "
+    "differentiating; its result is a constant, so the gradient through it would silently "
+    "be zero. Compute with tensor operations instead (X @ w, x.sum(), or the namespace "
+    "xp = x.__array_namespace__()) and build arrays with xp.stack or xp.concat rather than "
+    "by filling a NumPy array."
 )
 
 
@@ -41,50 +51,68 @@ class TensorConversions:
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # -- to Python and NumPy -------------------------------------------------------------
+    def _recorded_copy(self, call: str) -> bool:
+        """Whether ``call``, a copy of the values out of the graph, leaves a recorded tensor
+        (torch then refuses ``numpy()`` and warns on ``float()``); raises where it would
+        turn a value a polygrad transform differentiates into a constant."""
+        recorded = self._requires_grad and _grad_enabled.get()  # type: ignore[attr-defined]
+        if _transform_depth.get() > 0:
+            if recorded or tangent_of(self) is not None:
+                raise TypeError(_CONSTANT_IN_TRANSFORM.format(call=call))
+        return recorded
+
     def item(self) -> Any:
+        """The value of a one-element tensor as a Python number."""
         if self.numel() != 1:  # type: ignore[attr-defined]
             raise RuntimeError(
                 f"a Tensor with {self.numel()} elements cannot be converted to Scalar"  # type: ignore[attr-defined]
             )
+        self._recorded_copy("item()")
+        return self._scalar()
+
+    def _scalar(self) -> Any:
         return self._to_numpy().reshape(()).item()
 
     def tolist(self) -> Any:
+        """The values as (nested lists of) Python numbers."""
+        self._recorded_copy("tolist()")
         return self._to_numpy().tolist()
 
     def _to_numpy(self) -> Any:
         return self._backend.to_numpy(self._data)  # type: ignore[attr-defined]
 
     def numpy(self, *, force: bool = False) -> Any:
-        """The values as a NumPy array (refused while the tensor requires grad)."""
-        if self._requires_grad and not force:  # type: ignore[attr-defined]
+        """The values as a NumPy array; refused, as in torch, for a tensor that requires
+        grad while grad mode is on (``force=True``: a copy in any case)."""
+        if not force and self._recorded_copy("numpy()"):
             raise RuntimeError(_NUMPY_REQUIRES_GRAD)
         return self._to_numpy()
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
-        if self._requires_grad:  # type: ignore[attr-defined]
+        if self._recorded_copy("NumPy's __array__() (np.asarray, or writing into a NumPy array)"):
             raise RuntimeError(_NUMPY_REQUIRES_GRAD)
         array = self._to_numpy()
         return array if dtype is None else array.astype(dtype)
 
     def __float__(self) -> float:
         self._check_one_element()
-        if self._requires_grad:  # type: ignore[attr-defined]
+        if self._recorded_copy("float()"):
             warnings.warn(
                 "Converting a tensor with requires_grad=True to a scalar may lead to "
                 "unexpected behavior.\nConsider using tensor.detach() first.",
                 UserWarning,
                 stacklevel=2,
             )
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self) -> int:
         self._check_one_element()
-        return int(self.item())
+        return int(self._scalar())
 
     def __bool__(self) -> bool:
         if self.numel() > 1:  # type: ignore[attr-defined]
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self.item())
+        return bool(self._scalar())
 
     def _check_one_element(self) -> None:
         """torch's error for ``int(t)`` / ``float(t)`` of a tensor that is not one number."""
@@ -92,12 +120,14 @@ class TensorConversions:
             raise ValueError("only one element tensors can be converted to Python scalars")
 
     def __complex__(self) -> complex:
-        return complex(self.item())
+        self._check_one_element()
+        self._recorded_copy("complex()")
+        return complex(self._scalar())
 
     def __index__(self) -> int:
         if self.dtype.kind not in ("signed integer", "unsigned integer", "bool"):  # type: ignore[attr-defined]
             raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self.item())
+        return int(self._scalar())
 
     # -- the array API --------------------------------------------------------------------
     def __array_namespace__(self, /, *, api_version: str | None = None) -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 from .. import ops
 from .._core._inplace import inplace
 from ..array_api._dtype_functions import result_type
-from ..ops.elementwise import clamp_max, clamp_min
+from ..ops.clamp import clamp_max, clamp_min
 
 
 class TensorMethods:

@@ -15,7 +15,7 @@ def Variable(tensor, requires_grad=False, volatile=False):  # noqa: N802 - torch
 
     if volatile:
         warnings.warn(
-            "volatile was removed and now has no effect. Use `with torch.no_grad():` instead.",
+            "volatile was removed and now has no effect. Use `with pg.no_grad():` instead.",
             UserWarning,
             stacklevel=2,
         )

@@ -57,7 +57,7 @@ def _roots(
             if out.dtype.is_complex:
                 raise RuntimeError(
                     "grad can be implicitly created only for real scalar outputs but got "
-                    f"torch.{out.dtype.name}"
+                    f"{out.dtype!r}"
                 )
             seed: Any = out._backend.xp.ones_like(data)
         else:
@@ -66,8 +66,8 @@ def _roots(
             if tuple(g._data.shape) != tuple(data.shape):
                 raise RuntimeError(
                     f"Mismatch in shape: grad_output[{i}] has a shape of "
-                    f"torch.Size({list(Size(g._data.shape))}) and output[{i}] has a shape of "
-                    f"torch.Size({list(Size(data.shape))})."
+                    f"{Size(g._data.shape)!r} and output[{i}] has a shape of "
+                    f"{Size(data.shape)!r}."
                 )
             if g._backend is not out._backend:
                 raise TypeError(mixed_backends_message(out._backend, g._backend))
@@ -168,7 +168,7 @@ def grad(
         warnings.warn(
             "only_inputs argument is deprecated and is ignored now (defaults to True). To "
             "accumulate gradient for other parts of the graph, please use "
-            "torch.autograd.backward.",
+            "pg.autograd.backward.",
             FutureWarning,
             stacklevel=2,
         )

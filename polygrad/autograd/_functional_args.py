@@ -83,8 +83,7 @@ def _validate_v(v: tuple[Tensor, ...], other: tuple[Tensor, ...], is_other_tuple
         if tuple(el_v.shape) != tuple(el_other.shape):
             prepend = f"Entry {idx} in " if is_other_tuple else ""
             raise RuntimeError(
-                f"{prepend}v has invalid size: should be torch.Size("
-                f"{list(el_other.shape)}) but got torch.Size({list(el_v.shape)})."
+                f"{prepend}v has invalid size: should be {el_other.shape!r} but got {el_v.shape!r}."
             )
 
 

@@ -14,31 +14,29 @@ outer transform (or a forward-AD level) may differentiate it again.
 
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from .._core._backend import backend_of_array
 from .._core._creation import tensor
-from .._core._grad_mode import _grad_enabled
+from .._core._grad_mode import _grad_enabled, _transform_depth
 from .._core._tensor import Tensor, _make
 from ..ops import reshape
 from . import forward_ad
 from ._entry import grad
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("polygrad_transform_depth", default=0)
 _NUMBERS = (int, float, complex)
 
 
 @contextmanager
 def nested() -> Iterator[None]:
     """Mark the user's function as running inside a transform (inner ones keep graphs)."""
-    token = _depth.set(_depth.get() + 1)
+    token = _transform_depth.set(_transform_depth.get() + 1)
     try:
         yield
     finally:
-        _depth.reset(token)
+        _transform_depth.reset(token)
 
 
 def is_array(x: Any) -> bool:
@@ -89,7 +87,7 @@ def wants_graph(values: Sequence[Any]) -> bool:
     """
     if not _grad_enabled.get():
         return False
-    if _depth.get() > 0 or forward_ad.is_active():
+    if _transform_depth.get() > 0 or forward_ad.is_active():
         return True
     return any(isinstance(v, Tensor) for v in values)
 

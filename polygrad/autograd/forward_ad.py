@@ -15,27 +15,17 @@ hand each op to ``_on_record``; when no level is open that costs the per-op path
 hidden one when nothing requires grad) and the output's tangent is computed a moment
 later: at the next op, ``unpack_dual``, an in-place commit or when the output is used,
 because ops set their parameters (``exponent``, ``axes``...) on the node after
-``record`` returns. A tangent comes from, in order of preference:
+``record`` returns. A tangent comes from:
 
-1. a ``jvp(self, xp, tangents, *saved)`` method on the node class, next to its ``vjp``
-   (``tangents`` has one entry per input, None where the input has none; ``saved`` is
-   what ``_saved_from`` names, as polygrad tensors);
-2. a rule in ``polygrad/autograd/_tangent_rules.py`` keyed by the node class;
-3. the double-vjp fallback: ``J v = d/du <vjp(u), v>``, exact for every op whose
-   ``vjp`` is differentiable (it is linear in ``u``), at the price of two small
-   backward passes.
-
-Ops with a tangent rule of their own (2.): add, subtract (and ``number - x``),
-multiply, divide, negative, reciprocal, pow (all three forms), exp, log, sin, cos,
-tanh, sigmoid, relu, abs, sqrt, clip (number and tensor bounds), where, acos, asin,
-atan, acosh, asinh, atanh, sinh, cosh, tan, expm1, log1p, log2, log10, atan2, hypot,
-logaddexp, maximum, minimum, matmul (every node kind), sum, mean, softmax,
-log_softmax, logsumexp, clone, astype, reshape/squeeze/expand_dims, permute_dims/
-transpose/``.T``, broadcast_to, concat, stack, and indexing (``x[key]``).
-Every other op uses the fallback (3.): among them var, std, prod, max/min (with and
-without indices), cumulative_sum, in-place writes (``x[key] = v``, ``copy_``, ``fill_``),
-sign, flip, roll, tile/repeat, unbind/split, tril/triu, complex and its parts, and every op
-added later without a rule. ``tests/test_forward_ad.py`` keeps this list honest.
+1. the node class's ``jvp(self, xp, tangents, inputs, outputs)``, written next to its
+   ``vjp`` in ``polygrad/ops`` (``tangents`` has one entry per input, None where the
+   input has none; ``inputs`` are the op's operands, tensors or the Python numbers that
+   stood for them; ``outputs`` its results; returning None means a zero tangent). A
+   one-input elementwise op gets both from one derivative (``ops/_elementwise_node``);
+2. for the few ops without one, the double-vjp fallback: ``J v = d/du <vjp(u), v>``,
+   exact for every op whose ``vjp`` is differentiable (it is linear in ``u``), at the
+   price of two small backward passes. ``tests/autograd/test_forward_ad.py`` keeps the
+   list of those ops, each with the reason, and fails on any other op without a ``jvp``.
 
 Tangent computations are polygrad ops, so they are recorded when something needs
 grad (reverse-over-forward: ``pg.grad`` of a ``jvp``), and values saved for a

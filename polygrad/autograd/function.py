@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._core import _record
+from .._core._backend import tensor_of
 from .._core._grad_mode import _grad_enabled, no_grad
 from .._core._node import Node
 from .._core._record import MultiOutputNode
@@ -229,6 +230,8 @@ class Function(metaclass=FunctionMeta):
             if not isinstance(o, Tensor):
                 results.append(o)
                 continue
+            if o._backend is not backend:
+                raise TypeError(_other_backend_message(cls, i, o._backend, backend))
             if any(o is t for t in args if isinstance(t, Tensor)) and not any(
                 o is d for d in ctx.dirty
             ):
@@ -278,6 +281,15 @@ class Function(metaclass=FunctionMeta):
         node._saved_meta = tuple(meta)
         ctx._to_save = ()
         return results[0] if single else tuple(results)
+
+
+def _other_backend_message(cls: type, index: int, found: Any, expected: Any) -> str:
+    """Why ``apply`` refuses an output on another backend: its backward would mix two."""
+    return (
+        f"{cls.__name__}.forward returned {tensor_of(found)} as output {index}, but its "
+        f"inputs are {expected.name} tensors, so backward would mix two backends; convert "
+        f'the output inside forward, e.g. pg.tensor(result, backend="{expected.name}")'
+    )
 
 
 def _check_dirty_leaves(dirty: tuple[Tensor, ...]) -> None:

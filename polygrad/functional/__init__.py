@@ -14,7 +14,8 @@ structure and the results come back as the kind of array that was passed::
     Hv = pg.hvp(f, (x,), (v,))
 
 Transforms nest (``pg.grad(pg.grad(f))``, ``pg.jacfwd(pg.jacrev(f))``) and trace under
-``jax.jit``/``jax.vmap`` on the JAX backend. Errors follow JAX's wording. torch's
+``jax.jit``/``jax.vmap`` on the JAX backend. Errors follow JAX's wording, naming polygrad's
+functions. torch's
 ``torch.autograd.functional`` signatures are in ``pg.autograd.functional``.
 """
 
@@ -63,7 +64,7 @@ def value_and_grad(
             raise TypeError(
                 "grad requires real-valued outputs (output dtype that is a sub-dtype of "
                 f"np.floating), but got {value.dtype.name}. For differentiation of functions "
-                "with integer outputs, use jax.vjp directly."
+                "with integer outputs, use pg.vjp directly."
             )
         grads = core.pullback([value], inputs.tensors, [None], inputs.create_graph)
         found = inputs.regroup(grads, isinstance(argnums, int))
@@ -112,7 +113,7 @@ def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[
             c = core.as_tensor(c, "cotangent")
             if isinstance(o, Tensor) and tuple(c.shape) != tuple(o.shape):
                 raise ValueError(
-                    "unexpected JAX type (e.g. shape/dtype) for argument to VJP function: got "
+                    "unexpected type (e.g. shape/dtype) for argument to VJP function: got "
                     f"shape {tuple(c.shape)}, but expected shape {tuple(o.shape)} because the "
                     "corresponding output of the differentiated function had that shape"
                 )
@@ -124,15 +125,15 @@ def vjp(fun: Callable[..., Any], *primals: Any, has_aux: bool = False) -> tuple[
     return (*result, _export_tree(aux, inputs.raw)) if has_aux else result
 
 
-def _check_jvp_args(primals: Any, tangents: Any) -> None:
+def _check_jvp_args(primals: Any, tangents: Any, caller: str) -> None:
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError(
-            "primal and tangent arguments to jax.jvp must be tuples or lists; found "
+            f"primal and tangent arguments to {caller} must be tuples or lists; found "
             f"{type(primals).__name__} and {type(tangents).__name__}."
         )
     if len(primals) != len(tangents):
         raise TypeError(
-            "primal and tangent arguments to jax.jvp do not match; dtypes must be equal, or in "
+            f"primal and tangent arguments to {caller} do not match; dtypes must be equal, or in "
             "case of int/bool primal dtype the tangent dtype must be float0."
             f"Got {len(primals)} primals and {len(tangents)} tangents."
         )
@@ -142,12 +143,12 @@ def jvp(
     fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any], has_aux: bool = False
 ) -> tuple[Any, ...]:
     """``(fun(*primals), J @ tangents)`` by forward-mode AD (tuples/lists of pytrees)."""
-    _check_jvp_args(primals, tangents)
+    _check_jvp_args(primals, tangents, "pg.jvp")
     p_leaves, p_spec = _leaves(tuple(primals))
     t_leaves, t_spec = _leaves(tuple(tangents))
     if p_spec != t_spec:
         raise TypeError(
-            f"primal and tangent arguments to jax.jvp must have the same tree "
+            f"primal and tangent arguments to pg.jvp must have the same tree "
             f"structure; primals have tree structure {p_spec} whereas tangents "
             f"have tree structure {t_spec}."
         )
@@ -214,5 +215,5 @@ def hvp(fun: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]
     ``primals`` and ``tangents`` are tuples (one entry per argument of ``fun``); the
     result has the structure of ``primals`` (a tuple).
     """
-    _check_jvp_args(primals, tangents)
+    _check_jvp_args(primals, tangents, "pg.hvp")
     return jvp(grad(fun, argnums=tuple(range(len(primals)))), tuple(primals), tuple(tangents))[1]

@@ -31,7 +31,7 @@ def _reduction(target: str) -> Any:
         initial: Any = None,
         where: Any = True,
     ) -> Any:
-        _no_out(target, {"out": out})
+        _no_out(f"np.{target}", {"out": out})
         if where is not True:
             if target not in _IDENTITY:
                 return None  # not supported: reported by the caller
@@ -62,7 +62,7 @@ def _spread(target: str) -> Any:
         keepdims: bool = False,
         **kw: Any,
     ) -> Any:
-        _no_out(target, {"out": out})
+        _no_out(f"np.{target}", {"out": out})
         ddof = kw.pop("correction", ddof)
         if kw.get("where", True) is not True or kw.get("mean") is not None:
             return None  # not supported: reported by the caller
@@ -73,7 +73,7 @@ def _spread(target: str) -> Any:
 
 
 def _dot(a: Any, b: Any, out: Any = None) -> Any:
-    _no_out("dot", {"out": out})
+    _no_out("np.dot", {"out": out})
     if getattr(a, "ndim", 0) == 0 or getattr(b, "ndim", 0) == 0:
         return ops.multiply(a, b)
     if a.ndim > 2 or b.ndim > 2:  # NumPy's N-d dot: a sum over a's last and b's second-last axis
@@ -193,7 +193,7 @@ def array_function(
     )
     handler = _FUNCTIONS.get(name)
     if handler is not None:
-        _no_out(name, kwargs)
+        _no_out(f"np.{name}", kwargs)
     result = None if handler is None else handler(*args, **kwargs)
     if handler is None or result is None:
         return _unsupported(f"np.{name}", args, kwargs, func)

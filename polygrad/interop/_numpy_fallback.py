@@ -15,13 +15,14 @@ from typing import Any
 from .._core._tensor import Tensor
 
 
-def _no_out(name: str, kwargs: dict[str, Any]) -> None:
+def _no_out(label: str, kwargs: dict[str, Any]) -> None:
+    """Refuse ``out=`` for the function the user called as ``label`` (``np.add``)."""
     out = kwargs.pop("out", None)
     if out is not None and not (isinstance(out, tuple) and all(o is None for o in out)):
         raise TypeError(
-            f"np.{name}(..., out=...) is not supported on polygrad tensors: a result cannot "
+            f"{label}(..., out=...) is not supported on polygrad tensors: a result cannot "
             "be written into an existing array (ndarray += tensor does that too), it "
-            f"would leave the graph; assign the result instead (y = np.{name}(...))"
+            f"would leave the graph; assign the result instead (y = {label}(...))"
         )
 
 

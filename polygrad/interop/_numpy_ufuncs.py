@@ -3,7 +3,8 @@
 ``Tensor.__array_ufunc__`` (polygrad/interop/_numpy_protocol.py) sends each ufunc call to the
 polygrad op of the same meaning (``UFUNCS``), or to a composition of polygrad ops for
 ufuncs without one (``COMPOSED_UFUNCS``: ``np.exp2``, ``np.cbrt``, ``np.heaviside``...),
-so the graph is recorded. ``.reduce`` and ``.accumulate`` of ``add``, ``multiply``,
+so the graph is recorded; SciPy's special functions (also ufuncs: ``scipy.special.erfcx(x)``)
+go to ``pg.special``'s. ``.reduce`` and ``.accumulate`` of ``add``, ``multiply``,
 ``maximum``... become polygrad reductions and scans. Anything else falls back as
 polygrad/interop/_numpy_fallback.py describes.
 """
@@ -11,9 +12,12 @@ polygrad/interop/_numpy_fallback.py describes.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
-from .. import ops
+import numpy as np
+
+from .. import ops, special
 from ._numpy_fallback import _no_out, _unsupported
 from ._numpy_operands import _tensor
 
@@ -132,6 +136,26 @@ COMPOSED_UFUNCS: dict[str, Any] = {
 _PLAIN_CALLS: dict[Any, Any] = {}
 
 
+def _ufunc_label(ufunc: Any) -> str:
+    """How the user called ``ufunc``: ``np.add``, ``scipy.special.erfcx`` (SciPy's special
+    functions are ufuncs too), or its bare name for another library's."""
+    name = ufunc.__name__
+    if getattr(np, name, None) is ufunc:
+        return f"np.{name}"
+    special = sys.modules.get("scipy.special")
+    if special is not None and getattr(special, name, None) is ufunc:
+        return f"scipy.special.{name}"
+    return f"the ufunc {name}"
+
+
+def _special_counterpart(ufunc: Any) -> Any:
+    """``pg.special``'s function for a SciPy special-function ufunc it has (``erfcx``)."""
+    name = ufunc.__name__
+    if _ufunc_label(ufunc) != f"scipy.special.{name}":
+        return None
+    return getattr(special, name, None)
+
+
 def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """``Tensor.__array_ufunc__``: NumPy ufuncs as polygrad ops."""
     if method == "__call__" and not kwargs:
@@ -139,7 +163,7 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[s
         if target is not None:
             return target(*inputs)
     name = ufunc.__name__
-    _no_out(name, kwargs)
+    _no_out(_ufunc_label(ufunc), kwargs)
     # keyword arguments that only restate NumPy's defaults change nothing
     extra = {
         k: v
@@ -151,7 +175,11 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[s
     dtype = extra.pop("dtype", None)
     call = None
     if method == "__call__" and not extra:
-        target = getattr(ops, UFUNCS.get(name, ""), None) or COMPOSED_UFUNCS.get(name)
+        target = (
+            getattr(ops, UFUNCS.get(name, ""), None)
+            or COMPOSED_UFUNCS.get(name)
+            or _special_counterpart(ufunc)
+        )
         if target is not None:
             _PLAIN_CALLS[ufunc] = target
             call = lambda: target(*inputs)  # noqa: E731
@@ -166,7 +194,8 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple[Any, ...], kwargs: dict[s
             elif axis is not None:
                 call = lambda: target(inputs[0], axis=axis)  # noqa: E731
     if call is None:
-        label = f"np.{name}" if method == "__call__" else f"np.{name}.{method}"
+        label = _ufunc_label(ufunc)
+        label = label if method == "__call__" else f"{label}.{method}"
         return _unsupported(label, inputs, kwargs, getattr(ufunc, method))
     result = call()
     return result if dtype is None else ops.astype(result, dtype)

@@ -12,6 +12,7 @@ from .bitwise import (
     bitwise_xor,
     logical_xor,
 )
+from .clamp import clip
 from .compare import (
     equal,
     greater,
@@ -29,7 +30,7 @@ from .complex import complex, conj, imag, real
 from .conversion import astype, clone, sign
 from .cumulative import cumulative_prod, cumulative_sum
 from .device import to_device
-from .elementwise import abs, clip, cos, exp, log, relu, sigmoid, sin, sqrt, tanh, where
+from .elementwise import abs, cos, exp, log, relu, sigmoid, sin, sqrt, tanh, where
 from .elementwise_math import (
     acos,
     acosh,
@@ -102,8 +103,12 @@ from .utility import diff
 
 #: The functions, not the family modules: ``from polygrad.ops import *`` (``polygrad``'s
 #: top level) must not bind ``pg.fill`` or ``pg.reduction`` to a module.
+#: The ``*_recorded`` functions are the graph records of ``Tensor.zero_``/``fill_``/``copy_``
+#: and of the engine's gradient copies: reached through ``polygrad.ops``, not user API.
 __all__ = [
     name
     for name, value in globals().items()
-    if not name.startswith("_") and not isinstance(value, _ModuleType)
+    if not name.startswith("_")
+    and not isinstance(value, _ModuleType)
+    and not name.endswith("_recorded")
 ]

@@ -148,8 +148,14 @@ def advanced_plan(xp: Any, key: tuple[Any, ...], shape: tuple[int, ...], device:
     """The plan for NumPy's advanced ``key`` (no None in it) on an array of ``shape``."""
     key = expand_ellipsis(xp, key, len(shape))
     bools = [i for i, k in enumerate(key) if is_bool_array(xp, k)]
-    if bools == [0] and all(isinstance(k, slice) and k == slice(None) for k in key[1:]):
+    if (
+        bools == [0]
+        and all(isinstance(k, slice) and k == slice(None) for k in key[1:])
+        and not any(m == 0 != n for m, n in zip(key[0].shape, shape))
+    ):
         return Plan(mask=key[0])  # a lone mask: the standard's own boolean indexing
+    # otherwise a mask is its nonzero positions: also a mask with a size-0 axis against a
+    # longer one, which selects nothing (NumPy and the standard; torch's own mask raises)
     parts: list[Any] = []
     for k in key:
         if is_bool_array(xp, k):

@@ -1,5 +1,6 @@
 """Shared plumbing of the elementwise families: running a backend function on raw data,
-turning Python-number operands into arrays, and torch's conjugate-Wirtinger helper.
+turning Python-number operands into arrays, torch's conjugate-Wirtinger helper, and the
+small pieces tangent (``jvp``) rules share.
 
 Not user-facing; ``elementwise_math``, ``rounding``, ``complex``, ``bitwise`` and
 ``polygrad.special`` build on it.
@@ -73,6 +74,26 @@ def unary(cls: type[Node], name: str, x: Any) -> Tensor:
     x = operand(x)
     backend = x._backend
     return record(cls, (x,), getattr(backend.xp, name)(x._data), backend)
+
+
+def add_tangents(*terms: Any) -> Any:
+    """The sum of the terms that are not None (None when all are): a tangent rule's
+    contributions from the inputs that carry a tangent."""
+    total = None
+    for term in terms:
+        if term is not None:
+            total = term if total is None else total + term
+    return total
+
+
+def scaled(t: Any, factor: Any) -> Any:
+    """``t * factor``, or None for an input without a tangent."""
+    return None if t is None else t * factor
+
+
+def zeros_where(xp: Any, condition: Any, g: Any) -> Any:
+    """``g`` where ``condition`` is False, 0 where it is True."""
+    return xp.where(condition, xp.zeros_like(g), g)
 
 
 def scalar_array(backend: Any, value: Any, like: Any) -> Any:

@@ -6,12 +6,13 @@ namespace ``xp``; broadcasting and dtype are undone afterwards by the engine.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from .._core._node import Node
 from .._core._record import binary_operands, keep_for_backward, operand, record
 from .._core._tensor import Tensor
-from ._support import conj, is_complex, times
+from ._support import add_tangents, conj, is_complex, scaled, times
 
 
 def _needs(node: Node, i: int) -> bool:
@@ -24,12 +25,18 @@ class AddBackward0(Node):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (g, g)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return add_tangents(t[0], t[1])
+
 
 class SubBackward0(Node):
     __slots__ = ()
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (g, -g)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return add_tangents(t[0], scaled(t[1], -1))
 
 
 class RsubBackward1(Node):
@@ -39,6 +46,9 @@ class RsubBackward1(Node):
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (-g,)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return -t[0]
 
 
 class MulBackward0(Node):
@@ -61,6 +71,10 @@ class MulBackward0(Node):
         g *= conj(xp, x)  # y's gradient, written last into the gradient we were given
         return (gx, g)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        x, y = inputs
+        return add_tangents(scaled(t[0], y), scaled(t[1], x))
+
 
 class DivBackward0(Node):
     __slots__ = ()
@@ -71,12 +85,21 @@ class DivBackward0(Node):
         gx = g / y
         return (gx if _needs(self, 0) else None, -gx * conj(xp, x) / y if _needs(self, 1) else None)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        y, result = inputs[1], outputs[0]
+        return add_tangents(
+            None if t[0] is None else t[0] / y, None if t[1] is None else -t[1] * result / y
+        )
+
 
 class NegBackward0(Node):
     __slots__ = ()
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (-g,)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return -t[0]
 
 
 class ReciprocalBackward0(Node):
@@ -85,6 +108,9 @@ class ReciprocalBackward0(Node):
 
     def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
         return (-g * conj(xp, result * result),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return -t[0] * outputs[0] * outputs[0]
 
 
 class PowBackward0(Node):
@@ -100,6 +126,10 @@ class PowBackward0(Node):
         # x ** (p - 1) even at p = 2: in graph mode the derivative keeps its edge to x
         # (torch's x ** 0 at the last order), so yet higher orders are zeros, not errors
         return (times(self, g, conj(xp, p * x ** (p - 1))),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        p = self.exponent
+        return xp.zeros_like(t[0]) if p == 0 else t[0] * (p * inputs[0] ** (p - 1))
 
 
 class PowBackward1(Node):
@@ -121,6 +151,16 @@ class PowBackward1(Node):
             gy = g * xp.where(safe, xp.zeros_like(result), conj(xp, result * xp.log(x)))
         return (gx, gy)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        (x, y), result = inputs, outputs[0]
+        tx = ty = None
+        if t[0] is not None:  # the same conventions as the vjp's
+            tx = xp.where(y == 0, xp.zeros_like(t[0] * x), t[0] * y * x ** (y - 1))
+        if t[1] is not None:
+            safe = (x == 0) & _nonnegative_real(xp, y)
+            ty = xp.where(safe, xp.zeros_like(t[1] * x), t[1] * result * xp.log(x))
+        return add_tangents(tx, ty)
+
 
 def _nonnegative_real(xp: Any, y: Any) -> Any:
     if is_complex(y):
@@ -141,9 +181,14 @@ class PowBackward2(Node):
                 g
                 * xp.where(_nonnegative_real(xp, x), xp.zeros_like(result), result * float("-inf")),
             )
-        import math
-
         return (g * conj(xp, result * math.log(self.base)),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        x, result = inputs[0], outputs[0]
+        if self.base == 0:
+            zeros = xp.zeros_like(t[0])
+            return xp.where(_nonnegative_real(xp, x), zeros, t[0] * result * float("-inf"))
+        return t[0] * result * math.log(self.base)
 
 
 def add(x1: Any, x2: Any, /) -> Tensor:

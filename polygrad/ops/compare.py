@@ -18,40 +18,49 @@ def _compare(fn: Any, x1: Any, x2: Any) -> Tensor:
 
 
 def equal(x1: Any, x2: Any, /) -> Tensor:
+    """``x1 == x2`` elementwise (booleans, never recorded)."""
     return _compare(operator.eq, x1, x2)
 
 
 def not_equal(x1: Any, x2: Any, /) -> Tensor:
+    """``x1 != x2`` elementwise (booleans, never recorded)."""
     return _compare(operator.ne, x1, x2)
 
 
 def less(x1: Any, x2: Any, /) -> Tensor:
+    """``x1 < x2`` elementwise (booleans, never recorded)."""
     return _compare(operator.lt, x1, x2)
 
 
 def less_equal(x1: Any, x2: Any, /) -> Tensor:
+    """``x1 <= x2`` elementwise (booleans, never recorded)."""
     return _compare(operator.le, x1, x2)
 
 
 def greater(x1: Any, x2: Any, /) -> Tensor:
+    """``x1 > x2`` elementwise (booleans, never recorded)."""
     return _compare(operator.gt, x1, x2)
 
 
 def greater_equal(x1: Any, x2: Any, /) -> Tensor:
+    """``x1 >= x2`` elementwise (booleans, never recorded)."""
     return _compare(operator.ge, x1, x2)
 
 
 def logical_and(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise logical and, as booleans (never recorded)."""
     a, b, backend, _, _ = binary_operands(x1, x2)
     return _make(backend.xp.logical_and(a, b), backend)
 
 
 def logical_or(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise logical or, as booleans (never recorded)."""
     a, b, backend, _, _ = binary_operands(x1, x2)
     return _make(backend.xp.logical_or(a, b), backend)
 
 
 def logical_not(x: Any, /) -> Tensor:
+    """Elementwise logical not, as booleans (never recorded)."""
     x = operand(x)
     return _make(x._backend.xp.logical_not(x._data), x._backend)
 
@@ -69,6 +78,13 @@ class MaximumBackward0(Node):
         gx = xp.where(tie, half, xp.where(self._wins(y, x), zeros, g))
         gy = xp.where(tie, half, xp.where(self._wins(x, y), zeros, g))
         return (gx, gy)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        x, y = inputs
+        zero = xp.zeros_like(outputs[0])
+        tx = zero if t[0] is None else t[0]
+        ty = zero if t[1] is None else t[1]
+        return xp.where(x == y, (tx + ty) / 2, xp.where(self._wins(x, y), tx, ty))
 
     @staticmethod
     def _wins(a: Any, b: Any) -> Any:

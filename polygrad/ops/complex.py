@@ -28,6 +28,9 @@ class ConjBackward0(Node):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (xp.conj(g),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return xp.conj(t[0])
+
 
 class SelectBackward0(Node):
     """``real(z)``/``imag(z)``: torch selects from ``view_as_real(z)``, hence the name.
@@ -41,6 +44,9 @@ class SelectBackward0(Node):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (g * 1j if self.imag_part else g + 0j,)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return xp.imag(t[0]) if self.imag_part else xp.real(t[0])
+
 
 class ComplexBackward0(Node):
     """``complex(re, im)``: the real input gets ``real(g)``, the imaginary one ``imag(g)``."""
@@ -49,6 +55,10 @@ class ComplexBackward0(Node):
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (xp.real(g), xp.imag(g))
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        real, imag = (xp.zeros_like(x) if tx is None else tx for tx, x in zip(t, inputs))
+        return complex(real, imag)
 
 
 class SgnBackward0(Node):
@@ -61,6 +71,13 @@ class SgnBackward0(Node):
         magnitude = xp.abs(z)
         step = (g - xp.conj(g) * sgn * sgn) / (2 * magnitude)
         return (xp.where(magnitude == 0, xp.zeros_like(step), step),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        # d(z/|z|) = (dz - sgn Re(conj(sgn) dz)) / |z|, 0 at 0
+        (z,), sgn = inputs, outputs[0]
+        magnitude = xp.abs(z)
+        step = (t[0] - sgn * xp.real(xp.conj(sgn) * t[0])) / magnitude
+        return xp.where(magnitude == 0, xp.zeros_like(step), step)
 
 
 def complex(real: Any, imag: Any, /) -> Tensor:

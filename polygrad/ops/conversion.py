@@ -20,6 +20,9 @@ class CloneBackward0(Node):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (g,)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0]
+
 
 class ToCopyBackward0(Node):
     """A dtype change: the gradient goes back in the input's dtype."""
@@ -29,12 +32,18 @@ class ToCopyBackward0(Node):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (xp.astype(real_if_complex_to_real(xp, g, self.input_dtype), self.input_dtype),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return xp.astype(t[0], outputs[0].dtype)
+
 
 class SignBackward0(Node):
     __slots__ = ()
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (xp.zeros_like(g),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return None  # a zero tangent
 
 
 def clone(x: Any, /) -> Tensor:

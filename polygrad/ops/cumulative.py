@@ -40,6 +40,11 @@ class CumsumBackward0(Node):
             g = g[(slice(None),) * axis + (slice(1, None), ...)]
         return (_reverse_cumsum(xp, g, axis),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        if self.axis is None:
+            return t[0]
+        return xp.cumulative_sum(t[0], axis=self.axis, include_initial=self.include_initial)
+
 
 class CumprodBackward0(Node):
     __slots__ = ("axis", "include_initial")

@@ -30,6 +30,9 @@ class ToCopyBackward0(Node):
             else _move(g, self.input_device),
         )
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return to_device(t[0], outputs[0].device)
+
 
 def to_device(x: Any, device: Any, /, *, stream: Any = None) -> Tensor:
     """``x`` on ``device`` (the same tensor when it is already there)."""

@@ -1,5 +1,5 @@
 """Elementwise functions a first user needs: exp, log, trig, tanh, sigmoid, relu, abs,
-sqrt, clamp and where, each with its rule next to it.
+sqrt and where, each with its rule next to it (clamping: ops/clamp.py).
 
 Rules that can reuse the forward result (exp, tanh, sigmoid, sqrt, relu) save the
 output instead of the input, so no extra array is kept alive.
@@ -12,21 +12,17 @@ from typing import Any
 from .._core._dtypes import dtype_name
 from .._core._node import Node
 from .._core._record import binary_operands, check_broadcast, keep_for_backward, operand, record
-from .._core._tensor import Tensor, _make
+from .._core._tensor import Tensor
 from .._core._torch_type_names import scalar_type_name
 from ._complex_values import complex_tanh
-from ._support import conj, is_complex, scalar_array, times, writable
+from ._elementwise_node import elementwise_node
+from ._support import conj, is_complex, times, writable, zeros_where
 
 
 def _unary(cls: type[Node], name: str, x: Any) -> Tensor:
     x = operand(x)
     backend = x._backend
     return record(cls, (x,), getattr(backend.xp, name)(x._data), backend)
-
-
-def _zeros_where(xp: Any, condition: Any, g: Any) -> Any:
-    """``g`` where ``condition`` is False, 0 where it is True."""
-    return xp.where(condition, xp.zeros_like(g), g)
 
 
 class ExpBackward0(Node):
@@ -45,13 +41,11 @@ class ExpBackward0(Node):
         g *= conj(xp, result)
         return (g,)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0] * outputs[0]
 
-class LogBackward0(Node):
-    __slots__ = ()
-    _saved_from = (0,)
 
-    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (g / conj(xp, x),)
+LogBackward0 = elementwise_node("LogBackward0", over=lambda xp, x: x)
 
 
 class SinBackward0(Node):
@@ -61,13 +55,11 @@ class SinBackward0(Node):
     def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
         return (times(self, g, conj(xp, xp.cos(x))),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0] * xp.cos(inputs[0])
 
-class CosBackward0(Node):
-    __slots__ = ()
-    _saved_from = (0,)
 
-    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (-g * conj(xp, xp.sin(x)),)
+CosBackward0 = elementwise_node("CosBackward0", times=lambda xp, x: -xp.sin(x))
 
 
 class TanhBackward0(Node):
@@ -83,13 +75,13 @@ class TanhBackward0(Node):
             slope = 1 - slope
         return (times(self, g, conj(xp, slope)),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0] * (1 - outputs[0] * outputs[0])
 
-class SigmoidBackward0(Node):
-    __slots__ = ()
-    _saved_from = (-1,)
 
-    def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
-        return (g * conj(xp, result * (1 - result)),)
+SigmoidBackward0 = elementwise_node(
+    "SigmoidBackward0", times=lambda xp, y: y * (1 - y), of_result=True
+)
 
 
 class ReluBackward0(Node):
@@ -97,7 +89,10 @@ class ReluBackward0(Node):
     _saved_from = (-1,)
 
     def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
-        return (_zeros_where(xp, result <= 0, g),)
+        return (zeros_where(xp, result <= 0, g),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return zeros_where(xp, outputs[0] <= 0, t[0])
 
 
 class AbsBackward0(Node):
@@ -107,20 +102,22 @@ class AbsBackward0(Node):
     def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
         return (g * sgn(xp, x),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        # |x| is real: on complex x its tangent is Re(conj(sgn x) t), as in torch
+        x = inputs[0]
+        if is_complex(x):
+            return xp.real(conj(xp, sgn(xp, x)) * t[0])
+        return t[0] * sgn(xp, x)
+
 
 def sgn(xp: Any, x: Any) -> Any:
     """torch's ``sgn``: the sign, with 0 at NaN for real ``x`` (the library's sign gives NaN),
     so abs's gradient at NaN is 0 as in torch; ``x / |x|`` for complex ``x``."""
     sign = xp.sign(x)
-    return sign if is_complex(x) else _zeros_where(xp, xp.isnan(x), sign)
+    return sign if is_complex(x) else zeros_where(xp, xp.isnan(x), sign)
 
 
-class SqrtBackward0(Node):
-    __slots__ = ()
-    _saved_from = (-1,)
-
-    def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
-        return (g / (2 * conj(xp, result)),)
+SqrtBackward0 = elementwise_node("SqrtBackward0", over=lambda xp, y: 2 * y, of_result=True)
 
 
 def exp(x: Any, /) -> Tensor:
@@ -144,7 +141,7 @@ def cos(x: Any, /) -> Tensor:
 
 
 def tanh(x: Any, /) -> Tensor:
-    """Elementwise hyperbolic tangent (complex: see ``complex_tanh``)."""
+    """Elementwise hyperbolic tangent (complex infinities: the standard's signed zeros)."""
     x = operand(x)
     backend = x._backend
     out = backend.xp.tanh(x._data)
@@ -180,148 +177,6 @@ def relu(x: Any, /) -> Tensor:
     return record(ReluBackward0, (x,), xp.where(data <= 0, xp.zeros_like(data), data), x._backend)
 
 
-class ClampBackward1(Node):
-    """clamp with number bounds: gradient passes where min <= x <= max (inclusive)."""
-
-    __slots__ = ("min", "max")
-    _saved_from = (0,)
-
-    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        # torch tests "inside" (min <= x <= max), so NaN inputs get a zero gradient
-        inside = None
-        if self.min is not None:
-            inside = x >= self.min
-        if self.max is not None:
-            below = x <= self.max
-            inside = below if inside is None else inside & below
-        return (g if inside is None else xp.where(inside, g, xp.zeros_like(g)),)
-
-
-class ClampMinBackward0(ClampBackward1):
-    __slots__ = ()
-
-
-class ClampMaxBackward0(ClampBackward1):
-    __slots__ = ()
-
-
-class ClampBackward0(Node):
-    """clamp with tensor bounds: the gradient goes to whichever value was selected."""
-
-    __slots__ = ()
-    _saved_from = (0, 1, 2)
-
-    def vjp(self, xp: Any, g: Any, x: Any, lo: Any, hi: Any) -> tuple[Any, ...]:
-        # torch's conditions: where min > max the result is max, so max gets the gradient
-        zeros = xp.zeros_like(g)
-        if lo is not None and hi is not None:
-            return (
-                xp.where((x >= lo) & (x <= hi), g, zeros),
-                xp.where((x < lo) & (lo < hi), g, zeros),
-                xp.where((x > hi) | (hi < lo), g, zeros),
-            )
-        if lo is not None:
-            return (xp.where(x >= lo, g, zeros), xp.where(x < lo, g, zeros), None)
-        if hi is not None:
-            return (xp.where(x <= hi, g, zeros), None, xp.where(x > hi, g, zeros))
-        return (g, None, None)
-
-
-def _clamp_numbers(cls: type[ClampBackward1], x: Tensor, min: Any, max: Any) -> Tensor:
-    xp = x._backend.xp
-    data = x._data
-    if min is not None:
-        data = xp.where(data < min, xp.asarray(min, dtype=data.dtype), data)
-    if max is not None:
-        data = xp.where(data > max, xp.asarray(max, dtype=data.dtype), data)
-    result = record(cls, (x,), data, x._backend)
-    return keep_for_backward(result, min=min, max=max)
-
-
-class ClampMinBackward1(Node):
-    """``x.clamp_min(tensor)``: the gradient goes to ``x`` where it was kept, else to the bound."""
-
-    __slots__ = ()
-    _saved_from = (0, 1)
-
-    def vjp(self, xp: Any, g: Any, x: Any, bound: Any) -> tuple[Any, ...]:
-        zeros = xp.zeros_like(g)
-        kept = self.kept(x, bound)
-        return (xp.where(kept, g, zeros), xp.where(kept, zeros, g))
-
-    @staticmethod
-    def kept(x: Any, bound: Any) -> Any:
-        return x >= bound
-
-
-class ClampMaxBackward1(ClampMinBackward1):
-    """``x.clamp_max(tensor)``."""
-
-    __slots__ = ()
-
-    @staticmethod
-    def kept(x: Any, bound: Any) -> Any:
-        return x <= bound
-
-
-def clamp_min(x: Any, min: Any) -> Tensor:
-    """torch's ``x.clamp_min(bound)``: ``ClampMinBackward0`` for a number, ``ClampMinBackward1``
-    (edges to ``x`` and the bound) for a tensor."""
-    x = operand(x)
-    if isinstance(min, (int, float)):
-        return _clamp_numbers(ClampMinBackward0, x, min, None)
-    bound = _bound(min, x)
-    return record(
-        ClampMinBackward1, (x, bound), _clamped(x, bound, None), x._backend, broadcast=True
-    )
-
-
-def clamp_max(x: Any, max: Any) -> Tensor:
-    """torch's ``x.clamp_max(bound)``: ``ClampMaxBackward0`` for a number, ``ClampMaxBackward1``
-    for a tensor."""
-    x = operand(x)
-    if isinstance(max, (int, float)):
-        return _clamp_numbers(ClampMaxBackward0, x, None, max)
-    bound = _bound(max, x)
-    return record(
-        ClampMaxBackward1, (x, bound), _clamped(x, None, bound), x._backend, broadcast=True
-    )
-
-
-def _bound(bound: Any, x: Tensor) -> Tensor | None:
-    """A clip bound as a tensor; a Python number is weak, as in arithmetic."""
-    if bound is None:
-        return None
-    if isinstance(bound, (int, float)):
-        return _make(scalar_array(x._backend, bound, x._data), x._backend)
-    return operand(bound, x)
-
-
-def clip(x: Any, /, min: Any = None, max: Any = None) -> Tensor:
-    """Clamp each element of ``x`` to ``[min, max]`` (either bound may be None); the
-    result keeps ``x``'s dtype, as the standard says, whatever the bounds' dtypes."""
-    x = operand(x)
-    numbers = (int, float, type(None))
-    if isinstance(min, numbers) and isinstance(max, numbers):
-        # torch records ClampBackward1 for number bounds, one or both
-        return _clamp_numbers(ClampBackward1, x, min, max)
-    lo, hi = _bound(min, x), _bound(max, x)
-    return record(ClampBackward0, (x, lo, hi), _clamped(x, lo, hi), x._backend, broadcast=True)
-
-
-def _clamped(x: Tensor, lo: Tensor | None, hi: Tensor | None) -> Any:
-    """``x``'s data clamped to tensor bounds, in ``x``'s dtype."""
-    xp = x._backend.xp
-    data = x._data
-    if lo is not None:
-        data = xp.where(data < lo._data, lo._data, data)
-    if hi is not None:
-        data = xp.where(data > hi._data, hi._data, data)
-    if data.dtype != x._data.dtype:
-        data = xp.astype(data, x._data.dtype)
-    return data
-
-
 class WhereBackward0(Node):
     """The gradient goes only to the selected branch (torch's convention)."""
 
@@ -329,7 +184,13 @@ class WhereBackward0(Node):
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         c = self.condition
-        return (xp.where(c, g, xp.zeros_like(g)), _zeros_where(xp, c, g))
+        return (xp.where(c, g, xp.zeros_like(g)), zeros_where(xp, c, g))
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        zero = xp.zeros_like(outputs[0])
+        return xp.where(
+            self.condition, zero if t[0] is None else t[0], zero if t[1] is None else t[1]
+        )
 
 
 def _bool_condition(c: Any) -> Any:

@@ -4,7 +4,8 @@
 
 Rules follow torch's derivatives (complex inputs get the conjugate of the derivative,
 torch's conjugate-Wirtinger convention) and are written in array-API code, so
-second-order gradients come from the same code run on Tensors.
+second-order gradients come from the same code run on Tensors. A one-input op is one
+line: its derivative, read by both its VJP and its JVP (``elementwise_node``).
 """
 
 from __future__ import annotations
@@ -17,112 +18,25 @@ from .._core._node import Node
 from .._core._record import operand, record
 from .._core._tensor import Tensor
 from ._complex_values import complex_expm1
-from ._support import binary, conj, needs, unary
+from ._elementwise_node import elementwise_node
+from ._support import add_tangents, binary, needs, scaled, unary
 from .arithmetic import pow
 
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
 
-class AcosBackward0(Node):
-    __slots__ = ()
-    _saved_from = (0,)
-
-    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (-g / conj(xp, xp.sqrt(1 - x * x)),)
-
-
-class AsinBackward0(Node):
-    __slots__ = ()
-    _saved_from = (0,)
-
-    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (g / conj(xp, xp.sqrt(1 - x * x)),)
-
-
-class AtanBackward0(Node):
-    __slots__ = ()
-    _saved_from = (0,)
-
-    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (g / conj(xp, x * x + 1),)
-
-
-class AcoshBackward0(Node):
-    __slots__ = ()
-    _saved_from = (0,)
-
-    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (g / conj(xp, xp.sqrt(x * x - 1)),)
-
-
-class AsinhBackward0(Node):
-    __slots__ = ()
-    _saved_from = (0,)
-
-    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (g / conj(xp, xp.sqrt(x * x + 1)),)
-
-
-class AtanhBackward0(Node):
-    __slots__ = ()
-    _saved_from = (0,)
-
-    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (g / conj(xp, 1 - x * x),)
-
-
-class SinhBackward0(Node):
-    __slots__ = ()
-    _saved_from = (0,)
-
-    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (g * conj(xp, xp.cosh(x)),)
-
-
-class CoshBackward0(Node):
-    __slots__ = ()
-    _saved_from = (0,)
-
-    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (g * conj(xp, xp.sinh(x)),)
-
-
-class TanBackward0(Node):
-    __slots__ = ()
-    _saved_from = (-1,)
-
-    def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
-        return (g * conj(xp, 1 + result * result),)
-
-
-class Expm1Backward0(Node):
-    __slots__ = ()
-    _saved_from = (-1,)
-
-    def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
-        return (g * (conj(xp, result) + 1),)
-
-
-class Log1PBackward0(Node):
-    __slots__ = ()
-    _saved_from = (0,)
-
-    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (g / conj(xp, x + 1),)
-
-
-class Log2Backward0(Node):
-    __slots__ = ()
-    _saved_from = (0,)
-
-    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (g / (conj(xp, x) * math.log(2.0)),)
-
-
-class Log10Backward0(Node):
-    __slots__ = ()
-    _saved_from = (0,)
-
-    def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
-        return (g / (conj(xp, x) * math.log(10.0)),)
+AcosBackward0 = elementwise_node("AcosBackward0", over=lambda xp, x: -xp.sqrt(1 - x * x))
+AsinBackward0 = elementwise_node("AsinBackward0", over=lambda xp, x: xp.sqrt(1 - x * x))
+AtanBackward0 = elementwise_node("AtanBackward0", over=lambda xp, x: x * x + 1)
+AcoshBackward0 = elementwise_node("AcoshBackward0", over=lambda xp, x: xp.sqrt(x * x - 1))
+AsinhBackward0 = elementwise_node("AsinhBackward0", over=lambda xp, x: xp.sqrt(x * x + 1))
+AtanhBackward0 = elementwise_node("AtanhBackward0", over=lambda xp, x: 1 - x * x)
+SinhBackward0 = elementwise_node("SinhBackward0", times=lambda xp, x: xp.cosh(x))
+CoshBackward0 = elementwise_node("CoshBackward0", times=lambda xp, x: xp.sinh(x))
+TanBackward0 = elementwise_node("TanBackward0", times=lambda xp, y: 1 + y * y, of_result=True)
+Expm1Backward0 = elementwise_node("Expm1Backward0", times=lambda xp, y: y + 1, of_result=True)
+Log1PBackward0 = elementwise_node("Log1PBackward0", over=lambda xp, x: x + 1)
+Log2Backward0 = elementwise_node("Log2Backward0", over=lambda xp, x: x * _LN2)
+Log10Backward0 = elementwise_node("Log10Backward0", over=lambda xp, x: x * _LN10)
 
 
 class Atan2Backward0(Node):
@@ -130,13 +44,22 @@ class Atan2Backward0(Node):
     _saved_from = (0, 1)
 
     def vjp(self, xp: Any, g: Any, y: Any, x: Any) -> tuple[Any, ...]:
-        recip = 1 / (y * y + x * x)
-        # torch zeroes the gradient at the origin instead of returning 0 * inf = NaN
-        recip = xp.where(xp.isinf(recip), xp.zeros_like(recip), recip)
+        recip = _inverse_square_radius(xp, y, x)
         return (
             g * x * recip if needs(self, 0) else None,
             g * -y * recip if needs(self, 1) else None,
         )
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        y, x = inputs
+        recip = _inverse_square_radius(xp, y, x)
+        return add_tangents(scaled(t[0], x * recip), scaled(t[1], -y * recip))
+
+
+def _inverse_square_radius(xp: Any, y: Any, x: Any) -> Any:
+    recip = 1 / (y * y + x * x)
+    # torch zeroes the gradient at the origin instead of returning 0 * inf = NaN
+    return xp.where(xp.isinf(recip), xp.zeros_like(recip), recip)
 
 
 class HypotBackward0(Node):
@@ -147,6 +70,10 @@ class HypotBackward0(Node):
         scale = g / result
         return (scale * x if needs(self, 0) else None, scale * y if needs(self, 1) else None)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        (x, y), result = inputs, outputs[0]
+        return add_tangents(scaled(t[0], x / result), scaled(t[1], y / result))
+
 
 class LogaddexpBackward0(Node):
     __slots__ = ()
@@ -156,6 +83,10 @@ class LogaddexpBackward0(Node):
         gx = g / (1 + xp.exp(y - x)) if needs(self, 0) else None
         gy = g / (1 + xp.exp(x - y)) if needs(self, 1) else None
         return (gx, gy)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        (x, y), result = inputs, outputs[0]
+        return add_tangents(scaled(t[0], xp.exp(x - result)), scaled(t[1], xp.exp(y - result)))
 
 
 def acos(x: Any, /) -> Tensor:
@@ -204,7 +135,7 @@ def tan(x: Any, /) -> Tensor:
 
 
 def expm1(x: Any, /) -> Tensor:
-    """Elementwise ``exp(x) - 1``, accurate near 0 (complex: see ``complex_expm1``)."""
+    """Elementwise ``exp(x) - 1``, accurate near 0 (complex: the standard's special values)."""
     x = operand(x)
     if is_complex(x._data):
         backend = x._backend

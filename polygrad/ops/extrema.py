@@ -20,17 +20,28 @@ class MaxBackward1(_Reduction):
     _nan_chosen = True
 
     def vjp(self, xp: Any, g: Any, x: Any, result: Any) -> tuple[Any, ...]:
+        chosen = self.chosen(xp, x, result)
+        flags = xp.astype(chosen, x.dtype)
+        share = self.kept(xp, g) / xp.sum(flags, axis=self.axes, keepdims=True)
+        if not self._nan_chosen:  # amax: torch multiplies by the mask (0 / 0 -> NaN)
+            return (flags * share,)
+        return (xp.where(chosen, share, xp.zeros_like(share)),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        (x,), result = inputs, outputs[0]
+        chosen = self.chosen(xp, x, result)
+        count = self.reduced(xp, xp.sum, xp.astype(chosen, x.dtype), result)
+        return self.reduced(xp, xp.sum, xp.where(chosen, t[0], xp.zeros_like(t[0])), result) / count
+
+    def chosen(self, xp: Any, x: Any, result: Any) -> Any:
+        """Where ``x`` is the slice's extreme (ties all count)."""
         # kept shapes broadcast against x: nothing is expanded to x's size but the mask
         chosen = x == self.kept(xp, result)
         if self._nan_chosen:
             # a NaN extreme came from NaN inputs (max propagates NaN): they get the
             # gradient (torch's max()); v != v tests for NaN with operators only
             chosen = chosen | (x != x)
-        flags = xp.astype(chosen, x.dtype)
-        share = self.kept(xp, g) / xp.sum(flags, axis=self.axes, keepdims=True)
-        if not self._nan_chosen:  # amax: torch multiplies by the mask (0 / 0 -> NaN)
-            return (flags * share,)
-        return (xp.where(chosen, share, xp.zeros_like(share)),)
+        return chosen
 
 
 MinBackward1 = _renamed(MaxBackward1, "MinBackward1")
@@ -80,6 +91,15 @@ class MaxBackward0(MultiOutputNode):
         positions = xp.reshape(xp.arange(self.shape[self.axis], device=device), tuple(along))
         g = xp.broadcast_to(g, self.shape)
         return (xp.where(positions == indices, g, xp.zeros_like(g)),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        indices = outputs[1]
+        if not self.shape:
+            return (t[0], None)
+        if not self.keepdim:
+            indices = xp.expand_dims(indices, axis=self.axis)
+        picked = xp.take_along_axis(t[0], indices, axis=self.axis)
+        return (picked if self.keepdim else xp.squeeze(picked, axis=self.axis), None)
 
 
 MinBackward0 = _renamed(MaxBackward0, "MinBackward0")

@@ -18,6 +18,9 @@ class ZeroBackward0(Node):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (xp.zeros_like(g),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return None  # a zero tangent
+
 
 class FillBackward2(ZeroBackward0):
     __slots__ = ()
@@ -33,6 +36,9 @@ class CopyBackwards(Node):
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (xp.zeros_like(g), g)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[1]  # the source's, broadcast and cast to the destination's
 
 
 def zero_like_recorded(x: Tensor) -> Tensor:

@@ -22,12 +22,18 @@ class TrilBackward0(Node):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (xp.tril(g, k=self.k),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return xp.tril(t[0], k=self.k)
+
 
 class TriuBackward0(Node):
     __slots__ = ("k",)
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (xp.triu(g, k=self.k),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return xp.triu(t[0], k=self.k)
 
 
 def _triangle(cls: type[Node], name: str, x: Any, k: int) -> Tensor:

@@ -29,6 +29,9 @@ class IndexPutBackward0(Node):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (g[self.key],)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return index_add(tuple(outputs[0].shape), self.key, t[0])
+
 
 def index_add(shape: tuple[int, ...], key: Any, values: Tensor) -> Tensor:
     """Zeros of ``shape`` with ``values`` added at ``key`` (repeated indices add up)."""
@@ -56,6 +59,23 @@ class CopySlices(Node):
         if self.next_functions[1][0] is not None:
             gv = _sum_to(xp, g[self.key], self.value_shape)
         return (gx, gv)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        tx = _tangent_copy(xp, t[0], outputs[0])
+        tx[self.key] = _written_tangent(xp, t[1], tx[self.key])
+        return tx
+
+
+def _tangent_copy(xp: Any, t: Any, like: Any) -> Any:
+    """A fresh tangent of the written tensor to write into (zeros if it had none)."""
+    return xp.zeros_like(like) if t is None else xp.asarray(t, copy=True)
+
+
+def _written_tangent(xp: Any, t: Any, slot: Any) -> Any:
+    """The written value's tangent, in the slot's dtype (zeros if it had none)."""
+    if t is None:
+        return xp.zeros_like(slot)
+    return t if t.dtype == slot.dtype else xp.astype(t, slot.dtype)
 
 
 def _zero_at(node: Node, xp: Any, g: Any, key: Any) -> Any:
@@ -89,12 +109,27 @@ class IndexPutBackward0Set(CopySlices):
             gv = _sum_to(xp, xp.reshape(flat_g[key], plan.shape), self.value_shape)
         return (gx, gv)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        plan = self.plan
+        tx = _tangent_copy(xp, t[0], outputs[0])
+        if plan.mask is not None and self.value_shape == ():
+            # one value written everywhere: a where, as in the vjp (Dask's masked reads
+            # have unknown sizes)
+            tv = _written_tangent(xp, t[1], xp.zeros((), dtype=tx.dtype, device=tx.device))
+            return xp.where(self._mask_where(xp, plan.mask), tv, tx)
+        if plan.mask is not None:
+            tx[(plan.mask,)] = _written_tangent(xp, t[1], tx[(plan.mask,)])
+            return tx
+        flat, key = xp.reshape(tx, (-1,)), (plan.flat,)
+        tv = t[1] if t[1] is None else xp.reshape(xp.broadcast_to(t[1], plan.shape), (-1,))
+        flat[key] = _written_tangent(xp, tv, flat[key])
+        return xp.reshape(flat, self.input_shape)
+
     def _mask_vjp(self, xp: Any, g: Any, mask: Any) -> tuple[Any, ...]:
         gx = gv = None
         # wheres, not masked reads and writes: cheaper, and fine where the number of
         # selected elements is not known yet (Dask) or the mask is traced (jax.jit)
-        trailing = (1,) * (len(self.input_shape) - mask.ndim)
-        where = xp.reshape(mask, tuple(mask.shape) + trailing)
+        where = self._mask_where(xp, mask)
         if self.next_functions[0][0] is not None:
             gx = xp.where(where, xp.zeros_like(g), g)
         if self.next_functions[1][0] is not None:
@@ -107,6 +142,11 @@ class IndexPutBackward0Set(CopySlices):
                 rows = self._backend.sized(rows)
             gv = _sum_to(xp, rows, self.value_shape)
         return (gx, gv)
+
+    def _mask_where(self, xp: Any, mask: Any) -> Any:
+        """The boolean mask shaped to broadcast against the written tensor."""
+        trailing = (1,) * (len(self.input_shape) - mask.ndim)
+        return xp.reshape(mask, tuple(mask.shape) + trailing)
 
 
 IndexPutBackward0Set.__name__ = "IndexPutBackward0"

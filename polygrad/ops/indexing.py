@@ -80,6 +80,9 @@ class SelectBackward0(Node):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (embed(self, xp, g, self.key, self.input_shape),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0][self.key]
+
 
 class SliceBackward0(SelectBackward0):
     __slots__ = ()
@@ -90,6 +93,9 @@ class AliasBackward0(Node):
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (g,)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0]
 
 
 class IndexBackward0(Node):
@@ -103,6 +109,9 @@ class IndexBackward0(Node):
             return (scatter_add(self, xp, g, (plan.mask,), shape),)
         flat = scatter_add(self, xp, xp.reshape(g, (-1,)), (plan.flat,), (math.prod(shape),))
         return (xp.reshape(flat, shape),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0][self.key]
 
 
 def _index(cls: type[SelectBackward0], x: Tensor, key: Any) -> Tensor:

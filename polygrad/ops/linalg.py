@@ -8,7 +8,7 @@ from typing import Any
 from .._core._node import Node
 from .._core._record import binary_operands, check_broadcast, record
 from .._core._tensor import Tensor
-from ._support import conj
+from ._support import add_tangents, conj
 from .conversion import common_dtype
 from .shape import UnsafeViewBackward0, ViewBackward0, _view_as, broadcast_to, expand_dims, reshape
 
@@ -39,6 +39,13 @@ class MmBackward0(Node):
             if b.ndim == 1 or gb.ndim != b.ndim:
                 gb = xp.reshape(_sum_leading(xp, gb, b2.ndim), b.shape)
         return (ga, gb)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        a, b = inputs
+        return add_tangents(
+            None if t[0] is None else xp.matmul(t[0], b),
+            None if t[1] is None else xp.matmul(a, t[1]),
+        )
 
 
 def _sum_leading(xp: Any, g: Any, ndim: int) -> Any:

@@ -24,7 +24,7 @@ from .._core._record import (
 )
 from .._core._tensor import Tensor, _make
 from ._matrix import column, mH, row
-from ._support import conj, is_complex, needs
+from ._support import add_tangents, conj, is_complex, needs
 from .conversion import clone, common_dtype
 from .fill import copy_from_recorded
 from .linalg import matmul
@@ -54,6 +54,10 @@ class LinalgInvExBackward0(Node):
         inverse_h = mH(xp, inverse)
         return (-(inverse_h @ (g @ inverse_h)),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        inverse = outputs[0]
+        return -(inverse @ (t[0] @ inverse))
+
 
 def inv(x: Any, /) -> Tensor:
     """The inverse of each square matrix."""
@@ -78,6 +82,16 @@ class LinalgSolveExBackward0(Node):
         elif self.vector:
             gb = gb[..., 0]
         return (ga, gb)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        # dX = A^-1 (dB - dA X)
+        (a, _), x = inputs, outputs[0]
+        tb = t[1]
+        if self.vector:
+            x, tb = column(xp, x), None if tb is None else column(xp, tb)
+        rhs = add_tangents(tb, None if t[0] is None else -(t[0] @ x))
+        tx = xp.linalg.solve(a, rhs)
+        return tx[..., 0] if self.vector else tx
 
 
 def solve(x1: Any, x2: Any, /) -> Tensor:

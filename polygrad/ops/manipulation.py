@@ -45,6 +45,9 @@ class FlipBackward0(Node):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (xp.flip(g, axis=self.axes) if self.axes else g,)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return xp.flip(t[0], axis=self.axes) if self.axes else t[0]
+
 
 def flip(x: Any, /, *, axis: int | tuple[int, ...] | None = None) -> Tensor:
     """Reverse the order of elements along ``axis`` (every axis when None)."""
@@ -63,6 +66,12 @@ class RollBackward0(Node):
         if self.shift is None:  # a 0-d input: nothing moved
             return (g,)
         return (xp.roll(g, shift=self.shift, axis=self.axis),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        if self.shift is None:
+            return t[0]
+        shift = -self.shift if isinstance(self.shift, int) else tuple(-s for s in self.shift)
+        return xp.roll(t[0], shift=shift, axis=self.axis)
 
 
 def roll(
@@ -143,6 +152,9 @@ class RepeatBackward0(Node):
             g = xp.sum(g, axis=tuple(range(0, len(interleaved), 2)))
         return (xp.reshape(g, self.input_shape),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return xp.tile(t[0], self.reps) if self.reps else t[0]
+
 
 def tile(x: Any, repetitions: Sequence[int], /) -> Tensor:
     """Repeat the whole array ``repetitions[i]`` times along axis ``i``."""
@@ -201,12 +213,24 @@ class UnbindBackward0(MultiOutputNode):
     def vjp(self, xp: Any, grads: Any) -> tuple[Any, ...]:
         return (xp.stack(_pieces_of(grads), axis=self.axis),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        lead = (slice(None),) * self.axis
+        return tuple(t[0][lead + (i, ...)] for i in range(len(outputs)))
+
 
 class SplitBackward0(MultiOutputNode):
     __slots__ = ("axis",)
 
     def vjp(self, xp: Any, grads: Any) -> tuple[Any, ...]:
         return (xp.concat(_pieces_of(grads), axis=self.axis),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        lead, start, pieces = (slice(None),) * self.axis, 0, []
+        for out in outputs:
+            size = out.shape[self.axis]
+            pieces.append(t[0][lead + (slice(start, start + size), ...)])
+            start += size
+        return tuple(pieces)
 
 
 class SplitWithSizesBackward0(SplitBackward0):

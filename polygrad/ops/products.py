@@ -20,7 +20,7 @@ from .._core._record import binary_operands, keep_for_backward, operand, record
 from .._core._tensor import Tensor
 from .._core._view_steps import Diagonal
 from .._core._views import make_view
-from ._support import conj, needs
+from ._support import add_tangents, conj, needs
 from .complex import conj as conj_op
 from .conversion import astype
 from .indexing import embed
@@ -104,6 +104,13 @@ class LinalgCrossBackward0(Node):
         gb = xp.linalg.cross(g, conj(xp, a), axis=self.axis) if needs(self, 1) else None
         return (ga, gb)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        (a, b), cross = inputs, xp.linalg.cross
+        return add_tangents(
+            None if t[0] is None else cross(t[0], b, axis=self.axis),
+            None if t[1] is None else cross(a, t[1], axis=self.axis),
+        )
+
 
 def cross(x1: Any, x2: Any, /, *, axis: int = -1) -> Tensor:
     """Cross product of 3-element vectors along ``axis`` (arrays broadcast)."""
@@ -140,6 +147,9 @@ class DiagonalBackward0(Node):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (embed(self, xp, g, self.key, self.input_shape),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0][self.key]
+
 
 class TraceBackward0(DiagonalBackward0):
     """``trace`` of a matrix: the incoming number on every diagonal element."""
@@ -157,6 +167,9 @@ class TraceBackward0(DiagonalBackward0):
                 self.input_shape,
             ),
         )
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return xp.sum(t[0][self.key])
 
 
 def _diagonal_key_of(x: Tensor, offset: int) -> tuple[Any, ...]:

@@ -90,6 +90,13 @@ class _Reduction(Node):
         """``g`` broadcast back over the input's shape."""
         return xp.broadcast_to(self.kept(xp, g), self.shape)
 
+    def reduced(self, xp: Any, reduce: Any, t: Any, out: Any) -> Any:
+        """The tangent of a linear reduction: ``reduce`` (``xp.sum``) of the input's
+        tangent ``t`` over the reduced axes, in the output's shape."""
+        if not t.ndim:
+            return t
+        return xp.reshape(reduce(t, axis=self.axes), tuple(out.shape))
+
 
 def _reduce(
     cls_full: type[_Reduction],

@@ -16,7 +16,7 @@ from typing import Any
 from .._core._node import Node
 from .._core._record import binary_operands, keep_for_backward, operand, record
 from .._core._tensor import Tensor, _make
-from ._support import array_operands, binary, needs, unary
+from ._support import add_tangents, array_operands, binary, needs, scaled, unary
 
 
 class _ZeroGradient(Node):
@@ -26,6 +26,9 @@ class _ZeroGradient(Node):
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (xp.zeros_like(g),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return None  # a zero tangent
 
 
 class CeilBackward0(_ZeroGradient):
@@ -55,6 +58,9 @@ class NotImplementedNode(Node):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
+
 
 NotImplementedNode.__name__ = NotImplementedNode.__qualname__ = "NotImplemented"
 
@@ -69,6 +75,9 @@ class DivBackward2(Node):
         zero = xp.zeros_like(g)
         return tuple(zero if needs(self, i) else None for i in range(len(self.next_functions)))
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return None  # a zero tangent
+
 
 class RemainderBackward1(Node):
     """``remainder(x1, x2)`` with two tensors."""
@@ -80,6 +89,10 @@ class RemainderBackward1(Node):
         gy = -g * _floor_quotient(xp, x, y) if needs(self, 1) else None
         return (g if needs(self, 0) else None, gy)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        x, y = inputs
+        return add_tangents(t[0], None if t[1] is None else -t[1] * _floor_quotient(xp, x, y))
+
 
 class RemainderBackward0(Node):
     """``remainder(x, number)``."""
@@ -88,6 +101,9 @@ class RemainderBackward0(Node):
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (g,)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0]
 
 
 class CopysignBackward0(Node):
@@ -99,8 +115,11 @@ class CopysignBackward0(Node):
     def vjp(self, xp: Any, g: Any, x: Any, result: Any) -> tuple[Any, ...]:
         gx = None
         if needs(self, 0):
-            gx = g * xp.where(x == 0, xp.zeros_like(result), result / x)
+            gx = g * _sign_ratio(xp, x, result)
         return (gx, xp.zeros_like(g) if needs(self, 1) else None)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return scaled(t[0], _sign_ratio(xp, inputs[0], outputs[0]))
 
 
 class CopysignBackward1(Node):
@@ -110,7 +129,15 @@ class CopysignBackward1(Node):
     _saved_from = (0, -1)
 
     def vjp(self, xp: Any, g: Any, x: Any, result: Any) -> tuple[Any, ...]:
-        return (g * xp.where(x == 0, xp.zeros_like(result), result / x),)
+        return (g * _sign_ratio(xp, x, result),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0] * _sign_ratio(xp, inputs[0], outputs[0])
+
+
+def _sign_ratio(xp: Any, x: Any, result: Any) -> Any:
+    """copysign's derivative in ``x``: +-1 (``result / x``), 0 at ``x == 0`` as in torch."""
+    return xp.where(x == 0, xp.zeros_like(result), result / x)
 
 
 class NextafterBackward0(Node):
@@ -120,6 +147,9 @@ class NextafterBackward0(Node):
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (g, xp.zeros_like(g) if needs(self, 1) else None)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0]
 
 
 def _floor_quotient(xp: Any, x: Any, y: Any) -> Any:

@@ -52,6 +52,9 @@ class ViewBackward0(Node):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (xp.reshape(g, self.input_shape),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return xp.reshape(t[0], tuple(outputs[0].shape))
+
 
 class UnsafeViewBackward0(ViewBackward0):
     """A reshape of a fresh copy (torch's ``_unsafe_view``): matmul's and reshape's."""
@@ -120,6 +123,9 @@ class PermuteBackward0(Node):
         for i, a in enumerate(self.axes):
             inverse[a] = i
         return (xp.permute_dims(g, tuple(inverse)),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return xp.permute_dims(t[0], tuple(self.axes))
 
 
 class TransposeBackward0(PermuteBackward0):
@@ -236,6 +242,9 @@ class ExpandBackward0(Node):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (_sum_to(xp, g, self.input_shape),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0]  # broadcast to the output's shape by the caller
+
 
 def broadcast_to(x: Any, /, shape: Any) -> Tensor:
     """Broadcast ``x`` to ``shape`` (``ExpandBackward0``); -1 keeps a size (torch)."""
@@ -278,6 +287,14 @@ class CatBackward0(Node):
             out.append(g[lead + (slice(start, start + size), ...)])
             start += size
         return tuple(out)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return xp.concat(_zeros_for_missing(xp, t, inputs), axis=self.axis)
+
+
+def _zeros_for_missing(xp: Any, tangents: Any, inputs: Any) -> list[Any]:
+    """Each input's tangent, zeros where it carries none (to join them)."""
+    return [xp.zeros_like(x) if t is None else t for t, x in zip(tangents, inputs)]
 
 
 def _same_backend(arrays: Sequence[Any]) -> list[Tensor]:
@@ -332,6 +349,9 @@ class StackBackward0(Node):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         lead = (slice(None),) * self.axis
         return tuple(g[lead + (i, ...)] for i in range(len(self.next_functions)))
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return xp.stack(_zeros_for_missing(xp, t, inputs), axis=self.axis)
 
 
 def stack(arrays: Sequence[Any], /, *, axis: int = 0) -> Tensor:

@@ -31,6 +31,11 @@ class LogsumexpBackward0(_Reduction):
     def vjp(self, xp: Any, g: Any, x: Any, result: Any) -> tuple[Any, ...]:
         return (self.expand(xp, g) * xp.exp(x - self.expand(xp, result)),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        (x,), result = inputs, outputs[0]
+        weights = xp.exp(x - self.kept(xp, result))
+        return self.reduced(xp, xp.sum, weights * t[0], result)
+
 
 def logsumexp(x: Any, /, *, axis: Any = None, keepdims: bool = False) -> Tensor:
     """``log(sum(exp(x)))`` over ``axis``, computed without overflow."""
@@ -53,6 +58,10 @@ class SoftmaxBackward0(Node):
     def vjp(self, xp: Any, g: Any, y: Any) -> tuple[Any, ...]:
         return (y * (g - xp.sum(g * y, axis=self.axis, keepdims=True)),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        y = outputs[0]
+        return y * (t[0] - xp.sum(y * t[0], axis=self.axis, keepdims=True))
+
 
 class LogSoftmaxBackward0(Node):
     __slots__ = ("axis",)
@@ -61,6 +70,9 @@ class LogSoftmaxBackward0(Node):
 
     def vjp(self, xp: Any, g: Any, y: Any) -> tuple[Any, ...]:
         return (g - xp.exp(y) * xp.sum(g, axis=self.axis, keepdims=True),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0] - xp.sum(xp.exp(outputs[0]) * t[0], axis=self.axis, keepdims=True)
 
 
 def _softmax(cls: type[Node], x: Any, axis: int, log: bool) -> Tensor:

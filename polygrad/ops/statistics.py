@@ -19,12 +19,19 @@ class _SpreadBackward(_Reduction):
     correction: float
 
     def var_grad(self, xp: Any, g: Any, x: Any) -> Any:
+        return self.expand(xp, g) * self.var_slope(xp, x)
+
+    def var_tangent(self, xp: Any, t: Any, x: Any, out: Any) -> Any:
+        return self.reduced(xp, xp.sum, self.var_slope(xp, x) * t, out)
+
+    def var_slope(self, xp: Any, x: Any) -> Any:
+        """The variance's derivative in each element: ``2 (x - mean) / (N - correction)``."""
         centered = x - xp.mean(x, axis=self.axes, keepdims=True)
         dof = math.prod(self.shape[a] for a in self.axes) - self.correction
         if dof <= 0:  # torch: inf, and nan where x equals the mean (0 * inf)
             nan, inf = xp.full_like(x, float("nan")), xp.full_like(x, float("inf"))
-            return self.expand(xp, g) * xp.where(centered == 0, nan, inf)
-        return self.expand(xp, g) * centered * (2.0 / dof)
+            return xp.where(centered == 0, nan, inf)
+        return centered * (2.0 / dof)
 
 
 class VarBackward0(_SpreadBackward):
@@ -33,6 +40,9 @@ class VarBackward0(_SpreadBackward):
 
     def vjp(self, xp: Any, g: Any, x: Any) -> tuple[Any, ...]:
         return (self.var_grad(xp, g, x),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return self.var_tangent(xp, t[0], inputs[0], outputs[0])
 
 
 class StdBackward0(_SpreadBackward):
@@ -43,6 +53,13 @@ class StdBackward0(_SpreadBackward):
         # d std = d var / (2 std); torch sends 0 where std is 0 (and NaN at second order)
         g_var = zero_at_kink(xp, std == 0, lambda s: g / (2 * s), std)
         return (self.var_grad(xp, g_var, x),)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        std = outputs[0]
+        is_zero = std == 0
+        safe_std = xp.where(is_zero, xp.ones_like(std), std)
+        t_var = self.var_tangent(xp, t[0], inputs[0], std)
+        return xp.where(is_zero, xp.zeros_like(t_var), t_var / (2 * safe_std))
 
 
 def _warn_no_degrees_of_freedom(fn: str, x: Any, axis: Any, correction: float) -> bool:

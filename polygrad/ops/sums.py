@@ -21,6 +21,9 @@ class SumBackward0(_Reduction):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         return (self.expand(xp, g),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return self.reduced(xp, xp.sum, t[0], outputs[0])
+
 
 SumBackward1 = _renamed(SumBackward0, "SumBackward1")
 
@@ -31,6 +34,9 @@ class MeanBackward0(_Reduction):
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
         count = math.prod(self.shape[a] for a in self.axes)
         return (self.expand(xp, g / count if count else g),)  # empty input: empty gradient
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return self.reduced(xp, xp.mean, t[0], outputs[0])
 
 
 MeanBackward1 = _renamed(MeanBackward0, "MeanBackward1")
@@ -44,6 +50,12 @@ class ProdBackward0(_Reduction):
         full = not isinstance(self, ProdBackward1)
         others = _prod_gradient(xp, x, self.axes, full, isinstance(g, Tensor))
         return (self.expand(xp, g) * conj(xp, others),)  # conjugated for complex, as torch
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        # the same derivative (the product of the other elements, zeros handled exactly)
+        full = not isinstance(self, ProdBackward1)
+        others = _prod_gradient(xp, inputs[0], self.axes, full, True)
+        return self.reduced(xp, xp.sum, others * t[0], outputs[0])
 
 
 ProdBackward1 = _renamed(ProdBackward0, "ProdBackward1")

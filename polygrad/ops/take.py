@@ -40,6 +40,9 @@ class GatherBackward0(Node):
             return (g,)
         return (scatter_add(self, xp, g, self.key, self.input_shape),)
 
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0] if self.key is None else t[0][self.key]
+
 
 class IndexSelectBackward0(GatherBackward0):
     __slots__ = ()

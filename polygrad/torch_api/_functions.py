@@ -34,14 +34,18 @@ def stack(tensors: Sequence[Any], dim: int = 0, *, out: Any = None) -> Tensor:
 
 
 def atleast_1d(*tensors: Any) -> Any:
+    """Each input with at least one dimension (torch.atleast_1d)."""
     return _each(tensors, lambda t: ops.reshape(t, (1,)) if t.ndim == 0 else t)
 
 
 def atleast_2d(*tensors: Any) -> Any:
+    """Each input with at least two dimensions (torch.atleast_2d)."""
     return _each(tensors, lambda t: ops.reshape(t, (1, -1)) if t.ndim < 2 else t)
 
 
 def atleast_3d(*tensors: Any) -> Any:
+    """Each input with at least three dimensions (torch.atleast_3d)."""
+
     def lift(t: Any) -> Any:
         if t.ndim == 0:
             return ops.reshape(t, (1, 1, 1))
@@ -59,19 +63,23 @@ def _each(tensors: tuple[Any, ...], fn: Any) -> Any:
 
 
 def hstack(tensors: Sequence[Any]) -> Tensor:
+    """Inputs stacked along the columns (torch.hstack)."""
     tensors = atleast_1d(tuple(tensors))
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
 def vstack(tensors: Sequence[Any]) -> Tensor:
+    """Inputs stacked along the rows (torch.vstack; ``row_stack`` is the same)."""
     return cat(atleast_2d(tuple(tensors)), 0)
 
 
 def dstack(tensors: Sequence[Any]) -> Tensor:
+    """Inputs stacked along the third dimension (torch.dstack)."""
     return cat(atleast_3d(tuple(tensors)), 2)
 
 
 def column_stack(tensors: Sequence[Any]) -> Tensor:
+    """Inputs stacked as the columns of a matrix (torch.column_stack)."""
     columns = [ops.reshape(t, (-1, 1)) if t.ndim <= 1 else t for t in tensors]
     return cat(columns, 1)
 
@@ -95,10 +103,12 @@ def nonzero(input: Any, *, as_tuple: bool = False) -> Any:  # noqa: A002 - torch
 
 
 def argwhere(input: Any) -> Tensor:  # noqa: A002 - torch's name
+    """The indices of the non-zero elements, one row per element (torch.argwhere)."""
     return nonzero(input)
 
 
 def broadcast_tensors(*tensors: Any) -> tuple[Tensor, ...]:
+    """The inputs broadcast to one shape (torch.broadcast_tensors)."""
     return tuple(ops.broadcast_arrays(*tensors))
 
 
@@ -117,22 +127,27 @@ def tensordot(a: Any, b: Any, dims: Any = 2, out: Any = None) -> Tensor:
 
 
 def numel(input: Any) -> int:  # noqa: A002 - torch's name
+    """The number of elements of the tensor (torch.numel)."""
     return int(input.numel())
 
 
 def is_tensor(obj: Any) -> bool:
+    """Whether ``obj`` is a polygrad Tensor (torch.is_tensor)."""
     return isinstance(obj, Tensor)
 
 
 def is_floating_point(input: Any) -> bool:  # noqa: A002 - torch's name
+    """Whether the tensor has a real floating dtype (torch.is_floating_point)."""
     return bool(input.dtype.kind == "real floating")
 
 
 def is_complex(input: Any) -> bool:  # noqa: A002 - torch's name
+    """Whether the tensor has a complex dtype (torch.is_complex)."""
     return bool(input.dtype.kind == "complex floating")
 
 
 def is_nonzero(input: Any) -> bool:  # noqa: A002 - torch's name
+    """Whether a one-element tensor is not zero (torch.is_nonzero)."""
     if input.numel() != 1:
         raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
     return bool(input.item())

@@ -105,6 +105,7 @@ def set_default_device(device: Any) -> None:
 
 
 def get_default_device() -> device:
+    """The device new tensors get on the current backend (torch.get_default_device)."""
     adapter, chosen = current()
     return globals()["device"](str(chosen if chosen is not None else adapter.default_device()))
 
@@ -132,6 +133,7 @@ class Generator:
 
 
 def initial_seed() -> int:
+    """The seed of the last ``pg.manual_seed`` (torch.initial_seed)."""
     return _backend._seed if _backend._seed is not None else 67280421310721
 
 

@@ -407,7 +407,7 @@ def test_numpy_unsupported_function_names_itself() -> None:
         np.quantile(x, 0.3)
     assert (
         np.fft.fft(x).grad_fn.name() == "FftR2CBackward0"
-    )  # covered: tests/test_numpy_protocol.py
+    )  # covered: tests/interop/test_numpy_protocol.py
     with pytest.raises(TypeError, match=r"np\.sin\(\.\.\., out=\.\.\.\) is not supported"):
         np.sin(x, out=np.empty(4))
     # no graph to lose: NumPy computes on the values, as np.asarray(x) would

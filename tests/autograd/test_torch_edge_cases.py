@@ -1,4 +1,6 @@
-"""Custom Function extras and hook edge cases, compared with torch.autograd."""
+"""Edge cases against torch.autograd: custom Functions (unmaterialized gradients,
+mark_dirty), hooks on unused outputs and after accumulation, grad assignment of another
+dtype, var/std without degrees of freedom, the graph gradient of a leaf."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""Every op of the foundation issue against torch.autograd in float64: values, node
-names, next_functions, first- and second-order gradients, with broadcasting, 0-d
-and repeated-index cases, on every backend the core supports."""
+"""polygrad's basic ops (arithmetic, elementwise math, reductions, shape ops, indexing)
+against torch.autograd in float64: values, node names, next_functions, first- and
+second-order gradients, with broadcasting, 0-d and repeated-index cases, on every
+backend the core supports."""
 
 from __future__ import annotations
 

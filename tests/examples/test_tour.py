@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-TOUR = Path(__file__).resolve().parents[1] / "examples" / "tour.py"
+TOUR = Path(__file__).resolve().parents[2] / "examples" / "tour.py"
 
 
 def test_tour_runs_and_shows_the_seed_results():

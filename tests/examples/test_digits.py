@@ -13,7 +13,7 @@ pytest.importorskip("sklearn")
 pytest.importorskip("matplotlib")
 pytest.importorskip("tqdm")
 
-EXAMPLE = pathlib.Path(__file__).resolve().parents[1] / "examples" / "digits.py"
+EXAMPLE = pathlib.Path(__file__).resolve().parents[2] / "examples" / "digits.py"
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +65,28 @@ def test_same_training_as_torch_autograd_and_optim(digits):
     np.testing.assert_allclose(history.loss, losses, rtol=1e-9)
     for p, t in zip(params, tparams):
         np.testing.assert_allclose(p.detach().numpy(), t.detach().numpy(), rtol=1e-8, atol=1e-10)
+
+
+def test_default_plot_goes_next_to_the_script_not_over_the_readme_picture(digits):
+    readme_picture = EXAMPLE.with_name("digits_loss.png")
+    assert pathlib.Path(digits.DEFAULT_PLOT) == EXAMPLE.with_name("digits_loss_run.png")
+    assert pathlib.Path(digits.DEFAULT_PLOT) != readme_picture
+
+
+def test_runs_from_another_folder_and_leaves_the_readme_picture(tmp_path):
+    import os
+    import subprocess
+
+    readme_picture = EXAMPLE.with_name("digits_loss.png").read_bytes()
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLE), "--epochs", "1", "--no-progress"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(EXAMPLE.parents[1])},  # this checkout's polygrad
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    written = EXAMPLE.with_name("digits_loss_run.png")  # git-ignored
+    assert f"loss curve written to {written}" in done.stdout
+    assert EXAMPLE.with_name("digits_loss.png").read_bytes() == readme_picture

@@ -1,5 +1,5 @@
 """``examples/tour.py`` (what ``make demo`` shows) on every installed backend, in a fresh
-process: each section prints what the seed tutorial shows. (tests/test_tour.py checks
+process: each section prints what the seed tutorial shows. (tests/examples/test_tour.py checks
 the default run and its side-by-side table.)"""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import BACKENDS
 
-TOUR = Path(__file__).resolve().parents[1] / "examples" / "tour.py"
+TOUR = Path(__file__).resolve().parents[2] / "examples" / "tour.py"
 
 
 def run_tour(*args: str) -> str:

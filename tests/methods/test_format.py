@@ -7,17 +7,10 @@ from typing import Any
 
 import pytest
 
+from polygrad._core._backend import current
 from polygrad._core._size import CallableSize, Size
 from polygrad._core._torch_type_names import legacy_type_name
 from polygrad._methods._format import tensor_repr
-
-
-class _Backend:
-    name = "numpy"
-
-    @staticmethod
-    def to_numpy(x: Any) -> Any:
-        return x
 
 
 class _DType:
@@ -40,7 +33,7 @@ class _Fake:
         import torch
 
         d = t.detach()
-        self._backend = _Backend()
+        self._backend = current()[0]  # the default backend: no backend= in the repr
         self._data = (d.float() if d.dtype == torch.bfloat16 else d).numpy()
         self.dtype = _DType(str(t.dtype).removeprefix("torch."))
         self.requires_grad = t.requires_grad

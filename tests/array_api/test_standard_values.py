@@ -289,3 +289,17 @@ def test_matmul_and_matrix_power_of_empty_matrices(backend):
     np.testing.assert_array_equal(to_np(out), np.zeros((2, 3, 4)))
     grad_a, grad_b = pg.autograd.grad(out.sum(), (a, b))
     assert tuple(grad_a.shape) == (2, 3, 0) and tuple(grad_b.shape) == (0, 4)
+
+
+# -- a boolean mask with a size-0 axis selects nothing -----------------------------------------
+@pytest.mark.parametrize("backend", ["numpy", "torch", "jax", "array_api_strict"])
+def test_mask_with_an_empty_axis_selects_nothing(backend):
+    """As NumPy does, and the suite expects; torch's own indexing raises a shape mismatch."""
+    data = np.arange(6.0).reshape(2, 3)
+    xp = namespace(backend)
+    x = pg_tensor(data, backend, requires_grad=True)
+    assert tuple(x[xp.zeros((0,), dtype=xp.bool)].shape) == (0, 3)
+    assert tuple(x[xp.zeros((2, 0), dtype=xp.bool)].shape) == (0,)
+    np.testing.assert_array_equal(to_np(x[xp.asarray([False, True])]), data[1:])
+    (grad,) = pg.autograd.grad(x[xp.zeros((0,), dtype=xp.bool)].sum(), x)
+    np.testing.assert_array_equal(to_np(grad), np.zeros((2, 3)))

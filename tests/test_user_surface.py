@@ -1,0 +1,71 @@
+"""What a user sees around the numbers: which backend a tensor and the session use, how a
+tensor prints, and that backward passes stay as silent as torch's about inf and nan."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from conftest import BACKENDS
+
+import polygrad as pg
+
+
+def test_get_backend_follows_the_session() -> None:
+    assert pg.get_backend() == "numpy"
+    with pg.backend("torch"):
+        assert pg.get_backend() == "torch"
+        assert pg.ones(1).backend == "torch"
+        with pg.backend("array_api_strict"):
+            assert pg.get_backend() == "array_api_strict"
+        assert pg.get_backend() == "torch"
+    assert pg.get_backend() == "numpy"
+
+
+def test_repr_shows_a_backend_that_is_not_the_default() -> None:
+    on_torch = pg.ones(2, backend="torch", requires_grad=True)
+    assert repr(on_torch) == "tensor([1., 1.], backend='torch', requires_grad=True)"
+    assert repr(pg.ones(2, requires_grad=True)) == "tensor([1., 1.], requires_grad=True)"
+    strict = pg.ones(2, backend="array_api_strict", dtype=pg.float64)
+    assert repr(strict) == ("tensor([1., 1.], backend='array_api_strict', dtype=polygrad.float64)")
+    with pg.backend("torch"):  # the default is what the session uses now
+        assert repr(on_torch) == repr(torch.ones(2, requires_grad=True))
+        assert repr(pg.zeros(1, backend="numpy")) == "tensor([0.], backend='numpy')"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_backward_through_inf_and_nan_does_not_warn(backend: str) -> None:
+    """torch is silent; NumPy would warn from inside polygrad's rules (sqrt at 0, 0/0)."""
+    x = pg.tensor([0.0, 1.0, 4.0], dtype=pg.float64, backend=backend, requires_grad=True)
+    tx = torch.tensor([0.0, 1.0, 4.0], dtype=torch.float64, requires_grad=True)
+    with np.errstate(all="ignore"):  # the forward pass is NumPy's own arithmetic
+        y = (pg.sqrt(x) + x / (x * 1.0)).sum()
+    ty = (torch.sqrt(tx) + tx / (tx * 1.0)).sum()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y.backward()
+        ty.backward()
+    np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
+
+
+def test_every_public_polygrad_name_has_a_docstring() -> None:
+    import types
+
+    public = [n for n in dir(pg) if not n.startswith("_")]
+    undocumented = [
+        n
+        for n in public
+        if (callable(getattr(pg, n)) or isinstance(getattr(pg, n), types.ModuleType))
+        and not (getattr(pg, n).__doc__ or "").strip()
+    ]
+    assert undocumented == []
+
+
+def test_dir_shows_public_names_only() -> None:
+    names = dir(pg)
+    assert not [n for n in names if n.endswith("_recorded")]
+    assert not [n for n in names if n.startswith("_") and not n.startswith("__")]
+    assert {"tensor", "grad", "get_backend", "Tensor", "float64"} <= set(names)
+    assert dir(pg.viz) == ["draw", "format_graph", "print_graph"]
