@@ -155,7 +155,26 @@ def eigh(x: Any, /) -> EighResult:
     """
     x = operand(x)
     square(x, "eigh")
-    values, vectors = x._backend.xp.linalg.eigh(x._data)
+    return _recorded_eigh(x, x._data)
+
+
+def eigh_of_triangle(x: Any, uplo: str) -> EighResult:
+    """torch's ``eigh(A, UPLO)``: the eigendecomposition of the Hermitian matrix whose
+    lower (``"L"``) or upper (``"U"``) triangle is ``x``'s, on every backend (JAX would
+    otherwise average ``x`` with its conjugate transpose). As in torch, the other
+    triangle is never read, and the gradient is the Hermitian one of the rule above."""
+    x = operand(x)
+    square(x, "eigh")
+    xp = x._backend.xp
+    if uplo == "L":
+        kept, strict = xp.tril(x._data), xp.tril(x._data, k=-1)
+    else:
+        kept, strict = xp.triu(x._data), xp.triu(x._data, k=1)
+    return _recorded_eigh(x, kept + xp.conj(xp.matrix_transpose(strict)))
+
+
+def _recorded_eigh(x: Tensor, hermitian: Any) -> EighResult:
+    values, vectors = x._backend.xp.linalg.eigh(hermitian)
     return EighResult(*record_multi(LinalgEighBackward0, (x,), (values, vectors), x._backend))
 
 

@@ -16,10 +16,12 @@ from typing import Any
 from .. import fft as fft_module
 from .. import linalg as linalg_module
 from .. import ops
-from ..ops import fourier
+from ..ops import fourier, linalg_factor
+from ._out import accepts_out
 
 
 def _one_axis(fn: Callable[..., Any]) -> Callable[..., Any]:
+    @accepts_out
     @functools.wraps(fn)
     def transform(
         input: Any,  # noqa: A002 - torch's name
@@ -36,6 +38,7 @@ def _one_axis(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _many_axes(fn: Callable[..., Any], default: Any = None) -> Callable[..., Any]:
+    @accepts_out
     @functools.wraps(fn)
     def transform(
         input: Any,  # noqa: A002 - torch's name
@@ -73,24 +76,20 @@ FFT |= {
 FFT |= {name: _shift(getattr(fourier, name)) for name in ("fftshift", "ifftshift")}
 
 
-def _hermitian(a: Any, uplo: str) -> Any:
-    """The Hermitian matrix whose lower (``"L"``) or upper (``"U"``) triangle is ``a``'s,
-    so only that triangle is read (and gets gradient), as in torch."""
+def _uplo(uplo: str) -> str:
     if uplo.upper() not in ("L", "U"):
         raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {uplo}")
-    if uplo.upper() == "L":
-        strict = ops.tril(a, k=-1)
-        return ops.add(ops.tril(a), ops.conj(ops.matrix_transpose(strict)))
-    strict = ops.triu(a, k=1)
-    return ops.add(ops.triu(a), ops.conj(ops.matrix_transpose(strict)))
+    return uplo.upper()
 
 
+@accepts_out
 def eigh(A: Any, UPLO: str = "L", *, out: Any = None) -> Any:  # noqa: N803 - torch's names
-    return _EIGH(_hermitian(A, UPLO))
+    return linalg_factor.eigh_of_triangle(A, _uplo(UPLO))
 
 
+@accepts_out
 def eigvalsh(A: Any, UPLO: str = "L", *, out: Any = None) -> Any:  # noqa: N803
-    return _EIGVALSH(_hermitian(A, UPLO))
+    return linalg_factor.eigh_of_triangle(A, _uplo(UPLO)).eigenvalues
 
 
 def _moved(A: Any, dim: Any) -> Any:
@@ -98,6 +97,7 @@ def _moved(A: Any, dim: Any) -> Any:
     return A if dim in ((-2, -1), (A.ndim - 2, A.ndim - 1)) else ops.moveaxis(A, dim, (-2, -1))
 
 
+@accepts_out
 def matrix_norm(
     A: Any,  # noqa: N803 - torch's name
     ord: Any = "fro",  # noqa: A002
@@ -116,6 +116,7 @@ def matrix_norm(
     return result
 
 
+@accepts_out
 def vector_norm(
     x: Any,
     ord: Any = 2,  # noqa: A002
@@ -133,6 +134,7 @@ def vector_norm(
     return _VECTOR_NORM(x, axis=axis, ord=ord, keepdims=keepdim if keepdims is None else keepdims)
 
 
+@accepts_out
 def norm(
     A: Any,  # noqa: N803
     ord: Any = None,  # noqa: A002
@@ -159,6 +161,7 @@ def norm(
 
 
 def _with_dim(fn: Callable[..., Any], default: int) -> Callable[..., Any]:
+    @accepts_out
     @functools.wraps(fn)
     def product(
         x1: Any, x2: Any, *, dim: int = default, axis: int | None = None, out: Any = None
@@ -168,6 +171,7 @@ def _with_dim(fn: Callable[..., Any], default: int) -> Callable[..., Any]:
     return product
 
 
+@accepts_out
 def pinv(
     A: Any,
     *,
@@ -181,6 +185,7 @@ def pinv(
     return _PINV(A, rtol=rtol, hermitian=hermitian)
 
 
+@accepts_out
 def matrix_rank(
     A: Any,
     *,
@@ -196,6 +201,7 @@ def matrix_rank(
     return _MATRIX_RANK(A, rtol=rtol)
 
 
+@accepts_out
 def multi_dot(tensors: Any, *, out: Any = None) -> Any:
     """The product of the matrices in order (1-D ends as a row / column vector).
 
@@ -219,7 +225,6 @@ def multi_dot(tensors: Any, *, out: Any = None) -> Any:
 
 _MATRIX_NORM, _VECTOR_NORM = linalg_module.matrix_norm, linalg_module.vector_norm
 _PINV, _MATRIX_RANK = linalg_module.pinv, linalg_module.matrix_rank
-_EIGH, _EIGVALSH = linalg_module.eigh, linalg_module.eigvalsh
 LINALG: dict[str, Callable[..., Any]] = {
     "matrix_norm": matrix_norm,
     "vector_norm": vector_norm,

@@ -17,6 +17,7 @@ from .._core._dtypes import DTYPES
 from .._core._tensor import Tensor
 from ._aliases import accepts_numpy_names
 from ._einsum import einsum
+from ._out import written
 
 
 @accepts_numpy_names
@@ -24,13 +25,13 @@ def cat(tensors: Sequence[Any], dim: int = 0, *, out: Any = None) -> Tensor:
     """Join ``tensors`` along the existing axis ``dim`` (torch.cat; also ``concat``,
     ``concatenate``). 1-D empty tensors are skipped, as torch does."""
     kept = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or list(tensors[:1])
-    return _written(ops.concat(kept, axis=dim), out, "cat")
+    return written(ops.concat(kept, axis=dim), out, "cat")
 
 
 @accepts_numpy_names
 def stack(tensors: Sequence[Any], dim: int = 0, *, out: Any = None) -> Tensor:
     """Join ``tensors`` along a new axis ``dim``."""
-    return _written(ops.stack(list(tensors), axis=dim), out, "stack")
+    return written(ops.stack(list(tensors), axis=dim), out, "stack")
 
 
 def atleast_1d(*tensors: Any) -> Any:
@@ -89,7 +90,7 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
     ``nonzero(condition, as_tuple=True)``."""
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
-    return _written(ops.where(condition, input, other), out, "where")
+    return written(ops.where(condition, input, other), out, "where")
 
 
 def nonzero(input: Any, *, as_tuple: bool = False) -> Any:  # noqa: A002 - torch's name
@@ -123,7 +124,7 @@ def tensordot(a: Any, b: Any, dims: Any = 2, out: Any = None) -> Tensor:
     """torch.tensordot: ``dims`` an int (the last/first ``dims`` axes) or two axis lists."""
     if not isinstance(dims, int):
         dims = tuple(tuple(d) if isinstance(d, (list, tuple)) else (d,) for d in dims)
-    return _written(ops.tensordot(a, b, axes=dims), out, "tensordot")
+    return written(ops.tensordot(a, b, axes=dims), out, "tensordot")
 
 
 def numel(input: Any) -> int:  # noqa: A002 - torch's name
@@ -196,18 +197,6 @@ def from_numpy(ndarray: Any) -> Tensor:
 def _dtype(dtype: Any) -> Any:
 
     return DTYPES[dtype] if isinstance(dtype, str) else dtype
-
-
-def _written(result: Tensor, out: Any, name: str) -> Tensor:
-    """torch's ``out=``: the result copied into ``out``; not differentiable, as in torch."""
-    if out is None:
-        return result
-    if result.requires_grad:
-        raise RuntimeError(
-            f"{name}(): functions with out=... arguments don't support automatic "
-            "differentiation, but one of the arguments requires grad."
-        )
-    return out.copy_(result)
 
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
