@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .._core._dtypes import is_complex
+
 
 def complex_expm1(backend: Any, z: Any) -> Any:
     """``expm1`` of complex ``z = a + ib`` with the standard's special values.
@@ -32,12 +34,15 @@ def complex_expm1(backend: Any, z: Any) -> Any:
     return backend.complex(real, imag)
 
 
-def complex_tanh(backend: Any, z: Any, out: Any) -> Any:
-    """``out = tanh(z)`` with the standard's imaginary part where ``real(z)`` is infinite
-    and ``imag(z) = b`` finite: a zero with ``b``'s sign. The libraries follow C99's
-    ``0 * sin(2b)``, whose sign changes with ``b``'s value (``tanh(inf + 3j)`` is
-    ``1 - 0j`` there, ``1 + 0j`` in the standard)."""
+def standard_tanh(backend: Any, z: Any) -> Any:
+    """``tanh(z)`` on the backend; for complex ``z``, with the standard's imaginary part
+    where ``real(z)`` is infinite and ``imag(z) = b`` finite: a zero with ``b``'s sign.
+    The libraries follow C99's ``0 * sin(2b)``, whose sign changes with ``b``'s value
+    (``tanh(inf + 3j)`` is ``1 - 0j`` there, ``1 + 0j`` in the standard)."""
     xp = backend.xp
+    out = xp.tanh(z)
+    if not is_complex(out):
+        return out
     a, b = xp.real(z), xp.imag(z)
     zero_with_sign_of_b = xp.copysign(xp.zeros_like(b), b)
     imag = xp.where(xp.isinf(a) & xp.isfinite(b), zero_with_sign_of_b, xp.imag(out))

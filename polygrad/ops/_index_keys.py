@@ -144,6 +144,13 @@ class Plan:
         return self._flat
 
 
+def _selects_nothing(mask_shape: tuple[Any, ...], shape: tuple[Any, ...]) -> bool:
+    """A mask with a size-0 axis where the array's is longer, its other axes matching:
+    it selects nothing (NumPy and the suite); any other mismatch stays an IndexError."""
+    pairs = list(zip(mask_shape, shape))
+    return any(m == 0 != n for m, n in pairs) and all(m in (n, 0) for m, n in pairs)
+
+
 def advanced_plan(xp: Any, key: tuple[Any, ...], shape: tuple[int, ...], device: Any) -> Plan:
     """The plan for NumPy's advanced ``key`` (no None in it) on an array of ``shape``."""
     key = expand_ellipsis(xp, key, len(shape))
@@ -151,7 +158,7 @@ def advanced_plan(xp: Any, key: tuple[Any, ...], shape: tuple[int, ...], device:
     if (
         bools == [0]
         and all(isinstance(k, slice) and k == slice(None) for k in key[1:])
-        and not any(m == 0 != n for m, n in zip(key[0].shape, shape))
+        and not _selects_nothing(tuple(key[0].shape), shape)
     ):
         return Plan(mask=key[0])  # a lone mask: the standard's own boolean indexing
     # otherwise a mask is its nonzero positions: also a mask with a size-0 axis against a

@@ -14,7 +14,7 @@ from .._core._node import Node
 from .._core._record import binary_operands, check_broadcast, keep_for_backward, operand, record
 from .._core._tensor import Tensor
 from .._core._torch_type_names import scalar_type_name
-from ._complex_values import complex_tanh
+from ._complex_values import standard_tanh
 from ._elementwise_node import elementwise_node
 from ._support import conj, is_complex, times, writable, zeros_where
 
@@ -143,11 +143,7 @@ def cos(x: Any, /) -> Tensor:
 def tanh(x: Any, /) -> Tensor:
     """Elementwise hyperbolic tangent (complex infinities: the standard's signed zeros)."""
     x = operand(x)
-    backend = x._backend
-    out = backend.xp.tanh(x._data)
-    if is_complex(out):
-        out = complex_tanh(backend, x._data, out)
-    return record(TanhBackward0, (x,), out, backend)
+    return record(TanhBackward0, (x,), standard_tanh(x._backend, x._data), x._backend)
 
 
 def abs(x: Any, /) -> Tensor:

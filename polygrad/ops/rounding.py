@@ -189,10 +189,15 @@ def floor_divide(x1: Any, x2: Any, /) -> Tensor:
     """Elementwise ``floor(x1 / x2)``; like torch it has no derivative (asking raises)."""
     a, b, backend, ta, tb = binary_operands(x1, x2)
     inputs = tuple(t for t in (ta, tb) if t is not None)
+    return _not_implemented("floor_divide", inputs, _floor_divided(backend, a, b), backend)
+
+
+def _floor_divided(backend: Any, a: Any, b: Any) -> Any:
+    """``a // b``; for real floating results, with the standard's values at infinities."""
     out = a // b
-    if backend.pg_dtype(out.dtype).kind == "real floating":
-        out = _floor_quotient_of_infinities(backend.xp, a, b, out)
-    return _not_implemented("floor_divide", inputs, out, backend)
+    if backend.pg_dtype(out.dtype).kind != "real floating":
+        return out
+    return _floor_quotient_of_infinities(backend.xp, a, b, out)
 
 
 def _floor_quotient_of_infinities(xp: Any, a: Any, b: Any, out: Any) -> Any:
@@ -217,7 +222,7 @@ def floor_quotient(x1: Any, x2: Any, /) -> Tensor:
     ``floor_divide``, so third-party code that floors a quotient of tensors requiring
     grad differentiates through it as on JAX."""
     a, b, backend, ta, tb = binary_operands(x1, x2)
-    return record(DivBackward2, (ta, tb), a // b, backend, broadcast=True)
+    return record(DivBackward2, (ta, tb), _floor_divided(backend, a, b), backend, broadcast=True)
 
 
 def floor_divide_inplace(x1: Any, x2: Any, /) -> Tensor:

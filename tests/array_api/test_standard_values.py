@@ -303,3 +303,11 @@ def test_mask_with_an_empty_axis_selects_nothing(backend):
     np.testing.assert_array_equal(to_np(x[xp.asarray([False, True])]), data[1:])
     (grad,) = pg.autograd.grad(x[xp.zeros((0,), dtype=xp.bool)].sum(), x)
     np.testing.assert_array_equal(to_np(grad), np.zeros((2, 3)))
+
+
+@pytest.mark.parametrize("backend", ["numpy", "torch"])
+def test_mask_with_a_mismatched_axis_raises(backend):
+    xp = namespace(backend)
+    x = xp.zeros((1, 0), dtype=xp.bool)
+    with pytest.raises(IndexError):
+        x[xp.zeros((0, 1), dtype=xp.bool)]
