@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -9,6 +10,18 @@ import array_api_compat.numpy as xp
 import numpy as np
 
 from ._base import Backend
+
+# NumPy reports inf and nan results as RuntimeWarnings ("divide by zero encountered in
+# log"); torch computes the same values silently, and so does polygrad. The filter matches
+# only warnings raised from polygrad's own modules (its ops, rules and engine call the
+# kernels), so a user's own NumPy code still warns; it costs nothing per op, where an
+# np.errstate around each op would cost microseconds.
+warnings.filterwarnings(
+    "ignore",
+    message=r"(divide by zero|invalid value|overflow|underflow) encountered",
+    category=RuntimeWarning,
+    module=r"polygrad\.",
+)
 
 
 class NumpyBackend(Backend):

@@ -3,6 +3,8 @@ tensor prints, and that backward passes stay as silent as torch's about inf and 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -69,3 +71,33 @@ def test_dir_shows_public_names_only() -> None:
     assert not [n for n in names if n.startswith("_") and not n.startswith("__")]
     assert {"tensor", "grad", "get_backend", "Tensor", "float64"} <= set(names)
     assert dir(pg.viz) == ["draw", "format_graph", "print_graph"]
+
+
+def test_forward_inf_and_nan_are_silent_on_numpy_as_in_torch() -> None:
+    """log(0), x / 0, sqrt(-1) and exp overflow give torch's values without NumPy's
+    RuntimeWarnings, while the same NumPy call in the user's own code still warns. Run in
+    a fresh interpreter: pytest resets warning filters around each test."""
+    program = """
+import warnings
+import numpy as np
+import polygrad as pg
+x = pg.tensor([0.0, 1.0], dtype=pg.float64)
+values = [pg.log(x), x / 0, pg.sqrt(-x - 1), pg.exp(x * 1e6)]
+print([v.tolist() for v in values])
+try:
+    np.log(np.zeros(1))
+except RuntimeWarning as warning:
+    print("user code warns:", warning)
+"""
+    run = subprocess.run(
+        [sys.executable, "-W", "error::RuntimeWarning", "-c", program],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    x = torch.tensor([0.0, 1.0], dtype=torch.float64)
+    expected = [torch.log(x), x / 0, torch.sqrt(-x - 1), torch.exp(x * 1e6)]
+    assert run.stdout.splitlines() == [
+        str([v.tolist() for v in expected]),
+        "user code warns: divide by zero encountered in log",
+    ]
