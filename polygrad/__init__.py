@@ -19,7 +19,7 @@ if _find_spec("polygrad.backends") is None:  # a plain checkout: backends/ is a 
         "run `pip install -e .` (or `make install`) at the repository root first"
     )
 
-from . import (  # type: ignore[attr-defined]  # noqa: E501 - backends/ installs as polygrad.backends, which mypy cannot see
+from . import (  # type: ignore[attr-defined, unused-ignore]  # noqa: E501 - backends/ installs as polygrad.backends, which mypy cannot see
     _methods,  # binds Tensor's operators and methods onto the core's Tensor
     autograd,
     backends,
@@ -70,7 +70,7 @@ from .array_api._dtype_functions import can_cast, finfo, iinfo, isdtype, result_
 from .array_api._namespace import __array_namespace_info__, asarray, from_dlpack
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .autograd.gradcheck import gradcheck, gradgradcheck
-from .backends import get_backend  # type: ignore[import-not-found]
+from .backends import get_backend  # type: ignore[import-not-found, unused-ignore]
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
 from .interop._einops import install as _install_einops_backend
 from .ops import *  # noqa: F403 - the namespace's functions at top level, like torch
