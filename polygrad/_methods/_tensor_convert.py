@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from typing import Any, cast
 
 from .. import ops
 from .._core._creation import legacy_tensor
@@ -141,14 +141,16 @@ class TensorConversions:
         return namespace_for(backend, backend.device_of(self._data))  # type: ignore[attr-defined]
 
     # -- copies and dtype changes -------------------------------------------------------------
-    def clone(self) -> Any:
+    def clone(self) -> Tensor:
+        """A copy of ``self`` that stays connected to the graph (``CloneBackward0``) (torch's
+        ``x.clone()``; ``pg.clone``)."""
         return ops.clone(self)
 
-    def contiguous(self) -> Any:
+    def contiguous(self) -> Tensor:
         """Itself when torch's strides make it contiguous, else a copy recorded as
         ``CloneBackward0`` (writing into ``y.t().contiguous()`` leaves ``y`` alone)."""
         if self.is_contiguous():
-            return self
+            return cast(Tensor, self)
         return ops.clone(self)
 
     def is_contiguous(self) -> bool:
@@ -158,7 +160,7 @@ class TensorConversions:
             return True
         return is_contiguous(*layout_of(self))  # type: ignore[arg-type]
 
-    def to(self, *args: Any, dtype: Any = None, device: Any = None, **kwargs: Any) -> Any:
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, **kwargs: Any) -> Tensor:
         """``x.to(dtype)``, ``x.to(device)``, ``x.to(device, dtype)`` or ``x.to(other)`` (torch)."""
         for a in args:  # anything that does not name a dtype is a device ("cuda:0")
             if isinstance(a, Tensor):
@@ -167,40 +169,50 @@ class TensorConversions:
                 dtype = a if dtype is None else dtype
             else:
                 device = a
-        out = self if device is None else ops.to_device(self, device)
-        if dtype is None or dtype == out.dtype:  # type: ignore[attr-defined]
+        out = cast(Tensor, self) if device is None else ops.to_device(self, device)
+        if dtype is None or dtype == out.dtype:
             return out
         return ops.astype(out, dtype)
 
-    def cpu(self) -> Any:
+    def cpu(self) -> Tensor:
         """This tensor on the CPU (itself when it is there already)."""
         return self.to("cpu")
 
-    def cuda(self, device: Any = None) -> Any:
+    def cuda(self, device: Any = None) -> Tensor:
         """This tensor on a CUDA device (``None``: the current one; an int: that index)."""
         return self.to(
             "cuda" if device is None else f"cuda:{device}" if isinstance(device, int) else device
         )
 
     def type(self, dtype: Any = None) -> Any:
+        """torch's ``x.type()``: the legacy type name (``'torch.FloatTensor'``) without ``dtype``,
+        else ``x.to(dtype)``."""
         if dtype is None:
             return legacy_type_name(self)
         return self.to(dtype)
 
-    def double(self, memory_format: Any = None) -> Any:
+    def double(self, memory_format: Any = None) -> Tensor:
+        """This tensor as float64 (torch's ``x.double()``; ``memory_format`` is accepted and
+        ignored)."""
         return self.to("float64")
 
-    def float(self, memory_format: Any = None) -> Any:
+    def float(self, memory_format: Any = None) -> Tensor:
+        """This tensor as float32 (torch's ``x.float()``; ``memory_format`` is accepted and
+        ignored)."""
         return self.to("float32")
 
-    def half(self, memory_format: Any = None) -> Any:
+    def half(self, memory_format: Any = None) -> Tensor:
+        """This tensor as float16 (torch's ``x.half()``; ``memory_format`` is accepted and ignored)."""
         return self.to("float16")
 
-    def long(self, memory_format: Any = None) -> Any:
+    def long(self, memory_format: Any = None) -> Tensor:
+        """This tensor as int64 (torch's ``x.long()``; ``memory_format`` is accepted and ignored)."""
         return self.to("int64")
 
-    def int(self, memory_format: Any = None) -> Any:
+    def int(self, memory_format: Any = None) -> Tensor:
+        """This tensor as int32 (torch's ``x.int()``; ``memory_format`` is accepted and ignored)."""
         return self.to("int32")
 
-    def bool(self, memory_format: Any = None) -> Any:
+    def bool(self, memory_format: Any = None) -> Tensor:
+        """This tensor as bool (torch's ``x.bool()``; ``memory_format`` is accepted and ignored)."""
         return self.to("bool")

@@ -28,19 +28,23 @@ class TensorMetadata:
         return (backend.sized(self._data) if backend.lazy else self._data).shape
 
     @property
-    def shape(self) -> Any:
+    def shape(self) -> Size:
+        """The shape as a ``polygrad.Size`` (a tuple of ints, like ``torch.Size``)."""
         return Size(self._known_shape())
 
     @property
     def dtype(self) -> _dtypes.DType:
+        """The data type, a polygrad dtype such as ``pg.float32`` (see docs/differences.md)."""
         return self._backend.pg_dtype(self._data.dtype)
 
     @property
     def device(self) -> Any:
+        """The device of the data, as the backend names it (``'cpu'``, a torch or JAX device...)."""
         return self._backend.device_of(self._data)
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions (torch's and the standard's ``x.ndim``)."""
         return len(self._data.shape)
 
     @property
@@ -49,7 +53,7 @@ class TensorMetadata:
         return self._backend.name
 
     @property
-    def size(self) -> Any:
+    def size(self) -> CallableSize:
         """The element count as an int (array API) that is also callable (torch).
 
         ``x.size == 12`` and ``x.size * 2`` treat it as the standard's int attribute;
@@ -58,11 +62,13 @@ class TensorMetadata:
         return CallableSize(self._known_shape())
 
     def numel(self) -> int:
+        """The number of elements (torch's ``x.numel()``)."""
         from math import prod
 
         return prod(self._known_shape())
 
     def dim(self) -> int:
+        """The number of dimensions (torch's ``x.dim()``)."""
         return self.ndim
 
     def __len__(self) -> int:

@@ -13,6 +13,7 @@ from collections import namedtuple
 from typing import Any
 
 from .. import ops
+from .._core._tensor import Tensor
 from ._tensor_shape_methods import _dims
 
 #: torch's ``x.max(dim)`` returns ``(values, indices)`` with those names too
@@ -34,10 +35,12 @@ class TensorReductions:
     __slots__ = ()
 
     # -- torch-style reductions ---------------------------------------------------------
-    def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
+    def sum(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        """Sum over ``dim`` (all axes when None) (torch's ``x.sum()``; ``pg.sum``)."""
         return ops.sum(self, axis=_dims(dim), keepdims=keepdim, dtype=dtype)
 
-    def mean(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """Arithmetic mean over ``dim`` (all axes when None) (torch's ``x.mean()``; ``pg.mean``)."""
         return ops.mean(self, axis=_dims(dim), keepdims=keepdim)
 
     def var(
@@ -47,7 +50,10 @@ class TensorReductions:
         keepdim: bool = False,
         *,
         correction: Any = None,
-    ) -> Any:
+    ) -> Tensor:
+        """Variance over ``dim`` with torch's default correction 1 (``unbiased``/``correction``,
+        ``keepdim``); torch's ``x.var()`` (the standard's ``pg.var`` defaults to 0, see
+        docs/differences.md)."""
         return _spread(ops.var, self, dim, unbiased, keepdim, correction)
 
     def std(
@@ -57,13 +63,19 @@ class TensorReductions:
         keepdim: bool = False,
         *,
         correction: Any = None,
-    ) -> Any:
+    ) -> Tensor:
+        """Standard deviation over ``dim`` with torch's default correction 1
+        (``unbiased``/``correction``, ``keepdim``); torch's ``x.std()`` (the standard's
+        ``pg.std`` defaults to 0, see docs/differences.md)."""
         return _spread(ops.std, self, dim, unbiased, keepdim, correction)
 
-    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Any:
+    def prod(self, dim: Any = None, keepdim: bool = False, *, dtype: Any = None) -> Tensor:
+        """Product over ``dim`` (all axes when None) (torch's ``x.prod()``; ``pg.prod``)."""
         return ops.prod(self, axis=dim, keepdims=keepdim, dtype=dtype)
 
     def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """torch's ``x.max()``: the largest element; ``x.max(dim, keepdim)``: a ``(values,
+        indices)`` named tuple; ``x.max(other)``: the elementwise maximum."""
         if dim is None:
             return ops.max(self)
         if not isinstance(dim, int):
@@ -71,39 +83,59 @@ class TensorReductions:
         return _MaxResult(*ops.max_with_indices(self, dim, keepdim))
 
     def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """torch's ``x.min()``: the smallest element; ``x.min(dim, keepdim)``: a ``(values,
+        indices)`` named tuple; ``x.min(other)``: the elementwise minimum."""
         if dim is None:
             return ops.min(self)
         if not isinstance(dim, int):
             return ops.minimum(self, dim)
         return _MinResult(*ops.min_with_indices(self, dim, keepdim))
 
-    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Any:
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """Index of the first largest element (over the flattened array when ``dim`` is None)
+        (torch's ``x.argmax()``; ``pg.argmax``)."""
         scalar = self.ndim == 0 and dim in (0, -1)  # type: ignore[attr-defined]  # torch allows it
         return ops.argmax(self, axis=None if scalar else dim, keepdims=keepdim)
 
-    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Any:
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """Index of the first smallest element (over the flattened array when ``dim`` is None)
+        (torch's ``x.argmin()``; ``pg.argmin``)."""
         scalar = self.ndim == 0 and dim in (0, -1)  # type: ignore[attr-defined]
         return ops.argmin(self, axis=None if scalar else dim, keepdims=keepdim)
 
-    def amax(self, dim: Any = (), keepdim: bool = False) -> Any:
+    def amax(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        """Largest element over ``dim``; ties share the gradient evenly (torch's ``x.amax()``;
+        ``pg.max``)."""
         axis = tuple(range(self.ndim)) if dim == () else _dims(dim)  # type: ignore[attr-defined]
         return ops.max(self, axis=axis, keepdims=keepdim)
 
-    def amin(self, dim: Any = (), keepdim: bool = False) -> Any:
+    def amin(self, dim: Any = (), keepdim: bool = False) -> Tensor:
+        """Smallest element over ``dim``; ties share the gradient evenly (torch's ``x.amin()``;
+        ``pg.min``)."""
         axis = tuple(range(self.ndim)) if dim == () else _dims(dim)  # type: ignore[attr-defined]
         return ops.min(self, axis=axis, keepdims=keepdim)
 
-    def softmax(self, dim: int, dtype: Any = None) -> Any:
+    def softmax(self, dim: int, dtype: Any = None) -> Tensor:
+        """``exp(x) / sum(exp(x))`` along ``dim``, computed without overflow (torch's
+        ``x.softmax()``; ``pg.softmax``)."""
         return ops.softmax(self if dtype is None else ops.astype(self, dtype), axis=dim)
 
-    def log_softmax(self, dim: int, dtype: Any = None) -> Any:
+    def log_softmax(self, dim: int, dtype: Any = None) -> Tensor:
+        """``x - logsumexp(x)`` along ``dim``, computed without overflow (torch's
+        ``x.log_softmax()``; ``pg.log_softmax``)."""
         return ops.log_softmax(self if dtype is None else ops.astype(self, dtype), axis=dim)
 
-    def logsumexp(self, dim: Any, keepdim: bool = False) -> Any:
+    def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
+        """``log(sum(exp(x)))`` over ``dim``, computed without overflow (torch's ``x.logsumexp()``;
+        ``pg.logsumexp``)."""
         return ops.logsumexp(self, axis=_dims(dim), keepdims=keepdim)
 
-    def cumsum(self, dim: int, *, dtype: Any = None) -> Any:
+    def cumsum(self, dim: int, *, dtype: Any = None) -> Tensor:
+        """Running sum along ``dim`` (optional for 1-d; 0-d is returned as is, like torch) (torch's
+        ``x.cumsum()``; ``pg.cumulative_sum``)."""
         return ops.cumulative_sum(self, axis=dim, dtype=dtype)
 
-    def cumprod(self, dim: int, *, dtype: Any = None) -> Any:
+    def cumprod(self, dim: int, *, dtype: Any = None) -> Tensor:
+        """Running product along ``dim`` (optional for 1-d; 0-d is returned as is, like torch)
+        (torch's ``x.cumprod()``; ``pg.cumulative_prod``)."""
         return ops.cumulative_prod(self, axis=dim, dtype=dtype)
