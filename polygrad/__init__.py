@@ -21,13 +21,18 @@ if _find_spec("polygrad.backends") is None:  # a plain checkout: backends/ is a 
 
 from . import (  # type: ignore[attr-defined, unused-ignore]  # noqa: E501 - backends/ installs as polygrad.backends, which mypy cannot see
     _methods,  # binds Tensor's operators and methods onto the core's Tensor
+    array_api,
     autograd,
     backends,
     fft,
+    functional,
+    interop,
     linalg,
     ops,
     optim,
     special,
+    torch_api,
+    tracing,
     utils,
     viz,
 )
@@ -77,6 +82,88 @@ from .ops import *  # noqa: F403 - the namespace's functions at top level, like 
 from .torch_api import install as _install_torch_api
 from .tracing import compile  # noqa: A004 - torch.compile's name
 
+#: The public names. Type checkers see these and the ops' names; the dtypes and torch's
+#: functions are added when the module runs (below), by name.
+__all__ = [
+    "array_api",
+    "autograd",
+    "backends",
+    "fft",
+    "functional",
+    "interop",
+    "linalg",
+    "ops",
+    "optim",
+    "special",
+    "torch_api",
+    "tracing",
+    "utils",
+    "viz",
+    "backend",
+    "set_backend",
+    "compute",
+    "arange",
+    "as_tensor",
+    "empty",
+    "empty_like",
+    "eye",
+    "full",
+    "full_like",
+    "linspace",
+    "manual_seed",
+    "ones",
+    "ones_like",
+    "rand",
+    "rand_like",
+    "randn",
+    "randn_like",
+    "tensor",
+    "zeros",
+    "zeros_like",
+    "DType",
+    "get_default_dtype",
+    "set_default_dtype",
+    "enable_grad",
+    "inference_mode",
+    "is_grad_enabled",
+    "is_inference_mode_enabled",
+    "no_grad",
+    "set_grad_enabled",
+    "Size",
+    "Tensor",
+    "can_cast",
+    "finfo",
+    "iinfo",
+    "isdtype",
+    "result_type",
+    "asarray",
+    "from_dlpack",
+    "is_anomaly_check_nan_enabled",
+    "is_anomaly_enabled",
+    "gradcheck",
+    "gradgradcheck",
+    "get_backend",
+    "grad",
+    "hessian",
+    "hvp",
+    "jacfwd",
+    "jacobian",
+    "jacrev",
+    "jvp",
+    "value_and_grad",
+    "vjp",
+    "compile",
+    "e",
+    "pi",
+    "inf",
+    "nan",
+    "newaxis",
+    "float",
+    "double",
+    "long",
+]
+__all__ += ops.__all__
+
 e, pi, inf, nan, newaxis = _math.e, _math.pi, _math.inf, _math.nan, None
 
 globals().update(_DTYPES)
@@ -84,7 +171,9 @@ float = _DTYPES["float32"]  # noqa: A001 - torch's aliases
 double = _DTYPES["float64"]
 long = _DTYPES["int64"]
 
-globals().update(_install_torch_api(Tensor))  # torch's names over the same ops (principle 7)
+_torch_functions = _install_torch_api(Tensor)
+globals().update(_torch_functions)  # torch's names over the same ops (principle 7)
+__all__ += sorted((set(_DTYPES) | set(_torch_functions)) - set(__all__))
 
 __version__ = "0.1.0"
 __array_api_version__ = "2025.12"

@@ -12,7 +12,7 @@ import contextvars
 import functools
 import inspect
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -78,11 +78,20 @@ class _DecoratorContextManager:
         raise NotImplementedError
 
 
+_Mode = TypeVar("_Mode", bound="_FixedGradMode")
+
+
 class _FixedGradMode(_DecoratorContextManager):
     """``no_grad`` and ``enable_grad``: grad mode ``_mode`` inside, the previous one after;
     also usable as a bare decorator (``@no_grad`` without parentheses)."""
 
     _mode: bool
+
+    @overload
+    def __new__(cls: type[_Mode], orig_func: None = None) -> _Mode: ...
+
+    @overload
+    def __new__(cls, orig_func: F) -> F: ...  # type: ignore[misc]  # @no_grad, bare
 
     def __new__(cls, orig_func: Callable[..., Any] | None = None) -> Any:
         if orig_func is None:

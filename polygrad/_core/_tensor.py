@@ -57,8 +57,12 @@ class _Extra:
         self.inference = False
 
 
-if TYPE_CHECKING:  # the methods polygrad._methods binds onto Tensor, for type checkers
-    from .._methods import BoundMethods
+if TYPE_CHECKING:  # the methods polygrad._methods and torch_api bind onto Tensor, for type checkers
+    from .._methods import BoundMethods as _OwnMethods
+    from ..torch_api import MathMethods, NewMethods, RuntimeMethods, ShapeMethods
+
+    # torch_api's methods replace same-named ones when polygrad is imported: first here too
+    class BoundMethods(MathMethods, ShapeMethods, NewMethods, RuntimeMethods, _OwnMethods): ...
 else:
     BoundMethods = object
 

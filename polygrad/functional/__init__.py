@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar, overload
 
 import optree
 
@@ -74,6 +74,24 @@ def value_and_grad(
         return value, found
 
     return value_and_grad_fun
+
+
+_Argument = TypeVar("_Argument")
+_Rest = ParamSpec("_Rest")
+
+
+@overload
+def grad(
+    fun: Callable[Concatenate[_Argument, _Rest], Any],
+    argnums: Literal[0] = 0,
+    has_aux: Literal[False] = False,
+) -> Callable[Concatenate[_Argument, _Rest], _Argument]: ...  # the gradient is shaped as the input
+
+
+@overload
+def grad(
+    fun: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
+) -> Callable[..., Any]: ...
 
 
 def grad(
