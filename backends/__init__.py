@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = ["available", "get_backend"]
+
 
 def get_backend() -> str:
     """The name of the backend new tensors get here: ``"numpy"`` unless

@@ -3,8 +3,12 @@ tensor prints, and that backward passes stay as silent as torch's about inf and 
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
 import subprocess
 import sys
+import types
 import warnings
 
 import numpy as np
@@ -52,17 +56,48 @@ def test_backward_through_inf_and_nan_does_not_warn(backend: str) -> None:
     np.testing.assert_array_equal(x.grad.numpy(), tx.grad.numpy())
 
 
-def test_every_public_polygrad_name_has_a_docstring() -> None:
-    import types
-
-    public = [n for n in dir(pg) if not n.startswith("_")]
-    undocumented = [
-        n
-        for n in public
-        if (callable(getattr(pg, n)) or isinstance(getattr(pg, n), types.ModuleType))
-        and not (getattr(pg, n).__doc__ or "").strip()
+def _public_modules() -> list[types.ModuleType]:
+    """polygrad and every module a user imports from it (no private part in the name; the
+    ops layer's files and the backend adapters are behind ``pg`` and ``pg.backends``)."""
+    names = [
+        info.name
+        for info in pkgutil.walk_packages(pg.__path__, "polygrad.")
+        if not any(part.startswith("_") for part in info.name.split("."))
+        and not info.name.startswith(("polygrad.ops.", "polygrad.backends."))
     ]
-    assert undocumented == []
+    return [pg] + [importlib.import_module(name) for name in names]
+
+
+def _undocumented(owner: object, names: list[str]) -> list[str]:
+    def documented(value: object) -> bool:
+        return (
+            not callable(value)
+            and not isinstance(value, types.ModuleType)
+            or bool((value.__doc__ or "").strip())
+        )
+
+    return [n for n in names if not documented(getattr(owner, n))]
+
+
+@pytest.mark.parametrize("module", _public_modules(), ids=lambda m: m.__name__)
+def test_every_public_module_lists_its_names_and_documents_them(module: types.ModuleType) -> None:
+    assert (module.__doc__ or "").strip()
+    names = module.__all__
+    assert len(names) == len(set(names))
+    assert [n for n in names if not hasattr(module, n)] == []
+    assert _undocumented(module, names) == []
+    if module is pg:  # dir(pg) is exactly its public names
+        assert sorted(names) == [n for n in dir(pg) if not n.startswith("_")]
+
+
+def test_every_public_tensor_attribute_has_a_docstring() -> None:
+    """help(x.sum), an IDE's hover: methods and properties alike (a property's getter)."""
+    public = [n for n in dir(pg.Tensor) if not n.startswith("_")]
+    getters = {
+        n: getattr(inspect.getattr_static(pg.Tensor, n), "fget", None) or getattr(pg.Tensor, n)
+        for n in public
+    }
+    assert [n for n, value in getters.items() if not (value.__doc__ or "").strip()] == []
 
 
 def test_dir_shows_public_names_only() -> None:

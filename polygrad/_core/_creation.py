@@ -97,7 +97,7 @@ def _python_dtype(data: Any) -> Any:
 
 
 def tensor(
-    data: Any,
+    data: object,
     *,
     dtype: Any = None,
     device: Any = None,

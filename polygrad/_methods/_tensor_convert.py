@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any, cast
+from typing import Any, Union, cast
 
 from .. import ops
 from .._core._creation import legacy_tensor
@@ -18,6 +18,9 @@ from .._core._views import layout_of
 from ..array_api._namespace import SUPPORTED_VERSIONS, namespace_for
 from ..autograd._entry import backward
 from ..autograd.forward_ad import tangent_of
+
+#: What ``x.item()`` returns, as torch types it (a complex tensor gives a complex)
+Number = Union[int, float, bool]  # noqa: UP007 - the class below shadows int, float, bool
 
 _NUMPY_REQUIRES_GRAD = (
     "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
@@ -61,7 +64,7 @@ class TensorConversions:
                 raise TypeError(_CONSTANT_IN_TRANSFORM.format(call=call))
         return recorded
 
-    def item(self) -> Any:
+    def item(self) -> Number:
         """The value of a one-element tensor as a Python number."""
         if self.numel() != 1:  # type: ignore[attr-defined]
             raise RuntimeError(

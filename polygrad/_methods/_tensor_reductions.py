@@ -9,16 +9,26 @@ implements the op, so a method and its function always record the same node.
 
 from __future__ import annotations
 
-from collections import namedtuple
-from typing import Any
+from typing import Any, NamedTuple, overload
 
 from .. import ops
 from .._core._tensor import Tensor
 from ._tensor_shape_methods import _dims
 
+
 #: torch's ``x.max(dim)`` returns ``(values, indices)`` with those names too
-_MaxResult = namedtuple("max", ["values", "indices"])  # type: ignore[name-match]
-_MinResult = namedtuple("min", ["values", "indices"])  # type: ignore[name-match]
+class _MaxResult(NamedTuple):
+    values: Tensor
+    indices: Tensor
+
+
+class _MinResult(NamedTuple):
+    values: Tensor
+    indices: Tensor
+
+
+_MaxResult.__name__ = _MaxResult.__qualname__ = "max"  # printed as torch prints them
+_MinResult.__name__ = _MinResult.__qualname__ = "min"
 
 
 def _spread(fn: Any, x: Any, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> Any:
@@ -73,7 +83,16 @@ class TensorReductions:
         """Product over ``dim`` (all axes when None) (torch's ``x.prod()``; ``pg.prod``)."""
         return ops.prod(self, axis=dim, keepdims=keepdim, dtype=dtype)
 
-    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+    @overload
+    def max(self, dim: None = None, keepdim: bool = False) -> Tensor: ...
+
+    @overload
+    def max(self, dim: int, keepdim: bool = False) -> _MaxResult: ...
+
+    @overload
+    def max(self, dim: Tensor, keepdim: bool = False) -> Tensor: ...
+
+    def max(self, dim: Any = None, keepdim: bool = False) -> Tensor | _MaxResult:
         """torch's ``x.max()``: the largest element; ``x.max(dim, keepdim)``: a ``(values,
         indices)`` named tuple; ``x.max(other)``: the elementwise maximum."""
         if dim is None:
@@ -82,7 +101,16 @@ class TensorReductions:
             return ops.maximum(self, dim)
         return _MaxResult(*ops.max_with_indices(self, dim, keepdim))
 
-    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+    @overload
+    def min(self, dim: None = None, keepdim: bool = False) -> Tensor: ...
+
+    @overload
+    def min(self, dim: int, keepdim: bool = False) -> _MinResult: ...
+
+    @overload
+    def min(self, dim: Tensor, keepdim: bool = False) -> Tensor: ...
+
+    def min(self, dim: Any = None, keepdim: bool = False) -> Tensor | _MinResult:
         """torch's ``x.min()``: the smallest element; ``x.min(dim, keepdim)``: a ``(values,
         indices)`` named tuple; ``x.min(other)``: the elementwise minimum."""
         if dim is None:

@@ -23,6 +23,8 @@ __array_api_version__ = "2025.12"
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__all__":  # the namespace of the backend selected now, as dir() lists it
+        return [n for n in __dir__() if not n.startswith("_")]
     if name.startswith("__"):
         raise AttributeError(name)
     return getattr(default_namespace(), name)

@@ -62,6 +62,7 @@ class NamespaceInfo:
         }
 
     def default_device(self) -> Any:
+        """The device new arrays get: the namespace's own, else the backend's default."""
         return self._device if self._device is not None else self._backend.default_device()
 
     def devices(self) -> tuple[Any, ...]:
@@ -140,15 +141,20 @@ class Namespace:
     isdtype = staticmethod(dtype_functions.isdtype)
 
     def result_type(self, *arrays_and_dtypes: Any) -> DType:
+        """The dtype the standard's promotion gives for these arrays and dtypes, on this backend."""
         return dtype_functions.result_type(*arrays_and_dtypes, backend=self._backend)
 
     def can_cast(self, from_: Any, to: Any, /) -> bool:
+        """Whether ``from_`` casts to ``to`` under the standard's rules, on this backend."""
         return dtype_functions.can_cast(from_, to, backend=self._backend)
 
     def finfo(self, type: Any, /) -> Any:  # noqa: A002 - the standard's name
+        """Machine limits of a floating dtype (``bits``, ``eps``, ``max``, ``min``...), on this
+        backend."""
         return dtype_functions.finfo(type, backend=self._backend)
 
     def iinfo(self, type: Any, /) -> Any:  # noqa: A002 - the standard's name
+        """Machine limits of an integer dtype (``bits``, ``max``, ``min``), on this backend."""
         return dtype_functions.iinfo(type, backend=self._backend)
 
     # -- creation ------------------------------------------------------------------------
@@ -215,6 +221,7 @@ class Namespace:
         dtype: Any = None,
         device: Any = None,
     ) -> Tensor:
+        """Evenly spaced values in ``[start, stop)`` with ``step`` (the standard's ``arange``)."""
         return self._wrap(
             self._backend.xp.arange(
                 start, stop, step, dtype=self._native(dtype), device=self._dev(device)
@@ -230,15 +237,19 @@ class Namespace:
         )
 
     def zeros(self, shape: Any, *, dtype: Any = None, device: Any = None) -> Tensor:
+        """A new tensor of ``shape`` filled with zeros (the backend's default float dtype)."""
         return self._filled("zeros", shape, dtype, device)
 
     def ones(self, shape: Any, *, dtype: Any = None, device: Any = None) -> Tensor:
+        """A new tensor of ``shape`` filled with ones (the backend's default float dtype)."""
         return self._filled("ones", shape, dtype, device)
 
     def empty(self, shape: Any, *, dtype: Any = None, device: Any = None) -> Tensor:
+        """A new tensor of ``shape`` with unspecified values (the standard's ``empty``)."""
         return self._filled("empty", shape, dtype, device)
 
     def full(self, shape: Any, fill_value: Any, *, dtype: Any = None, device: Any = None) -> Tensor:
+        """A new tensor of ``shape`` filled with ``fill_value`` (its dtype from the value)."""
         if isinstance(fill_value, Tensor):
             fill_value = fill_value.item()
         shape = shape if isinstance(shape, int) else tuple(shape)
@@ -256,17 +267,21 @@ class Namespace:
         return self._wrap(getattr(self._backend.xp, fn)(x._data, *fill, **kwargs))
 
     def zeros_like(self, x: Any, /, *, dtype: Any = None, device: Any = None) -> Tensor:
+        """Zeros with ``x``'s shape, dtype and device unless given."""
         return self._like("zeros_like", x, dtype, device)
 
     def ones_like(self, x: Any, /, *, dtype: Any = None, device: Any = None) -> Tensor:
+        """Ones with ``x``'s shape, dtype and device unless given."""
         return self._like("ones_like", x, dtype, device)
 
     def empty_like(self, x: Any, /, *, dtype: Any = None, device: Any = None) -> Tensor:
+        """An uninitialised tensor with ``x``'s shape, dtype and device unless given."""
         return self._like("empty_like", x, dtype, device)
 
     def full_like(
         self, x: Any, /, fill_value: Any, *, dtype: Any = None, device: Any = None
     ) -> Tensor:
+        """``fill_value`` with ``x``'s shape, dtype and device unless given."""
         if isinstance(fill_value, Tensor):
             fill_value = fill_value.item()
         return self._like("full_like", x, dtype, device, fill_value)
@@ -281,6 +296,7 @@ class Namespace:
         dtype: Any = None,
         device: Any = None,
     ) -> Tensor:
+        """A 2-d tensor with ones on diagonal ``k`` and zeros elsewhere (the standard's ``eye``)."""
         return self._wrap(
             self._backend.xp.eye(
                 n_rows, n_cols, k=k, dtype=self._native(dtype), device=self._dev(device)
@@ -298,6 +314,7 @@ class Namespace:
         device: Any = None,
         endpoint: bool = True,
     ) -> Tensor:
+        """``num`` evenly spaced values from ``start`` to ``stop`` (``endpoint``: included)."""
         return self._wrap(
             self._backend.xp.linspace(
                 start,

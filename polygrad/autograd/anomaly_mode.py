@@ -16,6 +16,14 @@ from typing import Any
 from .._core import _callbacks
 from . import _watch
 
+__all__ = [
+    "detect_anomaly",
+    "is_anomaly_check_nan_enabled",
+    "is_anomaly_enabled",
+    "set_detect_anomaly",
+]
+
+
 _ENABLED_WARNING = (
     "Anomaly Detection has been enabled. This mode will increase the runtime and should "
     "only be enabled for debugging."

@@ -18,6 +18,8 @@ from .._core._creation import zeros_like
 from .._core._tensor import Tensor
 from .optimizer import Optimizer, ParamsT
 
+__all__ = ["Adam", "AdamW"]
+
 
 def _lerp_(start: Tensor, end: Tensor, weight: float) -> None:
     """``start += weight * (end - start)`` in place, in torch's two numerically stable forms."""

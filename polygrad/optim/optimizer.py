@@ -25,6 +25,9 @@ from .._core._inplace import write
 from .._core._tensor import Tensor, _make
 
 #: What the constructor accepts: tensors, (name, tensor) pairs, or param-group dicts.
+__all__ = ["Optimizer", "ParamsT", "required"]
+
+
 ParamsT = Iterable[Tensor] | Iterable[tuple[str, Tensor]] | Iterable[dict[str, Any]]
 
 

@@ -14,6 +14,8 @@ from typing import Any
 from .._core._tensor import Tensor
 from .optimizer import Optimizer, ParamsT
 
+__all__ = ["SGD"]
+
 
 class SGD(Optimizer):
     """Stochastic gradient descent, optionally with (Nesterov) momentum, like torch.optim.SGD."""

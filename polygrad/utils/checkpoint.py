@@ -29,6 +29,9 @@ from ..autograd import backward as run_backward
 from ..autograd.function import Function
 from ..autograd.graph import saved_tensors_hooks
 
+__all__ = ["CheckpointFunction", "checkpoint", "checkpoint_sequential"]
+
+
 _USE_REENTRANT_WARNING = (
     "polygrad.utils.checkpoint: the use_reentrant parameter should be passed explicitly. "
     "Starting in PyTorch 2.9, calling checkpoint without use_reentrant will raise an "
@@ -39,6 +42,10 @@ _USE_REENTRANT_WARNING = (
 
 
 class CheckpointFunction(Function):
+    """``checkpoint(..., use_reentrant=True)`` as a custom Function (torch's name): forward
+    runs ``run_function`` without recording, backward runs it again with grad and
+    backpropagates through that."""
+
     @staticmethod
     def forward(ctx: Any, run_function: Any, *args: Any) -> Any:
         ctx.run_function = run_function

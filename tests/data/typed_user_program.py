@@ -33,4 +33,4 @@ values, indices = X.max(dim=1)
 first_row: pg.Tensor = X[0].reshape(1, 3).exp().clamp(0, 1)
 rows: int = X.shape[0]
 print(loss.item(), prediction.shape, grad_at_w.norm(), values.mean(), indices.dtype, rows)
-print(first_row.T.tolist())
+print(first_row.T.shape)
