@@ -228,11 +228,11 @@ class Namespace:
             )
         )
 
-    def _filled(self, fn: str, shape: Any, dtype: Any, device: Any) -> Tensor:
+    def _filled(self, fn: str, shape: Any, dtype: Any, device: Any, *fill: Any) -> Tensor:
         shape = shape if isinstance(shape, int) else tuple(shape)
         return self._wrap(
             getattr(self._backend.xp, fn)(
-                shape, dtype=self._native(dtype), device=self._dev(device)
+                shape, *fill, dtype=self._native(dtype), device=self._dev(device)
             )
         )
 
@@ -252,12 +252,7 @@ class Namespace:
         """A new tensor of ``shape`` filled with ``fill_value`` (its dtype from the value)."""
         if isinstance(fill_value, Tensor):
             fill_value = fill_value.item()
-        shape = shape if isinstance(shape, int) else tuple(shape)
-        return self._wrap(
-            self._backend.xp.full(
-                shape, fill_value, dtype=self._native(dtype), device=self._dev(device)
-            )
-        )
+        return self._filled("full", shape, dtype, device, fill_value)
 
     def _like(self, fn: str, x: Any, dtype: Any, device: Any, *fill: Any) -> Tensor:
         x = operand(x)
