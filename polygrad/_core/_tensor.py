@@ -160,6 +160,7 @@ class Tensor(BoundMethods):
 
     @property
     def output_nr(self) -> int:
+        """Which output of ``grad_fn`` this tensor is (0 for most ops and for leaves)."""
         return self._output_nr
 
     @property

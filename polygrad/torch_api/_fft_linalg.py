@@ -84,11 +84,15 @@ def _uplo(uplo: str) -> str:
 
 @accepts_out
 def eigh(A: Any, UPLO: str = "L", *, out: Any = None) -> Any:  # noqa: N803 - torch's names
+    """Eigenvalues (ascending) and eigenvectors of Hermitian matrices, reading the ``UPLO``
+    triangle (torch.linalg.eigh)."""
     return linalg_factor.eigh_of_triangle(A, _uplo(UPLO))
 
 
 @accepts_out
 def eigvalsh(A: Any, UPLO: str = "L", *, out: Any = None) -> Any:  # noqa: N803
+    """Eigenvalues (ascending) of Hermitian matrices, reading the ``UPLO`` triangle
+    (torch.linalg.eigvalsh)."""
     return linalg_factor.eigh_of_triangle(A, _uplo(UPLO)).eigenvalues
 
 
@@ -108,6 +112,7 @@ def matrix_norm(
     keepdims: bool | None = None,
     out: Any = None,
 ) -> Any:
+    """The ``ord`` norm of the matrices over dimensions ``dim`` (torch.linalg.matrix_norm)."""
     keep = keepdim if keepdims is None else keepdims
     x = A if dtype is None else ops.astype(A, dtype)
     result = _MATRIX_NORM(_moved(x, dim), ord=ord, keepdims=keep)
@@ -128,6 +133,8 @@ def vector_norm(
     keepdims: bool | None = None,
     out: Any = None,
 ) -> Any:
+    """The ``ord`` norm of the entries over ``dim`` (all entries when None;
+    torch.linalg.vector_norm)."""
     axis = dim if axis is None else axis
     x = x if dtype is None else ops.astype(x, dtype)
     axis = tuple(axis) if isinstance(axis, list) else axis
@@ -180,6 +187,8 @@ def pinv(
     hermitian: bool = False,
     out: Any = None,  # noqa: N803
 ) -> Any:
+    """The Moore-Penrose pseudo-inverse, singular values below ``atol``/``rtol`` dropped
+    (torch.linalg.pinv)."""
     if atol is not None:
         raise NotImplementedError("polygrad: linalg.pinv(atol=...) is not supported yet; rtol= is")
     return _PINV(A, rtol=rtol, hermitian=hermitian)
@@ -194,6 +203,7 @@ def matrix_rank(
     hermitian: bool = False,
     out: Any = None,  # noqa: N803
 ) -> Any:
+    """The numerical rank of each matrix, with ``atol``/``rtol`` as torch.linalg.matrix_rank."""
     if atol is not None:
         raise NotImplementedError(
             "polygrad: linalg.matrix_rank(atol=...) is not supported yet; rtol= is"

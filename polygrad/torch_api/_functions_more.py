@@ -20,6 +20,7 @@ from ._aliases import accepts_numpy_names
 
 @accepts_numpy_names
 def diff(input: Any, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Any:  # noqa: A002
+    """The ``n``-th forward difference along ``dim``, after ``prepend``/``append`` (torch.diff)."""
     return ops.diff(input, axis=dim, n=n, prepend=prepend, append=append)
 
 
@@ -47,14 +48,17 @@ def searchsorted(
 
 
 def bucketize(input: Any, boundaries: Any, *, out_int32: bool = False, right: bool = False) -> Any:  # noqa: A002
+    """For each value, the index of its bucket in sorted ``boundaries`` (torch.bucketize)."""
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
 def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
+    """The shape the given shapes broadcast to (torch.broadcast_shapes)."""
     return tuple(ops.broadcast_shapes(*((s,) if isinstance(s, int) else tuple(s) for s in shapes)))
 
 
 def cartesian_prod(*tensors: Any) -> Any:
+    """The Cartesian product of 1-d tensors, one row per combination (torch.cartesian_prod)."""
     if len(tensors) == 1:
         return tensors[0]
     grids = ops.meshgrid(*tensors, indexing="ij")
@@ -92,16 +96,22 @@ def _triangle_indices(row: int, col: int, offset: int, upper: bool, factory: dic
 
 
 def tril_indices(row: int, col: int, offset: int = 0, **factory: Any) -> Any:
+    """The ``(2, N)`` row and column indices of the lower triangle of a ``row`` x ``col`` matrix
+    (torch.tril_indices)."""
     factory.pop("layout", None)
     return _triangle_indices(row, col, offset, False, factory)
 
 
 def triu_indices(row: int, col: int, offset: int = 0, **factory: Any) -> Any:
+    """The ``(2, N)`` row and column indices of the upper triangle of a ``row`` x ``col`` matrix
+    (torch.triu_indices)."""
     factory.pop("layout", None)
     return _triangle_indices(row, col, offset, True, factory)
 
 
 def logspace(start: Any, end: Any, steps: int, base: float = 10.0, **factory: Any) -> Any:
+    """``steps`` values from ``base**start`` to ``base**end``, evenly spaced in the exponent
+    (torch.logspace)."""
     factory.pop("layout", None)
     dtype = factory.pop("dtype", None)
     exponents = _creation.linspace(start, end, steps, dtype=DTYPES["float64"], **factory)
@@ -110,6 +120,7 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, **factory: An
 
 
 def scalar_tensor(s: Any, **factory: Any) -> Any:
+    """A 0-d tensor holding ``s``, of the default float dtype unless given (torch.scalar_tensor)."""
     factory.pop("layout", None)
     factory.setdefault("dtype", _creation._float_dtype(None))
     return _creation.tensor(s, **factory)
@@ -134,6 +145,7 @@ def cov(input: Any, *, correction: int = 1, fweights: Any = None, aweights: Any 
 
 
 def corrcoef(input: Any) -> Any:  # noqa: A002
+    """The Pearson correlation matrix of the rows of ``input`` (torch.corrcoef)."""
     c = cov(input)
     if c.ndim == 0:
         return ops.divide(c, c)
@@ -154,6 +166,7 @@ def trapezoid(y: Any, x: Any = None, *, dx: Any = None, dim: int = -1) -> Any:
 
 
 def polar(abs: Any, angle: Any) -> Any:  # noqa: A002 - torch's name
+    """The complex tensor ``abs * (cos(angle) + 1j * sin(angle))`` (torch.polar)."""
     return ops.complex(ops.multiply(abs, ops.cos(angle)), ops.multiply(abs, ops.sin(angle)))
 
 
@@ -164,6 +177,8 @@ def unique(
     return_counts: bool = False,
     dim: int | None = None,
 ) -> Any:
+    """The sorted unique elements, with ``return_inverse``/``return_counts`` as torch.unique has
+    them."""
     if dim is not None:
         raise NotImplementedError("polygrad: unique(dim=...) is not supported yet")
     found = ops.unique_all(ops.reshape(input, (-1,)))

@@ -16,6 +16,7 @@ from typing import Any
 from .. import ops
 from .._core import _creation
 from .._core._dtypes import DTYPES
+from .._core._tensor import Tensor
 
 
 def _new(fn: Any, self, args: tuple[Any, ...], dtype: Any, device: Any, requires_grad: bool) -> Any:
@@ -54,7 +55,9 @@ class NewMethods:
         device: Any = None,
         requires_grad: bool = False,
         **_: Any,
-    ) -> Any:
+    ) -> Tensor:
+        """Zeros of ``size`` with this tensor's dtype, device and backend unless given (torch's
+        ``x.new_zeros()``)."""
         return _new(_creation.zeros, self, size, dtype, device, requires_grad)
 
     def new_ones(
@@ -64,7 +67,9 @@ class NewMethods:
         device: Any = None,
         requires_grad: bool = False,
         **_: Any,
-    ) -> Any:
+    ) -> Tensor:
+        """Ones of ``size`` with this tensor's dtype, device and backend unless given (torch's
+        ``x.new_ones()``)."""
         return _new(_creation.ones, self, size, dtype, device, requires_grad)
 
     def new_empty(
@@ -74,7 +79,9 @@ class NewMethods:
         device: Any = None,
         requires_grad: bool = False,
         **_: Any,
-    ) -> Any:
+    ) -> Tensor:
+        """An uninitialised tensor of ``size`` like this one's dtype and backend (torch's
+        ``x.new_empty()``)."""
         return _new(_creation.empty, self, size, dtype, device, requires_grad)
 
     def new_full(
@@ -86,7 +93,9 @@ class NewMethods:
         device: Any = None,
         requires_grad: bool = False,
         **_: Any,
-    ) -> Any:
+    ) -> Tensor:
+        """``fill_value`` in shape ``size`` with this tensor's dtype and backend unless given
+        (torch's ``x.new_full()``)."""
         return _new(_creation.full, self, (size, fill_value), dtype, device, requires_grad)
 
     def new_tensor(
@@ -97,47 +106,61 @@ class NewMethods:
         device: Any = None,
         requires_grad: bool = False,
         **_: Any,
-    ) -> Any:
+    ) -> Tensor:
+        """A new leaf tensor of ``data`` with this tensor's dtype and backend unless given (torch's
+        ``x.new_tensor()``)."""
         return _new(_creation.tensor, self, (data,), dtype, device, requires_grad)
 
     # -- random fills -----------------------------------------------------------------------
-    def uniform_(self: Any, from_: float = 0.0, to: float = 1.0, *, generator: Any = None) -> Any:
+    def uniform_(
+        self: Any, from_: float = 0.0, to: float = 1.0, *, generator: Any = None
+    ) -> Tensor:
+        """Fill in place with uniform samples in ``[from_, to)``; returns self (torch's
+        ``x.uniform_()``)."""
         return _fill(self, _uniform_like(self) * (to - from_) + from_)
 
-    def normal_(self: Any, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Any:
+    def normal_(self: Any, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill in place with normal samples (``mean``, ``std``); returns self (torch's
+        ``x.normal_()``)."""
         noise = _creation.randn(
             tuple(self.shape), dtype=_sample_dtype(self), device=self.device, backend=self._backend
         )
         return _fill(self, noise * std + mean)
 
-    def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Any:
+    def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Tensor:
+        """Fill in place with 0/1 samples of probability ``p``; returns self (torch's
+        ``x.bernoulli_()``)."""
         return _fill(self, _uniform_like(self) < p)
 
-    def bernoulli(self: Any, p: Any = None, *, generator: Any = None) -> Any:
+    def bernoulli(self: Any, p: Any = None, *, generator: Any = None) -> Tensor:
         """Draws 1 with probability ``self`` (or ``p``) and 0 otherwise, in ``self``'s dtype."""
 
         return ops.astype(_uniform_like(self) < (self.detach() if p is None else p), self.dtype)
 
-    def exponential_(self: Any, lambd: float = 1.0, *, generator: Any = None) -> Any:
-
+    def exponential_(self: Any, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill in place with exponential samples of rate ``lambd``; returns self (torch's
+        ``x.exponential_()``)."""
         return _fill(self, ops.negative(ops.log1p(ops.negative(_uniform_like(self)))) / lambd)
 
     def cauchy_(
         self: Any, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None
-    ) -> Any:
-
+    ) -> Tensor:
+        """Fill in place with Cauchy samples (``median``, ``sigma``); returns self (torch's
+        ``x.cauchy_()``)."""
         return _fill(self, ops.tan((_uniform_like(self) - 0.5) * math.pi) * sigma + median)
 
     def log_normal_(
         self: Any, mean: float = 1.0, std: float = 2.0, *, generator: Any = None
-    ) -> Any:
-
+    ) -> Tensor:
+        """Fill in place with log-normal samples (``mean``, ``std`` of the log); returns self
+        (torch's ``x.log_normal_()``)."""
         noise = _creation.randn(
             tuple(self.shape), dtype=_sample_dtype(self), device=self.device, backend=self._backend
         )
         return _fill(self, ops.exp(noise * std + mean))
 
-    def geometric_(self: Any, p: float, *, generator: Any = None) -> Any:
-
+    def geometric_(self: Any, p: float, *, generator: Any = None) -> Tensor:
+        """Fill in place with geometric samples of success probability ``p``; returns self (torch's
+        ``x.geometric_()``)."""
         draws = ops.ceil(ops.log1p(ops.negative(_uniform_like(self))) / math.log1p(-p))
         return _fill(self, ops.clip(draws, 1, None))

@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import ops
 from .._core._dtypes import DTYPES
+from .._core._tensor import Tensor
 from ..ops.index_put import index_add
 from ..ops.products import diagonal as _diagonal
 
@@ -68,7 +69,8 @@ class ShapeMethods:
     """Installed onto ``Tensor`` by ``polygrad.torch_api`` (never instantiated)."""
 
     # -- gather / scatter -------------------------------------------------------------
-    def gather(self: Any, dim: int, index: Any, *, sparse_grad: bool = False) -> Any:
+    def gather(self: Any, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:
+        """Values along ``dim`` at ``index`` (torch's ``x.gather(dim, index)``)."""
         if self.ndim == 0:
             return (
                 ops.reshape(self, ())[...]
@@ -77,14 +79,18 @@ class ShapeMethods:
             )
         return self[_along(index, _axis(dim, self.ndim))]
 
-    def take_along_dim(self: Any, indices: Any, dim: int | None = None) -> Any:
+    def take_along_dim(self: Any, indices: Any, dim: int | None = None) -> Tensor:
+        """Elements of ``self`` at ``indices`` along ``dim``; other axes broadcast
+        (``GatherBackward0``) (torch's ``x.take_along_dim()``; ``pg.take_along_axis``)."""
         if dim is None:
             return ops.take(ops.reshape(self, (-1,)), ops.reshape(indices, (-1,)))
         return ops.take_along_axis(self, indices, axis=dim)
 
     def scatter(
         self: Any, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None
-    ) -> Any:
+    ) -> Tensor:
+        """A copy with ``src`` (or ``value``) written at ``index`` along ``dim``, ``reduce``
+        optional (torch's ``x.scatter()``)."""
         if reduce is not None:
             return ShapeMethods.scatter_reduce(
                 self, dim, index, src if src is not None else value, reduce
@@ -97,7 +103,9 @@ class ShapeMethods:
         out[key] = _source_part(src, index, self)
         return out
 
-    def scatter_add(self: Any, dim: int, index: Any, src: Any) -> Any:
+    def scatter_add(self: Any, dim: int, index: Any, src: Any) -> Tensor:
+        """A copy of ``self`` that stays connected to the graph (``CloneBackward0``) (torch's
+        ``x.scatter_add()``; ``pg.clone``)."""
         if index.numel() == 0:
             return ops.clone(self)
         if self.ndim == 0:
@@ -108,7 +116,9 @@ class ShapeMethods:
 
     def scatter_reduce(
         self: Any, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True
-    ) -> Any:
+    ) -> Tensor:
+        """A copy with ``src`` reduced (``'sum'``, ``'prod'``, ``'mean'``, ``'amax'``, ``'amin'``)
+        into ``index`` along ``dim`` (torch's ``x.scatter_reduce()``)."""
         if reduce in ("sum", "add") and include_self:
             return ShapeMethods.scatter_add(self, dim, index, src)
         raise NotImplementedError(
@@ -116,12 +126,12 @@ class ShapeMethods:
             "supported yet; reduce='sum' with include_self=True is (scatter_add)"
         )
 
-    def take(self: Any, index: Any) -> Any:
+    def take(self: Any, index: Any) -> Tensor:
         """The entries at ``index`` of the flattened tensor, in ``index``'s shape."""
         flat = ops.take(ops.reshape(self, (-1,)), ops.reshape(index, (-1,)))
         return ops.reshape(flat, tuple(index.shape))
 
-    def index_add(self: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Any:
+    def index_add(self: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
         """``self`` plus ``alpha * source`` added at ``index`` along ``dim``."""
         if self.ndim == 0:
             return ops.add(self, ops.multiply(ops.sum(source), alpha))
@@ -132,12 +142,15 @@ class ShapeMethods:
         key = (slice(None),) * axis + (ops.reshape(index, (-1,))._data,)
         return ops.add(self, index_add(tuple(self.shape), key, source))
 
-    def index_select(self: Any, dim: int, index: Any) -> Any:
+    def index_select(self: Any, dim: int, index: Any) -> Tensor:
+        """``self`` with a new shape (one entry may be -1); lists are accepted as shapes (torch's
+        ``x.index_select()``; ``pg.reshape``)."""
         if self.ndim == 0:
             return ops.reshape(self, ())
         return ops.take(self, ops.reshape(index, (-1,)), axis=_axis(dim, self.ndim))
 
-    def masked_fill(self: Any, mask: Any, value: Any) -> Any:
+    def masked_fill(self: Any, mask: Any, value: Any) -> Tensor:
+        """A copy with ``value`` where ``mask`` is True (torch's ``x.masked_fill()``)."""
         if hasattr(value, "shape"):
             if value.ndim != 0:
                 raise RuntimeError(
@@ -148,15 +161,19 @@ class ShapeMethods:
         out = ops.where(mask, value, self)
         return out if out.dtype == self.dtype else ops.astype(out, self.dtype)
 
-    def masked_select(self: Any, mask: Any) -> Any:
+    def masked_select(self: Any, mask: Any) -> Tensor:
+        """The elements where ``mask`` is True, as a 1-d tensor (torch's ``x.masked_select()``)."""
         x, m = ops.broadcast_arrays(self, mask)
         return x[m]
 
-    def where(self: Any, condition: Any, other: Any) -> Any:
+    def where(self: Any, condition: Any, other: Any) -> Tensor:
+        """``self`` where ``condition`` holds, else ``other`` (torch's ``x.where(condition,
+        other)``)."""
         return ops.where(condition, self, other)
 
     # -- slicing views -------------------------------------------------------------------
-    def narrow(self: Any, dim: int, start: Any, length: int) -> Any:
+    def narrow(self: Any, dim: int, start: Any, length: int) -> Tensor:
+        """The slice ``start:start + length`` of ``dim`` (torch's ``x.narrow()``)."""
         axis = _axis(dim, self.ndim)
         start = (
             operator.index(start) % max(self.shape[axis], 1)
@@ -165,45 +182,61 @@ class ShapeMethods:
         )
         return self[(slice(None),) * axis + (slice(start, start + length),)]
 
-    def select(self: Any, dim: int, index: int) -> Any:
+    def select(self: Any, dim: int, index: int) -> Tensor:
+        """The slice at ``index`` of ``dim``, that dimension removed (torch's ``x.select()``)."""
         return self[(slice(None),) * _axis(dim, self.ndim) + (index,)]
 
-    def unflatten(self: Any, dim: int, sizes: Any) -> Any:
+    def unflatten(self: Any, dim: int, sizes: Any) -> Tensor:
+        """``self`` with a new shape (one entry may be -1); lists are accepted as shapes (torch's
+        ``x.unflatten()``; ``pg.reshape``)."""
         axis = _axis(dim, self.ndim)
         shape = tuple(self.shape)
         return ops.reshape(self, shape[:axis] + tuple(sizes) + shape[axis + 1 :])
 
-    def movedim(self: Any, source: Any, destination: Any) -> Any:
+    def movedim(self: Any, source: Any, destination: Any) -> Tensor:
+        """Move axes to new positions, keeping the others in order (``PermuteBackward0``) (torch's
+        ``x.movedim()``; ``pg.moveaxis``)."""
         return ops.moveaxis(self, source, destination)
 
     moveaxis = movedim
 
-    def swapaxes(self: Any, axis0: int, axis1: int) -> Any:
+    def swapaxes(self: Any, axis0: int, axis1: int) -> Tensor:
+        """Swap two axes (torch's ``transpose``, ``TransposeBackward0``) (torch's ``x.swapaxes()``;
+        ``pg.transpose``)."""
         return ops.transpose(self, axis0, axis1)
 
     swapdims = swapaxes
 
-    def ravel(self: Any) -> Any:
+    def ravel(self: Any) -> Tensor:
+        """``self`` with a new shape (one entry may be -1); lists are accepted as shapes (torch's
+        ``x.ravel()``; ``pg.reshape``)."""
         return ops.reshape(self, (-1,))
 
-    def reshape_as(self: Any, other: Any) -> Any:
+    def reshape_as(self: Any, other: Any) -> Tensor:
+        """``self`` with a new shape (one entry may be -1); lists are accepted as shapes (torch's
+        ``x.reshape_as()``; ``pg.reshape``)."""
         return ops.reshape(self, tuple(other.shape))
 
-    def diagonal(self: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Any:
+    def diagonal(self: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        """The diagonal ``offset`` of dimensions ``dim1`` and ``dim2``, as the last dimension
+        (torch's ``x.diagonal()``)."""
         ndim = self.ndim
         a, b = _axis(dim1, ndim), _axis(dim2, ndim)
         if a == b:
             raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
         return _diagonal(ops.moveaxis(self, (a, b), (-2, -1)), offset=offset)
 
-    def trace(self: Any) -> Any:
+    def trace(self: Any) -> Tensor:
+        """The sum of the main diagonal of a 2-d tensor (torch's ``x.trace()``)."""
         if self.ndim != 2:
             raise RuntimeError(
                 "trace: expected a matrix, but got tensor with dim " + str(self.ndim)
             )
         return ops.sum(_diagonal(self))
 
-    def diag(self: Any, diagonal: int = 0) -> Any:
+    def diag(self: Any, diagonal: int = 0) -> Tensor:
+        """1-d input: a matrix with it on diagonal ``diagonal``; 2-d: that diagonal (torch's
+        ``x.diag()``)."""
         if self.ndim == 2:
             return _diagonal(self, offset=diagonal)
         if self.ndim != 1:
@@ -216,7 +249,9 @@ class ShapeMethods:
         return index_add((n, n), (rows._data, cols._data), self)
 
     # -- reordering ----------------------------------------------------------------------
-    def repeat(self: Any, *sizes: Any) -> Any:
+    def repeat(self: Any, *sizes: Any) -> Tensor:
+        """Repeat the whole array ``repetitions[i]`` times along axis ``i`` (torch's ``x.repeat()``;
+        ``pg.tile``)."""
         sizes = tuple(sizes[0]) if len(sizes) == 1 and not isinstance(sizes[0], int) else sizes
         if len(sizes) < self.ndim:
             raise RuntimeError(
@@ -225,29 +260,41 @@ class ShapeMethods:
             )
         return ops.tile(self, sizes)
 
-    def tile(self: Any, dims: Any) -> Any:
+    def tile(self: Any, dims: Any) -> Tensor:
+        """Repeat the whole array ``repetitions[i]`` times along axis ``i`` (torch's ``x.tile()``;
+        ``pg.tile``)."""
         return ops.tile(self, tuple(dims))
 
     def repeat_interleave(
         self: Any, repeats: Any, dim: int | None = None, *, output_size: Any = None
-    ) -> Any:
+    ) -> Tensor:
+        """Repeat each element ``repeats`` times along ``dim`` (flattened when None) (torch's
+        ``x.repeat_interleave()``; ``pg.repeat``)."""
         if dim is None:
             return ops.repeat(ops.reshape(self, (-1,)), repeats, axis=0)
         return ops.repeat(self, repeats, axis=_axis(dim, self.ndim))
 
-    def flip(self: Any, *args: Any, dims: Any = None) -> Any:
+    def flip(self: Any, *args: Any, dims: Any = None) -> Tensor:
+        """Reverse the order of elements along ``dim`` (every axis when None) (torch's ``x.flip()``;
+        ``pg.flip``)."""
         dims = args if dims is None else dims
         dims = tuple(dims[0]) if len(dims) == 1 and not isinstance(dims[0], int) else dims
         dims = (dims,) if isinstance(dims, int) else tuple(dims)
         return ops.flip(self, axis=dims) if dims else ops.clone(self)
 
-    def fliplr(self: Any) -> Any:
+    def fliplr(self: Any) -> Tensor:
+        """Reverse the order of elements along ``dim`` (every axis when None) (torch's
+        ``x.fliplr()``; ``pg.flip``)."""
         return ops.flip(self, axis=1)
 
-    def flipud(self: Any) -> Any:
+    def flipud(self: Any) -> Tensor:
+        """Reverse the order of elements along ``dim`` (every axis when None) (torch's
+        ``x.flipud()``; ``pg.flip``)."""
         return ops.flip(self, axis=0)
 
-    def roll(self: Any, shifts: Any, dims: Any = None) -> Any:
+    def roll(self: Any, shifts: Any, dims: Any = None) -> Tensor:
+        """Shift elements cyclically along ``dim``; with None, over the flattened array (torch's
+        ``x.roll()``; ``pg.roll``)."""
         if dims is None:
             return ops.reshape(ops.roll(ops.reshape(self, (-1,)), shifts), tuple(self.shape))
         return ops.roll(self, shifts, axis=dims)
@@ -255,18 +302,24 @@ class ShapeMethods:
     def sort(
         self: Any, dim: int = -1, descending: bool = False, stable: bool | None = False
     ) -> Any:
+        """A ``(values, indices)`` named tuple sorted along ``dim`` (torch's ``x.sort()``)."""
         indices = ops.argsort(self, axis=dim, descending=descending, stable=True)
         return _Sort(
             ops.take_along_axis(self, indices, axis=dim) if self.ndim else ops.clone(self), indices
         )
 
-    def argsort(self: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Any:
+    def argsort(self: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+        """The indices that sort ``self`` along ``dim`` (never requires grad) (torch's
+        ``x.argsort()``; ``pg.argsort``)."""
         return ops.argsort(self, axis=dim, descending=descending, stable=True)
 
-    def msort(self: Any) -> Any:
+    def msort(self: Any) -> Tensor:
+        """Sorted along dimension 0 (torch's ``x.msort()``)."""
         return ShapeMethods.sort(self, 0).values
 
     def topk(self: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+        """A ``(values, indices)`` named tuple of the ``k`` largest (or smallest) along ``dim``
+        (torch's ``x.topk()``)."""
         if self.ndim == 0:
             zero = self.__array_namespace__().zeros((), dtype=_int64())
             return _Topk(ops.clone(self), zero)
@@ -275,6 +328,8 @@ class ShapeMethods:
         return _Topk(ops.take_along_axis(self, indices, axis=dim), indices)
 
     def kthvalue(self: Any, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+        """A ``(values, indices)`` named tuple of the ``k``-th smallest along ``dim`` (torch's
+        ``x.kthvalue()``)."""
         values, indices = ShapeMethods.sort(self, dim)
         if self.ndim == 0:
             return _Kthvalue(values, indices)

@@ -16,7 +16,7 @@ from typing import Any
 
 from .._core import _backend
 from .._core._backend import current, manual_seed, set_backend
-from .._core._tensor import _make
+from .._core._tensor import Tensor, _make
 
 
 class device(str):  # noqa: N801 - torch's name
@@ -36,10 +36,13 @@ class device(str):  # noqa: N801 - torch's name
 
     @property
     def type(self) -> str:
+        """torch's ``x.type()``: the legacy type name (``'torch.FloatTensor'``) without ``dtype``,
+        else ``x.to(dtype)``."""
         return self.partition(":")[0]
 
     @property
     def index(self) -> int | None:  # type: ignore[override]  # torch's attribute over str.index
+        """The device index: ``1`` for ``"cuda:1"``, None when none is given (torch's)."""
         _, _, index = self.partition(":")
         return int(index) if index else None
 
@@ -121,14 +124,18 @@ class Generator:
         self._seed = 67280421310721  # torch's default seed
 
     def manual_seed(self, seed: int) -> Generator:
+        """Seed this generator; returns it (torch's ``Generator.manual_seed``)."""
         self._seed = int(seed)
         manual_seed(self._seed)
         return self
 
     def initial_seed(self) -> int:
+        """The seed this generator started from (torch's ``Generator.initial_seed``)."""
         return self._seed
 
     def seed(self) -> int:
+        """Seed this generator from a random number and return the seed (torch's
+        ``Generator.seed``)."""
         return self.manual_seed(random.getrandbits(63))._seed
 
 
@@ -163,7 +170,7 @@ class RuntimeMethods:
             return format(self.item(), format_spec)
         return object.__format__(self, format_spec) if format_spec else str(self)
 
-    def pin_memory(self: Any, device: Any = None) -> Any:
+    def pin_memory(self: Any, device: Any = None) -> Tensor:
         """Page-locked host memory for fast GPU transfers: only torch with CUDA has it."""
         if not hasattr(self._data, "pin_memory") or not _gpus():
             raise RuntimeError(
@@ -175,6 +182,7 @@ class RuntimeMethods:
         return _make(self._data.pin_memory(), self._backend)
 
     def is_pinned(self: Any, device: Any = None) -> bool:
+        """Whether the data is in pinned memory (torch-backed tensors only; torch's ``x.is_pinned()``)."""
         return bool(getattr(self._data, "is_pinned", lambda: False)())
 
 
