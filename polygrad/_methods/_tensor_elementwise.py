@@ -132,7 +132,7 @@ class ElementwiseMethods:
     arccos, arccosh, arcsin, arcsinh, arctan, arctanh = acos, acosh, asin, asinh, atan, atanh
 
     def atan2(self, other: Any) -> Tensor:
-        """Elementwise angle of the point ``(x2, x1)``, i.e. ``atan(x1 / x2)`` in the right quadrant
+        """Elementwise angle of the point ``(other, self)``, i.e. ``atan(self / other)`` in the right quadrant
         (torch's ``x.atan2()``; ``pg.atan2``)."""
         return ops.atan2(self, other)
 
@@ -168,17 +168,17 @@ class ElementwiseMethods:
         return ops.log10(self)
 
     def hypot(self, other: Any) -> Tensor:
-        """Elementwise ``sqrt(x1**2 + x2**2)`` without overflow (torch's ``x.hypot()``;
+        """Elementwise ``sqrt(self**2 + other**2)`` without overflow (torch's ``x.hypot()``;
         ``pg.hypot``)."""
         return ops.hypot(self, other)
 
     def logaddexp(self, other: Any) -> Tensor:
-        """Elementwise ``log(exp(x1) + exp(x2))`` without overflow (torch's ``x.logaddexp()``;
+        """Elementwise ``log(exp(self) + exp(other))`` without overflow (torch's ``x.logaddexp()``;
         ``pg.logaddexp``)."""
         return ops.logaddexp(self, other)
 
     def copysign(self, other: Any) -> Tensor:
-        """Elementwise ``|x1|`` with the sign of ``other`` (torch's ``x.copysign()``;
+        """Elementwise ``|self|`` with the sign of ``other`` (torch's ``x.copysign()``;
         ``pg.copysign``)."""
         return ops.copysign(self, other)
 
@@ -188,12 +188,12 @@ class ElementwiseMethods:
         return ops.nextafter(self, other)
 
     def remainder(self, other: Any) -> Tensor:
-        """Elementwise ``x1 - floor(x1 / x2) * x2`` (the sign of ``other``, like Python's ``%``)
+        """Elementwise ``self - floor(self / other) * other`` (the sign of ``other``, like Python's ``%``)
         (torch's ``x.remainder()``; ``pg.remainder``)."""
         return ops.remainder(self, other)
 
     def floor_divide(self, other: Any) -> Tensor:
-        """Elementwise ``floor(x1 / x2)``; like torch it has no derivative (asking raises) (torch's
+        """Elementwise ``floor(self / other)``; like torch it has no derivative (asking raises) (torch's
         ``x.floor_divide()``; ``pg.floor_divide``)."""
         return ops.floor_divide(self, other)
 
@@ -304,12 +304,12 @@ class ElementwiseMethods:
         return ops.bitwise_invert(self)
 
     def bitwise_left_shift(self, other: Any) -> Tensor:
-        """Elementwise ``x1 << x2`` (integers) (torch's ``x.bitwise_left_shift()``;
+        """Elementwise ``self << other`` (integers) (torch's ``x.bitwise_left_shift()``;
         ``pg.bitwise_left_shift``)."""
         return ops.bitwise_left_shift(self, other)
 
     def bitwise_right_shift(self, other: Any) -> Tensor:
-        """Elementwise ``x1 >> x2`` (integers) (torch's ``x.bitwise_right_shift()``;
+        """Elementwise ``self >> other`` (integers) (torch's ``x.bitwise_right_shift()``;
         ``pg.bitwise_right_shift``)."""
         return ops.bitwise_right_shift(self, other)
 
@@ -335,7 +335,7 @@ class ElementwiseMethods:
         return special.erfc(self)
 
     def lgamma(self) -> Tensor:
-        """``log |Gamma(x)|`` (torch's ``lgamma``) (torch's ``x.lgamma()``; ``pg.special.gammaln``)."""
+        """``log |Gamma(self)|`` (torch's ``x.lgamma()``; ``pg.special.gammaln``)."""
         return special.gammaln(self)
 
     def digamma(self) -> Tensor:

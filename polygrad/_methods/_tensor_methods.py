@@ -122,7 +122,7 @@ class TensorMethods:
         return ops.subtract(self, other if alpha == 1 else ops.multiply(other, alpha))
 
     def mul(self, other: Any) -> Tensor:
-        """Elementwise ``x1 * x2`` (torch's ``x.mul()``; ``pg.multiply``)."""
+        """Elementwise ``self * other`` (torch's ``x.mul()``; ``pg.multiply``)."""
         return ops.multiply(self, other)
 
     def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
@@ -156,13 +156,12 @@ class TensorMethods:
     divide = div
 
     def pow(self, exponent: Any) -> Tensor:
-        """Elementwise ``x1 ** x2`` (torch's three node kinds by which side is a number) (torch's
+        """Elementwise ``self ** other`` (torch's three node kinds by which side is a number) (torch's
         ``x.pow()``; ``pg.pow``)."""
         return ops.pow(self, exponent)
 
     def square(self) -> Tensor:
-        """Elementwise ``x1 ** x2`` (torch's three node kinds by which side is a number) (torch's
-        ``x.square()``; ``pg.pow``)."""
+        """Elementwise ``self ** 2`` (torch's ``x.square()``; ``pg.square``)."""
         return ops.pow(self, 2)
 
     def matmul(self, other: Any) -> Tensor:

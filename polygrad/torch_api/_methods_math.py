@@ -29,30 +29,27 @@ class MathMethods:
 
     # -- comparisons ------------------------------------------------------------------
     def eq(self: Any, other: Any) -> Tensor:
-        """``x1 == x2`` elementwise (booleans, never recorded) (torch's ``x.eq()``; ``pg.equal``)."""
+        """Elementwise ``self == other`` as booleans (torch's ``x.eq()``; ``pg.equal``)."""
         return ops.equal(self, other)
 
     def ne(self: Any, other: Any) -> Tensor:
-        """``x1 != x2`` elementwise (booleans, never recorded) (torch's ``x.ne()``;
-        ``pg.not_equal``)."""
+        """Elementwise ``self != other`` as booleans (torch's ``x.ne()``; ``pg.not_equal``)."""
         return ops.not_equal(self, other)
 
     def lt(self: Any, other: Any) -> Tensor:
-        """``x1 < x2`` elementwise (booleans, never recorded) (torch's ``x.lt()``; ``pg.less``)."""
+        """Elementwise ``self < other`` as booleans (torch's ``x.lt()``; ``pg.less``)."""
         return ops.less(self, other)
 
     def le(self: Any, other: Any) -> Tensor:
-        """``x1 <= x2`` elementwise (booleans, never recorded) (torch's ``x.le()``;
-        ``pg.less_equal``)."""
+        """Elementwise ``self <= other`` as booleans (torch's ``x.le()``; ``pg.less_equal``)."""
         return ops.less_equal(self, other)
 
     def gt(self: Any, other: Any) -> Tensor:
-        """``x1 > x2`` elementwise (booleans, never recorded) (torch's ``x.gt()``; ``pg.greater``)."""
+        """Elementwise ``self > other`` as booleans (torch's ``x.gt()``; ``pg.greater``)."""
         return ops.greater(self, other)
 
     def ge(self: Any, other: Any) -> Tensor:
-        """``x1 >= x2`` elementwise (booleans, never recorded) (torch's ``x.ge()``;
-        ``pg.greater_equal``)."""
+        """Elementwise ``self >= other`` as booleans (torch's ``x.ge()``; ``pg.greater_equal``)."""
         return ops.greater_equal(self, other)
 
     greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
@@ -90,16 +87,15 @@ class MathMethods:
         return ops.pow(2.0, self)
 
     def frac(self: Any) -> Tensor:
-        """Elementwise ``x1 - x2``; a Python-number ``self`` records torch's ``RsubBackward1``
-        (torch's ``x.frac()``; ``pg.subtract``)."""
+        """Elementwise fractional part, ``self - trunc(self)`` (torch's ``x.frac()``)."""
         return ops.subtract(self, ops.trunc(self))
 
     def deg2rad(self: Any) -> Tensor:
-        """Elementwise ``x1 * x2`` (torch's ``x.deg2rad()``; ``pg.multiply``)."""
+        """Elementwise degrees to radians (torch's ``x.deg2rad()``)."""
         return ops.multiply(self, math.pi / 180)
 
     def rad2deg(self: Any) -> Tensor:
-        """Elementwise ``x1 * x2`` (torch's ``x.rad2deg()``; ``pg.multiply``)."""
+        """Elementwise radians to degrees (torch's ``x.rad2deg()``)."""
         return ops.multiply(self, 180 / math.pi)
 
     def fmod(self: Any, other: Any) -> Tensor:
@@ -131,19 +127,19 @@ class MathMethods:
         )
 
     def ldexp(self: Any, other: Any) -> Tensor:
-        """Elementwise ``x1 * x2`` (torch's ``x.ldexp()``; ``pg.multiply``)."""
+        """Elementwise ``self * 2 ** other`` (torch's ``x.ldexp(other)``)."""
         return ops.multiply(self, ops.pow(2.0, other))
 
     def lerp(self: Any, end: Any, weight: Any) -> Tensor:
-        """Elementwise ``x1 + x2`` (broadcasting) (torch's ``x.lerp()``; ``pg.add``)."""
+        """Elementwise ``self + weight * (end - self)`` (torch's ``x.lerp(end, weight)``)."""
         return ops.add(self, ops.multiply(weight, ops.subtract(end, self)))
 
     def addcmul(self: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
-        """Elementwise ``x1 + x2`` (broadcasting) (torch's ``x.addcmul()``; ``pg.add``)."""
+        """``self + value * tensor1 * tensor2`` (torch's ``x.addcmul()``)."""
         return ops.add(self, ops.multiply(value, ops.multiply(tensor1, tensor2)))
 
     def addcdiv(self: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
-        """Elementwise ``x1 + x2`` (broadcasting) (torch's ``x.addcdiv()``; ``pg.add``)."""
+        """``self + value * tensor1 / tensor2`` (torch's ``x.addcdiv()``)."""
         return ops.add(self, ops.multiply(value, ops.divide(tensor1, tensor2)))
 
     def rsub(self: Any, other: Any, *, alpha: Any = 1) -> Tensor:
@@ -153,8 +149,8 @@ class MathMethods:
     def nan_to_num(
         self: Any, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
     ) -> Tensor:
-        """A copy of ``self`` that stays connected to the graph (``CloneBackward0``) (torch's
-        ``x.nan_to_num()``; ``pg.clone``)."""
+        """NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (defaults: 0 and the
+        dtype's extremes; torch's ``x.nan_to_num()``)."""
         if not _is_float(self):
             return ops.clone(self)
         info = finfo(self.dtype)
@@ -166,20 +162,17 @@ class MathMethods:
 
     # -- products -----------------------------------------------------------------------
     def bmm(self: Any, mat2: Any) -> Tensor:
-        """Matrix product with the standard's broadcasting and 1-D promotion rules (torch's
-        ``x.bmm()``; ``pg.matmul``)."""
+        """Batched matrix product of two 3-d tensors (torch's ``x.bmm(mat2)``)."""
         if self.ndim != 3 or getattr(mat2, "ndim", 0) != 3:
             raise RuntimeError("batch1 must be a 3D tensor")
         return ops.matmul(self, mat2)
 
     def mv(self: Any, vec: Any) -> Tensor:
-        """Matrix product with the standard's broadcasting and 1-D promotion rules (torch's
-        ``x.mv()``; ``pg.matmul``)."""
+        """Matrix-vector product (torch's ``x.mv(vec)``)."""
         return ops.matmul(self, vec)
 
     def dot(self: Any, other: Any) -> Tensor:
-        """Matrix product with the standard's broadcasting and 1-D promotion rules (torch's
-        ``x.dot()``; ``pg.matmul``)."""
+        """Dot product of two 1-d tensors (torch's ``x.dot(other)``)."""
         if self.ndim != 1 or getattr(other, "ndim", 0) != 1:
             raise RuntimeError(
                 f"1D tensors expected, but got {self.ndim}D and {other.ndim}D tensors"
@@ -191,7 +184,7 @@ class MathMethods:
         return ops.matmul(ops.conj(self), other)
 
     def inner(self: Any, other: Any) -> Tensor:
-        """Elementwise ``x1 * x2`` (torch's ``x.inner()``; ``pg.multiply``)."""
+        """Inner product over the last dimensions (torch's ``x.inner(other)``)."""
         if self.ndim == 0 or getattr(other, "ndim", 0) == 0:
             return ops.multiply(self, other)
         return ops.tensordot(self, other, axes=([-1], [-1]))

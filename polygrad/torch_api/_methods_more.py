@@ -114,8 +114,7 @@ class MoreMethods:
 
     # -- reshaping and splitting ----------------------------------------------------------
     def rot90(self: Any, k: int = 1, dims: Any = (0, 1)) -> Tensor:
-        """A copy of ``self`` that stays connected to the graph (``CloneBackward0``) (torch's
-        ``x.rot90()``; ``pg.clone``)."""
+        """Rotated by 90 degrees ``k`` times in the plane of ``dims`` (torch's ``x.rot90()``)."""
         a, b = (_axis(d, self.ndim) for d in dims)
         k %= 4
         if k == 0:
@@ -158,18 +157,15 @@ class MoreMethods:
         return MoreMethods.tensor_split(self, sections, 2)
 
     def split_with_sizes(self: Any, split_sizes: Any, dim: int = 0) -> tuple[Tensor, ...]:
-        """torch's ``split``: pieces of ``split_size`` (the last may be smaller) or of the given
-        sizes (torch's ``x.split_with_sizes()``; ``pg.split``)."""
+        """A tuple of pieces along ``dim`` of the given sizes (torch's ``x.split_with_sizes()``)."""
         return ops.split(self, list(split_sizes), dim)
 
     def unsafe_split(self: Any, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]:
-        """torch's ``split``: pieces of ``split_size`` (the last may be smaller) or of the given
-        sizes (torch's ``x.unsafe_split()``; ``pg.split``)."""
+        """``split`` (torch's ``x.unsafe_split()``: no view is unsafe here)."""
         return ops.split(self, split_size, dim)
 
     def unsafe_chunk(self: Any, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-        """torch's ``chunk``: at most ``chunks`` pieces of equal size (the last may be smaller)
-        (torch's ``x.unsafe_chunk()``; ``pg.chunk``)."""
+        """``chunk`` (torch's ``x.unsafe_chunk()``: no view is unsafe here)."""
         return ops.chunk(self, chunks, dim)
 
     # -- writing by index ---------------------------------------------------------------

@@ -80,8 +80,8 @@ class ShapeMethods:
         return self[_along(index, _axis(dim, self.ndim))]
 
     def take_along_dim(self: Any, indices: Any, dim: int | None = None) -> Tensor:
-        """Elements of ``self`` at ``indices`` along ``dim``; other axes broadcast
-        (``GatherBackward0``) (torch's ``x.take_along_dim()``; ``pg.take_along_axis``)."""
+        """Elements at ``indices`` along ``dim`` (over the flattened tensor when None; torch's
+        ``x.take_along_dim()``)."""
         if dim is None:
             return ops.take(ops.reshape(self, (-1,)), ops.reshape(indices, (-1,)))
         return ops.take_along_axis(self, indices, axis=dim)
@@ -104,8 +104,7 @@ class ShapeMethods:
         return out
 
     def scatter_add(self: Any, dim: int, index: Any, src: Any) -> Tensor:
-        """A copy of ``self`` that stays connected to the graph (``CloneBackward0``) (torch's
-        ``x.scatter_add()``; ``pg.clone``)."""
+        """A copy with ``src`` added at ``index`` along ``dim`` (torch's ``x.scatter_add()``)."""
         if index.numel() == 0:
             return ops.clone(self)
         if self.ndim == 0:
@@ -143,8 +142,7 @@ class ShapeMethods:
         return ops.add(self, index_add(tuple(self.shape), key, source))
 
     def index_select(self: Any, dim: int, index: Any) -> Tensor:
-        """``self`` with a new shape (one entry may be -1); lists are accepted as shapes (torch's
-        ``x.index_select()``; ``pg.reshape``)."""
+        """The slices at ``index`` along ``dim`` (torch's ``x.index_select(dim, index)``)."""
         if self.ndim == 0:
             return ops.reshape(self, ())
         return ops.take(self, ops.reshape(index, (-1,)), axis=_axis(dim, self.ndim))
@@ -187,8 +185,7 @@ class ShapeMethods:
         return self[(slice(None),) * _axis(dim, self.ndim) + (index,)]
 
     def unflatten(self: Any, dim: int, sizes: Any) -> Tensor:
-        """``self`` with a new shape (one entry may be -1); lists are accepted as shapes (torch's
-        ``x.unflatten()``; ``pg.reshape``)."""
+        """Dimension ``dim`` split into ``sizes`` (torch's ``x.unflatten(dim, sizes)``)."""
         axis = _axis(dim, self.ndim)
         shape = tuple(self.shape)
         return ops.reshape(self, shape[:axis] + tuple(sizes) + shape[axis + 1 :])
@@ -201,20 +198,17 @@ class ShapeMethods:
     moveaxis = movedim
 
     def swapaxes(self: Any, axis0: int, axis1: int) -> Tensor:
-        """Swap two axes (torch's ``transpose``, ``TransposeBackward0``) (torch's ``x.swapaxes()``;
-        ``pg.transpose``)."""
+        """Two dimensions swapped (torch's ``x.swapaxes()``; ``x.transpose``)."""
         return ops.transpose(self, axis0, axis1)
 
     swapdims = swapaxes
 
     def ravel(self: Any) -> Tensor:
-        """``self`` with a new shape (one entry may be -1); lists are accepted as shapes (torch's
-        ``x.ravel()``; ``pg.reshape``)."""
+        """The elements as a 1-d tensor (torch's ``x.ravel()``)."""
         return ops.reshape(self, (-1,))
 
     def reshape_as(self: Any, other: Any) -> Tensor:
-        """``self`` with a new shape (one entry may be -1); lists are accepted as shapes (torch's
-        ``x.reshape_as()``; ``pg.reshape``)."""
+        """``self.reshape(other.shape)`` (torch's ``x.reshape_as(other)``)."""
         return ops.reshape(self, tuple(other.shape))
 
     def diagonal(self: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
@@ -250,8 +244,7 @@ class ShapeMethods:
 
     # -- reordering ----------------------------------------------------------------------
     def repeat(self: Any, *sizes: Any) -> Tensor:
-        """Repeat the whole array ``repetitions[i]`` times along axis ``i`` (torch's ``x.repeat()``;
-        ``pg.tile``)."""
+        """Tiled ``sizes[i]`` times along dimension ``i`` (torch's ``x.repeat(*sizes)``)."""
         sizes = tuple(sizes[0]) if len(sizes) == 1 and not isinstance(sizes[0], int) else sizes
         if len(sizes) < self.ndim:
             raise RuntimeError(
@@ -261,8 +254,7 @@ class ShapeMethods:
         return ops.tile(self, sizes)
 
     def tile(self: Any, dims: Any) -> Tensor:
-        """Repeat the whole array ``repetitions[i]`` times along axis ``i`` (torch's ``x.tile()``;
-        ``pg.tile``)."""
+        """Tiled ``dims[i]`` times along dimension ``i`` (torch's ``x.tile(dims)``)."""
         return ops.tile(self, tuple(dims))
 
     def repeat_interleave(
@@ -275,26 +267,23 @@ class ShapeMethods:
         return ops.repeat(self, repeats, axis=_axis(dim, self.ndim))
 
     def flip(self: Any, *args: Any, dims: Any = None) -> Tensor:
-        """Reverse the order of elements along ``dim`` (every axis when None) (torch's ``x.flip()``;
-        ``pg.flip``)."""
+        """The order of elements reversed along ``dims`` (torch's ``x.flip(dims)``)."""
         dims = args if dims is None else dims
         dims = tuple(dims[0]) if len(dims) == 1 and not isinstance(dims[0], int) else dims
         dims = (dims,) if isinstance(dims, int) else tuple(dims)
         return ops.flip(self, axis=dims) if dims else ops.clone(self)
 
     def fliplr(self: Any) -> Tensor:
-        """Reverse the order of elements along ``dim`` (every axis when None) (torch's
-        ``x.fliplr()``; ``pg.flip``)."""
+        """Reversed along dimension 1 (torch's ``x.fliplr()``)."""
         return ops.flip(self, axis=1)
 
     def flipud(self: Any) -> Tensor:
-        """Reverse the order of elements along ``dim`` (every axis when None) (torch's
-        ``x.flipud()``; ``pg.flip``)."""
+        """Reversed along dimension 0 (torch's ``x.flipud()``)."""
         return ops.flip(self, axis=0)
 
     def roll(self: Any, shifts: Any, dims: Any = None) -> Tensor:
-        """Shift elements cyclically along ``dim``; with None, over the flattened array (torch's
-        ``x.roll()``; ``pg.roll``)."""
+        """Elements shifted cyclically by ``shifts`` along ``dims`` (flattened when None; torch's
+        ``x.roll()``)."""
         if dims is None:
             return ops.reshape(ops.roll(ops.reshape(self, (-1,)), shifts), tuple(self.shape))
         return ops.roll(self, shifts, axis=dims)
@@ -309,8 +298,7 @@ class ShapeMethods:
         )
 
     def argsort(self: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
-        """The indices that sort ``self`` along ``dim`` (never requires grad) (torch's
-        ``x.argsort()``; ``pg.argsort``)."""
+        """The indices that sort along ``dim`` (torch's ``x.argsort()``; stable)."""
         return ops.argsort(self, axis=dim, descending=descending, stable=True)
 
     def msort(self: Any) -> Tensor:
