@@ -64,8 +64,6 @@ KNOWN_INNER_IMPORTS: frozenset[tuple[str, str]] = frozenset(
         ("polygrad.backends", "polygrad._core._backend"),
         # reading and writing by index are each other's gradient
         ("polygrad.ops.indexing", "polygrad.ops.index_put"),
-        # forward AD's tangent rules read the dual store, which asks them for tangents
-        ("polygrad.autograd._dual_store", "polygrad.autograd._tangent_rules"),
     }
 )
 

@@ -14,9 +14,10 @@ import weakref
 from typing import Any
 
 from .._core._grad_mode import _grad_enabled
-from .._core._node import Node, new_node
+from .._core._node import Node
 from .._core._tensor import Tensor
 from ..array_api._namespace import namespace_for
+from ._tangent_rules import all_slots, output_tangents
 
 #: id(tensor) -> (weakref to the tensor, its tangent Tensor)
 _tangents: dict[int, tuple[Any, Tensor]] = {}
@@ -25,7 +26,6 @@ _pending: dict[int, _Pending] = {}
 #: node -> tangents of its saved values (for create_graph backwards run under a level)
 _saved_specs: weakref.WeakKeyDictionary[Node, tuple[Any, ...]] = weakref.WeakKeyDictionary()
 _local = threading.local()  # .busy: this thread is computing a tangent (ops are plain)
-_NEEDED = new_node(Node, (), (), None)  # an edge that tells a vjp "this input needs a gradient"
 
 
 # -- the tangent store -----------------------------------------------------------------------
@@ -131,8 +131,6 @@ class _Pending:
             if _pending.get(id(r)) is self:
                 del _pending[id(r)]
         self.unhide()
-        from ._tangent_rules import output_tangents
-
         busy = _enter_busy()
         token = _grad_enabled.set(self.grad_mode)
         try:
@@ -163,20 +161,5 @@ def _param_slots(cls: type) -> tuple[str, ...]:
     """The op parameters a node class declares (set by the op right after ``record``)."""
     found = _SLOTS_CACHE.get(cls)
     if found is None:
-        names: list[str] = []
-        for klass in cls.__mro__:
-            for name in klass.__dict__.get("__slots__", ()):
-                if name not in _BASE_SLOTS and not name.startswith("__") and name not in names:
-                    names.append(name)
-        found = _SLOTS_CACHE[cls] = tuple(names)
+        found = _SLOTS_CACHE[cls] = tuple(n for n in all_slots(cls) if n not in _BASE_SLOTS)
     return found
-
-
-def all_slots(cls: type) -> tuple[str, ...]:
-    """Every slot of a node class (to copy a node with its parameters)."""
-    names: list[str] = []
-    for klass in cls.__mro__:
-        for name in klass.__dict__.get("__slots__", ()):
-            if not name.startswith("__") and name not in names:
-                names.append(name)
-    return tuple(names)

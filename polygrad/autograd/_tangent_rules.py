@@ -17,10 +17,12 @@ from typing import Any
 
 from .._core._backward_step import fix_grad
 from .._core._grad_mode import _grad_enabled
+from .._core._node import Node, new_node
 from .._core._tensor import Tensor, _make
 from ..ops._support import add_tangents, conj
-from ._dual_store import _NEEDED, all_slots
 from ._entry import grad
+
+_NEEDED = new_node(Node, (), (), None)  # an edge that tells a vjp "this input needs a gradient"
 
 
 def tangent_rule(cls: type) -> Any:
@@ -62,6 +64,17 @@ def output_tangents(pending: Any, xp: Any) -> list[Tensor]:
     else:
         found = tuple(f for f, d in zip(found, pending.differentiable) if d)
     return [_conform(xp, f, r) for f, r in zip(found, outputs)]
+
+
+def all_slots(cls: type) -> tuple[str, ...]:
+    """Every slot of a node class, in the order its classes declare them (to copy a node
+    with its parameters)."""
+    names: list[str] = []
+    for klass in cls.__mro__:
+        for name in klass.__dict__.get("__slots__", ()):
+            if not name.startswith("__") and name not in names:
+                names.append(name)
+    return tuple(names)
 
 
 def _shadow(node: Any) -> Any:
