@@ -62,8 +62,6 @@ KNOWN_INNER_IMPORTS: frozenset[tuple[str, str]] = frozenset(
         ("polygrad._core._tensor", "polygrad._core._views"),
         # the adapters' registry lives in the core, which imports the adapters' base class
         ("polygrad.backends", "polygrad._core._backend"),
-        # reading and writing by index are each other's gradient
-        ("polygrad.ops.indexing", "polygrad.ops.index_put"),
     }
 )
 

@@ -54,7 +54,7 @@ from .elementwise_math import (
 from .extrema import max, max_with_indices, min, min_with_indices
 from .fill import copy_from_recorded, fill_like_recorded, zero_like_recorded
 from .grids import meshgrid, tril, triu
-from .index_put import index_add, setitem
+from .index_put import setitem
 from .indexing import getitem
 from .linalg import matmul
 from .manipulation import (
@@ -73,6 +73,7 @@ from .manipulation import (
 from .predicates import isfinite, isinf, isnan, signbit
 from .products import tensordot, vecdot
 from .rounding import ceil, copysign, floor, floor_divide, nextafter, remainder, round, trunc
+from .scatter_add import index_add
 from .search import all, any, argmax, argmin, count_nonzero, nonzero, searchsorted
 from .shape import (
     broadcast_to,

@@ -1,10 +1,10 @@
-"""Writing by index: ``x[key] = v`` in place, and ``index_add``, differentiable.
+"""Writing by index: ``x[key] = v`` in place, differentiable.
 
 A basic key writes through a view (torch's ``CopySlices``); integer-array and
 boolean keys give ``IndexPutBackward0``. The overwritten part of ``x`` gets no
 gradient; ``v`` gets the gradient at ``key``, summed back to its own shape.
-``index_add`` scatters values into zeros so repeated indices add up (the rule
-behind ``x[key]``'s gradient). Reading (``x[key]``) is in ``indexing``.
+Reading (``x[key]``) is in ``indexing``; adding into zeros by index (``index_add``,
+repeated indices adding up) in ``scatter_add``.
 """
 
 from __future__ import annotations
@@ -14,33 +14,11 @@ from typing import Any
 from .._core._backward_step import _sum_to
 from .._core._inplace import check_inplace, commit_inplace
 from .._core._node import Node
-from .._core._record import keep_for_backward, mixed_backends_message, operand, record
+from .._core._record import mixed_backends_message, operand, record
 from .._core._tensor import Tensor
 from ._index_keys import advanced_plan, basic_key, check_key
 from .indexing import _is_advanced, _raw_key, getitem
 from .shape import broadcast_to, reshape
-
-
-class IndexPutBackward0(Node):
-    """Gradient of scattering ``values`` into zeros at ``key`` (accumulating)."""
-
-    __slots__ = ("key",)
-
-    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
-        return (g[self.key],)
-
-    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
-        return index_add(tuple(outputs[0].shape), self.key, t[0])
-
-
-def index_add(shape: tuple[int, ...], key: Any, values: Tensor) -> Tensor:
-    """Zeros of ``shape`` with ``values`` added at ``key`` (repeated indices add up)."""
-    backend = values._backend
-    data = backend.scatter_add(
-        shape, values._data.dtype, key, values._data, backend.device_of(values._data)
-    )
-    result = record(IndexPutBackward0, (values,), data, backend)
-    return keep_for_backward(result, key=key)
 
 
 class CopySlices(Node):

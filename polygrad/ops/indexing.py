@@ -3,8 +3,8 @@
 Basic keys are applied one axis at a time like torch (``SelectBackward0`` for an
 int, ``SliceBackward0`` for a slice, ``UnsqueezeBackward0`` for None,
 ``AliasBackward0`` for ``x[:]``); integer-array and boolean keys give
-``IndexBackward0``, whose rule scatter-adds so repeated indices accumulate.
-Writing (``x[key] = v``, ``index_add``) is in ``index_put``.
+``IndexBackward0``, whose rule scatter-adds (``scatter_add``) so repeated indices
+accumulate. Writing (``x[key] = v``) is in ``index_put``.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ._index_keys import (
     expand_ellipsis,
     is_bool_array,
 )
+from .scatter_add import scatter_add
 from .shape import expand_dims
 
 
@@ -63,15 +64,6 @@ def embed(node: Node, xp: Any, g: Any, key: Any, shape: tuple[int, ...]) -> Any:
         zeros[key] = g
         return zeros
     return node._backend.setitem(zeros, key, g)
-
-
-def scatter_add(node: Node, xp: Any, g: Any, key: Any, shape: tuple[int, ...]) -> Any:
-    """Zeros of ``shape`` with ``g`` added at ``key``; repeated indices accumulate."""
-    if isinstance(g, Tensor):
-        from .index_put import index_add  # index_put reads through getitem
-
-        return index_add(shape, key, g)
-    return node._backend.scatter_add(shape, g.dtype, key, g, _device(node._backend, g))
 
 
 class SelectBackward0(Node):

@@ -14,7 +14,7 @@ from typing import Any
 from .._core._node import Node
 from .._core._record import keep_for_backward, operand, record
 from .._core._tensor import Tensor
-from .indexing import scatter_add
+from .scatter_add import scatter_add
 from .shape import _normalize_axis, broadcast_to
 
 

@@ -15,8 +15,8 @@ from typing import Any
 from .. import ops, special
 from .._core._tensor import Tensor
 from ..linalg import slogdet
-from ..ops.index_put import index_add
 from ..ops.products import diagonal
+from ..ops.scatter_add import index_add
 
 
 def _axis(dim: int, ndim: int) -> int:

@@ -17,8 +17,8 @@ from typing import Any
 from .. import ops
 from .._core._dtypes import DTYPES
 from .._core._tensor import Tensor
-from ..ops.index_put import index_add
 from ..ops.products import diagonal as _diagonal
+from ..ops.scatter_add import index_add
 
 _Sort = namedtuple("sort", ["values", "indices"])  # type: ignore[name-match]
 _Topk = namedtuple("topk", ["values", "indices"])  # type: ignore[name-match]

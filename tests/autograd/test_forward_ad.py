@@ -394,7 +394,7 @@ def test_forward_over_reverse_hessian_vector_product() -> None:
 
 def test_scatter_add_tangent() -> None:
     """``index_add``, the node of x[idx]'s recorded backward: tangents add up too."""
-    from polygrad.ops.index_put import index_add
+    from polygrad.ops.scatter_add import index_add
 
     with fwAD.dual_level():
         v = fwAD.make_dual(pg.tensor([1.0, 2.0, 3.0]), pg.tensor([10.0, 20.0, 30.0]))
