@@ -58,8 +58,6 @@ KNOWN_INNER_IMPORTS: frozenset[tuple[str, str]] = frozenset(
     {
         # Node <-> Tensor: a node hands its saved arrays back as Tensors (create_graph)
         ("polygrad._core._node", "polygrad._core._tensor"),
-        # Tensor <-> views: ``detach()`` and ``.data`` are aliases of the same storage
-        ("polygrad._core._tensor", "polygrad._core._views"),
         # the adapters' registry lives in the core, which imports the adapters' base class
         ("polygrad.backends", "polygrad._core._backend"),
     }

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ._backend import tensor_of
 from ._grad_mode import _grad_enabled, _inference
 from ._node import AccumulateGrad, HookDict, Node, RemovableHandle, accumulate_grad_node
+from ._storage import make_alias
 from ._torch_type_names import cpp_name, scalar_type_name
 
 _NON_LEAF_GRAD_WARNING = (
@@ -91,7 +92,7 @@ class Tensor(BoundMethods):
     _grad_fn: Node | None
     _output_nr: int
     _requires_grad: bool
-    _vc: list[Any]  # [version, version when last saved, shared data (_views.Storage, optional)]
+    _vc: list[Any]  # [version, version when last saved, shared data (_storage.Storage, optional)]
     _grad: Tensor | None
     _extra: _Extra | None
 
@@ -253,8 +254,6 @@ class Tensor(BoundMethods):
 
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data and version counter, with no grad."""
-        from ._views import make_alias
-
         out = _make(self._data, self._backend)
         make_alias(self, out)
         return out
@@ -281,8 +280,6 @@ class Tensor(BoundMethods):
         In-place changes through ``.data`` are not seen by autograd (as in torch), but
         they do change this tensor, also where arrays are immutable (JAX, Dask).
         """
-        from ._views import make_alias
-
         out = _make(self._data, self._backend)
         make_alias(self, out, share_version=False)
         return out

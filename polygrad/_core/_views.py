@@ -10,28 +10,24 @@ from the base after the write. A recorded write makes the base's ``grad_fn`` a
 ``CopySlices`` wrapping the op's node, and every view of it an ``AsStridedBackward0``,
 as torch does. torch's refusals are kept: views of leaves that require grad, outputs of
 multi-view ops (``unbind``, ``split``, ``chunk``), views made under ``no_grad`` and
-modified with grad on, and expanded views.
+modified with grad on, and expanded views. Which tensors share one array is
+``_storage``'s record; this module makes a write reach each of them.
 """
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 from . import _record
 from ._backward_step import fix_grad
 from ._grad_mode import _grad_enabled
 from ._node import Node
+from ._storage import Storage, path_of, storage_of
 from ._tensor import Tensor, _edge
 from ._view_steps import Step, contiguous, get_path, put_path
 
 #: How a view was made, when torch treats it specially on an in-place write.
 DEFAULT, MULTI_OUTPUT, NO_GRAD = 0, 1, 2
-
-
-def path_of(t: Tensor) -> tuple[Step, ...]:
-    extra = t._extra
-    return extra.path if extra is not None else ()
 
 
 def layout_of(t: Tensor) -> tuple[tuple[int, ...], tuple[int, ...]]:
@@ -45,58 +41,6 @@ def layout_of(t: Tensor) -> tuple[tuple[int, ...], tuple[int, ...]]:
     for step in path:
         shape, strides = step.layout(shape, strides)
     return shape, strides
-
-
-# -- the data several tensors share ------------------------------------------------------------
-
-
-class Storage:
-    """The array a base, its views and its aliases (``detach()``, ``.data``) all show.
-
-    It sits in each member's version-counter list (``t._vc[2]``); members are held weakly
-    and each knows its path from ``data``.
-    """
-
-    __slots__ = ("data", "members")
-
-    def __init__(self, root: Tensor) -> None:
-        self.data = root._data
-        self.members = [weakref.ref(root)]
-
-    def add(self, t: Tensor) -> None:
-        members = self.members
-        size = len(members)
-        if size >= 16 and size & (size - 1) == 0:  # drop dead views now and then (y[i] in loops)
-            members[:] = [ref for ref in members if ref() is not None]
-        members.append(weakref.ref(t))
-
-    def install(self, data: Any, in_place: bool) -> None:
-        """Make ``data`` the shared data (into the same buffer when ``in_place``), then
-        bring every live member's data and, for views, history up to date."""
-        old = self.data
-        if in_place and data is not old:
-            try:
-                old[...] = data
-                data = old
-            except (TypeError, ValueError):
-                pass  # a read-only or scalar buffer: rebind
-        self.data = data
-        live = []
-        for ref in self.members:
-            member = ref()
-            if member is None or len(member._vc) < 3 or member._vc[2] is not self:
-                continue  # gone, or given other data since (``x.data = t``)
-            live.append(ref)
-            member._data = get_path(member._backend.xp, data, path_of(member))
-            rebase_history(member)
-        self.members = live
-
-
-def storage_of(t: Tensor) -> Storage:
-    vc = t._vc
-    if len(vc) == 2:
-        vc.append(Storage(t))
-    return vc[2]
 
 
 def make_view(parent: Tensor, view: Tensor, step: Step, creation: int = DEFAULT) -> Tensor:
@@ -132,17 +76,6 @@ def fw_base_of(t: Tensor) -> Tensor:
     if fw_base is None:
         return extra.base
     return t if fw_base is True else fw_base
-
-
-def make_alias(original: Tensor, alias: Tensor, share_version: bool = True) -> None:
-    """``alias`` shows ``original``'s data but is no view in autograd's sense (``detach()``;
-    ``.data``, which also gets its own version counter, as in torch)."""
-    storage = storage_of(original)
-    alias._vc = original._vc if share_version else [0, -1, storage]
-    path = path_of(original)
-    if path:
-        alias._get_extra().path = path
-    storage.add(alias)
 
 
 # -- the graph of a write through a view -----------------------------------------------------
@@ -361,6 +294,28 @@ def rebase_views(t: Tensor) -> None:
             rebase_history(member)
 
 
+def _install(storage: Storage, data: Any, in_place: bool) -> None:
+    """Make ``data`` the shared data (into the same buffer when ``in_place``), then
+    bring every live member's data and, for views, history up to date."""
+    old = storage.data
+    if in_place and data is not old:
+        try:
+            old[...] = data
+            data = old
+        except (TypeError, ValueError):
+            pass  # a read-only or scalar buffer: rebind
+    storage.data = data
+    live = []
+    for ref in storage.members:
+        member = ref()
+        if member is None or len(member._vc) < 3 or member._vc[2] is not storage:
+            continue  # gone, or given other data since (``x.data = t``)
+        live.append(ref)
+        member._data = get_path(member._backend.xp, data, path_of(member))
+        rebase_history(member)
+    storage.members = live
+
+
 def write_through(t: Tensor, new: Any, node: Node | None) -> None:
     """Write ``new`` (``t``'s new values) into the data ``t`` shares; a recorded ``node``
     (the op's, taking ``t``'s old history first) becomes the base's ``CopySlices``."""
@@ -378,5 +333,5 @@ def write_through(t: Tensor, new: Any, node: Node | None) -> None:
     backend = t._backend
     data = backend.bounded(put_path(backend.xp, backend, storage.data, path, new) if path else new)
     vc = t._vc
-    storage.install(data, in_place=backend.mutable and vc[1] != vc[0])
+    _install(storage, data, in_place=backend.mutable and vc[1] != vc[0])
     vc[0] += 1

@@ -46,9 +46,10 @@ from .._core import _callbacks, _record
 from .._core._grad_mode import _DecoratorContextManager, _inference
 from .._core._node import Node, new_node
 from .._core._record import operand
+from .._core._storage import path_of
 from .._core._tensor import Tensor, _make
 from .._core._view_steps import get_path, put_path
-from .._core._views import fw_base_of, path_of
+from .._core._views import fw_base_of
 from ..array_api._namespace import namespace_for
 from ..ops import reshape
 from ._dual_store import (
