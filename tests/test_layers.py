@@ -56,8 +56,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 #: inner import fails the test, and so does an entry whose import is gone).
 KNOWN_INNER_IMPORTS: frozenset[tuple[str, str]] = frozenset(
     {
-        # Node <-> Tensor: a node hands its saved arrays back as Tensors (create_graph)
-        ("polygrad._core._node", "polygrad._core._tensor"),
         # the adapters' registry lives in the core, which imports the adapters' base class
         ("polygrad.backends", "polygrad._core._backend"),
     }

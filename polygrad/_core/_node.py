@@ -4,20 +4,21 @@ Every differentiable operation, built-in or a user's ``Function``, records one
 ``Node`` subclass instance (``MulBackward0``, ``AccumulateGrad``, ``MyFnBackward``)
 holding ``next_functions`` (one ``(node, output_nr)`` edge per input, ``(None, 0)``
 for constants), the values its rule needs (raw backend arrays, released after
-backward unless ``retain_graph``), and optional hooks.
+backward unless ``retain_graph``), and optional hooks. A tensor enters the graph
+as an input through ``_edge`` (its ``grad_fn``, or the ``AccumulateGrad`` a leaf gets
+on first use); a saved array comes back out as a Tensor through ``_saved_as_tensor``.
+Nodes build on ``_tensor``, which knows them only as the type of ``grad_fn``.
 """
 
 from __future__ import annotations
 
-import itertools
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import _callbacks
-
-if TYPE_CHECKING:
-    from ._tensor import Tensor
+from ._hook_dict import HookDict, RemovableHandle
+from ._tensor import Tensor, _Extra, _make
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved "
@@ -26,48 +27,6 @@ FREED_MESSAGE = (
     "retain_graph=True if you need to backward through the graph a second time or "
     "if you need to access saved tensors after calling backward."
 )
-
-_handle_ids = itertools.count()
-
-
-class RemovableHandle:
-    """Returned by ``register_hook``: ``remove()`` it (idempotent) or use it as ``with``."""
-
-    __slots__ = ("_hooks_ref", "id")
-
-    def __init__(self, hooks: dict[int, Any]) -> None:
-        self.id = next(_handle_ids)
-        self._hooks_ref = weakref.ref(hooks) if _weakrefable(hooks) else (lambda: hooks)
-
-    def remove(self) -> None:
-        hooks = self._hooks_ref()
-        if hooks is not None:
-            hooks.pop(self.id, None)
-
-    def __enter__(self) -> RemovableHandle:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.remove()
-
-
-def _weakrefable(obj: object) -> bool:
-    try:
-        weakref.ref(obj)
-    except TypeError:
-        return False
-    return True
-
-
-class HookDict(dict):
-    """An ordered ``id -> hook`` dict that a handle can reference weakly."""
-
-    __slots__ = ("__weakref__",)
-
-    def add(self, fn: Callable[..., Any]) -> RemovableHandle:
-        handle = RemovableHandle(self)
-        self[handle.id] = fn
-        return handle
 
 
 class _NodeHooks:
@@ -148,8 +107,6 @@ class Node:
 
     def _saved_tensors(self) -> tuple[Any, ...]:
         """Saved values as Tensors connected to the graph (for ``create_graph``)."""
-        from ._tensor import Tensor, _saved_as_tensor
-
         saved = self._saved_raw()
         out = []
         for value, source in zip(saved, self._saved_from):
@@ -236,3 +193,30 @@ def accumulate_grad_node(tensor: Tensor) -> AccumulateGrad:
     node = new_node(AccumulateGrad, (), (), tensor._backend)
     node._variable_ref = weakref.ref(tensor)
     return node
+
+
+def _edge(t: Tensor) -> tuple[Node | None, int]:
+    """The graph edge a tensor contributes as an input: its grad_fn or leaf accumulator."""
+    if not t._requires_grad:
+        return (None, 0)
+    fn = t._grad_fn
+    if fn is not None:
+        return (fn, t._output_nr)
+    extra = t._extra
+    if extra is None:
+        extra = t._extra = _Extra()
+    acc = extra.acc
+    if acc is None:
+        acc = extra.acc = accumulate_grad_node(t)
+    return (acc, 0)
+
+
+def _saved_as_tensor(value: Any, backend: Any, node: Node | None, nr: int) -> Tensor:
+    """A saved raw array as a Tensor wired to the node it came from (for create_graph)."""
+    if node is None or not backend.pg_dtype(value.dtype).differentiable:
+        return _make(value, backend)  # constants, and integer outputs such as indices
+    if type(node) is AccumulateGrad:
+        leaf = node.variable
+        if leaf is not None and leaf._data is value:
+            return leaf
+    return _make(value, backend, node, nr, True)

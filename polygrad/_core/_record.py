@@ -14,8 +14,8 @@ from typing import Any
 
 from ._backend import backend_of_array, tensor_of
 from ._grad_mode import _grad_enabled
-from ._node import Node, new_node
-from ._tensor import Tensor, _edge, _make, _make_without_grad
+from ._node import Node, _edge, new_node
+from ._tensor import Tensor, _make, _make_without_grad
 
 _SCALARS = (int, float, bool, complex)
 #: Called with each new node while a feature that watches recording is on (anomaly

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._backend import tensor_of
 from ._grad_mode import _grad_enabled, _inference
-from ._node import AccumulateGrad, HookDict, Node, RemovableHandle, accumulate_grad_node
+from ._hook_dict import HookDict, RemovableHandle
 from ._storage import make_alias
 from ._torch_type_names import cpp_name, scalar_type_name
 
@@ -61,6 +61,7 @@ class _Extra:
 if TYPE_CHECKING:  # the methods polygrad._methods and torch_api bind onto Tensor, for type checkers
     from .._methods import BoundMethods as _OwnMethods
     from ..torch_api import MathMethods, NewMethods, RuntimeMethods, ShapeMethods
+    from ._node import AccumulateGrad, Node
 
     # torch_api's methods replace same-named ones when polygrad is imported: first here too
     class BoundMethods(MathMethods, ShapeMethods, NewMethods, RuntimeMethods, _OwnMethods): ...
@@ -356,33 +357,6 @@ def _make_without_grad(data: Any, backend: Any) -> Tensor:
     if _inference.get():
         t._get_extra().inference = True
     return t
-
-
-def _edge(t: Tensor) -> tuple[Node | None, int]:
-    """The graph edge a tensor contributes as an input: its grad_fn or leaf accumulator."""
-    if not t._requires_grad:
-        return (None, 0)
-    fn = t._grad_fn
-    if fn is not None:
-        return (fn, t._output_nr)
-    extra = t._extra
-    if extra is None:
-        extra = t._extra = _Extra()
-    acc = extra.acc
-    if acc is None:
-        acc = extra.acc = accumulate_grad_node(t)
-    return (acc, 0)
-
-
-def _saved_as_tensor(value: Any, backend: Any, node: Node | None, nr: int) -> Tensor:
-    """A saved raw array as a Tensor wired to the node it came from (for create_graph)."""
-    if node is None or not backend.pg_dtype(value.dtype).differentiable:
-        return _make(value, backend)  # constants, and integer outputs such as indices
-    if type(node) is AccumulateGrad:
-        leaf = node.variable
-        if leaf is not None and leaf._data is value:
-            return leaf
-    return _make(value, backend, node, nr, True)
 
 
 def grad_enabled() -> bool:

@@ -21,9 +21,9 @@ from typing import Any
 from . import _record
 from ._backward_step import fix_grad
 from ._grad_mode import _grad_enabled
-from ._node import Node
+from ._node import Node, _edge
 from ._storage import Storage, path_of, storage_of
-from ._tensor import Tensor, _edge
+from ._tensor import Tensor
 from ._view_steps import Step, contiguous, get_path, put_path
 
 #: How a view was made, when torch treats it specially on an in-place write.

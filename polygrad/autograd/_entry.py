@@ -9,10 +9,10 @@ from .. import ops
 from .._core._backend import backend_of_array
 from .._core._backward_step import fix_grad
 from .._core._engine import execute
-from .._core._node import Node
+from .._core._node import Node, _edge
 from .._core._record import mixed_backends_message, operand
 from .._core._size import Size
-from .._core._tensor import Tensor, _edge, _make
+from .._core._tensor import Tensor, _make
 
 
 def _as_tuple(values: Any) -> tuple[Any, ...]:

@@ -14,9 +14,9 @@ from typing import Any
 from .._core import _record
 from .._core._backend import tensor_of
 from .._core._grad_mode import _grad_enabled, no_grad
-from .._core._node import Node
+from .._core._node import Node, _edge
 from .._core._record import MultiOutputNode
-from .._core._tensor import Tensor, _edge, _make
+from .._core._tensor import Tensor, _make
 from .._core._views import check_writable, rebase_views, record_on_base
 from .forward_ad import _function_tangents
 

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from .._core._node import Node
-from .._core._tensor import Tensor, _edge
+from .._core._node import Node, _edge
+from .._core._tensor import Tensor
 from . import _watch
 
 
