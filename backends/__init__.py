@@ -3,12 +3,15 @@
 ``pg.backends.available()`` says which adapters are installed, with the library
 version and its devices; ``pg.get_backend()`` which one new tensors get here (a
 tensor's own is ``x.backend``). Importing this package imports no array library: each
-adapter module (``polygrad.backends.torch``...) is loaded on first use.
+adapter module (``polygrad.backends.torch``...) is loaded on first use, by the core's
+registry (``polygrad._core._backend``), which knows the adapters by module name.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from polygrad._core import _backend
 
 __all__ = ["available", "get_backend"]
 
@@ -17,9 +20,7 @@ def get_backend() -> str:
     """The name of the backend new tensors get here: ``"numpy"`` unless
     ``POLYGRAD_BACKEND``, ``pg.set_backend`` or an enclosing ``with pg.backend(...)``
     block says otherwise. A tensor's own backend is ``x.backend``."""
-    from polygrad._core._backend import current
-
-    return str(current()[0].name)
+    return str(_backend.current()[0].name)
 
 
 def available() -> dict[str, dict[str, Any]]:
@@ -28,12 +29,10 @@ def available() -> dict[str, dict[str, Any]]:
     Loads each installed adapter (and so its library) to ask for its devices; a
     library that is missing or fails to import is left out.
     """
-    from polygrad._core._backend import get_backend, installed
-
     found: dict[str, dict[str, Any]] = {}
-    for name in installed():
+    for name in _backend.installed():
         try:
-            adapter = get_backend(name)
+            adapter = _backend.get_backend(name)
         except (ImportError, OSError):
             continue
         found[name] = {

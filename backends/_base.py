@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from polygrad._core._backend import register_adapter_base
 from polygrad._core._dtypes import DTYPES, DType, dtype_name
 
 
@@ -210,3 +211,6 @@ class Backend:
         xp = self.xp
         dtype = self.dtype("complex64" if dtype_name(real.dtype) == "float32" else "complex128")
         return xp.astype(real, dtype) + xp.astype(imag, dtype) * 1j
+
+
+register_adapter_base(Backend)

@@ -51,16 +51,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("package", ("polygrad",)),
 )
 
-#: Imports of polygrad inside a function body that remain, as (module, imported module).
-#: Each closes a cycle between two modules of one layer; the list only shrinks (a new
-#: inner import fails the test, and so does an entry whose import is gone).
-KNOWN_INNER_IMPORTS: frozenset[tuple[str, str]] = frozenset(
-    {
-        # the adapters' registry lives in the core, which imports the adapters' base class
-        ("polygrad.backends", "polygrad._core._backend"),
-    }
-)
-
 
 def _modules() -> list[tuple[str, pathlib.Path]]:
     found = {}
@@ -143,25 +133,12 @@ def test_imports_point_down(module: str, path: pathlib.Path) -> None:
 
 @pytest.mark.parametrize(("module", "path"), MODULES, ids=[m for m, _ in MODULES])
 def test_polygrad_imported_at_module_level(module: str, path: pathlib.Path) -> None:
-    names = {m for m, _ in MODULES}
     inner = [
         f"line {line}: {target}"
         for target, in_function, line in _imports(module, path)
-        if in_function and (module, _owner(target, names)) not in KNOWN_INNER_IMPORTS
+        if in_function
     ]
     assert not inner, f"{module} imports polygrad inside a function: {inner}"
-
-
-def test_known_inner_imports_still_exist() -> None:
-    """An entry of KNOWN_INNER_IMPORTS whose import is gone must leave the list."""
-    names = {m for m, _ in MODULES}
-    present = {
-        (module, _owner(target, names))
-        for module, path in MODULES
-        for target, in_function, _ in _imports(module, path)
-        if in_function
-    }
-    assert KNOWN_INNER_IMPORTS <= present, sorted(KNOWN_INNER_IMPORTS - present)
 
 
 def test_no_module_over_400_lines() -> None:

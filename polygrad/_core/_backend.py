@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from ..backends._base import Backend
-
 #: Known adapters: selection only ever chooses among these modules.
 ADAPTERS = {
     "numpy": "polygrad.backends.numpy",
@@ -46,6 +44,10 @@ _MODULE_TO_ADAPTER = {
 }
 
 _loaded: dict[str, Any] = {}
+#: The adapters' base class, once ``polygrad.backends._base`` has defined it (it calls
+#: ``register_adapter_base``): the adapters read the core's dtypes, so the core finds
+#: them by module name (``ADAPTERS``) and never imports them.
+_adapter_base: tuple[type, ...] = ()
 T = TypeVar("T")
 #: While pg.compile traces: adapter name -> the tracing adapter new tensors get instead.
 _substitutes: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
@@ -53,6 +55,12 @@ _substitutes: contextvars.ContextVar[dict[str, Any] | None] = contextvars.Contex
 )
 #: The seed of ``pg.manual_seed``: applied to adapters loaded later too.
 _seed: int | None = None
+
+
+def register_adapter_base(cls: type) -> None:
+    """Accept instances of ``cls`` wherever a backend name is expected (``get_backend``)."""
+    global _adapter_base
+    _adapter_base = (cls,)
 
 
 def installed() -> list[str]:
@@ -80,7 +88,7 @@ def get_backend(name: str | Any = None) -> Any:
     if name is None:
         return current()[0]
     if not isinstance(name, str):
-        if not isinstance(name, Backend):
+        if not isinstance(name, _adapter_base):
             raise TypeError(f"backend must be a backend name (str), got {type(name).__name__}")
         return name  # already an adapter
     key = _canonical(name)
