@@ -3,15 +3,14 @@
 ``pg.backends.available()`` says which adapters are installed, with the library
 version and its devices; ``pg.get_backend()`` which one new tensors get here (a
 tensor's own is ``x.backend``). Importing this package imports no array library: each
-adapter module (``polygrad.backends.torch``...) is loaded on first use, by the core's
-registry (``polygrad._core._backend``), which knows the adapters by module name.
+adapter module (``polygrad.backends.torch``...) is loaded on first use.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from polygrad._core import _backend
+from polygrad._core import _backend  # the registry, which loads adapters by module name
 
 __all__ = ["available", "get_backend"]
 
