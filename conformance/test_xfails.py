@@ -21,11 +21,21 @@ def test_parse_rejects_bad_lines(text: str) -> None:
         xfails.parse(text)
 
 
+def _torch_name_checks() -> set[str]:
+    """``torch_names:<op id>:<form>`` for every OpInfo (empty without torch's op_db)."""
+    try:
+        from conformance.torch_oracle import FORMS, opinfos
+    except ImportError:  # torch or expecttest missing: those entries cannot be checked
+        return set()
+    return {f"torch_names:{op_id}:{form}" for op_id in opinfos() for form in FORMS}
+
+
 def test_files_are_named_after_backends_and_list_known_checks() -> None:
     known = (
         set(ENTRIES)
         | {f"graph:{n}" for n in graph.PROGRAMS}
         | {f"semantics:{n}" for n in semantics.SCENARIOS}
+        | _torch_name_checks()
     )
     for path in sorted(xfails.FOLDER.glob("*")):
         assert path.suffix == ".txt" and path.stem in ALL_BACKENDS, f"stray file {path.name}"

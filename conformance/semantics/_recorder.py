@@ -54,8 +54,16 @@ class TensorView:
         return bool(np.allclose(a, b, rtol=1e-5, atol=1e-6, equal_nan=True))
 
 
+#: Each library names its own API in a message (``torch.Size([3])`` / ``polygrad.Size([3])``,
+#: ``torch.autograd.backward`` / ``pg.autograd.backward``): compared as one name.
+_OWN_NAME = re.compile(r"\b(?:torch|polygrad|pg)\.(?=Size\(|float|complex|u?int|bool|autograd\.)")
+#: A hint about torch.nn modules, which polygrad (having no nn) leaves out of its message.
+_NN_HINT = re.compile(r"\s+If you were attempting to deepcopy a module.*$", re.S)
+
+
 def clean(message: str) -> str:
-    return _TRIGGERED.sub("", message.strip())
+    message = _NN_HINT.sub("", _TRIGGERED.sub("", message.strip()))
+    return _OWN_NAME.sub("<library>.", message)
 
 
 def _is_tensor(value: Any) -> bool:

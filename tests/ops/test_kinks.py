@@ -16,6 +16,7 @@ from conftest import BACKENDS
 
 import polygrad as pg
 import polygrad.linalg as la
+from polygrad import array_api
 
 ZEROS = np.zeros(5)
 TIES = np.array([0.0, 2.0, -1.0, 2.0, 0.0])  # zero entries and a tie for the largest
@@ -82,7 +83,7 @@ KINKS = {
     "max": (pg.max, torch.max, [TIES]),
     "min": (pg.min, torch.min, [TIES]),
     "max over an axis": (
-        lambda x: pg.max(x, axis=1),
+        lambda x: array_api.max(x, axis=1),
         lambda x: torch.amax(x, 1),
         [np.array([[1.0, 1.0, 0.0], [2.0, 2.0, 2.0]])],
     ),
@@ -105,7 +106,7 @@ KINKS = {
         [np.ones(4)],
     ),
     "var of a constant": (
-        lambda x: pg.var(x),
+        lambda x: array_api.var(x),
         lambda x: torch.var(x, unbiased=False),
         [np.ones(4)],
     ),
