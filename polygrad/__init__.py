@@ -4,7 +4,7 @@
 ``pg.set_backend``, ``with pg.backend(...)`` or the data you wrap says otherwise.
 The module is torch's API (DESIGN.md principle 7): ``pg.sum(x, dim=1, keepdim=True)``,
 ``pg.cat``, ``pg.max(x, 1)`` as ``(values, indices)``, ``pg.zeros`` in float32,
-``pg.device``, ``pg.save``... (``polygrad.torch_api``). The array API standard is the
+``pg.device``, ``pg.save``... (``polygrad._spellings.torch_api``). The array API standard is the
 namespace a tensor returns, ``x.__array_namespace__()``, also importable as
 ``polygrad.array_api``; it follows the standard and the backend's own defaults
 (float64 on NumPy). Both spell the same ops.
@@ -20,18 +20,16 @@ if _find_spec("polygrad.backends") is None:  # a plain checkout: backends/ is a 
     )
 
 from . import (  # type: ignore[attr-defined, unused-ignore]  # noqa: E501 - backends/ installs as polygrad.backends, which mypy cannot see
-    _methods,  # binds Tensor's operators and methods onto the core's Tensor
+    _spellings,  # binds Tensor's operators and methods onto the core's Tensor
     array_api,
     autograd,
     backends,
     fft,
     functional,
-    interop,
     linalg,
     ops,
     optim,
     special,
-    torch_api,
     tracing,
     utils,
     viz,
@@ -71,15 +69,15 @@ from ._core._grad_mode import (
 )
 from ._core._size import Size
 from ._core._tensor import Tensor
+from ._spellings.interop._einops import install as _install_einops_backend
+from ._spellings.torch_api import install as _install_torch_api
 from .array_api._dtype_functions import can_cast, finfo, iinfo, isdtype, result_type
 from .array_api._namespace import __array_namespace_info__, asarray, from_dlpack
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .autograd.gradcheck import gradcheck, gradgradcheck
 from .backends import get_backend  # type: ignore[import-not-found, unused-ignore]
 from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value_and_grad, vjp
-from .interop._einops import install as _install_einops_backend
 from .ops import *  # noqa: F403 - the namespace's functions at top level, like torch
-from .torch_api import install as _install_torch_api
 from .tracing import compile  # noqa: A004 - torch.compile's name
 
 #: The public names. Type checkers see these and the ops' names; the dtypes and torch's
@@ -90,12 +88,10 @@ __all__ = [
     "backends",
     "fft",
     "functional",
-    "interop",
     "linalg",
     "ops",
     "optim",
     "special",
-    "torch_api",
     "tracing",
     "utils",
     "viz",

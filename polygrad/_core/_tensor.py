@@ -5,7 +5,7 @@ torch's autograd attributes: ``requires_grad``, ``grad``, ``grad_fn``, ``is_leaf
 ``retain_grad()``, ``register_hook``, ``detach()``, ``.data`` and the version counter.
 This module holds the state and its rules; metadata (``shape``, ``dtype``...),
 operators and torch-style methods call ops, which build on this layer, so
-``polygrad._methods`` binds them onto ``Tensor`` when polygrad is imported.
+``polygrad._spellings.methods`` binds them onto ``Tensor`` when polygrad is imported.
 """
 
 from __future__ import annotations
@@ -58,9 +58,11 @@ class _Extra:
         self.inference = False
 
 
-if TYPE_CHECKING:  # the methods polygrad._methods and torch_api bind onto Tensor, for type checkers
-    from .._methods import BoundMethods as _OwnMethods
-    from ..torch_api import MathMethods, NewMethods, RuntimeMethods, ShapeMethods
+if (
+    TYPE_CHECKING
+):  # the methods polygrad._spellings (methods/, torch_api/) binds onto Tensor, for type checkers
+    from .._spellings.methods import BoundMethods as _OwnMethods
+    from .._spellings.torch_api import MathMethods, NewMethods, RuntimeMethods, ShapeMethods
     from ._node import AccumulateGrad, Node
 
     # torch_api's methods replace same-named ones when polygrad is imported: first here too

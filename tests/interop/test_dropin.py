@@ -359,7 +359,7 @@ def test_einops_array_api_module(backend: str) -> None:
 
 
 def test_einops_einsum_patterns_match_numpy() -> None:
-    from polygrad.interop._einops import einsum
+    from polygrad._spellings.interop._einops import einsum
 
     a, b, c = normal(2, 3), normal(3, 4), normal(4)
     for pattern, operands in [

@@ -10,7 +10,7 @@ import pytest
 from polygrad._core._backend import current
 from polygrad._core._size import CallableSize, Size
 from polygrad._core._torch_type_names import legacy_type_name
-from polygrad._methods._format import tensor_repr
+from polygrad._spellings.methods._format import tensor_repr
 
 
 class _DType:

@@ -1,0 +1,61 @@
+"""torch's factory keywords that arrays have no notion of: ``layout=torch.strided``,
+``memory_format=``, ``pin_memory=False`` are accepted (and ``pin_memory=True`` refused
+with the reason), and ``*_like(x, device=...)`` puts the new tensor on that device.
+
+Each factory of ``polygrad._creation`` is wrapped once here; the wrapped function is
+what ``pg.zeros``, ``pg.ones_like``... are.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from ..._core import _creation
+from ..._core._backend import current
+
+#: torch keywords that only describe memory layout: every polygrad array is strided
+_LAYOUT_ONLY = ("layout", "memory_format")
+_FACTORIES = "zeros ones empty full arange linspace eye rand randn tensor as_tensor".split()
+_LIKE = "zeros_like ones_like empty_like full_like rand_like randn_like".split()
+
+
+def _drop_layout(name: str, kwargs: dict[str, Any]) -> None:
+    for key in _LAYOUT_ONLY:
+        kwargs.pop(key, None)
+    if kwargs.pop("pin_memory", False):
+        raise RuntimeError(
+            f"polygrad: {name}(pin_memory=True) has no meaning on the "
+            f"{kwargs.get('backend') or current()[0].name} backend: pinned host memory "
+            "exists only for CUDA transfers in torch"
+        )
+
+
+def factory(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` accepting torch's layout keywords."""
+
+    @functools.wraps(fn)
+    def make(*args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            _drop_layout(fn.__name__, kwargs)
+        return fn(*args, **kwargs)
+
+    return make
+
+
+def like(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn(x, ...)`` accepting torch's layout keywords and ``device=``."""
+
+    @functools.wraps(fn)
+    def make(*args: Any, device: Any = None, **kwargs: Any) -> Any:
+        if kwargs:
+            _drop_layout(fn.__name__, kwargs)
+        out = fn(*args, **kwargs)
+        return out if device is None else out.to(device)
+
+    return make
+
+
+FACTORIES = {name: factory(getattr(_creation, name)) for name in _FACTORIES}
+FACTORIES.update({name: like(getattr(_creation, name)) for name in _LIKE})

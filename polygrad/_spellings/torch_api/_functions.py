@@ -1,0 +1,231 @@
+"""torch functions that have no Tensor method to stand on: ``pg.cat(ts, dim)``,
+``pg.stack``, ``pg.hstack``..., ``pg.where(c, x, y)`` (and ``pg.where(c)``),
+``pg.nonzero``, ``pg.broadcast_tensors``, ``pg.meshgrid`` (``indexing="ij"``),
+``pg.tensordot(a, b, dims)``, ``pg.numel``, ``pg.is_tensor``, ``pg.randint``,
+``pg.randperm``, ``pg.normal``... Each maps torch's signature onto one op.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ... import ops
+from ..._core import _creation
+from ..._core._dtypes import DTYPES
+from ..._core._tensor import Tensor
+from ._aliases import accepts_numpy_names
+from ._einsum import einsum
+from ._out import written
+
+
+@accepts_numpy_names
+def cat(tensors: Sequence[Any], dim: int = 0, *, out: Any = None) -> Tensor:
+    """Join ``tensors`` along the existing axis ``dim`` (torch.cat; also ``concat``,
+    ``concatenate``). 1-D empty tensors are skipped, as torch does."""
+    kept = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or list(tensors[:1])
+    return written(ops.concat(kept, axis=dim), out, "cat")
+
+
+@accepts_numpy_names
+def stack(tensors: Sequence[Any], dim: int = 0, *, out: Any = None) -> Tensor:
+    """Join ``tensors`` along a new axis ``dim``."""
+    return written(ops.stack(list(tensors), axis=dim), out, "stack")
+
+
+def atleast_1d(*tensors: Any) -> Any:
+    """Each input with at least one dimension (torch.atleast_1d)."""
+    return _each(tensors, lambda t: ops.reshape(t, (1,)) if t.ndim == 0 else t)
+
+
+def atleast_2d(*tensors: Any) -> Any:
+    """Each input with at least two dimensions (torch.atleast_2d)."""
+    return _each(tensors, lambda t: ops.reshape(t, (1, -1)) if t.ndim < 2 else t)
+
+
+def atleast_3d(*tensors: Any) -> Any:
+    """Each input with at least three dimensions (torch.atleast_3d)."""
+
+    def lift(t: Any) -> Any:
+        if t.ndim == 0:
+            return ops.reshape(t, (1, 1, 1))
+        if t.ndim == 1:
+            return ops.reshape(t, (1, -1, 1))
+        return ops.expand_dims(t, axis=-1) if t.ndim == 2 else t
+
+    return _each(tensors, lift)
+
+
+def _each(tensors: tuple[Any, ...], fn: Any) -> Any:
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        return tuple(fn(t) for t in tensors[0])
+    return fn(tensors[0]) if len(tensors) == 1 else tuple(fn(t) for t in tensors)
+
+
+def hstack(tensors: Sequence[Any]) -> Tensor:
+    """Inputs stacked along the columns (torch.hstack)."""
+    tensors = atleast_1d(tuple(tensors))
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors: Sequence[Any]) -> Tensor:
+    """Inputs stacked along the rows (torch.vstack; ``row_stack`` is the same)."""
+    return cat(atleast_2d(tuple(tensors)), 0)
+
+
+def dstack(tensors: Sequence[Any]) -> Tensor:
+    """Inputs stacked along the third dimension (torch.dstack)."""
+    return cat(atleast_3d(tuple(tensors)), 2)
+
+
+def column_stack(tensors: Sequence[Any]) -> Tensor:
+    """Inputs stacked as the columns of a matrix (torch.column_stack)."""
+    columns = [ops.reshape(t, (-1, 1)) if t.ndim <= 1 else t for t in tensors]
+    return cat(columns, 1)
+
+
+def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = None) -> Any:  # noqa: A002 - torch's name
+    """``input`` where ``condition`` holds, else ``other``; ``where(condition)`` alone is
+    ``nonzero(condition, as_tuple=True)``."""
+    if input is None and other is None:
+        return nonzero(condition, as_tuple=True)
+    return written(ops.where(condition, input, other), out, "where")
+
+
+def nonzero(input: Any, *, as_tuple: bool = False) -> Any:  # noqa: A002 - torch's name
+    """The indices of the nonzero entries: one row per entry (``as_tuple``: one index
+    tensor per axis)."""
+    if input.ndim == 0:
+        input = ops.reshape(input, (1,))  # noqa: A001
+        return ops.nonzero(input) if as_tuple else ops.stack(ops.nonzero(input), axis=1)[:, :0]
+    found = ops.nonzero(input)
+    return tuple(found) if as_tuple else ops.stack(list(found), axis=1)
+
+
+def argwhere(input: Any) -> Tensor:  # noqa: A002 - torch's name
+    """The indices of the non-zero elements, one row per element (torch.argwhere)."""
+    return nonzero(input)
+
+
+def broadcast_tensors(*tensors: Any) -> tuple[Tensor, ...]:
+    """The inputs broadcast to one shape (torch.broadcast_tensors)."""
+    return tuple(ops.broadcast_arrays(*tensors))
+
+
+def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
+    """torch's meshgrid: matrix (``"ij"``) indexing unless told ``"xy"``."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    return tuple(ops.meshgrid(*tensors, indexing=indexing))
+
+
+def tensordot(a: Any, b: Any, dims: Any = 2, out: Any = None) -> Tensor:
+    """torch.tensordot: ``dims`` an int (the last/first ``dims`` axes) or two axis lists."""
+    if not isinstance(dims, int):
+        dims = tuple(tuple(d) if isinstance(d, (list, tuple)) else (d,) for d in dims)
+    return written(ops.tensordot(a, b, axes=dims), out, "tensordot")
+
+
+def numel(input: Any) -> int:  # noqa: A002 - torch's name
+    """The number of elements of the tensor (torch.numel)."""
+    return int(input.numel())
+
+
+def is_tensor(obj: Any) -> bool:
+    """Whether ``obj`` is a polygrad Tensor (torch.is_tensor)."""
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Any) -> bool:  # noqa: A002 - torch's name
+    """Whether the tensor has a real floating dtype (torch.is_floating_point)."""
+    return bool(input.dtype.kind == "real floating")
+
+
+def is_complex(input: Any) -> bool:  # noqa: A002 - torch's name
+    """Whether the tensor has a complex dtype (torch.is_complex)."""
+    return bool(input.dtype.kind == "complex floating")
+
+
+def is_nonzero(input: Any) -> bool:  # noqa: A002 - torch's name
+    """Whether a one-element tensor is not zero (torch.is_nonzero)."""
+    if input.numel() != 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(input.item())
+
+
+def randint(low: int, high: Any = None, size: Any = None, **factory: Any) -> Tensor:
+    """Integers drawn uniformly from ``[low, high)`` (``randint(high, size)`` too)."""
+    if size is None:
+        low, high, size = 0, low, high
+    dtype = factory.pop("dtype", None) or "int64"
+    uniform = _creation.rand(tuple(size), dtype="float64", **factory)
+    drawn = ops.floor(ops.add(ops.multiply(uniform, operator.index(high) - low), low))
+    return ops.astype(drawn, _dtype(dtype))
+
+
+def randperm(n: int, **factory: Any) -> Tensor:
+    """A random permutation of ``0 .. n-1``."""
+    dtype = factory.pop("dtype", None) or "int64"
+    order = ops.argsort(_creation.rand(n, dtype="float64", **factory))
+    return ops.astype(order, _dtype(dtype))
+
+
+def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, **factory: Any) -> Tensor:
+    """Samples of N(``mean``, ``std``) with the broadcast shape of ``mean`` and ``std``
+    (or ``size`` when both are numbers)."""
+    shapes = [tuple(v.shape) for v in (mean, std) if hasattr(v, "shape")]
+    shape = ops.broadcast_shapes(*shapes) if shapes else tuple(size or ())
+    like = next((v for v in (mean, std) if hasattr(v, "shape")), None)
+    if like is not None:
+        factory.setdefault("dtype", like.dtype)
+        factory.setdefault("backend", like._backend)
+    noise = _creation.randn(shape, **factory)
+    return ops.add(ops.multiply(noise, std), mean)
+
+
+def from_numpy(ndarray: Any) -> Tensor:
+    """A tensor of ``ndarray``'s values on the selected backend (sharing its memory on
+    NumPy, copying elsewhere: another library cannot view NumPy's buffer)."""
+    import numpy as np
+
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    return _creation.as_tensor(ndarray)
+
+
+def _dtype(dtype: Any) -> Any:
+
+    return DTYPES[dtype] if isinstance(dtype, str) else dtype
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "cat": cat,
+    "concat": cat,
+    "concatenate": cat,
+    "stack": stack,
+    "hstack": hstack,
+    "vstack": vstack,
+    "row_stack": vstack,
+    "dstack": dstack,
+    "column_stack": column_stack,
+    "atleast_1d": atleast_1d,
+    "atleast_2d": atleast_2d,
+    "atleast_3d": atleast_3d,
+    "where": where,
+    "nonzero": nonzero,
+    "argwhere": argwhere,
+    "broadcast_tensors": broadcast_tensors,
+    "meshgrid": meshgrid,
+    "tensordot": tensordot,
+    "numel": numel,
+    "is_tensor": is_tensor,
+    "is_floating_point": is_floating_point,
+    "is_complex": is_complex,
+    "is_nonzero": is_nonzero,
+    "randint": randint,
+    "randperm": randperm,
+    "normal": normal,
+    "from_numpy": from_numpy,
+    "einsum": einsum,
+}
