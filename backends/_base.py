@@ -20,6 +20,8 @@ import numpy as np
 from polygrad._core._backend import register_adapter_base
 from polygrad._core._dtypes import DTYPES, DType, dtype_name
 
+from . import _factorizations
+
 
 class Backend:
     """Base adapter. Subclasses set ``name``, ``xp`` and the array type checks."""
@@ -211,6 +213,56 @@ class Backend:
         xp = self.xp
         dtype = self.dtype("complex64" if dtype_name(real.dtype) == "float32" else "complex128")
         return xp.astype(real, dtype) + xp.astype(imag, dtype) * 1j
+
+    # -- factorizations with LAPACK's info ---------------------------------------------
+    def lu_factor_ex(self, a: Any) -> tuple[Any, Any, Any]:
+        """``(LU, pivots, info)`` as LAPACK's ``getrf`` (1-based int32 pivots and info)."""
+        return _factorizations.pivoted_lu(self.xp, a, self.device_of(a))
+
+    def values_readable(self) -> bool:
+        """Whether values can be read now (to raise on a singular matrix, or to look for
+        ``info`` only where the library's routine failed): not while tracing or lazy."""
+        return not (self.lazy or self.shapes_are_traced())
+
+    def inv_ex(self, a: Any) -> tuple[Any, Any]:
+        """``(inverse, info)``, ``info`` the first zero pivot of ``a``'s LU factorization.
+
+        The library's inverse runs first; only where it raises (NumPy's LinAlgError) or is
+        not finite (JAX returns inf/NaN) is ``info`` found by an LU factorization, and
+        singular matrices get a NaN inverse (torch's is unspecified there).
+        """
+        xp = self.xp
+        batch = tuple(a.shape[:-2])
+        if self.values_readable():
+            try:
+                inverse = xp.linalg.inv(a)
+            except np.linalg.LinAlgError:
+                inverse = None
+            if inverse is not None and bool(xp.all(xp.isfinite(inverse))):
+                return inverse, xp.zeros(batch, dtype=xp.int32, device=self.device_of(a))
+        info = self.lu_factor_ex(a)[2]
+        singular = xp.expand_dims(xp.expand_dims(info != 0, axis=-1), axis=-1)
+        eye = xp.eye(a.shape[-1], dtype=a.dtype, device=self.device_of(a))
+        inverse = xp.linalg.inv(xp.where(singular, eye, a))
+        return xp.where(singular, xp.full_like(inverse, float("nan")), inverse), info
+
+    def cholesky_ex(self, a: Any) -> tuple[Any, Any]:
+        """``(L, info)``: the lower Cholesky factor, ``info`` the order of the first
+        leading minor that is not positive-definite (0 when none), as torch's.
+
+        The library's factorization runs first; where it raises or is not finite, the
+        column-by-column factorization gives ``info`` and MKL's partial factor.
+        """
+        xp = self.xp
+        if self.values_readable():
+            try:
+                lower = xp.linalg.cholesky(a)
+            except np.linalg.LinAlgError:
+                lower = None
+            if lower is not None and bool(xp.all(xp.isfinite(lower))):
+                batch = tuple(a.shape[:-2])
+                return lower, xp.zeros(batch, dtype=xp.int32, device=self.device_of(a))
+        return _factorizations.partial_cholesky(xp, a, self.device_of(a))
 
 
 register_adapter_base(Backend)

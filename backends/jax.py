@@ -24,6 +24,7 @@ import numpy as np
 from polygrad._core._dtypes import dtype_name
 
 from ._base import Backend
+from ._factorizations import first_zero
 
 _WIDE_FLOATS = ("float64", "complex128")
 _NARROWED_INTS = {"int64": "int32", "uint64": "uint32"}
@@ -151,6 +152,13 @@ class JaxBackend(Backend):
     def normal(self, shape: tuple[int, ...], dtype: Any, device: Any) -> Any:
         out = jax.random.normal(self._next_key(), shape, dtype=self.dtype(dtype))
         return out if device is None else jax.device_put(out, device)
+
+    # -- factorizations with LAPACK's info ------------------------------------------------
+    def lu_factor_ex(self, a: Any) -> tuple[Any, Any, Any]:
+        lu, pivots, _ = jax.lax.linalg.lu(a)
+        k = min(a.shape[-2], a.shape[-1])
+        info = first_zero(self.xp, jnp.diagonal(lu, axis1=-2, axis2=-1)[..., :k], None)
+        return lu, pivots.astype(jnp.int32) + 1, info
 
 
 backend = JaxBackend()

@@ -136,5 +136,15 @@ class TorchBackend(Backend):
         values = torch.broadcast_to(values, positions.shape)
         return out.view(-1).index_add_(0, positions.reshape(-1), values.reshape(-1)).view(shape)
 
+    # -- factorizations with LAPACK's info (torch's own) ----------------------------------
+    def lu_factor_ex(self, a: Any) -> tuple[Any, Any, Any]:
+        return tuple(torch.linalg.lu_factor_ex(a))
+
+    def inv_ex(self, a: Any) -> tuple[Any, Any]:
+        return tuple(torch.linalg.inv_ex(a))
+
+    def cholesky_ex(self, a: Any) -> tuple[Any, Any]:
+        return tuple(torch.linalg.cholesky_ex(a))
+
 
 backend = TorchBackend()

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from .ops.linalg import matmul
 from .ops.linalg_factor import (
+    CholeskyExResult,
     EighResult,
     EigResult,
     QRResult,
     SVDResult,
     cholesky,
+    cholesky_ex,
     eig,
     eigh,
     eigvals,
@@ -25,9 +27,12 @@ from .ops.linalg_factor import (
     svdvals,
 )
 from .ops.linalg_inverse import (
+    InvExResult,
+    LinAlgError,
     SlogdetResult,
     det,
     inv,
+    inv_ex,
     matrix_power,
     matrix_rank,
     pinv,
@@ -39,12 +44,16 @@ from .ops.products import cross, diagonal, outer, tensordot, trace, vecdot
 from .ops.shape import matrix_transpose
 
 __all__ = [
+    "CholeskyExResult",
     "EigResult",
     "EighResult",
+    "InvExResult",
+    "LinAlgError",
     "QRResult",
     "SVDResult",
     "SlogdetResult",
     "cholesky",
+    "cholesky_ex",
     "cross",
     "det",
     "diagonal",
@@ -53,6 +62,7 @@ __all__ = [
     "eigvals",
     "eigvalsh",
     "inv",
+    "inv_ex",
     "matmul",
     "matrix_norm",
     "matrix_power",

@@ -1,4 +1,4 @@
-"""Matrix factorizations for ``polygrad.linalg``: ``cholesky``, ``qr``, ``eigh``,
+"""Matrix factorizations for ``polygrad.linalg``: ``cholesky``, ``cholesky_ex``, ``qr``, ``eigh``,
 ``eigvalsh``, ``eig``, ``eigvals``, ``svd`` and ``svdvals``, with torch's rules and
 gauge conventions.
 
@@ -16,10 +16,10 @@ from typing import Any, NamedTuple
 
 from .._core._node import Node
 from .._core._record import MultiOutputNode, keep_for_backward, operand, record, record_multi
-from .._core._tensor import Tensor
+from .._core._tensor import Tensor, _make
 from ._matrix import column, diag_embed, eye_mask, lower_mask, mH, row
 from ._support import is_complex
-from .linalg_inverse import square
+from .linalg_inverse import raise_for_info, square
 
 
 class EighResult(NamedTuple):
@@ -73,13 +73,55 @@ class LinalgCholeskyExBackward0(Node):
         return (mH(xp, xp.linalg.solve(mH(xp, lower), mH(xp, left))),)
 
 
-def cholesky(x: Any, /, *, upper: bool = False) -> Tensor:
-    """The Cholesky factor of each Hermitian positive-definite matrix (lower unless ``upper``)."""
+class CholeskyExResult(NamedTuple):
+    L: Tensor
+    info: Tensor
+
+
+def _not_positive_definite(code: int) -> str:
+    return (
+        "The factorization could not be completed because the input is not "
+        f"positive-definite (the leading minor of order {code} is not positive-definite)."
+    )
+
+
+def _cholesky(x: Any, upper: bool, name: str, check_errors: bool) -> tuple[Tensor, Any]:
+    """The recorded factor and the raw ``info`` (None where it was not computed)."""
     x = operand(x)
-    square(x, "cholesky")
-    data = x._backend.xp.linalg.cholesky(x._data, upper=upper)
-    result = record(LinalgCholeskyExBackward0, (x,), data, x._backend)
-    return keep_for_backward(result, upper=upper)
+    square(x, name)
+    backend = x._backend
+    xp = backend.xp
+    if name == "cholesky" and not backend.values_readable():  # nothing to check
+        data, info = xp.linalg.cholesky(x._data), None
+    else:
+        data, info = backend.cholesky_ex(x._data)
+        if check_errors:
+            raise_for_info(backend, info, name, _not_positive_definite)
+    if upper:
+        data = mH(xp, data)
+    result = record(LinalgCholeskyExBackward0, (x,), data, backend)
+    return keep_for_backward(result, upper=upper), info
+
+
+def cholesky(x: Any, /, *, upper: bool = False) -> Tensor:
+    """The Cholesky factor of each Hermitian positive-definite matrix (lower unless
+    ``upper``), reading its lower triangle; otherwise ``LinAlgError`` (torch's)."""
+    return _cholesky(x, upper, "cholesky", check_errors=True)[0]
+
+
+def cholesky_ex(
+    A: Any,  # noqa: N803 - torch's name
+    /,
+    *,
+    upper: bool = False,
+    check_errors: bool = False,
+) -> CholeskyExResult:
+    """torch.linalg.cholesky_ex: ``(L, info)``, ``info`` an int32 tensor of the batch
+    shape, 0 where the factorization succeeded and else the order of the first leading
+    minor that is not positive-definite (``L`` then holds the partial factor, as MKL
+    leaves it). ``check_errors=True`` raises ``LinAlgError`` as ``cholesky`` does."""
+    factor, info = _cholesky(A, upper, "cholesky_ex", check_errors)
+    return CholeskyExResult(factor, _make(info, factor._backend))
 
 
 # -- qr -----------------------------------------------------------------------------------

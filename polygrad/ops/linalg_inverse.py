@@ -1,5 +1,10 @@
-"""Inverses and determinants for ``polygrad.linalg``: ``inv``, ``solve``, ``det``,
-``slogdet``, ``pinv``, ``matrix_power`` and ``matrix_rank``.
+"""Inverses and determinants for ``polygrad.linalg``: ``inv``, ``inv_ex``, ``solve``,
+``det``, ``slogdet``, ``pinv``, ``matrix_power`` and ``matrix_rank``.
+
+``inv_ex`` returns torch's ``info`` (the first zero pivot of the LU factorization,
+LAPACK's ``getrf``) next to the inverse; ``inv`` is the same op with
+``check_errors=True``, raising torch's ``LinAlgError`` on a singular matrix. The
+adapter computes ``info`` (``backends/_factorizations.py``) where the library has none.
 
 Rules follow torch's (``LinalgInvExBackward0``, ``LinalgSolveExBackward0``,
 ``LinalgDetBackward0``, ``LinalgSlogdetBackward0``, ``LinalgPinvBackward0``),
@@ -11,6 +16,7 @@ at matrices with repeated singular values (the identity).
 
 from __future__ import annotations
 
+import math
 from typing import Any, NamedTuple
 
 from .._core._node import Node
@@ -29,6 +35,23 @@ from .conversion import clone, common_dtype
 from .fill import copy_from_recorded
 from .linalg import matmul
 from .sums import _product_of_others
+
+
+class LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError: a matrix the routine cannot factor (singular, not
+    positive-definite), raised by the checking functions and ``check_errors=True``."""
+
+
+def raise_for_info(backend: Any, info: Any, name: str, message: Any) -> None:
+    """torch's error for the first batch element with nonzero ``info`` (none: no error);
+    ``message(code)`` words it, and a batch gets torch's ``(Batch element k)`` prefix."""
+    codes = backend.to_numpy(info)
+    failed = codes.reshape(-1).nonzero()[0]
+    if len(failed) == 0:
+        return
+    first = int(failed[0])
+    prefix = f"(Batch element {first}): " if codes.ndim else ""
+    raise LinAlgError(f"linalg.{name}: {prefix}{message(int(codes.reshape(-1)[first]))}")
 
 
 def square(x: Tensor, name: str) -> None:
@@ -59,11 +82,43 @@ class LinalgInvExBackward0(Node):
         return -(inverse @ (t[0] @ inverse))
 
 
-def inv(x: Any, /) -> Tensor:
-    """The inverse of each square matrix."""
+class InvExResult(NamedTuple):
+    inverse: Tensor
+    info: Tensor
+
+
+def _singular(code: int) -> str:
+    return (
+        f"The diagonal element {code} is zero, the inversion could not be completed "
+        "because the input matrix is singular."
+    )
+
+
+def _inverse(x: Any, name: str, check_errors: bool) -> tuple[Tensor, Any]:
+    """The recorded inverse and the raw ``info`` (None where it was not computed)."""
     x = operand(x)
-    square(x, "inv")
-    return record(LinalgInvExBackward0, (x,), x._backend.xp.linalg.inv(x._data), x._backend)
+    square(x, name)
+    backend = x._backend
+    if name == "inv" and not backend.values_readable():  # nothing to check: the library's
+        return record(LinalgInvExBackward0, (x,), backend.xp.linalg.inv(x._data), backend), None
+    data, info = backend.inv_ex(x._data)
+    if check_errors:
+        raise_for_info(backend, info, name, _singular)
+    return record(LinalgInvExBackward0, (x,), data, backend), info
+
+
+def inv(x: Any, /) -> Tensor:
+    """The inverse of each square matrix; a singular one raises ``LinAlgError`` (torch's)."""
+    return _inverse(x, "inv", check_errors=True)[0]
+
+
+def inv_ex(A: Any, /, *, check_errors: bool = False) -> InvExResult:  # noqa: N803 - torch's
+    """torch.linalg.inv_ex: ``(inverse, info)``, ``info`` an int32 tensor of the batch
+    shape, 0 where the matrix was inverted and else the (1-based) first zero pivot of
+    its LU factorization, where the inverse is NaN (torch backend: torch's inf/NaN).
+    ``check_errors=True`` raises ``LinAlgError`` as ``inv`` does."""
+    inverse, info = _inverse(A, "inv_ex", check_errors)
+    return InvExResult(inverse, _make(info, inverse._backend))
 
 
 class LinalgSolveExBackward0(Node):
@@ -122,14 +177,46 @@ class LinalgDetBackward0(Node):
     def vjp(self, xp: Any, g: Any, a: Any, det: Any) -> tuple[Any, ...]:
         if a.shape[-1] == 0:
             return (xp.zeros_like(a),)
-        if isinstance(a, Tensor):  # recorded: differentiable and finite at repeated values
-            scale = column(xp, column(xp, g * conj(xp, det)))
+        if not isinstance(a, Tensor):
+            return (_cofactors_through_svd(xp, a, g),)
+        # recorded (torch's double backward): det * A^-H, differentiable and finite at
+        # repeated singular values (the identity); near-singular matrices (|det| below
+        # eps * ||A||_F, torch's cutoff) take the SVD formula, whose derivative exists there
+        raw = self._backend.xp
+        cutoff = raw.finfo(a._data.dtype).eps * raw.linalg.matrix_norm(a._data)
+        singular = column(raw, column(raw, raw.abs(det._data) <= cutoff))
+        scale = column(xp, column(xp, g * conj(xp, det)))
+        empty = math.prod(a.shape) == 0  # Dask cannot slice an empty batch's gradient
+        if empty or (self._backend.values_readable() and not bool(raw.any(singular))):
             return (scale * mH(xp, xp.linalg.inv(a)),)
-        # cofactors through A = U S Vh: no division, so singular matrices work too
-        u, s, vh = xp.linalg.svd(a, full_matrices=False)
-        phase = conj(xp, xp.linalg.det(u) * xp.linalg.det(vh)) * g
+        eye = raw.eye(a.shape[-1], dtype=a._data.dtype, device=self._backend.device_of(a._data))
+        regular = scale * mH(xp, xp.linalg.inv(xp.where(singular, eye, a)))
+        return (xp.where(singular, _cofactors_through_svd(xp, a, g), regular),)
+
+
+def _cofactors_through_svd(xp: Any, a: Any, g: Any) -> Any:
+    """``g`` times the cofactor matrix through ``A = U S Vh``: no division, so singular
+    matrices get theirs too. Recorded, each product of the other singular values is
+    multiplied out (as torch's ``prod_safe_zeros_backward``), so its derivative stays
+    exact where a tiny singular value is rounding's zero."""
+    u, s, vh = xp.linalg.svd(a, full_matrices=False)
+    phase = conj(xp, xp.linalg.det(u) * xp.linalg.det(vh)) * g
+    if isinstance(s, Tensor):
+        others = xp.stack([_product_without(xp, s, i) for i in range(s.shape[-1])], axis=-1)
+    else:
         others = _product_of_others(xp, s, (s.ndim - 1,))
-        return ((u * row(xp, column(xp, phase) * others)) @ vh,)
+    return (u * row(xp, column(xp, phase) * others)) @ vh
+
+
+def _product_without(xp: Any, s: Any, i: int) -> Any:
+    """The product of ``s`` along its last axis without entry ``i`` (no empty slices:
+    Dask cannot take their gradient)."""
+    k = s.shape[-1]
+    if k == 1:
+        return xp.ones_like(s[..., 0])
+    if i in (0, k - 1):
+        return xp.prod(s[..., 1:] if i == 0 else s[..., :-1], axis=-1)
+    return xp.prod(s[..., :i], axis=-1) * xp.prod(s[..., i + 1 :], axis=-1)
 
 
 def det(x: Any, /) -> Tensor:

@@ -23,6 +23,12 @@ RECTANGULAR = [(3, 0), (2, 0, 3), (0, 2, 3)]
 # name -> (polygrad function, torch function, the shapes it takes)
 FUNCTIONS = {
     "inv": (la.inv, torch.linalg.inv, SQUARE),
+    "inv_ex": (lambda a: tuple(la.inv_ex(a)), lambda a: tuple(torch.linalg.inv_ex(a)), SQUARE),
+    "cholesky_ex": (
+        lambda a: tuple(la.cholesky_ex(a)),
+        lambda a: tuple(torch.linalg.cholesky_ex(a)),
+        SQUARE,
+    ),
     "det": (la.det, torch.linalg.det, SQUARE),
     "slogdet": (lambda a: tuple(la.slogdet(a)), lambda a: tuple(torch.linalg.slogdet(a)), SQUARE),
     "cholesky": (la.cholesky, torch.linalg.cholesky, SQUARE),

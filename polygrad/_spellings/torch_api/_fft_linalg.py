@@ -246,6 +246,8 @@ LINALG: dict[str, Callable[..., Any]] = {
     "multi_dot": multi_dot,
     "eigh": eigh,
     "eigvalsh": eigvalsh,
+    "inv_ex": accepts_out(linalg_module.inv_ex),
+    "cholesky_ex": accepts_out(linalg_module.cholesky_ex),
 }
 
 
