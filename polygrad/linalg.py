@@ -34,11 +34,10 @@ from .ops.linalg_inverse import (
     inv,
     inv_ex,
     matrix_power,
-    matrix_rank,
-    pinv,
     slogdet,
     solve,
 )
+from .ops.linalg_pinv import matrix_rank, pinv
 from .ops.norms import matrix_norm, vector_norm
 from .ops.products import cross, diagonal, outer, tensordot, trace, vecdot
 from .ops.shape import matrix_transpose

@@ -1,5 +1,5 @@
 """Inverses and determinants for ``polygrad.linalg``: ``inv``, ``inv_ex``, ``solve``,
-``det``, ``slogdet``, ``pinv``, ``matrix_power`` and ``matrix_rank``.
+``det``, ``slogdet`` and ``matrix_power`` (``pinv`` and ``matrix_rank``: ``linalg_pinv``).
 
 ``inv_ex`` returns torch's ``info`` (the first zero pivot of the LU factorization,
 LAPACK's ``getrf``) next to the inverse; ``inv`` is the same op with
@@ -7,7 +7,7 @@ LAPACK's ``getrf``) next to the inverse; ``inv`` is the same op with
 adapter computes ``info`` (``backends/_factorizations.py``) where the library has none.
 
 Rules follow torch's (``LinalgInvExBackward0``, ``LinalgSolveExBackward0``,
-``LinalgDetBackward0``, ``LinalgSlogdetBackward0``, ``LinalgPinvBackward0``),
+``LinalgDetBackward0``, ``LinalgSlogdetBackward0``),
 including complex inputs (conjugate-Wirtinger). ``det``'s first-order rule goes
 through the singular values, so singular matrices get their (cofactor) gradient
 too; under ``create_graph`` it uses ``det * inv(A)^H``, whose derivative stays finite
@@ -254,71 +254,7 @@ def slogdet(x: Any, /) -> SlogdetResult:
     return SlogdetResult(*record_multi(LinalgSlogdetBackward0, (x,), (sign, logabsdet), x._backend))
 
 
-# -- pinv -----------------------------------------------------------------------------
-
-
-class LinalgPinvBackward0(Node):
-    __slots__ = ()
-    _saved_from = (0, -1)
-
-    def vjp(self, xp: Any, g: Any, a: Any, pinv_a: Any) -> tuple[Any, ...]:
-        m, n = a.shape[-2], a.shape[-1]
-        pinv_h = mH(xp, pinv_a)
-        g_h = mH(xp, g)
-        if m <= n:
-            k = g_h @ pinv_a
-            k_pinv_h = k @ pinv_h
-            return (
-                -mH(xp, pinv_a @ k)
-                + k_pinv_h
-                - (a @ pinv_a) @ k_pinv_h
-                + (pinv_h @ pinv_a) @ (g_h - k @ a),
-            )
-        k = pinv_a @ g_h
-        pinv_h_k = pinv_h @ k
-        return (
-            -mH(xp, k @ pinv_a)
-            + ((g_h - a @ k) @ pinv_a) @ pinv_h
-            + pinv_h_k
-            - (pinv_h_k @ pinv_a) @ a,
-        )
-
-
-def pinv(x: Any, /, *, rtol: float | Any = None, hermitian: bool = False) -> Tensor:
-    """The Moore-Penrose pseudo-inverse of each matrix.
-
-    ``hermitian=True`` (torch's) reads a Hermitian (symmetric) matrix through its
-    eigenvalues, the lower triangle only; the gradient is the same rule.
-    """
-    x = operand(x)
-    if x.ndim < 2:
-        raise RuntimeError("linalg.pinv(A): The input tensor A must have at least 2 dimensions.")
-    if isinstance(rtol, Tensor):
-        rtol = rtol._data
-    if hermitian:
-        square(x, "pinv")
-        data = _hermitian_pinv(x._backend.xp, x._data, rtol)
-    else:
-        data = x._backend.xp.linalg.pinv(x._data, rtol=rtol)
-    return record(LinalgPinvBackward0, (x,), data, x._backend)
-
-
-def _hermitian_pinv(xp: Any, a: Any, rtol: Any) -> Any:
-    """``V diag(1 / w) V^H`` over the eigenvalues ``w`` with ``|w| > rtol * max |w|``."""
-    if a.shape[-1] == 0:
-        return xp.zeros_like(a)
-    values, vectors = xp.linalg.eigh(a)
-    magnitude = xp.abs(values)
-    if rtol is None:
-        rtol = a.shape[-1] * xp.finfo(values.dtype).eps
-    elif not isinstance(rtol, (int, float)):
-        rtol = column(xp, rtol)
-    kept = magnitude > rtol * xp.max(magnitude, axis=-1, keepdims=True)
-    inverse = xp.where(kept, 1 / xp.where(kept, values, 1.0), 0.0)
-    return (vectors * row(xp, xp.astype(inverse, vectors.dtype))) @ mH(xp, vectors)
-
-
-# -- matrix_power, matrix_rank --------------------------------------------------------------
+# -- matrix_power ----------------------------------------------------------------------------
 
 
 def matrix_power(x: Any, n: int, /) -> Tensor:
@@ -342,15 +278,3 @@ def matrix_power(x: Any, n: int, /) -> Tensor:
         if n:
             base = matmul(base, base)
     return result  # type: ignore[return-value]
-
-
-def matrix_rank(x: Any, /, *, rtol: float | Any = None) -> Tensor:
-    """The numerical rank of each matrix (an integer tensor, never requires grad)."""
-    x = operand(x)
-    if isinstance(rtol, Tensor):
-        rtol = rtol._data
-    xp, data = x._backend.xp, x._data
-    if data.ndim >= 2 and 0 in data.shape[-2:]:  # no singular values: rank 0 (torch)
-        device = x._backend.device_of(data)
-        return _make(xp.zeros(tuple(data.shape[:-2]), dtype=xp.int64, device=device), x._backend)
-    return _make(xp.linalg.matrix_rank(data, rtol=rtol), x._backend)

@@ -179,39 +179,6 @@ def _with_dim(fn: Callable[..., Any], default: int) -> Callable[..., Any]:
 
 
 @accepts_out
-def pinv(
-    A: Any,
-    *,
-    atol: Any = None,
-    rtol: Any = None,
-    hermitian: bool = False,
-    out: Any = None,  # noqa: N803
-) -> Any:
-    """The Moore-Penrose pseudo-inverse, singular values below ``atol``/``rtol`` dropped
-    (torch.linalg.pinv)."""
-    if atol is not None:
-        raise NotImplementedError("polygrad: linalg.pinv(atol=...) is not supported yet; rtol= is")
-    return _PINV(A, rtol=rtol, hermitian=hermitian)
-
-
-@accepts_out
-def matrix_rank(
-    A: Any,
-    *,
-    atol: Any = None,
-    rtol: Any = None,
-    hermitian: bool = False,
-    out: Any = None,  # noqa: N803
-) -> Any:
-    """The numerical rank of each matrix, with ``atol``/``rtol`` as torch.linalg.matrix_rank."""
-    if atol is not None:
-        raise NotImplementedError(
-            "polygrad: linalg.matrix_rank(atol=...) is not supported yet; rtol= is"
-        )
-    return _MATRIX_RANK(A, rtol=rtol)
-
-
-@accepts_out
 def multi_dot(tensors: Any, *, out: Any = None) -> Any:
     """The product of the matrices in order (1-D ends as a row / column vector).
 
@@ -234,15 +201,14 @@ def multi_dot(tensors: Any, *, out: Any = None) -> Any:
 
 
 _MATRIX_NORM, _VECTOR_NORM = linalg_module.matrix_norm, linalg_module.vector_norm
-_PINV, _MATRIX_RANK = linalg_module.pinv, linalg_module.matrix_rank
 LINALG: dict[str, Callable[..., Any]] = {
     "matrix_norm": matrix_norm,
     "vector_norm": vector_norm,
     "norm": norm,
     "cross": _with_dim(linalg_module.cross, -1),
     "vecdot": _with_dim(linalg_module.vecdot, -1),
-    "pinv": pinv,
-    "matrix_rank": matrix_rank,
+    "pinv": accepts_out(linalg_module.pinv),
+    "matrix_rank": accepts_out(linalg_module.matrix_rank),
     "multi_dot": multi_dot,
     "eigh": eigh,
     "eigvalsh": eigvalsh,
