@@ -29,6 +29,7 @@ from ._methods_math import MathMethods
 from ._methods_more import COPIES, MoreMethods
 from ._methods_new import NewMethods
 from ._methods_shape import ShapeMethods
+from ._methods_stats import StatsMethods
 from ._runtime import RUNTIME, RuntimeMethods
 from ._serialization import load, save
 
@@ -49,6 +50,7 @@ sinc erfinv heaviside isposinf isneginf isreal angle conj_physical resolve_conj 
 logdet kron diag_embed diagflat rot90 tensor_split hsplit vsplit dsplit split_with_sizes
 unsafe_split unsafe_chunk fill index_fill index_copy select_scatter slice_scatter
 diagonal_scatter bitwise_not
+cummax cummin logcumsumexp median nanmedian mode quantile nanquantile
 """.split()
 
 #: Tensor methods with an in-place form ``<name>_`` that polygrad does not define itself
@@ -62,7 +64,7 @@ eq ne lt le gt ge greater greater_equal less less_equal not_equal true_divide mu
 subtract divide clip ldexp nan_to_num sinc erfinv heaviside index_add index_fill index_copy
 """.split()
 
-_MIXINS = (MathMethods, ShapeMethods, MoreMethods, NewMethods, RuntimeMethods)
+_MIXINS = (MathMethods, ShapeMethods, MoreMethods, NewMethods, RuntimeMethods, StatsMethods)
 _NUMPY_NAMED = ("dim", "keepdim")
 
 
