@@ -8,39 +8,14 @@ import numpy as np
 import pytest
 import torch
 from conftest import BACKENDS
-from oracle import assert_close, on_backend, pg_from, to_np, torch_from
+from oracle import assert_close, pg_from, to_np, torch_from
+from oracle import values_and_grads_as_torch as _both
 
 import polygrad as pg
 
 NAN = float("nan")
 ROWS = np.array([[1.0, 3.0, 3.0, NAN, 2.0, NAN], [4.0, 0.5, 0.5, 2.0, 9.0, -1.0]])
 TIES = np.array([[3.0, 1.0, 3.0, 1.0, 2.0], [2.0, 2.0, 5.0, 5.0, 5.0]])
-
-
-def _both(fn, values: np.ndarray, backend: str) -> None:
-    """``fn(lib, x)`` in both libraries: every output (values, indices, named-tuple type and
-    fields) and the gradient of the first output's finite part."""
-    tx = torch_from(values, True)
-    with on_backend(backend):
-        px = pg_from(values, backend, True)
-        mine = fn(pg, px)
-    theirs = fn(torch, tx)
-    if isinstance(theirs, tuple):
-        assert type(mine).__name__ == type(theirs).__name__
-        assert mine.values is mine[0] and mine.indices is mine[1]
-        for m, t in zip(mine, theirs):
-            assert_close(m, t, what="output")
-            assert m.dtype.name == str(t.dtype).removeprefix("torch.")
-        mine, theirs = mine[0], theirs[0]
-    else:
-        assert_close(mine, theirs, what="output")
-    cot = np.where(np.isnan(theirs.detach().numpy()), 0.0, 1.0) * np.arange(theirs.numel()).reshape(
-        tuple(theirs.shape)
-    )
-    theirs.backward(torch_from(cot))
-    with on_backend(backend):
-        mine.backward(pg_from(cot, backend))
-    assert_close(px.grad, tx.grad, what="gradient")
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

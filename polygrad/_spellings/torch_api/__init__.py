@@ -28,6 +28,7 @@ from ._functions_more import FUNCTIONS_MORE
 from ._methods_math import MathMethods
 from ._methods_more import COPIES, MoreMethods
 from ._methods_new import NewMethods
+from ._methods_scatter import ScatterMethods
 from ._methods_shape import ShapeMethods
 from ._methods_stats import StatsMethods
 from ._runtime import RUNTIME, RuntimeMethods
@@ -51,6 +52,7 @@ logdet kron diag_embed diagflat rot90 tensor_split hsplit vsplit dsplit split_wi
 unsafe_split unsafe_chunk fill index_fill index_copy select_scatter slice_scatter
 diagonal_scatter bitwise_not
 cummax cummin logcumsumexp median nanmedian mode quantile nanquantile
+masked_scatter put index_put
 """.split()
 
 #: Tensor methods with an in-place form ``<name>_`` that polygrad does not define itself
@@ -59,12 +61,20 @@ abs acos acosh asin asinh atan atanh atan2 arccos arcsin arctan ceil clamp_min c
 copysign cos cosh deg2rad digamma erf erfc exp2 expm1 float_power fmod frac hypot i0 lerp
 lgamma log log10 log1p log2 logical_and logical_not logical_or logical_xor logit neg
 negative nextafter rad2deg reciprocal rsqrt sgn sign sin sinh sqrt square tan tanh tril
-triu xlogy addcmul addcdiv addmm addmv addr addbmm baddbmm masked_fill scatter scatter_add
+triu xlogy scatter_reduce masked_scatter put index_put addcmul addcdiv addmm addmv addr addbmm baddbmm masked_fill scatter scatter_add
 eq ne lt le gt ge greater greater_equal less less_equal not_equal true_divide multiply
 subtract divide clip ldexp nan_to_num sinc erfinv heaviside index_add index_fill index_copy
 """.split()
 
-_MIXINS = (MathMethods, ShapeMethods, MoreMethods, NewMethods, RuntimeMethods, StatsMethods)
+_MIXINS = (
+    MathMethods,
+    ShapeMethods,
+    MoreMethods,
+    NewMethods,
+    RuntimeMethods,
+    StatsMethods,
+    ScatterMethods,
+)
 _NUMPY_NAMED = ("dim", "keepdim")
 
 
