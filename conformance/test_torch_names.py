@@ -23,7 +23,7 @@ cat stack mm bmm matmul clamp einsum mul add sub div eq lt where masked_fill gat
 scatter scatter_add index_select sum mean prod std var max min argmax amax logsumexp
 softmax log_softmax cumsum sort argsort topk diagonal flatten transpose permute reshape
 unsqueeze squeeze split chunk narrow roll flip outer addmm lerp tril triu norm equal
-repeat expand linalg.det fft.fft
+repeat expand linalg.det fft.fft cummax median quantile scatter_reduce
 """.split()
 FORMS = ("function", "method")
 SAMPLES = 2

@@ -282,3 +282,37 @@ def same_as_torch(scenario: Callable[[Any], Any], backend: str, rtol: float = 1e
     mine, theirs = run_both(scenario, backend)
     assert_same(mine, theirs, rtol=rtol)
     return mine
+
+
+def values_and_grads_as_torch(fn: Callable[..., Any], inputs: Any, backend: str) -> None:
+    """``fn(lib, *tensors)`` in both libraries, for ops polygrad composes from several nodes
+    where torch records one: every output (a named tuple's type and fields included) and
+    the gradients of the floating inputs through the first output's non-NaN elements.
+    ``inputs``: one array or a tuple of them."""
+    arrays = [np.asarray(a) for a in (inputs if isinstance(inputs, tuple) else (inputs,))]
+    grads = [a.dtype.kind == "f" for a in arrays]
+    t_in = [torch_from(a, g) for a, g in zip(arrays, grads)]
+    with on_backend(backend):
+        p_in = [pg_from(a, backend, g) for a, g in zip(arrays, grads)]
+        mine = fn(pg, *p_in)
+    theirs = fn(torch, *t_in)
+    if isinstance(theirs, tuple):
+        assert type(mine).__name__ == type(theirs).__name__
+        assert mine.values is mine[0] and mine.indices is mine[1]
+        for m, t in zip(mine, theirs):
+            assert_close(m, t, what="output")
+            assert m.dtype.name == str(t.dtype).removeprefix("torch.")
+        mine, theirs = mine[0], theirs[0]
+    else:
+        assert_close(mine, theirs, what="output")
+        assert mine.dtype.name == str(theirs.dtype).removeprefix("torch.")
+    if not theirs.requires_grad:
+        return
+    finite = ~np.isnan(theirs.detach().numpy())
+    cot = np.where(finite, np.arange(theirs.numel()).reshape(tuple(theirs.shape)), 0.0)
+    theirs.backward(torch_from(cot))
+    with on_backend(backend):
+        mine.backward(pg_from(cot, backend))
+    for i, (p, t) in enumerate(zip(p_in, t_in)):
+        if t.requires_grad:
+            assert_close(p.grad, t.grad, what=f"gradient of input {i}")

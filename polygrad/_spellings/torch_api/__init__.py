@@ -25,10 +25,14 @@ from ._aliases import accepts_numpy_names, function_of_method, inplace_of
 from ._factories import FACTORIES
 from ._functions import FUNCTIONS
 from ._functions_more import FUNCTIONS_MORE
+from ._methods_counting import CountingMethods
 from ._methods_math import MathMethods
 from ._methods_more import COPIES, MoreMethods
 from ._methods_new import NewMethods
+from ._methods_scatter import ScatterMethods
 from ._methods_shape import ShapeMethods
+from ._methods_stats import StatsMethods
+from ._methods_windows import FUNCTIONS_WINDOWS, WindowMethods
 from ._runtime import RUNTIME, RuntimeMethods
 from ._serialization import load, save
 
@@ -49,6 +53,8 @@ sinc erfinv heaviside isposinf isneginf isreal angle conj_physical resolve_conj 
 logdet kron diag_embed diagflat rot90 tensor_split hsplit vsplit dsplit split_with_sizes
 unsafe_split unsafe_chunk fill index_fill index_copy select_scatter slice_scatter
 diagonal_scatter bitwise_not
+cummax cummin logcumsumexp median nanmedian mode quantile nanquantile
+masked_scatter put index_put gcd lcm bincount histc histogram as_strided
 """.split()
 
 #: Tensor methods with an in-place form ``<name>_`` that polygrad does not define itself
@@ -57,12 +63,22 @@ abs acos acosh asin asinh atan atanh atan2 arccos arcsin arctan ceil clamp_min c
 copysign cos cosh deg2rad digamma erf erfc exp2 expm1 float_power fmod frac hypot i0 lerp
 lgamma log log10 log1p log2 logical_and logical_not logical_or logical_xor logit neg
 negative nextafter rad2deg reciprocal rsqrt sgn sign sin sinh sqrt square tan tanh tril
-triu xlogy addcmul addcdiv addmm addmv addr addbmm baddbmm masked_fill scatter scatter_add
+triu xlogy gcd lcm scatter_reduce masked_scatter put index_put addcmul addcdiv addmm addmv addr addbmm baddbmm masked_fill scatter scatter_add
 eq ne lt le gt ge greater greater_equal less less_equal not_equal true_divide multiply
 subtract divide clip ldexp nan_to_num sinc erfinv heaviside index_add index_fill index_copy
 """.split()
 
-_MIXINS = (MathMethods, ShapeMethods, MoreMethods, NewMethods, RuntimeMethods)
+_MIXINS = (
+    MathMethods,
+    ShapeMethods,
+    MoreMethods,
+    NewMethods,
+    RuntimeMethods,
+    StatsMethods,
+    ScatterMethods,
+    CountingMethods,
+    WindowMethods,
+)
 _NUMPY_NAMED = ("dim", "keepdim")
 
 
@@ -93,6 +109,7 @@ def install(tensor_type: type) -> dict[str, Any]:
     }
     functions.update(FUNCTIONS)
     functions.update(FUNCTIONS_MORE)
+    functions.update(FUNCTIONS_WINDOWS)
     functions.update(RUNTIME)
     functions.update(FACTORIES)
     functions.update(COPIES)

@@ -19,6 +19,7 @@ from ..._core._dtypes import DTYPES
 from ..._core._tensor import Tensor
 from ...ops.products import diagonal as _diagonal
 from ...ops.scatter_add import index_add
+from ._methods_scatter import scatter_reduce
 
 _Sort = namedtuple("sort", ["values", "indices"])  # type: ignore[name-match]
 _Topk = namedtuple("topk", ["values", "indices"])  # type: ignore[name-match]
@@ -92,9 +93,7 @@ class ShapeMethods:
         """A copy with ``src`` (or ``value``) written at ``index`` along ``dim``, ``reduce``
         optional (torch's ``x.scatter()``)."""
         if reduce is not None:
-            return ShapeMethods.scatter_reduce(
-                self, dim, index, src if src is not None else value, reduce
-            )
+            return scatter_reduce(self, dim, index, src if src is not None else value, reduce, True)
         src = value if src is None else src
         out = ops.clone(self)
         if index.numel() == 0:
@@ -112,18 +111,6 @@ class ShapeMethods:
         key = _along(index, _axis(dim, self.ndim))
         raw = tuple(ops.broadcast_to(k, tuple(index.shape))._data for k in key)
         return ops.add(self, index_add(tuple(self.shape), raw, _source_part(src, index, self)))
-
-    def scatter_reduce(
-        self: Any, dim: int, index: Any, src: Any, reduce: str, *, include_self: bool = True
-    ) -> Tensor:
-        """A copy with ``src`` reduced (``'sum'``, ``'prod'``, ``'mean'``, ``'amax'``, ``'amin'``)
-        into ``index`` along ``dim`` (torch's ``x.scatter_reduce()``)."""
-        if reduce in ("sum", "add") and include_self:
-            return ShapeMethods.scatter_add(self, dim, index, src)
-        raise NotImplementedError(
-            f"polygrad: scatter_reduce(reduce={reduce!r}, include_self={include_self}) is not "
-            "supported yet; reduce='sum' with include_self=True is (scatter_add)"
-        )
 
     def take(self: Any, index: Any) -> Tensor:
         """The entries at ``index`` of the flattened tensor, in ``index``'s shape."""

@@ -1,0 +1,120 @@
+"""torch's strided windows and real/complex reinterpretations over polygrad's ops:
+``x.unfold(0, 3, 1)`` (sliding windows), ``x.as_strided((2, 2), (1, 2))`` and
+``pg.view_as_real(z)`` / ``pg.view_as_complex(x)``.
+
+polygrad's tensors do not share storage with their strided views, so each of these is
+a copy that reads the positions the view would (through ``take``: the gradient adds
+up where windows overlap, as torch's ``as_strided_backward`` does). ``as_strided``
+reads the input as its contiguous, row-major layout.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from ... import ops
+from ..._core._tensor import Tensor, _make
+
+
+def _axis(dim: Any, ndim: int) -> int:
+    dim = operator.index(dim)
+    if not -max(ndim, 1) <= dim < max(ndim, 1):
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-max(ndim, 1)}, "
+            f"{max(ndim, 1) - 1}], but got {dim})"
+        )
+    return dim % max(ndim, 1)
+
+
+def _itemsize(dtype: Any) -> int:
+    """Bytes per element (torch names sizes in bytes in its storage errors)."""
+    bits = "".join(c for c in dtype.name if c.isdigit())
+    return int(bits) // 8 if bits else 1
+
+
+class WindowMethods:
+    """Installed onto ``Tensor`` by ``polygrad._spellings.torch_api`` (never instantiated)."""
+
+    def unfold(self: Any, dimension: int, size: int, step: int) -> Tensor:
+        """Every window of ``size`` elements along ``dimension``, ``step`` apart, as a new
+        last axis (torch's ``x.unfold()``)."""
+        axis = _axis(dimension, self.ndim)
+        length = self.shape[axis] if self.ndim else 1
+        if size > length:
+            raise RuntimeError(
+                f"maximum size for tensor at dimension {axis} is {length} but size is {size}"
+            )
+        if step <= 0:
+            raise RuntimeError(f"step is {step} but must be > 0")
+        if self.ndim == 0:
+            return ops.reshape(self, (size,))
+        xp = self._backend.xp
+        device = self._backend.device_of(self._data)
+        count = (length - size) // step + 1
+        starts = xp.arange(count, device=device) * step
+        positions = xp.reshape(starts[:, None] + xp.arange(size, device=device)[None, :], (-1,))
+        taken = ops.take(self, _make(positions, self._backend), axis=axis)
+        shape = tuple(self.shape)
+        windows = ops.reshape(taken, shape[:axis] + (count, size) + shape[axis + 1 :])
+        return ops.moveaxis(windows, axis + 1, -1)
+
+    def as_strided(self: Any, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
+        """The elements a strided view of ``size`` and ``stride`` (in elements, from
+        ``storage_offset``) would see in ``self``'s contiguous layout (torch's
+        ``x.as_strided()``, as a copy)."""
+        size, stride = tuple(size), tuple(stride)
+        if len(size) != len(stride):
+            raise RuntimeError(
+                f"mismatch in length of strides and shape: {len(stride)} and {len(size)}"
+            )
+        if any(s < 0 for s in stride):
+            raise RuntimeError("as_strided: Negative strides are not supported at the moment")
+        offset = 0 if storage_offset is None else storage_offset
+        xp = self._backend.xp
+        device = self._backend.device_of(self._data)
+        positions = xp.full(size, offset, dtype=xp.int64, device=device)
+        for axis, (n, step) in enumerate(zip(size, stride)):
+            shape = [1] * len(size)
+            shape[axis] = n
+            positions = positions + xp.reshape(xp.arange(n, device=device) * step, tuple(shape))
+        numel, itemsize = self.numel(), _itemsize(self.dtype)
+        reach = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
+        if 0 not in size and reach > numel:
+            raise RuntimeError(
+                f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
+                f"{offset}, and itemsize {itemsize} requiring a storage size of "
+                f"{reach * itemsize} are out of bounds for storage of size "
+                f"{numel * itemsize}"
+            )
+        flat = ops.reshape(self, (-1,))
+        taken = ops.take(flat, _make(xp.reshape(positions, (-1,)), self._backend))
+        return ops.reshape(taken, size)
+
+
+def view_as_real(input: Any) -> Tensor:  # noqa: A002 - torch's name
+    """A complex tensor as real numbers with a last axis of (real, imaginary) (torch's
+    ``view_as_real``, as a copy)."""
+    if input.dtype.kind != "complex floating":
+        raise RuntimeError("view_as_real is only supported for complex tensors")
+    return ops.stack([ops.real(input), ops.imag(input)], axis=-1)
+
+
+def view_as_complex(input: Any) -> Tensor:  # noqa: A002 - torch's name
+    """Real pairs along a last axis of size 2 as complex numbers (torch's
+    ``view_as_complex``, as a copy)."""
+    if input.dtype.name not in ("float32", "float64"):
+        raise RuntimeError(
+            "view_as_complex is only supported for float and double tensors, but got a "
+            f"tensor of scalar type: {input.dtype.name}"
+        )
+    if input.ndim == 0 or input.shape[-1] != 2:
+        raise RuntimeError("Tensor must have a last dimension of size 2")
+    return ops.complex(input[..., 0], input[..., 1])
+
+
+FUNCTIONS_WINDOWS: dict[str, Callable[..., Any]] = {
+    "view_as_real": view_as_real,
+    "view_as_complex": view_as_complex,
+}
