@@ -25,6 +25,7 @@ from ._aliases import accepts_numpy_names, function_of_method, inplace_of
 from ._factories import FACTORIES
 from ._functions import FUNCTIONS
 from ._functions_more import FUNCTIONS_MORE
+from ._inplace import InplaceMethods
 from ._methods_math import MathMethods
 from ._methods_more import COPIES, MoreMethods
 from ._methods_new import NewMethods
@@ -83,7 +84,9 @@ def install(tensor_type: type) -> dict[str, Any]:
                 setattr(tensor_type, name, value)
     for name in INPLACE:
         if not hasattr(tensor_type, name + "_"):
-            setattr(tensor_type, name + "_", inplace_of(tensor_type, name))
+            method = inplace_of(tensor_type, name)
+            setattr(InplaceMethods, name + "_", method)  # what tools/gen_stubs.py declares
+            setattr(tensor_type, name + "_", method)
     for name in dir(tensor_type):
         value = getattr(tensor_type, name)
         if not name.startswith("_") and inspect.isfunction(value) and _takes_dim(value):

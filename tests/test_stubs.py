@@ -1,0 +1,99 @@
+"""The type stubs of the modules whose names are made when polygrad loads
+(``polygrad/__init__.pyi``, ``fft.pyi``, ``linalg.pyi``, the in-place methods): current
+with the running code (``tools/gen_stubs.py``), covering every public name, and seen by
+mypy, so ``pg.cat``, ``pg.float32``, ``pg.fft.fft(x, dim=0)`` and ``x.cos_()`` have types."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import polygrad as pg
+
+ROOT = Path(__file__).resolve().parents[1]
+needs_311 = pytest.mark.skipif(
+    sys.version_info < (3, 11), reason="the generator reads overloads (Python >= 3.11)"
+)
+needs_mypy = pytest.mark.skipif(
+    importlib.util.find_spec("mypy") is None, reason="mypy is not installed"
+)
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("gen_stubs", ROOT / "tools" / "gen_stubs.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _bound_names(path: Path) -> set[str]:
+    """The names a stub binds at its top level (what a type checker finds there)."""
+    bound = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            bound.add(node.target.id)
+        elif isinstance(node, ast.ImportFrom):
+            bound |= {alias.asname for alias in node.names if alias.asname}  # re-exported
+    return bound
+
+
+@needs_311
+def test_the_committed_stubs_are_current():
+    for path, text in _generator().stubs().items():
+        assert path.read_text() == text, f"{path.name} is stale: run python tools/gen_stubs.py"
+
+
+@pytest.mark.parametrize("module", [pg, pg.fft, pg.linalg], ids=lambda m: m.__name__)
+def test_every_public_name_is_in_the_stub(module):
+    stub = Path(module.__file__).with_suffix(".pyi")
+    missing = set(module.__all__) - _bound_names(stub)
+    assert not missing, f"{stub.name} lacks {sorted(missing)}"
+
+
+def test_every_in_place_method_is_in_the_stub():
+    from polygrad._spellings.torch_api import INPLACE, _inplace
+
+    stub = Path(_inplace.__file__).with_suffix(".pyi").read_text()
+    for name in INPLACE:
+        assert f"def {name}_(" in stub or f"{name}_" in vars(pg.Tensor)
+
+
+def test_the_generator_check_mode_reports_a_stale_stub(tmp_path, monkeypatch, capsys):
+    generator = _generator()
+    stale = tmp_path / "__init__.pyi"
+    stale.write_text("# stale\n")
+    monkeypatch.setattr(generator, "stubs", lambda: {stale: "# current\n"})
+    monkeypatch.setattr(generator, "ROOT", tmp_path)
+    assert generator.main(["--check"]) == 1
+    assert "out of date" in capsys.readouterr().out
+    assert generator.main([]) == 0
+    assert generator.main(["--check"]) == 0
+
+
+@needs_mypy
+def test_mypy_sees_every_public_name_and_tensor_attribute(tmp_path):
+    """A program naming every public name of polygrad, fft, linalg and every public Tensor
+    attribute type-checks: none is missing to a type checker."""
+    x = pg.zeros(1)
+    lines = ["import polygrad as pg", "x = pg.zeros(1)"]
+    for module, prefix in ((pg, "pg"), (pg.fft, "pg.fft"), (pg.linalg, "pg.linalg")):
+        lines += [f"print({prefix}.{name})" for name in module.__all__]
+    lines += [f"print(x.{name})" for name in dir(x) if not name.startswith("_")]
+    program = tmp_path / "every_name.py"
+    program.write_text("\n".join(lines) + "\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--follow-imports=silent", "--no-incremental"]
+        + [str(program)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
