@@ -63,7 +63,15 @@ eq ne lt le gt ge greater greater_equal less less_equal not_equal true_divide mu
 subtract divide clip ldexp nan_to_num sinc erfinv heaviside index_add index_fill index_copy
 """.split()
 
-_MIXINS = (MathMethods, ShapeMethods, MoreMethods, NewMethods, RuntimeMethods)
+
+class TorchMethods(
+    MathMethods, ShapeMethods, MoreMethods, NewMethods, RuntimeMethods, InplaceMethods
+):
+    """torch's Tensor methods, one base class per family. ``install`` copies them onto
+    Tensor (the core cannot inherit them: they call the ops), and type checkers see this
+    class among Tensor's bases (``_core._tensor``): a family added here is seen by both."""
+
+
 _NUMPY_NAMED = ("dim", "keepdim")
 
 
@@ -78,7 +86,7 @@ def _takes_dim(method: Any) -> bool:
 def install(tensor_type: type) -> dict[str, Any]:
     """Put torch's methods on ``tensor_type`` and return torch's functions by name."""
     _fft_linalg.install()
-    for mixin in _MIXINS:
+    for mixin in reversed(TorchMethods.__mro__[1:-1]):  # the first base wins, as inheriting
         for name, value in vars(mixin).items():
             if callable(value) and (not name.startswith("__") or name == "__format__"):
                 setattr(tensor_type, name, value)
@@ -103,4 +111,4 @@ def install(tensor_type: type) -> dict[str, Any]:
     return functions
 
 
-__all__ = ["FUNCTION_OF_METHOD", "INPLACE", "install"]
+__all__ = ["FUNCTION_OF_METHOD", "INPLACE", "TorchMethods", "install"]

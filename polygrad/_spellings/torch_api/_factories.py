@@ -9,6 +9,7 @@ what ``pg.zeros``, ``pg.ones_like``... are.
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -54,6 +55,11 @@ def like(fn: Callable[..., Any]) -> Callable[..., Any]:
         out = fn(*args, **kwargs)
         return out if device is None else out.to(device)
 
+    signature = inspect.signature(fn)  # fn's, and the device= it takes here
+    device = inspect.Parameter("device", inspect.Parameter.KEYWORD_ONLY, default=None)
+    make.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), device.replace(annotation="Any")]
+    )
     return make
 
 
