@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import inspect
 import subprocess
 import sys
 from pathlib import Path
@@ -97,3 +98,39 @@ def test_mypy_sees_every_public_name_and_tensor_attribute(tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+#: Public functions whose result is any object, so typed ``Any``: what was pickled
+#: (``load``), what the user's function returns (the transforms), one tensor or several
+#: by the number of arguments (``atleast_*d``)
+ANY_RESULT = {"load", "hvp", "compile", "atleast_1d", "atleast_2d", "atleast_3d"}
+
+
+@pytest.mark.parametrize("module", [pg, pg.fft, pg.linalg], ids=lambda m: m.__name__)
+def test_functions_declare_what_they_return(module):
+    """A function that returns tensors says so (``-> Tensor``, a named tuple...): an IDE's
+    completion goes on after ``pg.cov(x)`` or ``x.sort()``."""
+    untyped = []
+    for name in module.__all__:
+        function = getattr(module, name)
+        if inspect.isroutine(function) and name not in ANY_RESULT:
+            returns = inspect.signature(function).return_annotation
+            if returns in ("Any", inspect.Signature.empty):
+                untyped.append(name)
+    assert not untyped, f"{module.__name__}: {untyped} return Any"
+
+
+#: Tensor methods whose result is typed ``Any``: nested Python lists (``tolist``), a
+#: dtype name or a tensor (``type``), the backend's host array (``numpy``)
+ANY_METHOD_RESULT = {"tolist", "type", "numpy"}
+
+
+def test_tensor_methods_declare_what_they_return():
+    untyped = [
+        name
+        for name, method in inspect.getmembers(pg.Tensor, inspect.isfunction)
+        if not name.startswith("_")
+        and name not in ANY_METHOD_RESULT
+        and inspect.signature(method).return_annotation in ("Any", inspect.Signature.empty)
+    ]
+    assert not untyped, f"Tensor methods {untyped} return Any"
