@@ -2,7 +2,7 @@
 ``memory_format=``, ``pin_memory=False`` are accepted (and ``pin_memory=True`` refused
 with the reason), and ``*_like(x, device=...)`` puts the new tensor on that device.
 
-Each factory of ``polygrad._creation`` is wrapped once here; the wrapped function is
+Each factory of ``polygrad._core._creation`` is wrapped once here; the wrapped function is
 what ``pg.zeros``, ``pg.ones_like``... are.
 """
 
