@@ -62,8 +62,9 @@ def test_every_in_place_method_is_in_the_stub():
     from polygrad._spellings.torch_api import INPLACE, _inplace
 
     stub = Path(_inplace.__file__).with_suffix(".pyi").read_text()
-    for name in INPLACE:
-        assert f"def {name}_(" in stub or f"{name}_" in vars(pg.Tensor)
+    made = [n for n in vars(_inplace.InplaceMethods) if n.endswith("_") and n[0] != "_"]
+    assert made and all(f"def {name}(" in stub for name in made)
+    assert all(hasattr(pg.Tensor, name + "_") for name in INPLACE)
 
 
 def test_the_generator_check_mode_reports_a_stale_stub(tmp_path, monkeypatch, capsys):
@@ -134,3 +135,15 @@ def test_tensor_methods_declare_what_they_return():
         and inspect.signature(method).return_annotation in ("Any", inspect.Signature.empty)
     ]
     assert not untyped, f"Tensor methods {untyped} return Any"
+
+
+def test_help_shows_torchs_signatures():
+    """The signatures the stubs are written from are the ones ``help()`` shows: a method's
+    function form takes ``input`` first, torch's fft takes ``dim``, a ``*_like`` factory
+    ``device``, and a wrapper keeps its function's parameters."""
+    assert list(inspect.signature(pg.sum).parameters)[:3] == ["input", "dim", "keepdim"]
+    assert "dim" in inspect.signature(pg.fft.fft).parameters
+    assert "UPLO" in inspect.signature(pg.linalg.eigh).parameters
+    assert "device" in inspect.signature(pg.zeros_like).parameters
+    assert list(inspect.signature(pg.cat).parameters) == ["tensors", "dim", "out"]
+    assert inspect.signature(pg.Tensor.cos_).return_annotation == "Tensor"
