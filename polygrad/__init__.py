@@ -80,8 +80,8 @@ from .functional import grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, value
 from .ops import *  # noqa: F403 - the namespace's functions at top level, like torch
 from .tracing import compile  # noqa: A004 - torch.compile's name
 
-#: The public names. Type checkers see these and the ops' names; the dtypes and torch's
-#: functions are added when the module runs (below), by name.
+#: The public names. The dtypes and torch's functions are added when the module runs
+#: (below), by name; type checkers read them in ``__init__.pyi`` (``make stubs``).
 __all__ = [
     "array_api",
     "autograd",

@@ -62,11 +62,11 @@ if (
     TYPE_CHECKING
 ):  # the methods polygrad._spellings (methods/, torch_api/) binds onto Tensor, for type checkers
     from .._spellings.methods import BoundMethods as _OwnMethods
-    from .._spellings.torch_api import MathMethods, NewMethods, RuntimeMethods, ShapeMethods
+    from .._spellings.torch_api import TorchMethods
     from ._node import AccumulateGrad, Node
 
     # torch_api's methods replace same-named ones when polygrad is imported: first here too
-    class BoundMethods(MathMethods, ShapeMethods, NewMethods, RuntimeMethods, _OwnMethods): ...
+    class BoundMethods(TorchMethods, _OwnMethods): ...
 else:
     BoundMethods = object
 

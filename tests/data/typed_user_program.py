@@ -34,3 +34,16 @@ first_row: pg.Tensor = X[0].reshape(1, 3).exp().clamp(0, 1)
 rows: int = X.shape[0]
 print(loss.item(), prediction.shape, grad_at_w.norm(), values.mean(), indices.dtype, rows)
 print(first_row.T.shape)
+
+# torch's functions, dtypes and named-tuple results, made when polygrad loads: typed too
+joined = pg.cat([X, X], dim=0).to(pg.float32)
+column_sums: pg.Tensor = pg.sum(joined, dim=0)
+sorted_values: pg.Tensor = X[:, 0].sort().values
+largest: pg.Tensor = pg.topk(X[:, 0], 3).indices
+spectrum: pg.Tensor = pg.fft.fft(X, dim=0)
+A = X.T @ X
+eigenvalues, eigenvectors = pg.linalg.eigh(A, UPLO="U")
+smallest, biggest = pg.aminmax(X)
+X.clone().cos_()
+print(column_sums.shape, sorted_values[0], largest, spectrum.dtype, eigenvalues, smallest)
+print(eigenvectors.shape, biggest, pg.float64, pg.kthvalue(X[:, 0], 2).values)

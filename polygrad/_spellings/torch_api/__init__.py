@@ -25,6 +25,7 @@ from ._aliases import accepts_numpy_names, function_of_method, inplace_of
 from ._factories import FACTORIES
 from ._functions import FUNCTIONS
 from ._functions_more import FUNCTIONS_MORE
+from ._inplace import InplaceMethods
 from ._methods_counting import CountingMethods
 from ._methods_math import MathMethods
 from ._methods_more import COPIES, MoreMethods
@@ -69,7 +70,8 @@ subtract divide clip ldexp nan_to_num sinc erfinv heaviside index_add index_fill
 mvlgamma polygamma
 """.split()
 
-_MIXINS = (
+
+class TorchMethods(
     MathMethods,
     ShapeMethods,
     MoreMethods,
@@ -79,7 +81,13 @@ _MIXINS = (
     ScatterMethods,
     CountingMethods,
     WindowMethods,
-)
+    InplaceMethods,
+):
+    """torch's Tensor methods, one base class per family. ``install`` copies them onto
+    Tensor (the core cannot inherit them: they call the ops), and type checkers see this
+    class among Tensor's bases (``_core._tensor``): a family added here is seen by both."""
+
+
 _NUMPY_NAMED = ("dim", "keepdim")
 
 
@@ -94,13 +102,15 @@ def _takes_dim(method: Any) -> bool:
 def install(tensor_type: type) -> dict[str, Any]:
     """Put torch's methods on ``tensor_type`` and return torch's functions by name."""
     _fft_linalg.install()
-    for mixin in _MIXINS:
+    for mixin in reversed(TorchMethods.__mro__[1:-1]):  # the first base wins, as inheriting
         for name, value in vars(mixin).items():
             if callable(value) and (not name.startswith("__") or name == "__format__"):
                 setattr(tensor_type, name, value)
     for name in INPLACE:
         if not hasattr(tensor_type, name + "_"):
-            setattr(tensor_type, name + "_", inplace_of(tensor_type, name))
+            method = inplace_of(tensor_type, name)
+            setattr(InplaceMethods, name + "_", method)  # what tools/gen_stubs.py declares
+            setattr(tensor_type, name + "_", method)
     for name in dir(tensor_type):
         value = getattr(tensor_type, name)
         if not name.startswith("_") and inspect.isfunction(value) and _takes_dim(value):
@@ -118,4 +128,4 @@ def install(tensor_type: type) -> dict[str, Any]:
     return functions
 
 
-__all__ = ["FUNCTION_OF_METHOD", "INPLACE", "install"]
+__all__ = ["FUNCTION_OF_METHOD", "INPLACE", "TorchMethods", "install"]

@@ -10,8 +10,9 @@ form (``pg.clamp(x, 0, 1)`` is ``x.clamp(0, 1)``), so a name is implemented once
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from ... import ops
 from ..._core._creation import as_tensor
@@ -20,6 +21,8 @@ from ..._core._inplace import inplace
 #: torch's NumPy-compatible keyword names and the name each stands for
 NUMPY_ALIASES = {"axis": "dim", "keepdims": "keepdim", "x": "input", "a": "input", "x1": "input"}
 NUMPY_ALIASES["x2"] = "other"
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def rename_aliases(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -33,8 +36,9 @@ def rename_aliases(name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
     return renamed
 
 
-def accepts_numpy_names(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``fn`` also taking torch's NumPy aliases (``axis=``, ``keepdims=``...)."""
+def accepts_numpy_names(fn: F) -> F:
+    """``fn`` also taking torch's NumPy aliases (``axis=``, ``keepdims=``...); its
+    signature, for ``help()`` and type checkers, stays ``fn``'s."""
 
     @functools.wraps(fn)
     def with_aliases(*args: Any, **kwargs: Any) -> Any:
@@ -42,7 +46,7 @@ def accepts_numpy_names(fn: Callable[..., Any]) -> Callable[..., Any]:
             kwargs = rename_aliases(fn.__name__, kwargs)
         return fn(*args, **kwargs)
 
-    return with_aliases
+    return with_aliases  # type: ignore[return-value]  # fn's signature, via __wrapped__
 
 
 def function_of_method(tensor_type: type, name: str) -> Callable[..., Any]:
@@ -63,10 +67,19 @@ def function_of_method(tensor_type: type, name: str) -> Callable[..., Any]:
         return method(tensor, *args[1:], **kwargs)
 
     function.__name__ = function.__qualname__ = name
+    function.__wrapped__ = method  # type: ignore[attr-defined]  # its annotations, its overloads
+    function.__signature__ = _input_first(inspect.signature(method), tensor_type)  # type: ignore[attr-defined]
     function.__doc__ = f"``torch.{name}(input, ...)``: the same as ``input.{name}(...)``.\n\n" + (
         method.__doc__ or ""
     )
     return function
+
+
+def _input_first(method: inspect.Signature, tensor_type: type) -> inspect.Signature:
+    """A method's signature as its function form's: ``self`` is torch's ``input``."""
+    self_, *rest = method.parameters.values()
+    tensor = self_.replace(name="input", annotation=tensor_type)
+    return method.replace(parameters=[tensor, *rest])
 
 
 def inplace_of(tensor_type: type, name: str) -> Callable[..., Any]:
@@ -79,6 +92,7 @@ def inplace_of(tensor_type: type, name: str) -> Callable[..., Any]:
         return inplace(self, lambda t, *rest: _as_target(t, method(t, *rest, **kwargs)), *args)
 
     inplace_method.__name__ = inplace_method.__qualname__ = name + "_"
+    inplace_method.__wrapped__ = method  # type: ignore[attr-defined]  # the same signature
     inplace_method.__doc__ = f"In-place ``x.{name}(...)``: writes the result into ``x``."
     return inplace_method
 

@@ -12,6 +12,7 @@ import string
 from typing import Any
 
 from ... import ops
+from ..._core._tensor import Tensor
 from ...ops.products import diagonal
 
 
@@ -64,7 +65,7 @@ def _distinct(operand: Any, subscript: str) -> tuple[Any, str]:
     return operand, subscript
 
 
-def einsum(equation: str, *operands: Any) -> Any:
+def einsum(equation: str, *operands: Any) -> Tensor:
     """Sum of products of ``operands`` over the indices that ``equation`` leaves out."""
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])

@@ -2,13 +2,14 @@
 ``memory_format=``, ``pin_memory=False`` are accepted (and ``pin_memory=True`` refused
 with the reason), and ``*_like(x, device=...)`` puts the new tensor on that device.
 
-Each factory of ``polygrad._creation`` is wrapped once here; the wrapped function is
+Each factory of ``polygrad._core._creation`` is wrapped once here; the wrapped function is
 what ``pg.zeros``, ``pg.ones_like``... are.
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -54,6 +55,11 @@ def like(fn: Callable[..., Any]) -> Callable[..., Any]:
         out = fn(*args, **kwargs)
         return out if device is None else out.to(device)
 
+    signature = inspect.signature(fn)  # fn's, and the device= it takes here
+    device = inspect.Parameter("device", inspect.Parameter.KEYWORD_ONLY, default=None)
+    make.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), device.replace(annotation="Any")]
+    )
     return make
 
 

@@ -9,46 +9,52 @@ the op underneath is the same.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ... import fft as fft_module
 from ... import linalg as linalg_module
 from ... import ops
+from ..._core._tensor import Tensor
 from ...ops import fourier, linalg_factor
+from ...ops.linalg_factor import EighResult
 from ._out import accepts_out
 
 
+def _named_as(fn: Callable[..., Any], adapter: Callable[..., Any]) -> Callable[..., Any]:
+    """``adapter`` under ``fn``'s name and docstring. Not ``functools.wraps``: the
+    signature ``help()`` and the type stubs show is the adapter's own (torch's), not
+    the standard's it calls."""
+    adapter.__name__ = adapter.__qualname__ = fn.__name__
+    adapter.__doc__ = fn.__doc__
+    return adapter
+
+
 def _one_axis(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @accepts_out
-    @functools.wraps(fn)
     def transform(
-        input: Any,  # noqa: A002 - torch's name
+        input: Tensor,  # noqa: A002 - torch's name
         n: int | None = None,
         dim: int = -1,
         norm: str | None = None,
         *,
         axis: int | None = None,
-        out: Any = None,
-    ) -> Any:
+        out: Tensor | None = None,
+    ) -> Tensor:
         return fn(input, n=n, axis=dim if axis is None else axis, norm=norm or "backward")
 
-    return transform
+    return accepts_out(_named_as(fn, transform))
 
 
 def _many_axes(fn: Callable[..., Any], default: Any = None) -> Callable[..., Any]:
-    @accepts_out
-    @functools.wraps(fn)
     def transform(
-        input: Any,  # noqa: A002 - torch's name
-        s: Any = None,
-        dim: Any = default,
+        input: Tensor,  # noqa: A002 - torch's name
+        s: Sequence[int] | None = None,
+        dim: int | Sequence[int] | None = default,
         norm: str | None = None,
         *,
-        axes: Any = None,
-        out: Any = None,
-    ) -> Any:
+        axes: int | Sequence[int] | None = None,
+        out: Tensor | None = None,
+    ) -> Tensor:
         axes = dim if axes is None else axes
         if isinstance(axes, int):
             axes = (axes,)
@@ -56,15 +62,19 @@ def _many_axes(fn: Callable[..., Any], default: Any = None) -> Callable[..., Any
             axes = tuple(range(-len(s), 0))
         return fn(input, s=s, axes=axes, norm=norm or "backward")
 
-    return transform
+    return accepts_out(_named_as(fn, transform))
 
 
 def _shift(fn: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(fn)
-    def shift(input: Any, dim: Any = None, *, axes: Any = None) -> Any:  # noqa: A002
+    def shift(
+        input: Tensor,  # noqa: A002 - torch's name
+        dim: int | Sequence[int] | None = None,
+        *,
+        axes: int | Sequence[int] | None = None,
+    ) -> Tensor:
         return fn(input, axes=dim if axes is None else axes)
 
-    return shift
+    return _named_as(fn, shift)
 
 
 FFT = {name: _one_axis(getattr(fourier, name)) for name in "fft ifft rfft irfft hfft ihfft".split()}
@@ -83,14 +93,19 @@ def _uplo(uplo: str) -> str:
 
 
 @accepts_out
-def eigh(A: Any, UPLO: str = "L", *, out: Any = None) -> Any:  # noqa: N803 - torch's names
+def eigh(
+    A: Tensor,  # noqa: N803 - torch's names
+    UPLO: str = "L",  # noqa: N803
+    *,
+    out: tuple[Tensor, Tensor] | None = None,
+) -> EighResult:
     """Eigenvalues (ascending) and eigenvectors of Hermitian matrices, reading the ``UPLO``
     triangle (torch.linalg.eigh)."""
     return linalg_factor.eigh_of_triangle(A, _uplo(UPLO))
 
 
 @accepts_out
-def eigvalsh(A: Any, UPLO: str = "L", *, out: Any = None) -> Any:  # noqa: N803
+def eigvalsh(A: Tensor, UPLO: str = "L", *, out: Tensor | None = None) -> Tensor:  # noqa: N803
     """Eigenvalues (ascending) of Hermitian matrices, reading the ``UPLO`` triangle
     (torch.linalg.eigvalsh)."""
     return linalg_factor.eigh_of_triangle(A, _uplo(UPLO)).eigenvalues
@@ -103,15 +118,15 @@ def _moved(A: Any, dim: Any) -> Any:
 
 @accepts_out
 def matrix_norm(
-    A: Any,  # noqa: N803 - torch's name
+    A: Tensor,  # noqa: N803 - torch's name
     ord: Any = "fro",  # noqa: A002
     dim: Any = (-2, -1),
     keepdim: bool = False,
     *,
     dtype: Any = None,
     keepdims: bool | None = None,
-    out: Any = None,
-) -> Any:
+    out: Tensor | None = None,
+) -> Tensor:
     """The ``ord`` norm of the matrices over dimensions ``dim`` (torch.linalg.matrix_norm)."""
     keep = keepdim if keepdims is None else keepdims
     x = A if dtype is None else ops.astype(A, dtype)
@@ -123,7 +138,7 @@ def matrix_norm(
 
 @accepts_out
 def vector_norm(
-    x: Any,
+    x: Tensor,
     ord: Any = 2,  # noqa: A002
     dim: Any = None,
     keepdim: bool = False,
@@ -131,8 +146,8 @@ def vector_norm(
     dtype: Any = None,
     axis: Any = None,
     keepdims: bool | None = None,
-    out: Any = None,
-) -> Any:
+    out: Tensor | None = None,
+) -> Tensor:
     """The ``ord`` norm of the entries over ``dim`` (all entries when None;
     torch.linalg.vector_norm)."""
     axis = dim if axis is None else axis
@@ -143,14 +158,14 @@ def vector_norm(
 
 @accepts_out
 def norm(
-    A: Any,  # noqa: N803
+    A: Tensor,  # noqa: N803
     ord: Any = None,  # noqa: A002
     dim: Any = None,
     keepdim: bool = False,
     *,
     dtype: Any = None,
-    out: Any = None,
-) -> Any:
+    out: Tensor | None = None,
+) -> Tensor:
     """torch.linalg.norm: a matrix norm for a 2-tuple ``dim`` (or a 2-D input with
     ``ord`` given), else a vector norm (of the flattened input when ``dim`` is None)."""
     if isinstance(dim, int):
@@ -168,18 +183,21 @@ def norm(
 
 
 def _with_dim(fn: Callable[..., Any], default: int) -> Callable[..., Any]:
-    @accepts_out
-    @functools.wraps(fn)
     def product(
-        x1: Any, x2: Any, *, dim: int = default, axis: int | None = None, out: Any = None
-    ) -> Any:
+        x1: Tensor,
+        x2: Tensor,
+        *,
+        dim: int = default,
+        axis: int | None = None,
+        out: Tensor | None = None,
+    ) -> Tensor:
         return fn(x1, x2, axis=dim if axis is None else axis)
 
-    return product
+    return accepts_out(_named_as(fn, product))
 
 
 @accepts_out
-def multi_dot(tensors: Any, *, out: Any = None) -> Any:
+def multi_dot(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
     """The product of the matrices in order (1-D ends as a row / column vector).
 
     Recorded as torch does: the ends made matrices, matrix products, then one view to
@@ -221,8 +239,9 @@ def install() -> None:
     """Put the adapters on ``polygrad.fft`` / ``polygrad.linalg`` (once)."""
     if getattr(fft_module, "_torch_spellings", False):
         return
-    for name, fn in FFT.items():
-        setattr(fft_module, name, fn)
-    for name, adapter in LINALG.items():
-        setattr(linalg_module, name, adapter)
+    for module, adapters in ((fft_module, FFT), (linalg_module, LINALG)):
+        for name, adapter in adapters.items():
+            setattr(module, name, adapter)
+        public = vars(module)
+        public["__all__"] = sorted(set(public["__all__"]) | set(adapters))  # fft2... are public
     fft_module._torch_spellings = True  # type: ignore[attr-defined]

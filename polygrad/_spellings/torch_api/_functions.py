@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
 from ... import ops
 from ..._core import _creation
@@ -21,7 +21,7 @@ from ._out import written
 
 
 @accepts_numpy_names
-def cat(tensors: Sequence[Any], dim: int = 0, *, out: Any = None) -> Tensor:
+def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None) -> Tensor:
     """Join ``tensors`` along the existing axis ``dim`` (torch.cat; also ``concat``,
     ``concatenate``). 1-D empty tensors are skipped, as torch does."""
     kept = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or list(tensors[:1])
@@ -29,7 +29,7 @@ def cat(tensors: Sequence[Any], dim: int = 0, *, out: Any = None) -> Tensor:
 
 
 @accepts_numpy_names
-def stack(tensors: Sequence[Any], dim: int = 0, *, out: Any = None) -> Tensor:
+def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Any = None) -> Tensor:
     """Join ``tensors`` along a new axis ``dim``."""
     return written(ops.stack(list(tensors), axis=dim), out, "stack")
 
@@ -63,29 +63,49 @@ def _each(tensors: tuple[Any, ...], fn: Any) -> Any:
     return fn(tensors[0]) if len(tensors) == 1 else tuple(fn(t) for t in tensors)
 
 
-def hstack(tensors: Sequence[Any]) -> Tensor:
+def hstack(tensors: Sequence[Tensor]) -> Tensor:
     """Inputs stacked along the columns (torch.hstack)."""
     tensors = atleast_1d(tuple(tensors))
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
-def vstack(tensors: Sequence[Any]) -> Tensor:
+def vstack(tensors: Sequence[Tensor]) -> Tensor:
     """Inputs stacked along the rows (torch.vstack; ``row_stack`` is the same)."""
     return cat(atleast_2d(tuple(tensors)), 0)
 
 
-def dstack(tensors: Sequence[Any]) -> Tensor:
+def dstack(tensors: Sequence[Tensor]) -> Tensor:
     """Inputs stacked along the third dimension (torch.dstack)."""
     return cat(atleast_3d(tuple(tensors)), 2)
 
 
-def column_stack(tensors: Sequence[Any]) -> Tensor:
+def column_stack(tensors: Sequence[Tensor]) -> Tensor:
     """Inputs stacked as the columns of a matrix (torch.column_stack)."""
     columns = [ops.reshape(t, (-1, 1)) if t.ndim <= 1 else t for t in tensors]
     return cat(columns, 1)
 
 
-def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = None) -> Any:  # noqa: A002 - torch's name
+@overload
+def where(condition: Tensor) -> tuple[Tensor, ...]: ...
+
+
+@overload
+def where(
+    condition: Tensor,
+    input: Tensor | complex,  # noqa: A002 - torch's name
+    other: Tensor | complex,
+    *,
+    out: Tensor | None = None,
+) -> Tensor: ...
+
+
+def where(
+    condition: Tensor,
+    input: Tensor | complex | None = None,  # noqa: A002 - torch's name
+    other: Tensor | complex | None = None,
+    *,
+    out: Tensor | None = None,
+) -> Tensor | tuple[Tensor, ...]:
     """``input`` where ``condition`` holds, else ``other``; ``where(condition)`` alone is
     ``nonzero(condition, as_tuple=True)``."""
     if input is None and other is None:
@@ -93,7 +113,19 @@ def where(condition: Any, input: Any = None, other: Any = None, *, out: Any = No
     return written(ops.where(condition, input, other), out, "where")
 
 
-def nonzero(input: Any, *, as_tuple: bool = False) -> Any:  # noqa: A002 - torch's name
+@overload
+def nonzero(input: Tensor, *, as_tuple: Literal[False] = False) -> Tensor: ...  # noqa: A002
+
+
+@overload
+def nonzero(input: Tensor, *, as_tuple: Literal[True]) -> tuple[Tensor, ...]: ...  # noqa: A002
+
+
+@overload
+def nonzero(input: Tensor, *, as_tuple: bool) -> Tensor | tuple[Tensor, ...]: ...  # noqa: A002
+
+
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:  # noqa: A002 - torch's name
     """The indices of the nonzero entries: one row per entry (``as_tuple``: one index
     tensor per axis)."""
     if input.ndim == 0:

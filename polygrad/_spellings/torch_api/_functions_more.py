@@ -8,18 +8,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal, overload
 
 from ... import ops
 from ..._core import _creation
 from ..._core._dtypes import DTYPES
+from ..._core._tensor import Tensor
 from ...linalg import vector_norm
 from ...ops.products import diagonal
 from ._aliases import accepts_numpy_names
 
 
 @accepts_numpy_names
-def diff(input: Any, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Any:  # noqa: A002
+def diff(input: Any, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:  # noqa: A002
     """The ``n``-th forward difference along ``dim``, after ``prepend``/``append`` (torch.diff)."""
     return ops.diff(input, axis=dim, n=n, prepend=prepend, append=append)
 
@@ -32,7 +33,7 @@ def searchsorted(
     right: bool = False,
     side: str | None = None,
     sorter: Any = None,
-) -> Any:
+) -> Tensor:
     """Where ``input`` would go in the last axis of ``sorted_sequence`` (1-d, or rows
     matching ``input``'s leading axes)."""
     side = side or ("right" if right else "left")
@@ -47,7 +48,9 @@ def searchsorted(
     return ops.astype(ops.stack(rows, axis=0), dtype)
 
 
-def bucketize(input: Any, boundaries: Any, *, out_int32: bool = False, right: bool = False) -> Any:  # noqa: A002
+def bucketize(
+    input: Any, boundaries: Any, *, out_int32: bool = False, right: bool = False
+) -> Tensor:  # noqa: A002
     """For each value, the index of its bucket in sorted ``boundaries`` (torch.bucketize)."""
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
@@ -57,7 +60,7 @@ def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
     return tuple(ops.broadcast_shapes(*((s,) if isinstance(s, int) else tuple(s) for s in shapes)))
 
 
-def cartesian_prod(*tensors: Any) -> Any:
+def cartesian_prod(*tensors: Any) -> Tensor:
     """The Cartesian product of 1-d tensors, one row per combination (torch.cartesian_prod)."""
     if len(tensors) == 1:
         return tensors[0]
@@ -65,7 +68,7 @@ def cartesian_prod(*tensors: Any) -> Any:
     return ops.stack([ops.reshape(g, (-1,)) for g in grids], axis=1)
 
 
-def block_diag(*tensors: Any) -> Any:
+def block_diag(*tensors: Any) -> Tensor:
     """The tensors (0-, 1- or 2-d) along the diagonal of one matrix, zeros elsewhere."""
     blocks = [ops.reshape(t, (1, -1)) if t.ndim < 2 else t for t in tensors]
     width = sum(b.shape[1] for b in blocks)
@@ -83,7 +86,9 @@ def block_diag(*tensors: Any) -> Any:
     return ops.concat(rows, axis=0)
 
 
-def _triangle_indices(row: int, col: int, offset: int, upper: bool, factory: dict[str, Any]) -> Any:
+def _triangle_indices(
+    row: int, col: int, offset: int, upper: bool, factory: dict[str, Any]
+) -> Tensor:
     pairs = [
         (i, j)
         for i in range(row)
@@ -95,21 +100,21 @@ def _triangle_indices(row: int, col: int, offset: int, upper: bool, factory: dic
     return _creation.tensor(data, dtype=dtype, **factory)
 
 
-def tril_indices(row: int, col: int, offset: int = 0, **factory: Any) -> Any:
+def tril_indices(row: int, col: int, offset: int = 0, **factory: Any) -> Tensor:
     """The ``(2, N)`` row and column indices of the lower triangle of a ``row`` x ``col`` matrix
     (torch.tril_indices)."""
     factory.pop("layout", None)
     return _triangle_indices(row, col, offset, False, factory)
 
 
-def triu_indices(row: int, col: int, offset: int = 0, **factory: Any) -> Any:
+def triu_indices(row: int, col: int, offset: int = 0, **factory: Any) -> Tensor:
     """The ``(2, N)`` row and column indices of the upper triangle of a ``row`` x ``col`` matrix
     (torch.triu_indices)."""
     factory.pop("layout", None)
     return _triangle_indices(row, col, offset, True, factory)
 
 
-def logspace(start: Any, end: Any, steps: int, base: float = 10.0, **factory: Any) -> Any:
+def logspace(start: Any, end: Any, steps: int, base: float = 10.0, **factory: Any) -> Tensor:
     """``steps`` values from ``base**start`` to ``base**end``, evenly spaced in the exponent
     (torch.logspace)."""
     factory.pop("layout", None)
@@ -119,20 +124,20 @@ def logspace(start: Any, end: Any, steps: int, base: float = 10.0, **factory: An
     return ops.astype(powers, dtype or _creation._float_dtype(None))
 
 
-def scalar_tensor(s: Any, **factory: Any) -> Any:
+def scalar_tensor(s: Any, **factory: Any) -> Tensor:
     """A 0-d tensor holding ``s``, of the default float dtype unless given (torch.scalar_tensor)."""
     factory.pop("layout", None)
     factory.setdefault("dtype", _creation._float_dtype(None))
     return _creation.tensor(s, **factory)
 
 
-def cdist(x1: Any, x2: Any, p: float = 2.0, compute_mode: Any = None) -> Any:
+def cdist(x1: Any, x2: Any, p: float = 2.0, compute_mode: Any = None) -> Tensor:
     """Pairwise ``p``-norm distances between the rows of ``x1`` and of ``x2``."""
     differences = ops.subtract(ops.expand_dims(x1, axis=-2), ops.expand_dims(x2, axis=-3))
     return vector_norm(differences, axis=-1, ord=p)
 
 
-def cov(input: Any, *, correction: int = 1, fweights: Any = None, aweights: Any = None) -> Any:  # noqa: A002
+def cov(input: Any, *, correction: int = 1, fweights: Any = None, aweights: Any = None) -> Tensor:  # noqa: A002
     """Covariance of the rows (variables) over the columns (observations)."""
     if fweights is not None or aweights is not None:
         raise NotImplementedError("polygrad: cov(fweights=, aweights=) is not supported yet")
@@ -144,7 +149,7 @@ def cov(input: Any, *, correction: int = 1, fweights: Any = None, aweights: Any 
     return ops.reshape(out, ()) if input.ndim < 2 else out
 
 
-def corrcoef(input: Any) -> Any:  # noqa: A002
+def corrcoef(input: Any) -> Tensor:  # noqa: A002
     """The Pearson correlation matrix of the rows of ``input`` (torch.corrcoef)."""
     c = cov(input)
     if c.ndim == 0:
@@ -153,7 +158,7 @@ def corrcoef(input: Any) -> Any:  # noqa: A002
     return ops.clip(ops.divide(ops.divide(c, ops.expand_dims(d, axis=1)), d), -1, 1)
 
 
-def trapezoid(y: Any, x: Any = None, *, dx: Any = None, dim: int = -1) -> Any:
+def trapezoid(y: Any, x: Any = None, *, dx: Any = None, dim: int = -1) -> Tensor:
     """The integral of ``y`` along ``dim`` by the trapezoid rule."""
     n = y.shape[dim]
     lead = (slice(None),) * (dim % y.ndim)
@@ -165,18 +170,38 @@ def trapezoid(y: Any, x: Any = None, *, dx: Any = None, dim: int = -1) -> Any:
     return ops.multiply(ops.sum(mean, axis=dim), 1.0 if dx is None else dx)
 
 
-def polar(abs: Any, angle: Any) -> Any:  # noqa: A002 - torch's name
+def polar(abs: Any, angle: Any) -> Tensor:  # noqa: A002 - torch's name
     """The complex tensor ``abs * (cos(angle) + 1j * sin(angle))`` (torch.polar)."""
     return ops.complex(ops.multiply(abs, ops.cos(angle)), ops.multiply(abs, ops.sin(angle)))
 
 
+@overload
 def unique(
-    input: Any,  # noqa: A002
+    input: Tensor,  # noqa: A002
+    sorted: bool = True,  # noqa: A002
+    return_inverse: Literal[False] = False,
+    return_counts: Literal[False] = False,
+    dim: int | None = None,
+) -> Tensor: ...
+
+
+@overload
+def unique(
+    input: Tensor,  # noqa: A002
     sorted: bool = True,  # noqa: A002
     return_inverse: bool = False,
     return_counts: bool = False,
     dim: int | None = None,
-) -> Any:
+) -> Tensor | tuple[Tensor, ...]: ...
+
+
+def unique(
+    input: Tensor,  # noqa: A002
+    sorted: bool = True,  # noqa: A002
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    dim: int | None = None,
+) -> Tensor | tuple[Tensor, ...]:
     """The sorted unique elements, with ``return_inverse``/``return_counts`` as torch.unique has
     them."""
     if dim is not None:

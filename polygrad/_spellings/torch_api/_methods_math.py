@@ -9,15 +9,13 @@ from the ops' rules; none of these is a second implementation of an op.
 from __future__ import annotations
 
 import math
-from collections import namedtuple
 from typing import Any
 
 from ... import ops
 from ..._core._tensor import Tensor
 from ...array_api._dtype_functions import finfo, result_type
 from ...linalg import matrix_norm, vector_norm
-
-_MinMax = namedtuple("aminmax", ["min", "max"])  # type: ignore[name-match]
+from . import _return_types as return_types
 
 
 def _is_float(x: Any) -> bool:
@@ -235,9 +233,9 @@ class MathMethods:
         """The ``p``-norm of ``self - other`` (torch's ``x.dist(other, p)``)."""
         return vector_norm(ops.subtract(self, other), ord=p)
 
-    def aminmax(self: Any, *, dim: Any = None, keepdim: bool = False) -> Any:
+    def aminmax(self: Any, *, dim: Any = None, keepdim: bool = False) -> return_types.aminmax:
         """A ``(min, max)`` named tuple over ``dim`` or all elements (torch's ``x.aminmax()``)."""
-        return _MinMax(
+        return return_types.aminmax(
             ops.min(self, axis=dim, keepdims=keepdim), ops.max(self, axis=dim, keepdims=keepdim)
         )
 

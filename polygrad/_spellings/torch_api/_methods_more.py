@@ -241,21 +241,33 @@ COPY_OF = {
     "view_copy": lambda x, *shape: x.reshape(*shape),
     "diagonal_copy": lambda x, *args, **kw: x.diagonal(*args, **kw),
     "narrow_copy": lambda x, dim, start, length: x.narrow(dim, start, length),
+}
+#: ... of the views that give several tensors
+COPY_OF_PARTS = {
     "unbind_copy": lambda x, dim=0: x.unbind(dim),
     "split_with_sizes_copy": lambda x, sizes, dim=0: x.split_with_sizes(sizes, dim),
 }
 
 
-def _copy_function(name: str, view: Any) -> Any:
-    def copy(input: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: A002 - torch's name
-        result = view(input, *args, **kwargs)
-        if isinstance(result, tuple):
-            return tuple(ops.clone(r) for r in result)
-        return ops.clone(result)
-
+def _named(copy: Any, name: str) -> Any:
     copy.__name__ = copy.__qualname__ = name
     copy.__doc__ = f"``torch.{name}``: ``{name.removesuffix('_copy')}`` as a new tensor."
     return copy
 
 
+def _copy_function(name: str, view: Any) -> Any:
+    def copy(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:  # noqa: A002 - torch's name
+        return ops.clone(view(input, *args, **kwargs))
+
+    return _named(copy, name)
+
+
+def _parts_copy_function(name: str, view: Any) -> Any:
+    def copy(input: Tensor, *args: Any, **kwargs: Any) -> tuple[Tensor, ...]:  # noqa: A002
+        return tuple(ops.clone(part) for part in view(input, *args, **kwargs))
+
+    return _named(copy, name)
+
+
 COPIES = {name: _copy_function(name, view) for name, view in COPY_OF.items()}
+COPIES |= {name: _parts_copy_function(name, view) for name, view in COPY_OF_PARTS.items()}

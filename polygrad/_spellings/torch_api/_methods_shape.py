@@ -11,7 +11,6 @@ Each composes ops that record their own nodes (indexing, ``take_along_axis``,
 from __future__ import annotations
 
 import operator
-from collections import namedtuple
 from typing import Any
 
 from ... import ops
@@ -19,11 +18,8 @@ from ..._core._dtypes import DTYPES
 from ..._core._tensor import Tensor
 from ...ops.products import diagonal as _diagonal
 from ...ops.scatter_add import index_add
+from . import _return_types as return_types
 from ._methods_scatter import scatter_reduce
-
-_Sort = namedtuple("sort", ["values", "indices"])  # type: ignore[name-match]
-_Topk = namedtuple("topk", ["values", "indices"])  # type: ignore[name-match]
-_Kthvalue = namedtuple("kthvalue", ["values", "indices"])  # type: ignore[name-match]
 
 
 def _int64() -> Any:
@@ -277,10 +273,10 @@ class ShapeMethods:
 
     def sort(
         self: Any, dim: int = -1, descending: bool = False, stable: bool | None = False
-    ) -> Any:
+    ) -> return_types.sort:
         """A ``(values, indices)`` named tuple sorted along ``dim`` (torch's ``x.sort()``)."""
         indices = ops.argsort(self, axis=dim, descending=descending, stable=True)
-        return _Sort(
+        return return_types.sort(
             ops.take_along_axis(self, indices, axis=dim) if self.ndim else ops.clone(self), indices
         )
 
@@ -292,21 +288,23 @@ class ShapeMethods:
         """Sorted along dimension 0 (torch's ``x.msort()``)."""
         return ShapeMethods.sort(self, 0).values
 
-    def topk(self: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> Any:
+    def topk(
+        self: Any, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
+    ) -> return_types.topk:
         """A ``(values, indices)`` named tuple of the ``k`` largest (or smallest) along ``dim``
         (torch's ``x.topk()``)."""
         if self.ndim == 0:
             zero = self.__array_namespace__().zeros((), dtype=_int64())
-            return _Topk(ops.clone(self), zero)
+            return return_types.topk(ops.clone(self), zero)
         order = ops.argsort(self, axis=dim, descending=largest, stable=True)
         indices = order[(slice(None),) * _axis(dim, self.ndim) + (slice(0, k),)]
-        return _Topk(ops.take_along_axis(self, indices, axis=dim), indices)
+        return return_types.topk(ops.take_along_axis(self, indices, axis=dim), indices)
 
-    def kthvalue(self: Any, k: int, dim: int = -1, keepdim: bool = False) -> Any:
+    def kthvalue(self: Any, k: int, dim: int = -1, keepdim: bool = False) -> return_types.kthvalue:
         """A ``(values, indices)`` named tuple of the ``k``-th smallest along ``dim`` (torch's
         ``x.kthvalue()``)."""
         values, indices = ShapeMethods.sort(self, dim)
         if self.ndim == 0:
-            return _Kthvalue(values, indices)
+            return return_types.kthvalue(values, indices)
         pick = (slice(None),) * _axis(dim, self.ndim) + (slice(k - 1, k) if keepdim else k - 1,)
-        return _Kthvalue(values[pick], indices[pick])
+        return return_types.kthvalue(values[pick], indices[pick])

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def written(result: Any, out: Any, name: str) -> Any:
@@ -31,11 +33,12 @@ def written(result: Any, out: Any, name: str) -> Any:
     return type(result)(*copied) if hasattr(result, "_fields") else copied
 
 
-def accepts_out(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``fn`` (which declares ``out`` only for its signature) writing into ``out=``."""
+def accepts_out(fn: F) -> F:
+    """``fn`` (which declares ``out`` only for its signature) writing into ``out=``; the
+    signature, for ``help()`` and type checkers, stays ``fn``'s."""
 
     @functools.wraps(fn)
     def call(*args: Any, out: Any = None, **kwargs: Any) -> Any:
         return written(fn(*args, **kwargs), out, fn.__name__)
 
-    return call
+    return call  # type: ignore[return-value]  # fn's signature, via __wrapped__

@@ -1,0 +1,42 @@
+"""The named tuples torch's functions return (``torch.return_types``): ``x.sort()`` is
+``sort(values, indices)``, ``x.aminmax()`` is ``aminmax(min, max)``... Each is a
+``NamedTuple`` with typed fields, so ``x.sort().values`` is a ``Tensor`` to a type
+checker too; the class names are torch's, so they print as torch's do.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ..._core._tensor import Tensor
+
+
+class sort(NamedTuple):  # noqa: N801 - torch.return_types' names
+    """``x.sort()``: the sorted values and where each came from."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class topk(NamedTuple):  # noqa: N801
+    """``x.topk(k)``: the ``k`` largest (or smallest) values and their indices."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class kthvalue(NamedTuple):  # noqa: N801
+    """``x.kthvalue(k)``: the ``k``-th smallest values and their indices."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class aminmax(NamedTuple):  # noqa: N801
+    """``x.aminmax()``: the smallest and the largest values."""
+
+    min: Tensor
+    max: Tensor
+
+
+__all__ = ["aminmax", "kthvalue", "sort", "topk"]
