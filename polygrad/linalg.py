@@ -38,6 +38,7 @@ from .ops.linalg_inverse import (
     solve,
 )
 from .ops.linalg_pinv import matrix_rank, pinv
+from .ops.linalg_triangular import matrix_exp, solve_triangular
 from .ops.norms import matrix_norm, vector_norm
 from .ops.products import cross, diagonal, outer, tensordot, trace, vecdot
 from .ops.shape import matrix_transpose
@@ -63,6 +64,7 @@ __all__ = [
     "inv",
     "inv_ex",
     "matmul",
+    "matrix_exp",
     "matrix_norm",
     "matrix_power",
     "matrix_rank",
@@ -72,6 +74,7 @@ __all__ = [
     "qr",
     "slogdet",
     "solve",
+    "solve_triangular",
     "svd",
     "svdvals",
     "tensordot",

@@ -24,6 +24,12 @@ RECTANGULAR = [(3, 0), (2, 0, 3), (0, 2, 3)]
 FUNCTIONS = {
     "inv": (la.inv, torch.linalg.inv, SQUARE),
     "inv_ex": (lambda a: tuple(la.inv_ex(a)), lambda a: tuple(torch.linalg.inv_ex(a)), SQUARE),
+    "matrix_exp": (la.matrix_exp, torch.linalg.matrix_exp, SQUARE),
+    "solve_triangular": (
+        lambda a: la.solve_triangular(a, a, upper=True),
+        lambda a: torch.linalg.solve_triangular(a, a, upper=True),
+        SQUARE,
+    ),
     "cholesky_ex": (
         lambda a: tuple(la.cholesky_ex(a)),
         lambda a: tuple(torch.linalg.cholesky_ex(a)),
