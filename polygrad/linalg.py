@@ -37,6 +37,16 @@ from .ops.linalg_inverse import (
     slogdet,
     solve,
 )
+from .ops.linalg_lu import (
+    LUFactorExResult,
+    LUFactorResult,
+    LUResult,
+    SolveExResult,
+    lu,
+    lu_factor,
+    lu_factor_ex,
+    solve_ex,
+)
 from .ops.linalg_pinv import matrix_rank, pinv
 from .ops.linalg_triangular import matrix_exp, solve_triangular
 from .ops.norms import matrix_norm, vector_norm
@@ -48,10 +58,14 @@ __all__ = [
     "EigResult",
     "EighResult",
     "InvExResult",
+    "LUFactorExResult",
+    "LUFactorResult",
+    "LUResult",
     "LinAlgError",
     "QRResult",
     "SVDResult",
     "SlogdetResult",
+    "SolveExResult",
     "cholesky",
     "cholesky_ex",
     "cross",
@@ -63,6 +77,9 @@ __all__ = [
     "eigvalsh",
     "inv",
     "inv_ex",
+    "lu",
+    "lu_factor",
+    "lu_factor_ex",
     "matmul",
     "matrix_exp",
     "matrix_norm",
@@ -74,6 +91,7 @@ __all__ = [
     "qr",
     "slogdet",
     "solve",
+    "solve_ex",
     "solve_triangular",
     "svd",
     "svdvals",

@@ -216,6 +216,10 @@ LINALG: dict[str, Callable[..., Any]] = {
     "cholesky_ex": accepts_out(linalg_module.cholesky_ex),
     "solve_triangular": accepts_out(linalg_module.solve_triangular),
     "matrix_exp": accepts_out(linalg_module.matrix_exp),
+    **{
+        name: accepts_out(getattr(linalg_module, name))
+        for name in ("lu", "lu_factor", "lu_factor_ex", "solve_ex")
+    },
 }
 
 
