@@ -246,6 +246,10 @@ class Backend:
         inverse = xp.linalg.inv(xp.where(singular, eye, a))
         return xp.where(singular, xp.full_like(inverse, float("nan")), inverse), info
 
+    def matrix_exp(self, a: Any) -> Any:
+        """The exponential of each square matrix (scaling and squaring, Padé 13)."""
+        return _factorizations.pade_matrix_exp(self.xp, a, self.device_of(a))
+
     def cholesky_ex(self, a: Any) -> tuple[Any, Any]:
         """``(L, info)``: the lower Cholesky factor, ``info`` the order of the first
         leading minor that is not positive-definite (0 when none), as torch's.

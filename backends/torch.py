@@ -146,5 +146,8 @@ class TorchBackend(Backend):
     def cholesky_ex(self, a: Any) -> tuple[Any, Any]:
         return tuple(torch.linalg.cholesky_ex(a))
 
+    def matrix_exp(self, a: Any) -> Any:
+        return torch.linalg.matrix_exp(a)
+
 
 backend = TorchBackend()

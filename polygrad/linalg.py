@@ -37,7 +37,18 @@ from .ops.linalg_inverse import (
     slogdet,
     solve,
 )
+from .ops.linalg_lu import (
+    LUFactorExResult,
+    LUFactorResult,
+    LUResult,
+    SolveExResult,
+    lu,
+    lu_factor,
+    lu_factor_ex,
+    solve_ex,
+)
 from .ops.linalg_pinv import matrix_rank, pinv
+from .ops.linalg_triangular import matrix_exp, solve_triangular
 from .ops.norms import matrix_norm, vector_norm
 from .ops.products import cross, diagonal, outer, tensordot, trace, vecdot
 from .ops.shape import matrix_transpose
@@ -47,10 +58,14 @@ __all__ = [
     "EigResult",
     "EighResult",
     "InvExResult",
+    "LUFactorExResult",
+    "LUFactorResult",
+    "LUResult",
     "LinAlgError",
     "QRResult",
     "SVDResult",
     "SlogdetResult",
+    "SolveExResult",
     "cholesky",
     "cholesky_ex",
     "cross",
@@ -62,7 +77,11 @@ __all__ = [
     "eigvalsh",
     "inv",
     "inv_ex",
+    "lu",
+    "lu_factor",
+    "lu_factor_ex",
     "matmul",
+    "matrix_exp",
     "matrix_norm",
     "matrix_power",
     "matrix_rank",
@@ -72,6 +91,8 @@ __all__ = [
     "qr",
     "slogdet",
     "solve",
+    "solve_ex",
+    "solve_triangular",
     "svd",
     "svdvals",
     "tensordot",

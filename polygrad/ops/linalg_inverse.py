@@ -44,14 +44,16 @@ class LinAlgError(RuntimeError):
 
 def raise_for_info(backend: Any, info: Any, name: str, message: Any) -> None:
     """torch's error for the first batch element with nonzero ``info`` (none: no error);
-    ``message(code)`` words it, and a batch gets torch's ``(Batch element k)`` prefix."""
+    ``message(code)`` words it, after ``linalg.<name>`` (a dotted ``name`` as it is) and,
+    for a batch, torch's ``(Batch element k)``."""
     codes = backend.to_numpy(info)
     failed = codes.reshape(-1).nonzero()[0]
     if len(failed) == 0:
         return
     first = int(failed[0])
     prefix = f"(Batch element {first}): " if codes.ndim else ""
-    raise LinAlgError(f"linalg.{name}: {prefix}{message(int(codes.reshape(-1)[first]))}")
+    label = name if "." in name else f"linalg.{name}"
+    raise LinAlgError(f"{label}: {prefix}{message(int(codes.reshape(-1)[first]))}")
 
 
 def square(x: Tensor, name: str) -> None:

@@ -24,6 +24,18 @@ RECTANGULAR = [(3, 0), (2, 0, 3), (0, 2, 3)]
 FUNCTIONS = {
     "inv": (la.inv, torch.linalg.inv, SQUARE),
     "inv_ex": (lambda a: tuple(la.inv_ex(a)), lambda a: tuple(torch.linalg.inv_ex(a)), SQUARE),
+    "matrix_exp": (la.matrix_exp, torch.linalg.matrix_exp, SQUARE),
+    "solve_triangular": (
+        lambda a: la.solve_triangular(a, a, upper=True),
+        lambda a: torch.linalg.solve_triangular(a, a, upper=True),
+        SQUARE,
+    ),
+    "lu_factor_ex": (
+        lambda a: tuple(la.lu_factor_ex(a)),
+        lambda a: tuple(torch.linalg.lu_factor_ex(a)),
+        SQUARE + RECTANGULAR,
+    ),
+    "lu": (lambda a: tuple(la.lu(a)), lambda a: tuple(torch.linalg.lu(a)), SQUARE + RECTANGULAR),
     "cholesky_ex": (
         lambda a: tuple(la.cholesky_ex(a)),
         lambda a: tuple(torch.linalg.cholesky_ex(a)),
@@ -139,7 +151,8 @@ def dask_limit(name: str, shape: tuple[int, ...]) -> str | None:
         and len(shape) > 2
     ):
         return "dask: max/min of an empty array reduces a zero-size block with no identity"
-    if name == "qr" and len(shape) > 2 and empty_kept_axis and shape[-1] != shape[-2]:
+    rectangular_empty_batch = len(shape) > 2 and empty_kept_axis and shape[-1] != shape[-2]
+    if name in ("qr", "lu", "lu_factor_ex") and rectangular_empty_batch:
         return "dask: setitem into an empty batch rejects a value of the same shape"
     return None
 

@@ -51,7 +51,7 @@ trace diag repeat_interleave tile flip fliplr flipud roll sort argsort msort top
 flatten permute transpose t squeeze unsqueeze reshape split chunk unbind tril triu
 neg negative erf erfc lgamma digamma i0 sgn xlogy logit bernoulli mvlgamma
 sinc erfinv heaviside isposinf isneginf isreal angle conj_physical resolve_conj resolve_neg
-logdet kron diag_embed diagflat rot90 tensor_split hsplit vsplit dsplit split_with_sizes
+logdet matrix_exp kron diag_embed diagflat rot90 tensor_split hsplit vsplit dsplit split_with_sizes
 unsafe_split unsafe_chunk fill index_fill index_copy select_scatter slice_scatter
 diagonal_scatter bitwise_not
 cummax cummin logcumsumexp median nanmedian mode quantile nanquantile

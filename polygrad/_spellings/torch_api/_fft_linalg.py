@@ -232,6 +232,12 @@ LINALG: dict[str, Callable[..., Any]] = {
     "eigvalsh": eigvalsh,
     "inv_ex": accepts_out(linalg_module.inv_ex),
     "cholesky_ex": accepts_out(linalg_module.cholesky_ex),
+    "solve_triangular": accepts_out(linalg_module.solve_triangular),
+    "matrix_exp": accepts_out(linalg_module.matrix_exp),
+    **{
+        name: accepts_out(getattr(linalg_module, name))
+        for name in ("lu", "lu_factor", "lu_factor_ex", "solve_ex")
+    },
 }
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from ... import ops, special
 from ..._core._tensor import Tensor
-from ...linalg import slogdet
+from ...ops.linalg_inverse import slogdet
+from ...ops.linalg_triangular import matrix_exp
 from ...ops.products import diagonal
 from ...ops.scatter_add import index_add
 
@@ -90,6 +91,10 @@ class MoreMethods:
         """log(det(x)): NaN for a negative determinant, -inf for a zero one (torch)."""
         sign, logabs = slogdet(self)
         return ops.where(ops.less(sign, 0), math.nan, logabs)
+
+    def matrix_exp(self: Any) -> Tensor:
+        """The matrix exponential (torch's ``x.matrix_exp()``, ``torch.linalg.matrix_exp``)."""
+        return matrix_exp(self)
 
     def kron(self: Any, other: Any) -> Tensor:
         """The Kronecker product with ``other`` (torch's ``x.kron()``)."""
