@@ -1,7 +1,10 @@
 """Differentiable special functions: ``pg.special.erf(x)``, also ``xp.special`` on the namespace.
 
 ``erf erfc erfinv erfcx expit logit gammaln digamma`` (alias ``psi``, SciPy's name)
-``polygamma ndtr log_ndtr ndtri xlogy xlog1py entr i0 i0e i1 i1e``, each with torch's derivative and node name. SciPy (with
+``polygamma ndtr log_ndtr ndtri xlogy xlog1py entr i0 i0e i1 i1e multigammaln zeta``, each
+with torch's derivative and node name; torch's Bessel, Airy and orthogonal-polynomial
+functions (``bessel_j0``, ``airy_ai``, ``chebyshev_polynomial_t``...), which torch does
+not differentiate. SciPy (with
 ``SCIPY_ARRAY_API=1``) looks up ``xp.special.<name>`` on a foreign namespace, so
 ``scipy.special.erf(tensor)`` runs these and stays in the graph.
 
@@ -13,13 +16,53 @@ standard has no special functions, so that conversion is the only way there.
 
 from __future__ import annotations
 
-from ._bessel import i0, i0e, i1, i1e
+from ._bessel import (
+    airy_ai,
+    bessel_j0,
+    bessel_j1,
+    bessel_y0,
+    bessel_y1,
+    i0,
+    i0e,
+    i1,
+    i1e,
+    modified_bessel_i0,
+    modified_bessel_i1,
+    modified_bessel_k0,
+    modified_bessel_k1,
+    scaled_modified_bessel_k0,
+    scaled_modified_bessel_k1,
+    spherical_bessel_j0,
+)
 from ._error import erf, erfc, erfcx, erfinv, log_ndtr, ndtr, ndtri
-from ._gamma import digamma, gammaln, polygamma, psi
+from ._gamma import digamma, gammaln, multigammaln, polygamma, psi, zeta
 from ._logs import entr, expit, logit, xlog1py, xlogy
 from ._native import native as native
+from ._polynomials import (
+    chebyshev_polynomial_t,
+    chebyshev_polynomial_u,
+    chebyshev_polynomial_v,
+    chebyshev_polynomial_w,
+    hermite_polynomial_h,
+    hermite_polynomial_he,
+    laguerre_polynomial_l,
+    legendre_polynomial_p,
+    shifted_chebyshev_polynomial_t,
+    shifted_chebyshev_polynomial_u,
+    shifted_chebyshev_polynomial_v,
+    shifted_chebyshev_polynomial_w,
+)
 
 __all__ = [
+    "airy_ai",
+    "bessel_j0",
+    "bessel_j1",
+    "bessel_y0",
+    "bessel_y1",
+    "chebyshev_polynomial_t",
+    "chebyshev_polynomial_u",
+    "chebyshev_polynomial_v",
+    "chebyshev_polynomial_w",
     "digamma",
     "entr",
     "erf",
@@ -28,16 +71,33 @@ __all__ = [
     "erfinv",
     "expit",
     "gammaln",
+    "hermite_polynomial_h",
+    "hermite_polynomial_he",
     "i0",
     "i0e",
     "i1",
     "i1e",
+    "laguerre_polynomial_l",
+    "legendre_polynomial_p",
     "log_ndtr",
     "logit",
+    "modified_bessel_i0",
+    "modified_bessel_i1",
+    "modified_bessel_k0",
+    "modified_bessel_k1",
+    "multigammaln",
     "ndtr",
     "ndtri",
     "polygamma",
     "psi",
+    "scaled_modified_bessel_k0",
+    "scaled_modified_bessel_k1",
+    "shifted_chebyshev_polynomial_t",
+    "shifted_chebyshev_polynomial_u",
+    "shifted_chebyshev_polynomial_v",
+    "shifted_chebyshev_polynomial_w",
+    "spherical_bessel_j0",
     "xlog1py",
     "xlogy",
+    "zeta",
 ]

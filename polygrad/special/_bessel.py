@@ -1,5 +1,7 @@
-"""Modified Bessel functions of the first kind: ``i0 i0e i1 i1e``, differentiable with
-torch's node names and its exact slope at ``x = 0``."""
+"""Bessel functions: the differentiable modified ones of the first kind ``i0 i0e i1 i1e``
+(torch's node names and its exact slope at ``x = 0``), and torch.special's ``bessel_j0/j1/y0/y1``,
+``modified_bessel_i0/i1/k0/k1``, ``scaled_modified_bessel_k0/k1``, ``spherical_bessel_j0`` and
+``airy_ai``, which torch does not differentiate (their results never require grad)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from typing import Any
 
 from .._core._node import Node
 from .._core._tensor import Tensor
-from ._native import _call, _unary
+from ._native import _call, _unary, _unary_constant
 
 
 # -- modified Bessel functions -----------------------------------------------------------
@@ -76,3 +78,67 @@ def i1(x: Any, /) -> Tensor:
 def i1e(x: Any, /) -> Tensor:
     """``exp(-|x|) * i1(x)``, without overflow."""
     return _unary(SpecialI1EBackward0, "i1e", x)
+
+
+# -- Bessel and Airy functions torch does not differentiate -------------------------------
+def bessel_j0(input: Any) -> Tensor:
+    """The Bessel function of the first kind, order 0 (no gradient, as in torch)."""
+    return _unary_constant("bessel_j0", input)
+
+
+def bessel_j1(input: Any) -> Tensor:
+    """The Bessel function of the first kind, order 1 (no gradient, as in torch)."""
+    return _unary_constant("bessel_j1", input)
+
+
+def bessel_y0(input: Any) -> Tensor:
+    """The Bessel function of the second kind, order 0 (no gradient, as in torch)."""
+    return _unary_constant("bessel_y0", input)
+
+
+def bessel_y1(input: Any) -> Tensor:
+    """The Bessel function of the second kind, order 1 (no gradient, as in torch)."""
+    return _unary_constant("bessel_y1", input)
+
+
+def modified_bessel_i0(input: Any) -> Tensor:
+    """The modified Bessel function of the first kind, order 0 (no gradient, as in torch;
+    ``i0`` is the differentiable one)."""
+    return _unary_constant("modified_bessel_i0", input)
+
+
+def modified_bessel_i1(input: Any) -> Tensor:
+    """The modified Bessel function of the first kind, order 1 (no gradient, as in torch;
+    ``i1`` is the differentiable one)."""
+    return _unary_constant("modified_bessel_i1", input)
+
+
+def modified_bessel_k0(input: Any) -> Tensor:
+    """The modified Bessel function of the second kind, order 0 (no gradient, as in torch)."""
+    return _unary_constant("modified_bessel_k0", input)
+
+
+def modified_bessel_k1(input: Any) -> Tensor:
+    """The modified Bessel function of the second kind, order 1 (no gradient, as in torch)."""
+    return _unary_constant("modified_bessel_k1", input)
+
+
+def scaled_modified_bessel_k0(input: Any) -> Tensor:
+    """``exp(input) * modified_bessel_k0(input)``, without underflow (no gradient)."""
+    return _unary_constant("scaled_modified_bessel_k0", input)
+
+
+def scaled_modified_bessel_k1(input: Any) -> Tensor:
+    """``exp(input) * modified_bessel_k1(input)``, without underflow (no gradient)."""
+    return _unary_constant("scaled_modified_bessel_k1", input)
+
+
+def spherical_bessel_j0(input: Any) -> Tensor:
+    """The spherical Bessel function of the first kind, order 0: ``sin(x) / x``
+    (no gradient, as in torch)."""
+    return _unary_constant("spherical_bessel_j0", input)
+
+
+def airy_ai(input: Any) -> Tensor:
+    """The Airy function ``Ai`` (no gradient, as in torch)."""
+    return _unary_constant("airy_ai", input)

@@ -1,13 +1,17 @@
 """The gamma family: ``gammaln digamma`` (alias ``psi``) ``polygamma``, differentiable
-with torch's node names (each derivative is the next function of the family)."""
+with torch's node names (each derivative is the next function of the family), the
+multivariate ``multigammaln`` (torch's ``mvlgamma``) and the Hurwitz ``zeta``."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from .. import ops
 from .._core._node import Node
-from .._core._record import keep_for_backward, operand, record
+from .._core._record import binary_operands, keep_for_backward, operand, record
 from .._core._tensor import Tensor
+from ..ops._support import needs
 from ._native import _call, _compute, _unary
 
 
@@ -61,3 +65,56 @@ def polygamma(n: int, x: Any, /) -> Tensor:
         PolygammaBackward0, (x,), _compute(x._backend, "polygamma", n, x._data), x._backend
     )
     return keep_for_backward(result, n=n)
+
+
+def multigammaln(input: Any, p: int) -> Tensor:
+    """The multivariate log-gamma function of dimension ``p``:
+    ``p (p - 1) / 4 log(pi) + sum_j gammaln(input - j / 2)`` for ``j < p``
+    (torch's ``mvlgamma``)."""
+    p = int(p)
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    x = operand(input)
+    backend = x._backend
+    halves = [j / 2 for j in range(p)]
+    steps = backend.xp.asarray(halves, dtype=x._data.dtype, device=backend.device_of(x._data))
+    terms = gammaln(ops.subtract(ops.expand_dims(x, axis=-1), steps))
+    return ops.add(ops.sum(terms, axis=-1), p * (p - 1) / 4 * math.log(math.pi))
+
+
+# -- Hurwitz zeta -------------------------------------------------------------------------
+class SpecialZetaBackward0(Node):
+    """``zeta(x, q)``: ``d/dq = -x zeta(x + 1, q)``; torch has no derivative in ``x``."""
+
+    __slots__ = ()
+    _saved_from = (0, 1)
+
+    def vjp(self, xp: Any, g: Any, x: Any, q: Any) -> tuple[Any, ...]:
+        if needs(self, 0):
+            raise NotImplementedError("the derivative for 'zeta' is not implemented.")
+        return (None, g * -x * _call(self, "zeta", x + 1, q))
+
+
+class SpecialZetaBackward1(SpecialZetaBackward0):
+    """``zeta(number, q)``."""
+
+    __slots__ = ()
+
+
+class SpecialZetaBackward2(SpecialZetaBackward0):
+    """``zeta(x, number)``."""
+
+    __slots__ = ()
+
+
+def zeta(input: Any, other: Any) -> Tensor:
+    """The Hurwitz zeta function ``sum_k (k + other) ** -input`` (``other = 1``: Riemann's).
+
+    Differentiable in ``other`` only, as in torch: a backward pass through it while
+    ``input`` requires grad raises torch's ``NotImplementedError``."""
+    a, b, backend, ta, tb = binary_operands(input, other)
+    out = _compute(backend, "zeta", a, b)
+    cls = SpecialZetaBackward1 if ta is None else SpecialZetaBackward2 if tb is None else None
+    return record(
+        cls or SpecialZetaBackward0, (ta, tb), out, backend, broadcast=True, numbers=(a, b)
+    )

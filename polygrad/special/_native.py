@@ -1,8 +1,9 @@
 """Runs a special function on raw arrays with the backend's own implementation.
 
 ``scipy.special`` for NumPy, ``torch.special`` for torch, ``jax.scipy.special`` for
-JAX; other backends go through NumPy and ``scipy.special`` and back. ``_unary``
-records one node around such a call; ``_call`` is the same call inside a rule.
+JAX. A name the library lacks runs torch's own algorithm in array-API code where
+polygrad has one (``_cephes``), else goes through NumPy and ``scipy.special`` and back.
+``_unary`` records one node around such a call; ``_call`` is the same call inside a rule.
 """
 
 from __future__ import annotations
@@ -11,11 +12,31 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+from .._core._dtypes import get_default_dtype
 from .._core._node import Node
 from .._core._record import _SCALARS, operand, record
-from .._core._tensor import Tensor
+from .._core._tensor import Tensor, _make_without_grad
+from . import _cephes
 
 _found: dict[tuple[str, str], Callable[..., Any]] = {}
+#: torch's own algorithms, in array-API code, where the library has no function of that name
+_IN_ARRAY_API: dict[str, Callable[..., Any]] = {
+    "bessel_j0": _cephes.bessel_j0,
+    "bessel_j1": _cephes.bessel_j1,
+    "bessel_y0": _cephes.bessel_y0,
+    "bessel_y1": _cephes.bessel_y1,
+}
+#: torch.special's names that SciPy spells differently (or computes as a special case)
+_SCIPY_SPELLINGS: dict[str, Callable[[Any], Callable[..., Any]]] = {
+    "modified_bessel_i0": lambda s: s.i0,
+    "modified_bessel_i1": lambda s: s.i1,
+    "modified_bessel_k0": lambda s: s.k0,
+    "modified_bessel_k1": lambda s: s.k1,
+    "scaled_modified_bessel_k0": lambda s: s.k0e,
+    "scaled_modified_bessel_k1": lambda s: s.k1e,
+    "spherical_bessel_j0": lambda s: lambda x: s.spherical_jn(0, x),
+    "airy_ai": lambda s: lambda x: s.airy(x)[0],
+}
 
 
 def native(backend: Any, name: str) -> Callable[..., Any]:
@@ -25,10 +46,23 @@ def native(backend: Any, name: str) -> Callable[..., Any]:
     if fn is None:
         module = backend.special_module
         fn = getattr(importlib.import_module(module), name, None) if module else None
+        if fn is None and name in _IN_ARRAY_API:
+            fn = _in_array_api(backend, _IN_ARRAY_API[name])
         if fn is None:
-            fn = _via_numpy(backend, getattr(importlib.import_module("scipy.special"), name))
+            scipy_special = importlib.import_module("scipy.special")
+            spelling = _SCIPY_SPELLINGS.get(name)
+            found = spelling(scipy_special) if spelling else getattr(scipy_special, name)
+            fn = _via_numpy(backend, found)
         _found[key] = fn
     return fn
+
+
+def _in_array_api(backend: Any, fn: Callable[..., Any]) -> Callable[..., Any]:
+    def run(x: Any) -> Any:
+        with backend.quiet_floating_point():
+            return fn(backend.xp, x)
+
+    return run
 
 
 def _via_numpy(backend: Any, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -56,6 +90,15 @@ def _call(node: Node, name: str, *args: Any) -> Any:
     if any(isinstance(a, Tensor) for a in args):
         return getattr(importlib.import_module(__package__), name)(*args)
     return _compute(node._backend, name, *args)
+
+
+def _unary_constant(name: str, x: Any) -> Tensor:
+    """A function torch does not differentiate: its result never requires grad."""
+    x = operand(x)
+    backend, data = x._backend, x._data
+    if not x.dtype.differentiable:  # integers and bools compute in the default float, as torch
+        data = backend.xp.astype(data, backend.dtype(get_default_dtype()))
+    return _make_without_grad(_compute(backend, name, data), backend)
 
 
 def _unary(cls: type[Node], name: str, x: Any) -> Tensor:

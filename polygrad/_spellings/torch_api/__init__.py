@@ -44,7 +44,7 @@ norm dist gather take index_add take_along_dim scatter scatter_add scatter_reduc
 index_select masked_fill masked_select narrow select unflatten movedim moveaxis swapaxes swapdims ravel diagonal
 trace diag repeat_interleave tile flip fliplr flipud roll sort argsort msort topk kthvalue
 flatten permute transpose t squeeze unsqueeze reshape split chunk unbind tril triu
-neg negative erf erfc lgamma digamma i0 sgn xlogy logit bernoulli
+neg negative erf erfc lgamma digamma i0 sgn xlogy logit bernoulli mvlgamma
 sinc erfinv heaviside isposinf isneginf isreal angle conj_physical resolve_conj resolve_neg
 logdet kron diag_embed diagflat rot90 tensor_split hsplit vsplit dsplit split_with_sizes
 unsafe_split unsafe_chunk fill index_fill index_copy select_scatter slice_scatter
@@ -60,6 +60,7 @@ negative nextafter rad2deg reciprocal rsqrt sgn sign sin sinh sqrt square tan ta
 triu xlogy addcmul addcdiv addmm addmv addr addbmm baddbmm masked_fill scatter scatter_add
 eq ne lt le gt ge greater greater_equal less less_equal not_equal true_divide multiply
 subtract divide clip ldexp nan_to_num sinc erfinv heaviside index_add index_fill index_copy
+mvlgamma polygamma
 """.split()
 
 _MIXINS = (MathMethods, ShapeMethods, MoreMethods, NewMethods, RuntimeMethods)

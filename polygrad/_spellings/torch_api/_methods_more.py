@@ -38,6 +38,11 @@ class MoreMethods:
         """The inverse of ``erf`` on (-1, 1) (torch's ``x.erfinv()``; ``pg.erfinv``)."""
         return special.erfinv(self)
 
+    def mvlgamma(self: Any, p: int) -> Tensor:
+        """The multivariate log-gamma function of dimension ``p`` (torch's
+        ``x.mvlgamma(p)``; ``pg.special.multigammaln``)."""
+        return special.multigammaln(self, p)
+
     def heaviside(self: Any, values: Any) -> Tensor:
         """Elementwise step: 0 below zero, 1 above, ``values`` at zero (torch's ``x.heaviside()``)."""
         step = ops.astype(ops.greater(self, 0), self.dtype)
