@@ -16,8 +16,10 @@ import argparse
 import concurrent.futures
 import os
 import sys
+import time
 import warnings
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from .backends import ALL_BACKENDS, availability, supports_float64
@@ -27,20 +29,35 @@ DEFAULT_REPORT = Path(__file__).with_name("torch_names.md")
 #: How a status shows in a table cell
 _SHORT = {"ok": "ok", "n/a": "-", "missing": "miss", "error": "err"}
 _WORST_FIRST = ("missing", "error", "values", "dtype", "grad", "ok", "n/a")
+#: How many of the slowest OpInfos each backend's timing names
+_SLOWEST = 5
 
 
-def _sweep(backend: str, limit: int) -> dict[tuple[str, str], Outcome]:
-    """Every (op id, form) on ``backend`` (run in a worker process)."""
+@dataclass(frozen=True)
+class Timing:
+    """A backend's sweep: seconds in all, and its slowest OpInfos with their seconds."""
+
+    seconds: float
+    slowest: tuple[tuple[str, float], ...]
+
+
+def _sweep(backend: str, limit: int) -> tuple[dict[tuple[str, str], Outcome], Timing]:
+    """Every (op id, form) on ``backend`` (run in a worker process), and how long it took."""
     supports_float64(backend, enable=True)
     warnings.simplefilter("ignore")  # torch's deprecation notes on its own samples
     results = {}
+    start = time.perf_counter()
+    per_op = {}
     for op_id, op in opinfos().items():
+        op_start = time.perf_counter()
         for form in FORMS:
             try:
                 results[(op_id, form)] = check_form(op, form, backend, limit)
             except Exception as error:  # the harness itself choked on a sample
                 results[(op_id, form)] = Outcome("error", f"{type(error).__name__}: {error}")
-    return results
+        per_op[op_id] = time.perf_counter() - op_start
+    slowest = sorted(per_op.items(), key=lambda item: -item[1])[:_SLOWEST]
+    return results, Timing(time.perf_counter() - start, tuple(slowest))
 
 
 def _by_name(results: dict[tuple[str, str], Outcome]) -> dict[tuple[str, str], Outcome]:
@@ -60,7 +77,11 @@ def _cell(outcome: Outcome) -> str:
     return _SHORT.get(outcome.status, outcome.status)
 
 
-def render(table: dict[str, dict[tuple[str, str], Outcome]], limit: int) -> str:
+def render(
+    table: dict[str, dict[tuple[str, str], Outcome]],
+    limit: int,
+    timings: dict[str, Timing] | None = None,
+) -> str:
     backends = list(table)
     names = sorted({name for per in table.values() for name, _ in per})
     lines = [
@@ -96,6 +117,12 @@ def render(table: dict[str, dict[tuple[str, str], Outcome]], limit: int) -> str:
             have = sum(statuses.values()) - statuses["n/a"]
             counts.append(f"{statuses['ok']} / {have}")
         lines.append(f"| {backend} | " + " | ".join(counts) + " |")
+    if timings:
+        lines += ["", "## Time per backend (one process each; slowest OpInfos)", ""]
+        for backend in backends:
+            timing = timings[backend]
+            slowest = ", ".join(f"`{op_id}` {seconds:.1f} s" for op_id, seconds in timing.slowest)
+            lines.append(f"- {backend}: {timing.seconds:.0f} s ({slowest})")
     return "\n".join(lines) + "\n"
 
 
@@ -104,14 +131,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backends", default=",".join(ALL_BACKENDS))
     parser.add_argument("--limit", type=int, default=4, help="samples per OpInfo")
     parser.add_argument("--report", type=Path, default=DEFAULT_REPORT)
-    parser.add_argument("--jobs", type=int, default=max(1, (os.cpu_count() or 2) // 2))
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
     backends = [b for b in args.backends.split(",") if b and availability(b)[0]]
-    with concurrent.futures.ProcessPoolExecutor(args.jobs) as pool:
-        futures = {b: pool.submit(_sweep, b, args.limit) for b in backends}
-        table = {b: _by_name(futures[b].result()) for b in backends}
-    args.report.write_text(render(table, args.limit))
-    print(render(table, args.limit).split("## Counts")[1], file=sys.stderr)
+    results: dict[str, tuple[dict[tuple[str, str], Outcome], Timing]] = {}
+    with concurrent.futures.ProcessPoolExecutor(min(args.jobs, len(backends))) as pool:
+        futures = {pool.submit(_sweep, b, args.limit): b for b in backends}
+        for done in concurrent.futures.as_completed(futures):
+            backend = futures[done]
+            results[backend] = done.result()
+            print(f"{backend}: {results[backend][1].seconds:.0f} s", file=sys.stderr)
+            # the table so far is written as each backend finishes: a sweep stopped early
+            # keeps the columns it finished
+            finished = [b for b in backends if b in results]
+            table = {b: _by_name(results[b][0]) for b in finished}
+            text = render(table, args.limit, {b: results[b][1] for b in finished})
+            args.report.write_text(text)
+    print(text.split("## Counts")[1], file=sys.stderr)
     return 0
 
 
