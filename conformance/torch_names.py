@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .backends import ALL_BACKENDS, availability, supports_float64
-from .torch_oracle import FORMS, Outcome, check_form, opinfos
+from .torch_oracle import FORMS, Outcome, check_form, opinfos, samples
 
 DEFAULT_REPORT = Path(__file__).with_name("torch_names.md")
 #: How a status shows in a table cell
@@ -43,6 +43,11 @@ class Timing:
 
 def _sweep(backend: str, limit: int) -> tuple[dict[tuple[str, str], Outcome], Timing]:
     """Every (op id, form) on ``backend`` (run in a worker process), and how long it took."""
+    import torch
+
+    # one thread per worker: torch's thread pool, several to a process, starves the other
+    # backends' workers on a small machine
+    torch.set_num_threads(1)
     supports_float64(backend, enable=True)
     warnings.simplefilter("ignore")  # torch's deprecation notes on its own samples
     results = {}
@@ -50,9 +55,10 @@ def _sweep(backend: str, limit: int) -> tuple[dict[tuple[str, str], Outcome], Ti
     per_op = {}
     for op_id, op in opinfos().items():
         op_start = time.perf_counter()
+        prepared = samples(op, limit)  # the inplace form clones its target: one set serves all
         for form in FORMS:
             try:
-                results[(op_id, form)] = check_form(op, form, backend, limit)
+                results[(op_id, form)] = check_form(op, form, backend, limit, prepared)
             except Exception as error:  # the harness itself choked on a sample
                 results[(op_id, form)] = Outcome("error", f"{type(error).__name__}: {error}")
         per_op[op_id] = time.perf_counter() - op_start
