@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import ast
 import builtins
+import functools
 import importlib
 import importlib.util
 import inspect
@@ -52,6 +53,7 @@ def _home(obj: Any) -> tuple[str, str] | None:
     return (module_name, name) if getattr(module, name, None) is obj else None
 
 
+@functools.cache
 def _imported_names(module: types.ModuleType) -> dict[str, tuple[str, str | None]]:
     """The names ``module`` imports, ``if TYPE_CHECKING:`` blocks included (they are not in
     its namespace when it runs): name -> (module imported from, attribute or None)."""
@@ -135,11 +137,6 @@ class Stub:
             def visit_Name(self, node: ast.Name) -> ast.AST:
                 return ast.Name(id=stub._resolve_name(node.id, context), ctx=node.ctx)
 
-            def visit_Constant(self, node: ast.Constant) -> ast.AST:
-                if isinstance(node.value, str):  # a quoted name inside the annotation
-                    return ast.parse(stub.annotation(node.value, context), mode="eval").body
-                return node
-
         return ast.unparse(Rename().visit(tree))
 
     # -- declarations ---------------------------------------------------------------------
@@ -156,10 +153,10 @@ class Stub:
                 self.imports["_overload"] = "from typing import overload as _overload"
             parameters = self._parameters(signature, context, method)
             returns = signature.return_annotation
-            result = "Any" if returns is inspect.Signature.empty else None
-            if result == "Any":
-                self.imports.setdefault("Any", "from typing import Any")
-            result = result or self.annotation(returns, context)
+            unannotated = returns is inspect.Signature.empty  # any result
+            result = (
+                self.annotation("Any", typing) if unannotated else self.annotation(returns, context)
+            )
             self.lines.append(f"{indent}def {name}({parameters}) -> {result}: ...")
 
     def namespace(self, name: str, namespace: types.ModuleType) -> None:
@@ -185,7 +182,7 @@ class Stub:
             annotation = parameter.annotation
             if index == 0 and parameter.name == "self" and not method:
                 # a Tensor method's function form (``pg.sum(input, ...)``): torch's name
-                text, annotation = "input", self.module.Tensor
+                text, annotation = "input", sys.modules["polygrad"].Tensor
             if annotation is not parameter.empty:
                 text += ": " + self.annotation(annotation, context)
             if parameter.default is not parameter.empty:
