@@ -33,6 +33,7 @@ from ._methods_scatter import ScatterMethods
 from ._methods_shape import ShapeMethods
 from ._methods_stats import StatsMethods
 from ._methods_windows import FUNCTIONS_WINDOWS, WindowMethods
+from ._random import RandomMethods, multinomial
 from ._runtime import RUNTIME, RuntimeMethods
 from ._serialization import load, save
 
@@ -78,6 +79,7 @@ _MIXINS = (
     ScatterMethods,
     CountingMethods,
     WindowMethods,
+    RandomMethods,
 )
 _NUMPY_NAMED = ("dim", "keepdim")
 
@@ -113,7 +115,7 @@ def install(tensor_type: type) -> dict[str, Any]:
     functions.update(RUNTIME)
     functions.update(FACTORIES)
     functions.update(COPIES)
-    functions.update(save=save, load=load)
+    functions.update(save=save, load=load, multinomial=multinomial)
     return functions
 
 
