@@ -80,6 +80,7 @@ from polygrad._spellings.torch_api._functions_more import triu_indices as triu_i
 from polygrad._spellings.torch_api._functions_more import unique as unique
 from polygrad._spellings.torch_api._methods_windows import view_as_complex as view_as_complex
 from polygrad._spellings.torch_api._methods_windows import view_as_real as view_as_real
+from polygrad._spellings.torch_api._random import multinomial as multinomial
 from polygrad._spellings.torch_api._runtime import Generator as Generator
 from polygrad._spellings.torch_api._runtime import _Named
 from polygrad._spellings.torch_api._runtime import device as device
@@ -88,6 +89,8 @@ from polygrad._spellings.torch_api._runtime import initial_seed as initial_seed
 from polygrad._spellings.torch_api._runtime import set_default_device as set_default_device
 from polygrad._spellings.torch_api._serialization import load as load
 from polygrad._spellings.torch_api._serialization import save as save
+from polygrad._spellings.torch_api._stft import istft as istft
+from polygrad._spellings.torch_api._stft import stft as stft
 from polygrad.array_api._dtype_functions import can_cast as can_cast
 from polygrad.array_api._dtype_functions import finfo as finfo
 from polygrad.array_api._dtype_functions import iinfo as iinfo
@@ -446,6 +449,7 @@ def lt(input: Tensor, other: Any) -> Tensor: ...
 def masked_fill(input: Tensor, mask: Any, value: Any) -> Tensor: ...
 def masked_scatter(input: Tensor, mask: Any, source: Any) -> Tensor: ...
 def masked_select(input: Tensor, mask: Any) -> Tensor: ...
+def matrix_exp(input: Tensor) -> Tensor: ...
 @_overload
 def max(input: Tensor, dim: None = None, keepdim: _builtins.bool = False) -> Tensor: ...
 @_overload
@@ -539,23 +543,11 @@ def quantile(
     interpolation: str = "linear",
 ) -> Tensor: ...
 def rad2deg(input: Tensor) -> Tensor: ...
-def rand(
-    *size: Any,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: _builtins.bool = False,
-    backend: Any = None,
-) -> Tensor: ...
+def rand(*size: Any, generator: Any = None, **factory: Any) -> Tensor: ...
 def rand_like(
     x: Tensor, *, dtype: Any = None, requires_grad: _builtins.bool = False, device: Any = None
 ) -> Tensor: ...
-def randn(
-    *size: Any,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: _builtins.bool = False,
-    backend: Any = None,
-) -> Tensor: ...
+def randn(*size: Any, generator: Any = None, **factory: Any) -> Tensor: ...
 def randn_like(
     x: Tensor, *, dtype: Any = None, requires_grad: _builtins.bool = False, device: Any = None
 ) -> Tensor: ...
@@ -902,6 +894,7 @@ __all__ = [
     "isneginf",
     "isposinf",
     "isreal",
+    "istft",
     "jacfwd",
     "jacobian",
     "jacrev",
@@ -941,6 +934,7 @@ __all__ = [
     "masked_scatter",
     "masked_select",
     "matmul",
+    "matrix_exp",
     "matrix_transpose",
     "max",
     "max_with_indices",
@@ -957,6 +951,7 @@ __all__ = [
     "movedim",
     "msort",
     "mul",
+    "multinomial",
     "multiply",
     "mv",
     "mvlgamma",
@@ -1053,6 +1048,7 @@ __all__ = [
     "stack",
     "std",
     "std_mean",
+    "stft",
     "strided",
     "sub",
     "subtract",

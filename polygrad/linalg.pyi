@@ -29,6 +29,10 @@ from polygrad.ops.linalg_inverse import inv as inv
 from polygrad.ops.linalg_inverse import matrix_power as matrix_power
 from polygrad.ops.linalg_inverse import slogdet as slogdet
 from polygrad.ops.linalg_inverse import solve as solve
+from polygrad.ops.linalg_lu import LUFactorExResult as LUFactorExResult
+from polygrad.ops.linalg_lu import LUFactorResult as LUFactorResult
+from polygrad.ops.linalg_lu import LUResult as LUResult
+from polygrad.ops.linalg_lu import SolveExResult as SolveExResult
 from polygrad.ops.products import diagonal as diagonal
 from polygrad.ops.products import outer as outer
 from polygrad.ops.products import tensordot as tensordot
@@ -42,11 +46,19 @@ def cross(
     x1: Tensor, x2: Tensor, *, dim: int = -1, axis: int | None = None, out: Tensor | None = None
 ) -> Tensor: ...
 def inv_ex(A: Any, /, *, check_errors: bool = False) -> InvExResult: ...
+def lu(A: Any, *, pivot: bool = True) -> LUResult: ...
+def lu_factor(A: Any, *, pivot: bool = True) -> LUFactorResult: ...
+def lu_factor_ex(A: Any, *, pivot: bool = True, check_errors: bool = False) -> LUFactorExResult: ...
+def matrix_exp(A: Any, /) -> Tensor: ...
 def matrix_rank(
     x: Any, /, *, atol: float | Any = None, rtol: float | Any = None, hermitian: bool = False
 ) -> Tensor: ...
 def pinv(
     x: Any, /, *, atol: float | Any = None, rtol: float | Any = None, hermitian: bool = False
+) -> Tensor: ...
+def solve_ex(A: Any, B: Any, *, left: bool = True, check_errors: bool = False) -> SolveExResult: ...
+def solve_triangular(
+    A: Any, B: Any, *, upper: bool, left: bool = True, unitriangular: bool = False
 ) -> Tensor: ...
 def vecdot(
     x1: Tensor, x2: Tensor, *, dim: int = -1, axis: int | None = None, out: Tensor | None = None
@@ -57,10 +69,14 @@ __all__ = [
     "EigResult",
     "EighResult",
     "InvExResult",
+    "LUFactorExResult",
+    "LUFactorResult",
+    "LUResult",
     "LinAlgError",
     "QRResult",
     "SVDResult",
     "SlogdetResult",
+    "SolveExResult",
     "cholesky",
     "cholesky_ex",
     "cross",
@@ -72,7 +88,11 @@ __all__ = [
     "eigvalsh",
     "inv",
     "inv_ex",
+    "lu",
+    "lu_factor",
+    "lu_factor_ex",
     "matmul",
+    "matrix_exp",
     "matrix_norm",
     "matrix_power",
     "matrix_rank",
@@ -84,6 +104,8 @@ __all__ = [
     "qr",
     "slogdet",
     "solve",
+    "solve_ex",
+    "solve_triangular",
     "svd",
     "svdvals",
     "tensordot",

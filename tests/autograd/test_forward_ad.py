@@ -246,7 +246,7 @@ USES_DOUBLE_VJP = {
     "polygrad.ops.linalg_factor.LinalgQrBackward0",
     "polygrad.ops.linalg_factor.LinalgSvdBackward0",
     "polygrad.ops.linalg_inverse.LinalgDetBackward0",
-    "polygrad.ops.linalg_inverse.LinalgPinvBackward0",
+    "polygrad.ops.linalg_pinv.LinalgPinvBackward0",
     "polygrad.ops.linalg_inverse.LinalgSlogdetBackward0",
     # every ord (0, inf, -inf, p) with torch's subgradient at 0, in one vjp
     "polygrad.ops.norms.LinalgVectorNormBackward0",

@@ -34,6 +34,7 @@ from ._methods_scatter import ScatterMethods
 from ._methods_shape import ShapeMethods
 from ._methods_stats import StatsMethods
 from ._methods_windows import FUNCTIONS_WINDOWS, WindowMethods
+from ._random import RandomMethods, multinomial
 from ._runtime import RUNTIME, RuntimeMethods
 from ._serialization import load, save
 from ._stft import istft, stft
@@ -82,6 +83,7 @@ class TorchMethods(
     ScatterMethods,
     CountingMethods,
     WindowMethods,
+    RandomMethods,
     InplaceMethods,
 ):
     """torch's Tensor methods, one base class per family. ``install`` copies them onto
@@ -127,7 +129,7 @@ def install(tensor_type: type) -> dict[str, Any]:
     functions.update(RUNTIME)
     functions.update(FACTORIES)
     functions.update(COPIES)
-    functions.update(save=save, load=load, stft=stft, istft=istft)
+    functions.update(save=save, load=load, stft=stft, istft=istft, multinomial=multinomial)
     return functions
 
 
