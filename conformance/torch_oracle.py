@@ -26,7 +26,7 @@ EXCLUDED_PREFIXES = ("nn.", "_refs.", "masked.", "signal.", "sparse.", "_", "tor
 #: Ops whose values are random or uninitialized: shape and dtype are compared, not values
 RANDOM = frozenset(
     "bernoulli cauchy exponential geometric log_normal normal uniform multinomial rand_like "
-    "randint randint_like randn_like empty empty_like empty_permuted empty_strided new_empty "
+    "randint randint_like randn randn_like empty empty_like empty_permuted empty_strided new_empty "
     "new_empty_strided pca_lowrank svd_lowrank".split()
 )
 #: Preferred sample dtype first: float64 checks values and gradients

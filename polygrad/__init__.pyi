@@ -80,6 +80,7 @@ from polygrad._spellings.torch_api._functions_more import triu_indices as triu_i
 from polygrad._spellings.torch_api._functions_more import unique as unique
 from polygrad._spellings.torch_api._methods_windows import view_as_complex as view_as_complex
 from polygrad._spellings.torch_api._methods_windows import view_as_real as view_as_real
+from polygrad._spellings.torch_api._random import multinomial as multinomial
 from polygrad._spellings.torch_api._runtime import Generator as Generator
 from polygrad._spellings.torch_api._runtime import _Named
 from polygrad._spellings.torch_api._runtime import device as device
@@ -539,23 +540,11 @@ def quantile(
     interpolation: str = "linear",
 ) -> Tensor: ...
 def rad2deg(input: Tensor) -> Tensor: ...
-def rand(
-    *size: Any,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: _builtins.bool = False,
-    backend: Any = None,
-) -> Tensor: ...
+def rand(*size: Any, generator: Any = None, **factory: Any) -> Tensor: ...
 def rand_like(
     x: Tensor, *, dtype: Any = None, requires_grad: _builtins.bool = False, device: Any = None
 ) -> Tensor: ...
-def randn(
-    *size: Any,
-    dtype: Any = None,
-    device: Any = None,
-    requires_grad: _builtins.bool = False,
-    backend: Any = None,
-) -> Tensor: ...
+def randn(*size: Any, generator: Any = None, **factory: Any) -> Tensor: ...
 def randn_like(
     x: Tensor, *, dtype: Any = None, requires_grad: _builtins.bool = False, device: Any = None
 ) -> Tensor: ...
@@ -957,6 +946,7 @@ __all__ = [
     "movedim",
     "msort",
     "mul",
+    "multinomial",
     "multiply",
     "mv",
     "mvlgamma",

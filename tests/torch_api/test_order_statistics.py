@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import BACKENDS
-from oracle import assert_close, pg_from, to_np, torch_from
+from oracle import assert_close, on_backend, pg_from, to_np, torch_from
 from oracle import values_and_grads_as_torch as _both
 
 import polygrad as pg
@@ -96,3 +96,19 @@ def test_results_are_plain_data() -> None:
     values, indices = pg.cummax(pg.tensor([1.0, 0.0, 2.0]), 0)
     assert to_np(indices).tolist() == [0, 0, 2]
     assert to_np(values).tolist() == [1.0, 1.0, 2.0]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_selections_record_torchs_nodes(backend: str) -> None:
+    calls = {
+        "CummaxBackward0": lambda lib, x: lib.cummax(x, 1),
+        "CumminBackward0": lambda lib, x: x.cummin(0),
+        "MedianBackward1": lambda lib, x: x.median(1),
+        "NanmedianBackward1": lambda lib, x: lib.nanmedian(x, 0, True),
+        "ModeBackward0": lambda lib, x: x.mode(1),
+    }
+    for name, call in calls.items():
+        for lib in (torch, pg):
+            with on_backend(backend):
+                x = lib.tensor(TIES, requires_grad=True)
+                assert call(lib, x).values.grad_fn.name() == name

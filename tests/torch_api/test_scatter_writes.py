@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import BACKENDS
+from oracle import on_backend
 from oracle import values_and_grads_as_torch as both
 
 import polygrad as pg
@@ -87,3 +88,22 @@ def test_errors_as_torch() -> None:
             RuntimeError, match="only supports boolean masks, but got mask with dtype Long"
         ):
             x.masked_scatter(lib.tensor([1, 1, 0]), lib.zeros(3))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_prod_second_order_with_zeros(include_self: bool, backend: str) -> None:
+    v = np.random.default_rng(0).standard_normal(SELF[:2].shape)
+    second = []
+    for lib in (torch, pg):
+        with on_backend(backend):
+            x, s = lib.tensor(SELF[:2], requires_grad=True), lib.tensor(SRC[:2], requires_grad=True)
+            out = x.scatter_reduce(1, lib.tensor(INDEX), s, "prod", include_self=include_self)
+            gx, gs = lib.autograd.grad((out * lib.tensor(v)).sum(), (x, s), create_graph=True)
+            terms = (gx * lib.tensor(v)).sum() + (gs * gs).sum()
+            hx, hs = lib.autograd.grad(terms, (x, s), allow_unused=True)
+        second.append(
+            [np.zeros(SELF[:2].shape) if h is None else h.detach().numpy() for h in (hx, hs)]
+        )
+    for mine, theirs in zip(second[1], second[0]):
+        np.testing.assert_allclose(mine, theirs, rtol=1e-10, atol=1e-12)

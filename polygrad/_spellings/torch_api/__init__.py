@@ -34,6 +34,7 @@ from ._methods_scatter import ScatterMethods
 from ._methods_shape import ShapeMethods
 from ._methods_stats import StatsMethods
 from ._methods_windows import FUNCTIONS_WINDOWS, WindowMethods
+from ._random import RandomMethods, multinomial
 from ._runtime import RUNTIME, RuntimeMethods
 from ._serialization import load, save
 
@@ -81,6 +82,7 @@ class TorchMethods(
     ScatterMethods,
     CountingMethods,
     WindowMethods,
+    RandomMethods,
     InplaceMethods,
 ):
     """torch's Tensor methods, one base class per family. ``install`` copies them onto
@@ -124,7 +126,7 @@ def install(tensor_type: type) -> dict[str, Any]:
     functions.update(RUNTIME)
     functions.update(FACTORIES)
     functions.update(COPIES)
-    functions.update(save=save, load=load)
+    functions.update(save=save, load=load, multinomial=multinomial)
     return functions
 
 

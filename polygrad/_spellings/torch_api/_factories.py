@@ -15,10 +15,11 @@ from typing import Any
 
 from ..._core import _creation
 from ..._core._backend import current
+from . import _random
 
 #: torch keywords that only describe memory layout: every polygrad array is strided
 _LAYOUT_ONLY = ("layout", "memory_format")
-_FACTORIES = "zeros ones empty full arange linspace eye rand randn tensor as_tensor".split()
+_FACTORIES = "zeros ones empty full arange linspace eye tensor as_tensor".split()
 _LIKE = "zeros_like ones_like empty_like full_like rand_like randn_like".split()
 
 
@@ -65,3 +66,4 @@ def like(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 FACTORIES = {name: factory(getattr(_creation, name)) for name in _FACTORIES}
 FACTORIES.update({name: like(getattr(_creation, name)) for name in _LIKE})
+FACTORIES.update(rand=factory(_random.rand), randn=factory(_random.randn))

@@ -17,6 +17,7 @@ from ..._core._dtypes import DTYPES
 from ..._core._tensor import Tensor
 from ._aliases import accepts_numpy_names
 from ._einsum import einsum
+from ._factories import FACTORIES
 from ._out import written
 
 
@@ -191,7 +192,7 @@ def randint(low: int, high: Any = None, size: Any = None, **factory: Any) -> Ten
     if size is None:
         low, high, size = 0, low, high
     dtype = factory.pop("dtype", None) or "int64"
-    uniform = _creation.rand(tuple(size), dtype="float64", **factory)
+    uniform = FACTORIES["rand"](tuple(size), dtype="float64", **factory)
     drawn = ops.floor(ops.add(ops.multiply(uniform, operator.index(high) - low), low))
     return ops.astype(drawn, _dtype(dtype))
 
@@ -199,7 +200,7 @@ def randint(low: int, high: Any = None, size: Any = None, **factory: Any) -> Ten
 def randperm(n: int, **factory: Any) -> Tensor:
     """A random permutation of ``0 .. n-1``."""
     dtype = factory.pop("dtype", None) or "int64"
-    order = ops.argsort(_creation.rand(n, dtype="float64", **factory))
+    order = ops.argsort(FACTORIES["rand"](n, dtype="float64", **factory))
     return ops.astype(order, _dtype(dtype))
 
 
@@ -212,7 +213,7 @@ def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, **factory: Any) ->
     if like is not None:
         factory.setdefault("dtype", like.dtype)
         factory.setdefault("backend", like._backend)
-    noise = _creation.randn(shape, **factory)
+    noise = FACTORIES["randn"](shape, **factory)
     return ops.add(ops.multiply(noise, std), mean)
 
 

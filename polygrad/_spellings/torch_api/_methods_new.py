@@ -15,8 +15,8 @@ from typing import Any
 
 from ... import ops
 from ..._core import _creation
-from ..._core._dtypes import DTYPES
 from ..._core._tensor import Tensor
+from ._random import normal_like, uniform_like
 
 
 def _new(fn: Any, self, args: tuple[Any, ...], dtype: Any, device: Any, requires_grad: bool) -> Any:
@@ -27,17 +27,6 @@ def _new(fn: Any, self, args: tuple[Any, ...], dtype: Any, device: Any, requires
         requires_grad=requires_grad,
         backend=self._backend,
     )
-
-
-def _uniform_like(self: Any) -> Any:
-    return _creation.rand(
-        tuple(self.shape), dtype=_sample_dtype(self), device=self.device, backend=self._backend
-    )
-
-
-def _sample_dtype(self: Any) -> Any:
-
-    return self.dtype if self.dtype.kind == "real floating" else DTYPES["float64"]
 
 
 def _fill(self: Any, values: Any) -> Any:
@@ -117,50 +106,49 @@ class NewMethods:
     ) -> Tensor:
         """Fill in place with uniform samples in ``[from_, to)``; returns self (torch's
         ``x.uniform_()``)."""
-        return _fill(self, _uniform_like(self) * (to - from_) + from_)
+        return _fill(self, uniform_like(self, generator) * (to - from_) + from_)
 
     def normal_(self: Any, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill in place with normal samples (``mean``, ``std``); returns self (torch's
         ``x.normal_()``)."""
-        noise = _creation.randn(
-            tuple(self.shape), dtype=_sample_dtype(self), device=self.device, backend=self._backend
-        )
-        return _fill(self, noise * std + mean)
+        return _fill(self, normal_like(self, generator) * std + mean)
 
     def bernoulli_(self: Any, p: Any = 0.5, *, generator: Any = None) -> Tensor:
         """Fill in place with 0/1 samples of probability ``p``; returns self (torch's
         ``x.bernoulli_()``)."""
-        return _fill(self, _uniform_like(self) < p)
+        return _fill(self, uniform_like(self, generator) < p)
 
     def bernoulli(self: Any, p: Any = None, *, generator: Any = None) -> Tensor:
         """Draws 1 with probability ``self`` (or ``p``) and 0 otherwise, in ``self``'s dtype."""
 
-        return ops.astype(_uniform_like(self) < (self.detach() if p is None else p), self.dtype)
+        draws = uniform_like(self, generator)
+        return ops.astype(draws < (self.detach() if p is None else p), self.dtype)
 
     def exponential_(self: Any, lambd: float = 1.0, *, generator: Any = None) -> Tensor:
         """Fill in place with exponential samples of rate ``lambd``; returns self (torch's
         ``x.exponential_()``)."""
-        return _fill(self, ops.negative(ops.log1p(ops.negative(_uniform_like(self)))) / lambd)
+        return _fill(
+            self, ops.negative(ops.log1p(ops.negative(uniform_like(self, generator)))) / lambd
+        )
 
     def cauchy_(
         self: Any, median: float = 0.0, sigma: float = 1.0, *, generator: Any = None
     ) -> Tensor:
         """Fill in place with Cauchy samples (``median``, ``sigma``); returns self (torch's
         ``x.cauchy_()``)."""
-        return _fill(self, ops.tan((_uniform_like(self) - 0.5) * math.pi) * sigma + median)
+        return _fill(
+            self, ops.tan((uniform_like(self, generator) - 0.5) * math.pi) * sigma + median
+        )
 
     def log_normal_(
         self: Any, mean: float = 1.0, std: float = 2.0, *, generator: Any = None
     ) -> Tensor:
         """Fill in place with log-normal samples (``mean``, ``std`` of the log); returns self
         (torch's ``x.log_normal_()``)."""
-        noise = _creation.randn(
-            tuple(self.shape), dtype=_sample_dtype(self), device=self.device, backend=self._backend
-        )
-        return _fill(self, ops.exp(noise * std + mean))
+        return _fill(self, ops.exp(normal_like(self, generator) * std + mean))
 
     def geometric_(self: Any, p: float, *, generator: Any = None) -> Tensor:
         """Fill in place with geometric samples of success probability ``p``; returns self (torch's
         ``x.geometric_()``)."""
-        draws = ops.ceil(ops.log1p(ops.negative(_uniform_like(self))) / math.log1p(-p))
+        draws = ops.ceil(ops.log1p(ops.negative(uniform_like(self, generator))) / math.log1p(-p))
         return _fill(self, ops.clip(draws, 1, None))

@@ -19,6 +19,7 @@ from typing import Any
 
 from ... import ops
 from ..._core._tensor import Tensor, _make
+from ...ops.selection import select_along
 
 _Cummax = namedtuple("cummax", ["values", "indices"])  # type: ignore[name-match]
 _Cummin = namedtuple("cummin", ["values", "indices"])  # type: ignore[name-match]
@@ -59,13 +60,12 @@ def _positions(x: Tensor, n: int) -> Any:
 def _pick(x: Tensor, axis: int, index_last: Any, keepdim: bool, result: Any) -> Any:
     """``result(values, indices)``: ``x`` at the positions ``index_last`` along ``axis``
     (an array laid out with ``axis`` last; its last axis has size 1 for a reduction,
-    removed unless ``keepdim``)."""
+    removed unless ``keepdim``), the values recorded as torch's node for ``result``."""
     xp = x._backend.xp
-    index = _make(xp.moveaxis(xp.astype(index_last, xp.int64), -1, axis), x._backend)
-    values = ops.take_along_axis(x, index, axis=axis)
-    if not keepdim and index.ndim > 0 and index_last.shape[-1] == 1:
-        values, index = ops.squeeze(values, axis=axis), ops.squeeze(index, axis=axis)
-    return result(values, index)
+    raw = xp.moveaxis(xp.astype(index_last, xp.int64), -1, axis)
+    reduce = not keepdim and raw.ndim > 0 and index_last.shape[-1] == 1
+    values = select_along(result.__name__, x, raw, axis, keepdim=not reduce)
+    return result(values, _make(xp.squeeze(raw, axis=axis) if reduce else raw, x._backend))
 
 
 def _zero_dim(x: Tensor, result: Any) -> Any:

@@ -10,12 +10,16 @@ and Dask never have one. Names that cannot mean anything on a backend raise a
 
 from __future__ import annotations
 
+import json
 import random
 import types
 from typing import Any
 
-from ..._core import _backend
+import numpy as np
+
+from ..._core import _backend, _creation
 from ..._core._backend import current, manual_seed, set_backend
+from ..._core._dtypes import DTYPES
 from ..._core._tensor import Tensor, _make
 
 
@@ -113,35 +117,57 @@ def get_default_device() -> device:
     return globals()["device"](str(chosen if chosen is not None else adapter.default_device()))
 
 
-class Generator:
-    """torch.Generator's seeding interface: ``g = pg.Generator().manual_seed(0)``.
+#: torch's default seed for a new generator
+DEFAULT_SEED = 67280421310721
 
-    polygrad's random numbers come from each backend's own generator, so seeding a
-    Generator seeds those (as ``pg.manual_seed`` does) and draws stay reproducible."""
+
+class Generator:
+    """A random stream of its own, seeded and saved as torch.Generator's:
+    ``g = pg.Generator().manual_seed(0)``, ``pg.rand(3, generator=g)``,
+    ``state = g.get_state()`` ... ``g.set_state(state)``."""
 
     def __init__(self, device: Any = "cpu") -> None:
         self.device = globals()["device"](str(device))
-        self._seed = 67280421310721  # torch's default seed
+        self.manual_seed(DEFAULT_SEED)
 
     def manual_seed(self, seed: int) -> Generator:
-        """Seed this generator; returns it (torch's ``Generator.manual_seed``)."""
+        """Restart this stream from ``seed``; returns the generator (torch's
+        ``Generator.manual_seed``)."""
         self._seed = int(seed)
-        manual_seed(self._seed)
+        self._rng = np.random.Generator(np.random.PCG64(self._seed & (2**64 - 1)))
         return self
 
     def initial_seed(self) -> int:
-        """The seed this generator started from (torch's ``Generator.initial_seed``)."""
+        """The seed this stream started from (torch's ``Generator.initial_seed``)."""
         return self._seed
 
     def seed(self) -> int:
-        """Seed this generator from a random number and return the seed (torch's
-        ``Generator.seed``)."""
+        """Restart from a random seed and return it (torch's ``Generator.seed``)."""
         return self.manual_seed(random.getrandbits(63))._seed
+
+    def get_state(self) -> Tensor:
+        """The stream's state as a uint8 tensor, for ``set_state`` (torch's
+        ``Generator.get_state``)."""
+        state = json.dumps({"seed": self._seed, "bit_generator": self._rng.bit_generator.state})
+        return _creation.tensor(list(state.encode()), dtype=DTYPES["uint8"], backend="numpy")
+
+    def set_state(self, new_state: Any) -> Generator:
+        """Continue from a state ``get_state`` returned (torch's ``Generator.set_state``)."""
+        if not isinstance(new_state, Tensor) or new_state.dtype.name != "uint8":
+            raise TypeError("expected a torch.ByteTensor, but got " + type(new_state).__name__)
+        try:
+            saved = json.loads(bytes(new_state.numpy().tolist()).decode())
+            rng = np.random.Generator(np.random.PCG64())
+            rng.bit_generator.state = saved["bit_generator"]
+        except (ValueError, KeyError, TypeError) as error:
+            raise RuntimeError("Invalid RNG state: not one Generator.get_state returned") from error
+        self._seed, self._rng = int(saved["seed"]), rng
+        return self
 
 
 def initial_seed() -> int:
     """The seed of the last ``pg.manual_seed`` (torch.initial_seed)."""
-    return _backend._seed if _backend._seed is not None else 67280421310721
+    return _backend._seed if _backend._seed is not None else DEFAULT_SEED
 
 
 class _Named:
