@@ -10,13 +10,11 @@ algorithm elementwise until every remainder is zero.
 
 from __future__ import annotations
 
-from collections import namedtuple
 from typing import Any
 
 from ..._core._record import operand
 from ..._core._tensor import Tensor, _make
-
-_Histogram = namedtuple("histogram", ["hist", "bin_edges"])  # type: ignore[name-match]
+from . import _return_types as return_types
 
 
 def _integers(x: Tensor, other: Any, name: str) -> tuple[Any, Any, Any]:
@@ -130,7 +128,7 @@ class CountingMethods:
 
     def histogram(
         self: Any, bins: Any = 100, *, range: Any = None, weight: Any = None, density: bool = False
-    ) -> Any:
+    ) -> return_types.histogram:
         """A ``(hist, bin_edges)`` named tuple: counts (or summed ``weight``) in ``bins``
         (a number of equal bins over ``range`` or the data's range, or the edges as a
         tensor), normalized to a density if asked (torch's ``x.histogram()``)."""
@@ -166,4 +164,4 @@ class CountingMethods:
         hist = _counts(self, position, values, edges.shape[0] - 1, data.dtype)
         if density:
             hist = hist / (xp.sum(hist) * (edges[1:] - edges[:-1]))
-        return _Histogram(_make(hist, self._backend), _make(edges, self._backend))
+        return return_types.histogram(_make(hist, self._backend), _make(edges, self._backend))

@@ -14,18 +14,12 @@ along ``dim``.
 from __future__ import annotations
 
 import operator
-from collections import namedtuple
-from typing import Any
+from typing import Any, overload
 
 from ... import ops
 from ..._core._tensor import Tensor, _make
 from ...ops.selection import select_along
-
-_Cummax = namedtuple("cummax", ["values", "indices"])  # type: ignore[name-match]
-_Cummin = namedtuple("cummin", ["values", "indices"])  # type: ignore[name-match]
-_Median = namedtuple("median", ["values", "indices"])  # type: ignore[name-match]
-_Nanmedian = namedtuple("nanmedian", ["values", "indices"])  # type: ignore[name-match]
-_Mode = namedtuple("mode", ["values", "indices"])  # type: ignore[name-match]
+from . import _return_types as return_types
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
@@ -130,7 +124,7 @@ def _median_all(x: Tensor, ignore_nan: bool) -> Tensor:
     xp = x._backend.xp
     if flat.shape[0] == 0:
         return ops.astype(ops.sum(flat) / 0, x.dtype)
-    values, _ = _median_along(flat, 0, False, ignore_nan, _Median)
+    values, _ = _median_along(flat, 0, False, ignore_nan, return_types.median)
     if not _is_float(x):
         return values
     v = values._data
@@ -208,15 +202,15 @@ def _quantile(
 class StatsMethods:
     """Installed onto ``Tensor`` by ``polygrad._spellings.torch_api`` (never instantiated)."""
 
-    def cummax(self: Any, dim: int) -> Any:
+    def cummax(self: Any, dim: int) -> return_types.cummax:
         """A ``(values, indices)`` named tuple of the running maximum along ``dim`` (torch's
         ``x.cummax()``; ties and NaNs point at the latest, as torch)."""
-        return _running_extreme(self, dim, True, _Cummax)
+        return _running_extreme(self, dim, True, return_types.cummax)
 
-    def cummin(self: Any, dim: int) -> Any:
+    def cummin(self: Any, dim: int) -> return_types.cummin:
         """A ``(values, indices)`` named tuple of the running minimum along ``dim`` (torch's
         ``x.cummin()``)."""
-        return _running_extreme(self, dim, False, _Cummin)
+        return _running_extreme(self, dim, False, return_types.cummin)
 
     def logcumsumexp(self: Any, dim: int) -> Tensor:
         """``log(cumsum(exp(x)))`` along ``dim``, computed stably (torch's
@@ -232,25 +226,39 @@ class StatsMethods:
         grid = ops.where(earlier, ops.expand_dims(moved, axis=-2), -float("inf"))
         return ops.moveaxis(ops.logsumexp(grid, axis=-1), -1, axis)
 
-    def median(self: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    @overload
+    def median(self: Any, dim: None = None, keepdim: bool = False) -> Tensor: ...
+
+    @overload
+    def median(self: Any, dim: int, keepdim: bool = False) -> return_types.median: ...
+
+    def median(self: Any, dim: Any = None, keepdim: bool = False) -> Tensor | return_types.median:
         """The lower median: of all elements (a tensor) or along ``dim`` as a
         ``(values, indices)`` named tuple (torch's ``x.median()``; NaN propagates)."""
         if dim is None:
             return _median_all(self, ignore_nan=False)
-        return _median_along(self, dim, keepdim, False, _Median)
+        return _median_along(self, dim, keepdim, False, return_types.median)
 
-    def nanmedian(self: Any, dim: Any = None, keepdim: bool = False) -> Any:
+    @overload
+    def nanmedian(self: Any, dim: None = None, keepdim: bool = False) -> Tensor: ...
+
+    @overload
+    def nanmedian(self: Any, dim: int, keepdim: bool = False) -> return_types.nanmedian: ...
+
+    def nanmedian(
+        self: Any, dim: Any = None, keepdim: bool = False
+    ) -> Tensor | return_types.nanmedian:
         """``median`` ignoring NaNs (torch's ``x.nanmedian()``)."""
         if dim is None:
             return _median_all(self, ignore_nan=True)
-        return _median_along(self, dim, keepdim, True, _Nanmedian)
+        return _median_along(self, dim, keepdim, True, return_types.nanmedian)
 
-    def mode(self: Any, dim: int = -1, keepdim: bool = False) -> Any:
+    def mode(self: Any, dim: int = -1, keepdim: bool = False) -> return_types.mode:
         """A ``(values, indices)`` named tuple of the most frequent value along ``dim`` (the
         smallest on ties) and its last position (torch's ``x.mode()``)."""
         if self.ndim == 0:
             _axis(dim, 0)
-            return _zero_dim(self, _Mode)
+            return _zero_dim(self, return_types.mode)
         axis = _axis(dim, self.ndim)
         xp = self._backend.xp
         data = _raw_last(self, axis)
@@ -267,7 +275,7 @@ class StatsMethods:
         value = xp.take_along_axis(data, xp.take_along_axis(order, first, axis=-1), axis=-1)
         positions = _positions(self, n)
         index = xp.max(xp.where(data == value, positions, -1), axis=-1, keepdims=True)
-        return _pick(self, axis, index, keepdim, _Mode)
+        return _pick(self, axis, index, keepdim, return_types.mode)
 
     def quantile(
         self: Any, q: Any, dim: Any = None, keepdim: bool = False, *, interpolation: str = "linear"

@@ -39,4 +39,57 @@ class aminmax(NamedTuple):  # noqa: N801
     max: Tensor
 
 
-__all__ = ["aminmax", "kthvalue", "sort", "topk"]
+class cummax(NamedTuple):  # noqa: N801
+    """``x.cummax(dim)``: the running maximum and where each was found."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class cummin(NamedTuple):  # noqa: N801
+    """``x.cummin(dim)``: the running minimum and where each was found."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class median(NamedTuple):  # noqa: N801
+    """``x.median(dim)``: the lower medians and their indices."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class nanmedian(NamedTuple):  # noqa: N801
+    """``x.nanmedian(dim)``: the lower medians ignoring NaNs and their indices."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class mode(NamedTuple):  # noqa: N801
+    """``x.mode(dim)``: the most frequent values and their last positions."""
+
+    values: Tensor
+    indices: Tensor
+
+
+class histogram(NamedTuple):  # noqa: N801
+    """``x.histogram(bins)``: the counts (or densities) and the bin edges."""
+
+    hist: Tensor
+    bin_edges: Tensor
+
+
+__all__ = [
+    "aminmax",
+    "cummax",
+    "cummin",
+    "histogram",
+    "kthvalue",
+    "median",
+    "mode",
+    "nanmedian",
+    "sort",
+    "topk",
+]
