@@ -248,6 +248,10 @@ USES_DOUBLE_VJP = {
     "polygrad.ops.linalg_inverse.LinalgDetBackward0",
     "polygrad.ops.linalg_pinv.LinalgPinvBackward0",
     "polygrad.ops.linalg_inverse.LinalgSlogdetBackward0",
+    # LU with partial pivoting: torch's square/wide/tall rules (triangular solves around
+    # the pivots) live in the vjp
+    "polygrad.ops.linalg_lu.LinalgLuBackward0",
+    "polygrad.ops.linalg_lu.LinalgLuFactorExBackward0",
     # every ord (0, inf, -inf, p) with torch's subgradient at 0, in one vjp
     "polygrad.ops.norms.LinalgVectorNormBackward0",
 }

@@ -37,7 +37,7 @@ from ._methods_windows import FUNCTIONS_WINDOWS, WindowMethods
 from ._random import RandomMethods, multinomial
 from ._runtime import RUNTIME, RuntimeMethods
 from ._serialization import load, save
-from ._stft import istft, stft
+from ._stft import SpectralMethods, istft, stft
 
 #: torch functions that are their Tensor method applied to the first argument
 FUNCTION_OF_METHOD = """
@@ -84,6 +84,7 @@ class TorchMethods(
     CountingMethods,
     WindowMethods,
     RandomMethods,
+    SpectralMethods,
     InplaceMethods,
 ):
     """torch's Tensor methods, one base class per family. ``install`` copies them onto
@@ -105,8 +106,6 @@ def _takes_dim(method: Any) -> bool:
 def install(tensor_type: type) -> dict[str, Any]:
     """Put torch's methods on ``tensor_type`` and return torch's functions by name."""
     _fft_linalg.install()
-    for name, function in (("stft", stft), ("istft", istft)):  # x.stft(n_fft) is pg.stft(x, n_fft)
-        setattr(tensor_type, name, function)
     for mixin in reversed(TorchMethods.__mro__[1:-1]):  # the first base wins, as inheriting
         for name, value in vars(mixin).items():
             if callable(value) and (not name.startswith("__") or name == "__format__"):

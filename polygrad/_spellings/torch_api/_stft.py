@@ -215,3 +215,10 @@ def istft(
         )
         signal = ops.concat([signal, zeros], axis=-1)
     return signal if batched else signal[0]
+
+
+class SpectralMethods:
+    """``x.stft(n_fft, ...)`` and ``x.istft(n_fft, ...)``: the functions with ``x`` first."""
+
+    stft = stft
+    istft = istft
