@@ -117,10 +117,10 @@ def execute(
                 buffer = buffers.pop(node, None)
                 input_grads = None
                 if buffer is not None:
-                    runs_node = (runs is None or node in runs) and (
-                        accumulate or type(node) is not AccumulateGrad
-                    )
-                    if node._hooks is not None or capture or type(node) is AccumulateGrad:
+                    if node._hooks is not None or type(node) is AccumulateGrad or node in capture:
+                        runs_node = (runs is None or node in runs) and (
+                            accumulate or type(node) is not AccumulateGrad
+                        )
                         buffer = prepare_inputs(
                             node, buffer, create_graph, captured, capture, runs_node
                         )
@@ -163,7 +163,10 @@ def execute(
                     if remaining is None:
                         continue  # not on a path to a target
                     if g is not None:
-                        add_gradient(buffers, child, nr, g, in_place)
+                        if child._num_outputs == 1 and child not in buffers:
+                            buffers[child] = g  # the first gradient to arrive: nothing to add
+                        else:
+                            add_gradient(buffers, child, nr, g, in_place)
                     deps[child] = remaining - 1
                     if remaining == 1:
                         if type(child) is not AccumulateGrad:

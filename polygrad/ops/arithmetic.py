@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .._core._dtypes import dtype_name
 from .._core._node import Node
 from .._core._record import binary_operands, keep_for_backward, operand, record
 from .._core._tensor import Tensor
@@ -125,7 +126,8 @@ class PowBackward0(Node):
             return (xp.zeros_like(g),)
         # x ** (p - 1) even at p = 2: in graph mode the derivative keeps its edge to x
         # (torch's x ** 0 at the last order), so yet higher orders are zeros, not errors
-        return (times(self, g, conj(xp, p * x ** (p - 1))),)
+        power = x ** (p - 1) if isinstance(x, Tensor) else raised(x, p - 1)
+        return (times(self, g, conj(xp, p * power)),)
 
     def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
         p = self.exponent
@@ -231,10 +233,18 @@ def reciprocal(x: Any, /) -> Tensor:
     return record(ReciprocalBackward0, (x,), 1.0 / x._data, x._backend)
 
 
+def raised(a: Any, b: Any) -> Any:
+    """``a ** b`` on raw data; a real floating array cubed is ``a * a * a``, torch's kernel:
+    torch's values bit for bit, and on NumPy a fraction of its general ``pow``."""
+    if type(b) in (int, float) and b == 3 and dtype_name(a.dtype) in ("float32", "float64"):
+        return a * a * a
+    return a**b
+
+
 def pow(x1: Any, x2: Any, /) -> Tensor:
     """Elementwise ``x1 ** x2`` (torch's three node kinds by which side is a number)."""
     a, b, backend, ta, tb = binary_operands(x1, x2)
-    out = a**b
+    out = raised(a, b)
     if tb is None:
         result = record(PowBackward0, (ta,), out, backend)
         return keep_for_backward(result, exponent=b)

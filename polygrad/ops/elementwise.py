@@ -16,7 +16,8 @@ from .._core._tensor import Tensor
 from .._core._torch_type_names import scalar_type_name
 from ._complex_values import standard_tanh
 from ._elementwise_node import elementwise_node
-from ._support import conj, is_complex, times, writable, zeros_where
+from ._rule_ops import tanh_backward
+from ._support import conj, is_complex, times, zeros_where
 
 
 def _unary(cls: type[Node], name: str, x: Any) -> Tensor:
@@ -67,13 +68,7 @@ class TanhBackward0(Node):
     _saved_from = (-1,)
 
     def vjp(self, xp: Any, g: Any, result: Any) -> tuple[Any, ...]:
-        slope = result * result  # 1 - tanh², in this one temporary where allowed
-        if writable(self, slope):
-            slope -= 1
-            slope *= -1
-        else:
-            slope = 1 - slope
-        return (times(self, g, conj(xp, slope)),)
+        return (tanh_backward(self, xp, g, result),)  # one node under create_graph, as torch
 
     def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
         return t[0] * (1 - outputs[0] * outputs[0])

@@ -192,3 +192,27 @@ def test_saved_values_are_released_after_backward():
     ty.sum().backward()
     with pytest.raises(RuntimeError, match="backward through the graph a second time"):
         ty.grad_fn._saved_self  # noqa: B018 - torch frees its saved values the same way
+
+
+def test_tanh_rule_records_one_node_to_third_order(backend):
+    """Under create_graph tanh's rule is one node, TanhBackwardBackward0, as in torch (not
+    the three of ``g * (1 - y * y)``), with torch's values at second and third order."""
+
+    def scenario(L):
+        x = L.tensor([0.5, -1.0, 2.0], dtype=L.float64, requires_grad=True)
+        (g,) = L.autograd.grad((L.tanh(x) ** 3).sum(), x, create_graph=True)
+        (h,) = L.autograd.grad((g * g).sum(), x, create_graph=True)
+        (k,) = L.autograd.grad((h * h).sum(), x)
+        return [g, h, k, structure(g.grad_fn, depth=1)]
+
+    same_as_torch(scenario, backend)
+
+
+def test_cube_is_torch_product_bit_for_bit():
+    """``x ** 3`` is ``x * x * x``, torch's kernel, not the library's general ``pow``."""
+    data = [0.1 * i - 3.3 for i in range(67)]
+    mine, theirs = (
+        pg.tensor(data, dtype=pg.float64) ** 3,
+        torch.tensor(data, dtype=torch.float64) ** 3,
+    )
+    assert mine.tolist() == theirs.tolist()

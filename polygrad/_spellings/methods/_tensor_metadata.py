@@ -6,6 +6,7 @@ after computing (Dask, after a boolean mask) are computed when asked for.
 
 from __future__ import annotations
 
+from math import prod
 from typing import Any
 
 from ..._core import _dtypes
@@ -63,8 +64,6 @@ class TensorMetadata:
 
     def numel(self) -> int:
         """The number of elements (torch's ``x.numel()``)."""
-        from math import prod
-
         return prod(self._known_shape())
 
     def dim(self) -> int:
