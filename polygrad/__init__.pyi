@@ -182,7 +182,6 @@ from polygrad.ops.rounding import floor as floor
 from polygrad.ops.rounding import floor_divide as floor_divide
 from polygrad.ops.rounding import nextafter as nextafter
 from polygrad.ops.rounding import remainder as remainder
-from polygrad.ops.rounding import round as round
 from polygrad.ops.rounding import trunc as trunc
 from polygrad.ops.shape import broadcast_to as broadcast_to
 from polygrad.ops.shape import expand_dims as expand_dims
@@ -565,6 +564,7 @@ def resolve_conj(input: Tensor) -> Tensor: ...
 def resolve_neg(input: Tensor) -> Tensor: ...
 def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor: ...
 def rot90(input: Tensor, k: int = 1, dims: Any = (0, 1)) -> Tensor: ...
+def round(input: Tensor, *, decimals: int = 0) -> Tensor: ...
 def rsqrt(input: Tensor) -> Tensor: ...
 def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor: ...
 def scatter(
@@ -608,7 +608,12 @@ def std(
     correction: Any = None,
 ) -> Tensor: ...
 def std_mean(
-    input: Tensor, dim: Any = None, *, correction: Any = 1, keepdim: _builtins.bool = False
+    input: Tensor,
+    dim: Any = None,
+    unbiased: _builtins.bool | None = None,
+    keepdim: _builtins.bool = False,
+    *,
+    correction: Any = None,
 ) -> tuple[Tensor, Tensor]: ...
 
 strided: _Named
@@ -669,7 +674,12 @@ def var(
     correction: Any = None,
 ) -> Tensor: ...
 def var_mean(
-    input: Tensor, dim: Any = None, *, correction: Any = 1, keepdim: _builtins.bool = False
+    input: Tensor,
+    dim: Any = None,
+    unbiased: _builtins.bool | None = None,
+    keepdim: _builtins.bool = False,
+    *,
+    correction: Any = None,
 ) -> tuple[Tensor, Tensor]: ...
 def vdot(input: Tensor, other: Any) -> Tensor: ...
 def view_copy(input: Tensor, *args: Any, **kwargs: Any) -> Tensor: ...

@@ -30,6 +30,7 @@ from ._methods_counting import CountingMethods
 from ._methods_math import MathMethods
 from ._methods_more import COPIES, MoreMethods
 from ._methods_new import NewMethods
+from ._methods_of_functions import FunctionMethods
 from ._methods_scatter import ScatterMethods
 from ._methods_shape import ShapeMethods
 from ._methods_stats import StatsMethods
@@ -56,7 +57,7 @@ logdet kron diag_embed diagflat rot90 tensor_split hsplit vsplit dsplit split_wi
 unsafe_split unsafe_chunk fill index_fill index_copy select_scatter slice_scatter
 diagonal_scatter bitwise_not
 cummax cummin logcumsumexp median nanmedian mode quantile nanquantile
-masked_scatter put index_put gcd lcm bincount histc histogram as_strided
+masked_scatter put index_put gcd lcm bincount histc histogram as_strided round
 """.split()
 
 #: Tensor methods with an in-place form ``<name>_`` that polygrad does not define itself
@@ -68,7 +69,8 @@ negative nextafter rad2deg reciprocal rsqrt sgn sign sin sinh sqrt square tan ta
 triu xlogy gcd lcm scatter_reduce masked_scatter put index_put addcmul addcdiv addmm addmv addr addbmm baddbmm masked_fill scatter scatter_add
 eq ne lt le gt ge greater greater_equal less less_equal not_equal true_divide multiply
 subtract divide clip ldexp nan_to_num sinc erfinv heaviside index_add index_fill index_copy
-mvlgamma polygamma
+mvlgamma polygamma bitwise_not bitwise_and bitwise_or bitwise_xor bitwise_left_shift
+bitwise_right_shift conj_physical cumsum cumprod
 """.split()
 
 
@@ -82,6 +84,7 @@ class TorchMethods(
     ScatterMethods,
     CountingMethods,
     WindowMethods,
+    FunctionMethods,
     RandomMethods,
     InplaceMethods,
 ):

@@ -146,7 +146,7 @@ def cov(input: Any, *, correction: int = 1, fweights: Any = None, aweights: Any 
     n = x.shape[1] - correction
     product = ops.matmul(centered, ops.conj(ops.matrix_transpose(centered)))
     out = ops.divide(product, max(n, 0))
-    return ops.reshape(out, ()) if input.ndim < 2 else out
+    return ops.reshape(out, ()) if x.shape[0] == 1 else out  # torch squeezes one variable
 
 
 def corrcoef(input: Any) -> Tensor:  # noqa: A002

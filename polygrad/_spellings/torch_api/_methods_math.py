@@ -261,16 +261,32 @@ class MathMethods:
         return ops.any(self, axis=_axes(dim), keepdims=keepdim)
 
     def std_mean(
-        self: Any, dim: Any = None, *, correction: Any = 1, keepdim: bool = False
+        self: Any,
+        dim: Any = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
     ) -> tuple[Tensor, Tensor]:
-        """``(std, mean)`` over ``dim`` with ``correction`` (torch's ``torch.std_mean``)."""
-        return self.std(dim, correction=correction, keepdim=keepdim), self.mean(dim, keepdim)
+        """``(std, mean)`` over ``dim`` with ``correction`` or ``unbiased`` (torch's
+        ``torch.std_mean``; ``std_mean(x, False)`` is torch's ``(input, unbiased)`` form)."""
+        if isinstance(dim, bool):
+            dim, unbiased = None, dim
+        return self.std(dim, unbiased, keepdim, correction=correction), self.mean(dim, keepdim)
 
     def var_mean(
-        self: Any, dim: Any = None, *, correction: Any = 1, keepdim: bool = False
+        self: Any,
+        dim: Any = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
     ) -> tuple[Tensor, Tensor]:
-        """``(var, mean)`` over ``dim`` with ``correction`` (torch's ``torch.var_mean``)."""
-        return self.var(dim, correction=correction, keepdim=keepdim), self.mean(dim, keepdim)
+        """``(var, mean)`` over ``dim`` with ``correction`` or ``unbiased`` (torch's
+        ``torch.var_mean``; ``var_mean(x, False)`` is torch's ``(input, unbiased)`` form)."""
+        if isinstance(dim, bool):
+            dim, unbiased = None, dim
+        return self.var(dim, unbiased, keepdim, correction=correction), self.mean(dim, keepdim)
 
     def count_nonzero(self: Any, dim: Any = None) -> Tensor:
         """Number of nonzero elements over ``dim`` (every axis when None) (torch's
