@@ -251,6 +251,7 @@ def bmm(input: Tensor, mat2: Any) -> Tensor: ...
 bool: DType
 channels_last: _Named
 
+def cholesky(input: Tensor, upper: _builtins.bool = False) -> Tensor: ...
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]: ...
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor: ...
 def clamp_max(input: Tensor, max: Any) -> Tensor: ...
@@ -265,6 +266,7 @@ def conj_physical(input: Tensor) -> Tensor: ...
 contiguous_format: _Named
 
 def count_nonzero(input: Tensor, dim: Any = None) -> Tensor: ...
+def cross(input: Tensor, other: Any, dim: int | None = None) -> Tensor: ...
 
 class cuda:
     @staticmethod
@@ -532,12 +534,16 @@ def permute(input: Tensor, *dims: Any) -> Tensor: ...
 def permute_copy(input: Tensor, *args: Any, **kwargs: Any) -> Tensor: ...
 
 pi: _builtins.float
+
+def pinverse(input: Tensor, rcond: _builtins.float = 1e-15) -> Tensor: ...
+
 preserve_format: _Named
 
 def prod(
     input: Tensor, dim: Any = None, keepdim: _builtins.bool = False, *, dtype: Any = None
 ) -> Tensor: ...
 def put(input: Tensor, index: Any, source: Any, accumulate: _builtins.bool = False) -> Tensor: ...
+def qr(input: Tensor, some: _builtins.bool = True) -> return_types.qr: ...
 def quantile(
     input: Tensor,
     q: Any,
@@ -623,6 +629,9 @@ def subtract(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor: ...
 def sum(
     input: Tensor, dim: Any = None, keepdim: _builtins.bool = False, *, dtype: Any = None
 ) -> Tensor: ...
+def svd(
+    input: Tensor, some: _builtins.bool = True, compute_uv: _builtins.bool = True
+) -> return_types.svd: ...
 def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor: ...
 def swapdims(input: Tensor, axis0: int, axis1: int) -> Tensor: ...
 def t(input: Tensor) -> Tensor: ...
@@ -768,6 +777,7 @@ __all__ = [
     "cdist",
     "ceil",
     "channels_last",
+    "cholesky",
     "chunk",
     "clamp",
     "clamp_max",
@@ -791,6 +801,7 @@ __all__ = [
     "cosh",
     "count_nonzero",
     "cov",
+    "cross",
     "cuda",
     "cummax",
     "cummin",
@@ -996,12 +1007,14 @@ __all__ = [
     "permute_copy",
     "permute_dims",
     "pi",
+    "pinverse",
     "polar",
     "positive",
     "pow",
     "preserve_format",
     "prod",
     "put",
+    "qr",
     "quantile",
     "rad2deg",
     "rand",
@@ -1065,6 +1078,7 @@ __all__ = [
     "sub",
     "subtract",
     "sum",
+    "svd",
     "swapaxes",
     "swapdims",
     "t",

@@ -28,6 +28,7 @@ from ._functions_more import FUNCTIONS_MORE
 from ._inplace import InplaceMethods
 from ._methods_counting import CountingMethods
 from ._methods_math import MathMethods
+from ._methods_matrix import MatrixMethods
 from ._methods_more import COPIES, MoreMethods
 from ._methods_new import NewMethods
 from ._methods_of_functions import FunctionMethods
@@ -58,6 +59,7 @@ unsafe_split unsafe_chunk fill index_fill index_copy select_scatter slice_scatte
 diagonal_scatter bitwise_not
 cummax cummin logcumsumexp median nanmedian mode quantile nanquantile
 masked_scatter put index_put gcd lcm bincount histc histogram as_strided round
+cholesky qr svd pinverse cross
 """.split()
 
 #: Tensor methods with an in-place form ``<name>_`` that polygrad does not define itself
@@ -85,6 +87,7 @@ class TorchMethods(
     CountingMethods,
     WindowMethods,
     FunctionMethods,
+    MatrixMethods,
     RandomMethods,
     InplaceMethods,
 ):
