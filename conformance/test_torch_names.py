@@ -24,7 +24,7 @@ scatter scatter_add index_select sum mean prod std var max min argmax amax logsu
 softmax log_softmax cumsum sort argsort topk diagonal flatten transpose permute reshape
 unsqueeze squeeze split chunk narrow roll flip outer addmm lerp tril triu norm equal
 repeat expand linalg.det fft.fft cummax median quantile scatter_reduce
-cov nonzero unique var_mean tensor_split meshgrid round svd qr cross
+cov nonzero unique var_mean tensor_split meshgrid round svd qr cross renorm
 """.split()
 FORMS = ("function", "method")
 SAMPLES = 2

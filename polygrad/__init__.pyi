@@ -562,6 +562,7 @@ def randn_like(
     x: Tensor, *, dtype: Any = None, requires_grad: _builtins.bool = False, device: Any = None
 ) -> Tensor: ...
 def ravel(input: Tensor) -> Tensor: ...
+def renorm(input: Tensor, p: Any, dim: int, maxnorm: Any) -> Tensor: ...
 def repeat_interleave(
     input: Tensor, repeats: Any, dim: int | None = None, *, output_size: Any = None
 ) -> Tensor: ...
@@ -1028,6 +1029,7 @@ __all__ = [
     "reciprocal",
     "relu",
     "remainder",
+    "renorm",
     "repeat",
     "repeat_interleave",
     "reshape",

@@ -59,7 +59,7 @@ unsafe_split unsafe_chunk fill index_fill index_copy select_scatter slice_scatte
 diagonal_scatter bitwise_not
 cummax cummin logcumsumexp median nanmedian mode quantile nanquantile
 masked_scatter put index_put gcd lcm bincount histc histogram as_strided round
-cholesky qr svd pinverse cross
+cholesky qr svd pinverse cross renorm
 """.split()
 
 #: Tensor methods with an in-place form ``<name>_`` that polygrad does not define itself
@@ -72,7 +72,7 @@ triu xlogy gcd lcm scatter_reduce masked_scatter put index_put addcmul addcdiv a
 eq ne lt le gt ge greater greater_equal less less_equal not_equal true_divide multiply
 subtract divide clip ldexp nan_to_num sinc erfinv heaviside index_add index_fill index_copy
 mvlgamma polygamma bitwise_not bitwise_and bitwise_or bitwise_xor bitwise_left_shift
-bitwise_right_shift conj_physical cumsum cumprod
+bitwise_right_shift conj_physical cumsum cumprod renorm
 """.split()
 
 

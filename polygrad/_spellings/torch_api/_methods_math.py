@@ -233,6 +233,19 @@ class MathMethods:
         """The ``p``-norm of ``self - other`` (torch's ``x.dist(other, p)``)."""
         return vector_norm(ops.subtract(self, other), ord=p)
 
+    def renorm(self: Any, p: Any, dim: int, maxnorm: Any) -> Tensor:
+        """Each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` scaled down to it
+        (torch's ``x.renorm()``; torch's ``maxnorm / (norm + 1e-7)`` factor)."""
+        if self.ndim < 2:
+            raise RuntimeError(
+                f"renorm: input needs at least 2 dimensions, got {self.ndim} dimensions"
+            )
+        axis = dim % self.ndim
+        others = tuple(a for a in range(self.ndim) if a != axis)
+        norms = vector_norm(self, axis=others, keepdims=True, ord=p)
+        factor = ops.where(norms > maxnorm, ops.divide(maxnorm, ops.add(norms, 1e-7)), 1.0)
+        return ops.multiply(self, factor)
+
     def aminmax(self: Any, *, dim: Any = None, keepdim: bool = False) -> return_types.aminmax:
         """A ``(min, max)`` named tuple over ``dim`` or all elements (torch's ``x.aminmax()``)."""
         return return_types.aminmax(
