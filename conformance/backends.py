@@ -87,6 +87,8 @@ def torch_leaf(
 def to_numpy(value: Any) -> Any:
     """A polygrad or torch tensor's values as a NumPy array (other values unchanged)."""
     if hasattr(value, "detach") and hasattr(value, "numpy"):
+        if dtype_name(value) == "bfloat16":  # NumPy has no bfloat16: widened, exactly
+            value = value.float()
         # force=True: torch's lazily conjugated, negated and zero tensors convert too
         return np.asarray(value.detach().numpy(force=True))
     return value

@@ -164,8 +164,14 @@ class TensorConversions:
         return is_contiguous(*layout_of(self))  # type: ignore[arg-type]
 
     def to(self, *args: Any, dtype: Any = None, device: Any = None, **kwargs: Any) -> Tensor:
-        """``x.to(dtype)``, ``x.to(device)``, ``x.to(device, dtype)`` or ``x.to(other)`` (torch)."""
+        """``x.to(dtype)``, ``x.to(device)``, ``x.to(device, dtype)`` or ``x.to(other)``, then
+        torch's ``non_blocking`` and ``copy`` flags (``copy=True``: a new tensor even when
+        nothing changes; ``non_blocking`` changes nothing here)."""
+        flags = [a for a in args if isinstance(a, bool)]  # (non_blocking, copy), as torch
+        copy = kwargs.get("copy", len(flags) > 1 and flags[1])
         for a in args:  # anything that does not name a dtype is a device ("cuda:0")
+            if isinstance(a, bool):
+                continue
             if isinstance(a, Tensor):
                 dtype, device = a.dtype, a.device
             elif dtype_name(a) is not None:
@@ -174,7 +180,7 @@ class TensorConversions:
                 device = a
         out = cast(Tensor, self) if device is None else ops.to_device(self, device)
         if dtype is None or dtype == out.dtype:
-            return out
+            return ops.clone(out) if copy and out is self else out
         return ops.astype(out, dtype)
 
     def cpu(self) -> Tensor:
@@ -219,3 +225,27 @@ class TensorConversions:
     def bool(self, memory_format: Any = None) -> Tensor:
         """This tensor as bool (torch's ``x.bool()``; ``memory_format`` is accepted and ignored)."""
         return self.to("bool")
+
+    def byte(self, memory_format: Any = None) -> Tensor:
+        """This tensor as uint8 (torch's ``x.byte()``; ``memory_format`` is accepted and ignored)."""
+        return self.to("uint8")
+
+    def char(self, memory_format: Any = None) -> Tensor:
+        """This tensor as int8 (torch's ``x.char()``; ``memory_format`` is accepted and ignored)."""
+        return self.to("int8")
+
+    def short(self, memory_format: Any = None) -> Tensor:
+        """This tensor as int16 (torch's ``x.short()``; ``memory_format`` is accepted and ignored)."""
+        return self.to("int16")
+
+    def bfloat16(self, memory_format: Any = None) -> Tensor:
+        """This tensor as bfloat16 (where the backend has it) (torch's ``x.bfloat16()``; ``memory_format`` is accepted and ignored)."""
+        return self.to("bfloat16")
+
+    def cfloat(self, memory_format: Any = None) -> Tensor:
+        """This tensor as complex64 (torch's ``x.cfloat()``; ``memory_format`` is accepted and ignored)."""
+        return self.to("complex64")
+
+    def cdouble(self, memory_format: Any = None) -> Tensor:
+        """This tensor as complex128 (torch's ``x.cdouble()``; ``memory_format`` is accepted and ignored)."""
+        return self.to("complex128")

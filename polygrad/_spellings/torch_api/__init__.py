@@ -28,8 +28,10 @@ from ._functions_more import FUNCTIONS_MORE
 from ._inplace import InplaceMethods
 from ._methods_counting import CountingMethods
 from ._methods_math import MathMethods
+from ._methods_matrix import MatrixMethods
 from ._methods_more import COPIES, MoreMethods
 from ._methods_new import NewMethods
+from ._methods_of_functions import FunctionMethods
 from ._methods_scatter import ScatterMethods
 from ._methods_shape import ShapeMethods
 from ._methods_stats import StatsMethods
@@ -57,7 +59,8 @@ logdet matrix_exp kron diag_embed diagflat rot90 tensor_split hsplit vsplit dspl
 unsafe_split unsafe_chunk fill index_fill index_copy select_scatter slice_scatter
 diagonal_scatter bitwise_not
 cummax cummin logcumsumexp median nanmedian mode quantile nanquantile
-masked_scatter put index_put gcd lcm bincount histc histogram as_strided
+masked_scatter put index_put gcd lcm bincount histc histogram as_strided round
+cholesky qr svd pinverse cross renorm
 """.split()
 
 #: Tensor methods with an in-place form ``<name>_`` that polygrad does not define itself
@@ -69,7 +72,8 @@ negative nextafter rad2deg reciprocal rsqrt sgn sign sin sinh sqrt square tan ta
 triu xlogy gcd lcm scatter_reduce masked_scatter put index_put addcmul addcdiv addmm addmv addr addbmm baddbmm masked_fill scatter scatter_add
 eq ne lt le gt ge greater greater_equal less less_equal not_equal true_divide multiply
 subtract divide clip ldexp nan_to_num sinc erfinv heaviside index_add index_fill index_copy
-mvlgamma polygamma
+mvlgamma polygamma bitwise_not bitwise_and bitwise_or bitwise_xor bitwise_left_shift
+bitwise_right_shift conj_physical cumsum cumprod renorm
 """.split()
 
 
@@ -83,6 +87,8 @@ class TorchMethods(
     ScatterMethods,
     CountingMethods,
     WindowMethods,
+    FunctionMethods,
+    MatrixMethods,
     RandomMethods,
     SpectralMethods,
     InplaceMethods,

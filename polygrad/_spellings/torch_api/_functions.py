@@ -150,7 +150,8 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
     """torch's meshgrid: matrix (``"ij"``) indexing unless told ``"xy"``."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
-    return tuple(ops.meshgrid(*tensors, indexing=indexing))
+    lines = [ops.reshape(t, (1,)) if t.ndim == 0 else t for t in tensors]  # torch takes 0-d
+    return tuple(ops.meshgrid(*lines, indexing=indexing))
 
 
 def tensordot(a: Any, b: Any, dims: Any = 2, out: Any = None) -> Tensor:

@@ -138,15 +138,32 @@ def cdist(x1: Any, x2: Any, p: float = 2.0, compute_mode: Any = None) -> Tensor:
 
 
 def cov(input: Any, *, correction: int = 1, fweights: Any = None, aweights: Any = None) -> Tensor:  # noqa: A002
-    """Covariance of the rows (variables) over the columns (observations)."""
-    if fweights is not None or aweights is not None:
-        raise NotImplementedError("polygrad: cov(fweights=, aweights=) is not supported yet")
+    """Covariance of the rows (variables) over the columns (observations), each column
+    weighted by ``fweights`` (repeat counts) times ``aweights`` (importance), as torch.cov."""
     x = ops.reshape(input, (1, -1)) if input.ndim < 2 else input
-    centered = ops.subtract(x, ops.mean(x, axis=1, keepdims=True))
-    n = x.shape[1] - correction
-    product = ops.matmul(centered, ops.conj(ops.matrix_transpose(centered)))
-    out = ops.divide(product, max(n, 0))
-    return ops.reshape(out, ()) if input.ndim < 2 else out
+    weights = fweights
+    if aweights is not None:
+        weights = aweights if weights is None else ops.multiply(weights, aweights)
+    if weights is None:
+        mean = ops.mean(x, axis=1, keepdims=True)
+        norm: Any = max(x.shape[1] - correction, 0)
+        weighted = centered = ops.subtract(x, mean)
+    else:
+        total = ops.sum(weights)
+        mean = ops.divide(ops.sum(ops.multiply(x, weights), axis=1, keepdims=True), total)
+        centered = ops.subtract(x, mean)
+        weighted = ops.multiply(centered, weights)
+        if correction == 0:
+            norm = total
+        elif aweights is None:
+            norm = ops.subtract(total, correction)
+        else:  # the effective number of observations under importance weights
+            spread = ops.divide(ops.sum(ops.multiply(weights, aweights)), total)
+            norm = ops.subtract(total, ops.multiply(spread, correction))
+        norm = ops.clip(norm, min=0)
+    product = ops.matmul(weighted, ops.conj(ops.matrix_transpose(centered)))
+    out = ops.divide(product, norm)
+    return ops.reshape(out, ()) if x.shape[0] == 1 else out  # torch squeezes one variable
 
 
 def corrcoef(input: Any) -> Tensor:  # noqa: A002

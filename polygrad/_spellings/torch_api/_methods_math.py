@@ -233,6 +233,19 @@ class MathMethods:
         """The ``p``-norm of ``self - other`` (torch's ``x.dist(other, p)``)."""
         return vector_norm(ops.subtract(self, other), ord=p)
 
+    def renorm(self: Any, p: Any, dim: int, maxnorm: Any) -> Tensor:
+        """Each slice along ``dim`` whose ``p``-norm exceeds ``maxnorm`` scaled down to it
+        (torch's ``x.renorm()``; torch's ``maxnorm / (norm + 1e-7)`` factor)."""
+        if self.ndim < 2:
+            raise RuntimeError(
+                f"renorm: input needs at least 2 dimensions, got {self.ndim} dimensions"
+            )
+        axis = dim % self.ndim
+        others = tuple(a for a in range(self.ndim) if a != axis)
+        norms = vector_norm(self, axis=others, keepdims=True, ord=p)
+        factor = ops.where(norms > maxnorm, ops.divide(maxnorm, ops.add(norms, 1e-7)), 1.0)
+        return ops.multiply(self, factor)
+
     def aminmax(self: Any, *, dim: Any = None, keepdim: bool = False) -> return_types.aminmax:
         """A ``(min, max)`` named tuple over ``dim`` or all elements (torch's ``x.aminmax()``)."""
         return return_types.aminmax(
@@ -261,16 +274,32 @@ class MathMethods:
         return ops.any(self, axis=_axes(dim), keepdims=keepdim)
 
     def std_mean(
-        self: Any, dim: Any = None, *, correction: Any = 1, keepdim: bool = False
+        self: Any,
+        dim: Any = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
     ) -> tuple[Tensor, Tensor]:
-        """``(std, mean)`` over ``dim`` with ``correction`` (torch's ``torch.std_mean``)."""
-        return self.std(dim, correction=correction, keepdim=keepdim), self.mean(dim, keepdim)
+        """``(std, mean)`` over ``dim`` with ``correction`` or ``unbiased`` (torch's
+        ``torch.std_mean``; ``std_mean(x, False)`` is torch's ``(input, unbiased)`` form)."""
+        if isinstance(dim, bool):
+            dim, unbiased = None, dim
+        return self.std(dim, unbiased, keepdim, correction=correction), self.mean(dim, keepdim)
 
     def var_mean(
-        self: Any, dim: Any = None, *, correction: Any = 1, keepdim: bool = False
+        self: Any,
+        dim: Any = None,
+        unbiased: bool | None = None,
+        keepdim: bool = False,
+        *,
+        correction: Any = None,
     ) -> tuple[Tensor, Tensor]:
-        """``(var, mean)`` over ``dim`` with ``correction`` (torch's ``torch.var_mean``)."""
-        return self.var(dim, correction=correction, keepdim=keepdim), self.mean(dim, keepdim)
+        """``(var, mean)`` over ``dim`` with ``correction`` or ``unbiased`` (torch's
+        ``torch.var_mean``; ``var_mean(x, False)`` is torch's ``(input, unbiased)`` form)."""
+        if isinstance(dim, bool):
+            dim, unbiased = None, dim
+        return self.var(dim, unbiased, keepdim, correction=correction), self.mean(dim, keepdim)
 
     def count_nonzero(self: Any, dim: Any = None) -> Tensor:
         """Number of nonzero elements over ``dim`` (every axis when None) (torch's

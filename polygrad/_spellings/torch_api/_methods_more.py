@@ -140,6 +140,8 @@ class MoreMethods:
         ``x.tensor_split()``)."""
         axis = _axis(dim, self.ndim)
         n = self.shape[axis]
+        if isinstance(indices_or_sections, Tensor):  # 0-d: the sections; 1-d: the indices
+            indices_or_sections = indices_or_sections.tolist()
         if isinstance(indices_or_sections, int):
             sections = indices_or_sections
             base, extra = divmod(n, sections)

@@ -81,6 +81,21 @@ class histogram(NamedTuple):  # noqa: N801
     bin_edges: Tensor
 
 
+class qr(NamedTuple):  # noqa: N801
+    """``x.qr()``: ``Q`` with orthonormal columns and upper-triangular ``R``."""
+
+    Q: Tensor
+    R: Tensor
+
+
+class svd(NamedTuple):  # noqa: N801
+    """``x.svd()``: ``U``, the singular values ``S`` and ``V`` (not ``V``'s adjoint)."""
+
+    U: Tensor
+    S: Tensor
+    V: Tensor
+
+
 __all__ = [
     "aminmax",
     "cummax",
@@ -90,6 +105,8 @@ __all__ = [
     "median",
     "mode",
     "nanmedian",
+    "qr",
     "sort",
+    "svd",
     "topk",
 ]
