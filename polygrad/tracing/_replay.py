@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from ._tracer import Slot, Step, Trace
+from ._hoist import hoist_constants
+from ._tracer import Slot, Step, Trace, slots_in
 
 
 def _numpy_kernels() -> dict[Any, Any]:
@@ -153,21 +154,9 @@ class _BufferIndex:
 def _last_uses(steps: list[Step]) -> dict[int, int]:
     last: dict[int, int] = {}
     for index, step in enumerate(steps):
-        for slot in _slots_in((step.args, step.kwargs)):
+        for slot in slots_in((step.args, step.kwargs)):
             last[slot] = index
     return last
-
-
-def _slots_in(obj: Any) -> list[int]:
-    if isinstance(obj, Slot):
-        return [obj.index]
-    if type(obj) in (tuple, list):
-        return [s for o in obj for s in _slots_in(o)]
-    if type(obj) is dict:
-        return [s for o in obj.values() for s in _slots_in(o)]
-    if type(obj) is slice:
-        return _slots_in((obj.start, obj.stop, obj.step))
-    return []
 
 
 class _Source:
@@ -209,9 +198,10 @@ def build(trace: Trace, results: list[int]) -> Any:
     """A function of the input arrays (in ``trace.inputs`` order) returning the values of
     ``results`` (slots) as a tuple, running every recorded step once."""
     source = _Source()
+    kept = set(results)
+    hoist_constants(trace, kept)
     for slot, value in trace.constants.items():
         source.globals[f"v{slot}"] = value
-    kept = set(results)
     reuse = _numpy_reuse(trace, kept)  # first: it may fuse steps
     last_use = _last_uses(trace.steps)
     params = ", ".join(f"v{i}" for i in trace.inputs)
@@ -233,7 +223,7 @@ def build(trace: Trace, results: list[int]) -> Any:
                 lines.append(f"    v{slot} = _r" + "".join(f"[{i}]" for i in path))
         dead = [
             s
-            for s in {*_slots_in((step.args, step.kwargs)), *step.outs}
+            for s in {*slots_in((step.args, step.kwargs)), *step.outs}
             if s not in kept and s not in trace.constants and last_use.get(s, -1) <= index
         ]
         if dead:
