@@ -84,3 +84,11 @@ def test_results_and_random_draws_stay_in_the_replay():
     zeros.add_(1)  # the caller owns a result: later calls are not changed by it
     np.testing.assert_array_equal(compiled(x)[1].numpy(), np.zeros(2))
     assert zeros_again.numpy() is not zeros.numpy()
+
+
+def test_an_array_a_replayed_step_writes_into_stays_in_the_replay():
+    compiled = pg.compile(_written_after_reading)
+    compiled(pg.tensor(INPUTS[0]))
+    names = _bound_names(compiled)
+    assert "zeros_like" in names  # written with input values: made again on every call
+    assert "ones_like" not in names  # only read: made once
