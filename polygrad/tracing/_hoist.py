@@ -1,8 +1,8 @@
 """Constant hoisting: what a trace computes from no input is computed once, while tracing.
 
-A step whose arrays all come from constants (closure arrays, or earlier such steps) or
-that reads an input for its shape only (``ones_like(loss)``, the seed of ``backward``)
-gives the same value on every call of a signature: ``mean``'s gradient (seed, divide,
+A step that reads no array (``zeros(shape)``), only arrays of earlier such steps, or an
+input for its shape only (``ones_like(loss)``, the seed of ``backward``) gives the same
+value on every call of a signature: ``mean``'s gradient (seed, divide,
 broadcast, reshape), ``zeros`` filled in by a rule, scalars cast to arrays. Such steps
 leave the replay; their values, from the tracing run, become constants of it. Results
 are unchanged bit for bit: the replay reads the very arrays the traced run computed.
@@ -11,7 +11,9 @@ Mutation is what could make a value seen at the end of tracing differ from the o
 step read, so a group of hoisted values that share memory (found through the steps that
 join them) stays in the replay when a step that stays writes into it, when a step that
 stays reads it before the group's last write, or when it is a result (a caller could
-write into it and change later calls). Random draws are never hoisted.
+write into it and change later calls). Random draws are never hoisted, nor what reads
+an array from outside the arguments (a closure's NumPy array, which the caller may change
+between calls: the replay reads it by reference).
 """
 
 from __future__ import annotations
@@ -35,11 +37,11 @@ _IN_PLACE = frozenset(
 def hoist_constants(trace: Trace, results: set[int]) -> None:
     """Move the steps that depend on no input out of ``trace.steps`` into its constants."""
     steps = trace.steps
-    known = set(trace.constants)
+    known: set[int] = set()  # slots whose values depend on no input and no outside array
     hoisted: list[int] = []
     groups = _Groups()
     for index, step in enumerate(steps):
-        if _is_random(step.fn) or not (step.outs or _written(step)):
+        if _is_random(step.fn) or not (step.outs or _written(step)) or _outside_data(step):
             continue
         read = _read_slots(step)
         if all(slot in known for slot in read):
@@ -107,6 +109,21 @@ def _name(fn: Any) -> str:
 def _is_random(fn: Any) -> bool:
     name, module = _name(fn), str(getattr(fn, "__module__", "") or "")
     return name in ("uniform", "normal") or "rand" in name or "random" in module
+
+
+def _outside_data(step: Step) -> bool:
+    """Whether ``step`` reads an array that is no slot (a closure's, passed by reference)."""
+
+    def holds_data(obj: Any) -> bool:
+        if type(obj) in (tuple, list):
+            return any(holds_data(o) for o in obj)
+        if type(obj) is dict:
+            return any(holds_data(o) for o in obj.values())
+        if isinstance(obj, (Slot, np.dtype, type)):
+            return False
+        return any(hasattr(obj, name) for name in ("shape", "__array__", "__dlpack__"))
+
+    return holds_data((step.args, step.kwargs))
 
 
 def _written(step: Step) -> list[int]:

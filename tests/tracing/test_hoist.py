@@ -92,3 +92,12 @@ def test_an_array_a_replayed_step_writes_into_stays_in_the_replay():
     names = _bound_names(compiled)
     assert "zeros_like" in names  # written with input values: made again on every call
     assert "ones_like" not in names  # only read: made once
+
+
+def test_a_closure_array_changed_between_calls_is_read_again():
+    scale = np.ones(3)
+    compiled = pg.compile(lambda x: x + pg.as_tensor(scale) * 2)
+    x = pg.zeros(3)
+    np.testing.assert_array_equal(compiled(x).numpy(), np.full(3, 2.0))
+    scale[:] = 5
+    np.testing.assert_array_equal(compiled(x).numpy(), np.full(3, 10.0))
