@@ -28,11 +28,14 @@ import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .._core._backend import _substitutes, backend_of_array, current
+from .._core._backend import _substitutes, backend_of_array, current, register_adapter_base
 from .._core._grad_mode import _grad_enabled
 from .._core._tensor import Tensor, _make
 from ._replay import build
 from ._tracer import Trace, Traced, TracerError, TracingBackend
+
+# a traced tensor's backend is the tracing adapter: factories given it (pg.zeros_like(x)) accept it
+register_adapter_base(TracingBackend)
 
 __all__ = ["compile", "CompiledFunction", "TracerError", "is_tracing"]
 
