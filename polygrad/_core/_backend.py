@@ -45,8 +45,8 @@ _MODULE_TO_ADAPTER = {
 
 _loaded: dict[str, Any] = {}
 #: The adapters' base class, once ``polygrad.backends._base`` has defined it (it calls
-#: ``register_adapter_base``): the adapters read the core's dtypes, so the core finds
-#: them by module name (``ADAPTERS``) and never imports them.
+#: ``register_adapter_base``), and pg.compile's tracing adapter: the adapters read the
+#: core's dtypes, so the core finds them by module name (``ADAPTERS``) and never imports them.
 _adapter_base: tuple[type, ...] = ()
 T = TypeVar("T")
 #: While pg.compile traces: adapter name -> the tracing adapter new tensors get instead.
@@ -60,7 +60,8 @@ _seed: int | None = None
 def register_adapter_base(cls: type) -> None:
     """Accept instances of ``cls`` wherever a backend name is expected (``get_backend``)."""
     global _adapter_base
-    _adapter_base = (cls,)
+    if cls not in _adapter_base:
+        _adapter_base = (*_adapter_base, cls)
 
 
 def installed() -> list[str]:

@@ -28,11 +28,14 @@ import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .._core._backend import _substitutes, backend_of_array, current
+from .._core._backend import _substitutes, backend_of_array, current, register_adapter_base
 from .._core._grad_mode import _grad_enabled
 from .._core._tensor import Tensor, _make
 from ._replay import build
 from ._tracer import Trace, Traced, TracerError, TracingBackend
+
+# a traced tensor's backend is the tracing adapter: factories given it (pg.zeros_like(x)) accept it
+register_adapter_base(TracingBackend)
 
 __all__ = ["compile", "CompiledFunction", "TracerError", "is_tracing"]
 
@@ -48,12 +51,11 @@ def is_tracing() -> bool:
 class _Entry:
     """One compiled signature: the replay and how to rebuild results and state."""
 
-    __slots__ = ("replay", "backend", "grad_slots", "outputs", "writes", "result_tree")
+    __slots__ = ("replay", "backend", "outputs", "writes", "result_tree")
 
     def __init__(self) -> None:
         self.replay: Any = None
         self.backend: Any = None
-        self.grad_slots: list[bool] = []  # per distinct input tensor: its .grad is an input
         self.outputs: list[Any] = []  # per result leaf: ("array"|"tensor", index) or constant
         self.writes: list[tuple[int, str, Any]] = []  # (tensor, "data"|"grad"|"flag", value)
         self.result_tree: Any = None
@@ -62,10 +64,10 @@ class _Entry:
 def _flatten(obj: Any, leaves: list[Any]) -> Any:
     """The structure of ``obj`` with each leaf replaced by its index in ``leaves``."""
     kind = type(obj)
-    if kind in (tuple, list):
-        return (kind, tuple(_flatten(o, leaves) for o in obj))
+    if kind is list or kind is tuple:  # list comprehensions: cheaper than generators here
+        return (kind, tuple([_flatten(o, leaves) for o in obj]))
     if kind is dict:
-        return (dict, tuple((k, _flatten(v, leaves)) for k, v in obj.items()))
+        return (dict, tuple([(k, _flatten(v, leaves)) for k, v in obj.items()]))
     leaves.append(obj)
     return len(leaves) - 1
 
@@ -102,18 +104,22 @@ class CompiledFunction:
         functools.update_wrapper(self, fn)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        nargs = len(args)
-        static_positions = {i % nargs for i in self.static_argnums if -nargs <= i < nargs}
-        static = tuple((i, args[i]) for i in sorted(static_positions)) + tuple(
-            sorted((k, v) for k, v in kwargs.items() if k in self.static_argnames)
-        )
-        dynamic = (
-            [a for i, a in enumerate(args) if i not in static_positions],
-            {k: v for k, v in kwargs.items() if k not in self.static_argnames},
-        )
+        static_positions: set[int] = set()
+        static: tuple[Any, ...] = ()
+        dynamic: tuple[Any, Any] = (args, kwargs)
+        if self.static_argnums or self.static_argnames:
+            nargs = len(args)
+            static_positions = {i % nargs for i in self.static_argnums if -nargs <= i < nargs}
+            static = tuple((i, args[i]) for i in sorted(static_positions)) + tuple(
+                sorted((k, v) for k, v in kwargs.items() if k in self.static_argnames)
+            )
+            dynamic = (
+                tuple(a for i, a in enumerate(args) if i not in static_positions),
+                {k: v for k, v in kwargs.items() if k not in self.static_argnames},
+            )
         leaves: list[Any] = []
         tree = _flatten(dynamic, leaves)
-        tensors, arrays, signature = _describe(leaves)
+        tensors, inputs, signature = _describe(leaves)
         adapter, device = current()
         key = (tree, signature, static, _grad_enabled.get(), adapter.name, device)
         try:
@@ -126,7 +132,7 @@ class CompiledFunction:
             call = _Call(args, kwargs, static_positions, tree, leaves)
             return self._trace(key, call, tensors)
         self._cache.move_to_end(key)
-        return _run_replay(entry, tensors, arrays)
+        return _finish(entry, tensors, entry.replay(*inputs))
 
     def _trace(self, key: Any, call: _Call, tensors: list[Tensor]) -> Any:
         leaves = call.leaves
@@ -149,12 +155,12 @@ class CompiledFunction:
             t._data = trace.input(t._data)
             t._backend = backend
             grad = t._grad
-            entry.grad_slots.append(grad is not None)
             if grad is not None:
                 grad._data = trace.input(grad._data)
                 grad._backend = backend
         stand_ins = [
-            (t._data, t._grad, None if t._grad is None else t._grad._data) for t in tensors
+            (t._data, t._grad, None if t._grad is None else t._grad._data, t._requires_grad)
+            for t in tensors
         ]
         call_args, call_kwargs = call.with_leaves(
             [traced_leaves.get(i, leaf) for i, leaf in enumerate(leaves)]
@@ -222,10 +228,12 @@ def _is_raw_array(obj: Any) -> bool:
 
 
 def _describe(leaves: list[Any]) -> tuple[list[Tensor], list[Any], tuple[Any, ...]]:
-    """The distinct tensors, the raw arrays, and the signature of the argument leaves."""
+    """The distinct tensors, the replay's inputs (in the order a trace meets them: raw
+    arrays, then each tensor's data and .grad), and the signature of the argument leaves."""
     tensors: list[Tensor] = []
     seen: dict[int, int] = {}
     arrays: list[Any] = []
+    tensor_inputs: list[Any] = []
     signature: list[Any] = []
     for leaf in leaves:
         if isinstance(leaf, Tensor):
@@ -233,6 +241,9 @@ def _describe(leaves: list[Any]) -> tuple[list[Tensor], list[Any], tuple[Any, ..
             if index is None:
                 index = seen[id(leaf)] = len(tensors)
                 tensors.append(leaf)
+                tensor_inputs.append(leaf._data)
+                if leaf._grad is not None:
+                    tensor_inputs.append(leaf._grad._data)
             data, grad = leaf._data, leaf._grad
             signature.append(
                 (
@@ -260,7 +271,7 @@ def _describe(leaves: list[Any]) -> tuple[list[Tensor], list[Any], tuple[Any, ..
             signature.append(
                 ("array", backend.name, tuple(leaf.shape), leaf.dtype, backend.device_of(leaf))
             )
-    return tensors, arrays, tuple(signature)
+    return tensors, arrays + tensor_inputs, tuple(signature)
 
 
 def _backend_of(leaves: list[Any], tensors: list[Tensor]) -> Any:
@@ -294,7 +305,7 @@ def _outputs(
             entry.outputs.append(("array", slot_of(leaf)))
         else:
             entry.outputs.append(("constant", leaf))
-    for index, (t, (data, grad, grad_data)) in enumerate(zip(tensors, stand_ins)):
+    for index, (t, (data, grad, grad_data, flag)) in enumerate(zip(tensors, stand_ins)):
         if t._data is not data:
             entry.writes.append((index, "data", slot_of(t._data)))
         if t._grad is None:
@@ -302,17 +313,9 @@ def _outputs(
                 entry.writes.append((index, "grad", None))
         elif t._grad is not grad or t._grad._data is not grad_data:
             entry.writes.append((index, "grad", slot_of(t._grad._data)))
-        entry.writes.append((index, "flag", t._requires_grad))
+        if t._requires_grad != flag:  # the flag is part of the signature: same on each call
+            entry.writes.append((index, "flag", t._requires_grad))
     return slots, [trace.values[s] for s in slots]
-
-
-def _run_replay(entry: _Entry, tensors: list[Tensor], arrays: list[Any]) -> Any:
-    inputs = list(arrays)  # the order the trace met them: raw arrays, then each tensor
-    for t, has_grad in zip(tensors, entry.grad_slots):
-        inputs.append(t._data)
-        if has_grad:
-            inputs.append(t._grad._data)  # type: ignore[union-attr]
-    return _finish(entry, tensors, entry.replay(*inputs))
 
 
 def _finish(entry: _Entry, tensors: list[Tensor], values: Sequence[Any]) -> Any:

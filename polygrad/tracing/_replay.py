@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from ._tracer import Slot, Step, Trace
+from ._hoist import hoist_constants
+from ._tracer import Slot, Step, Trace, slots_in
 
 
 def _numpy_kernels() -> dict[Any, Any]:
@@ -47,6 +48,66 @@ def _direct_reductions(trace: Trace) -> None:
             and type(trace.values[step.args[0].index]) is np.ndarray
         ):
             step.fn = reduce
+
+
+def _direct_methods(trace: Trace) -> None:
+    """Wrappers that end in one ndarray method call that method: ``np.reshape(a, s)`` is
+    ``a.reshape(s)``, array-api-compat's ``matrix_transpose(a)`` is ``a.swapaxes(-1, -2)``
+    and its ``astype(a, t)`` is ``a.astype(t)`` (the same call, without the wrapper)."""
+    for step in trace.steps:
+        if step.kwargs or not step.args or not isinstance(step.args[0], Slot):
+            continue
+        if type(trace.values[step.args[0].index]) is not np.ndarray:
+            continue
+        name = getattr(step.fn, "__name__", "")
+        compat = str(getattr(step.fn, "__module__", "")).startswith("array_api_compat.")
+        if step.fn is np.reshape and len(step.args) == 2:
+            step.fn = np.ndarray.reshape
+        elif compat and name == "matrix_transpose" and len(step.args) == 1:
+            step.fn, step.args = np.ndarray.swapaxes, (step.args[0], -1, -2)
+        elif compat and name == "astype" and len(step.args) == 2:
+            step.fn = np.ndarray.astype
+
+
+def _drop_broadcasts(trace: Trace, outputs: set[int]) -> None:
+    """``b = broadcast_to(a, s); c = ufunc(b, x)`` becomes ``c = ufunc(a, x)`` where ``b``
+    has no other use and ``c`` has shape ``s``: the ufunc broadcasts ``a`` itself, to the
+    same values element by element."""
+    kernels = _numpy_kernels()
+    values = trace.values
+    uses: dict[int, int] = {}
+    for step in trace.steps:
+        for slot in slots_in((step.args, step.kwargs)):
+            uses[slot] = uses.get(slot, 0) + 1
+    sources: dict[int, Slot] = {}  # slot of a broadcast -> the slot it broadcasts
+    replaced: set[int] = set()
+    kept: list[Step] = []
+    for step in trace.steps:
+        if (
+            step.fn is np.broadcast_to
+            and len(step.args) == 2
+            and not step.kwargs
+            and isinstance(step.args[0], Slot)
+            and type(values[step.args[0].index]) is np.ndarray
+            and step.paths == [()]
+            and step.outs[0] not in outputs
+            and uses.get(step.outs[0]) == 1
+        ):
+            sources[step.outs[0]] = step.args[0]
+            kept.append(step)
+            continue
+        if isinstance(kernels.get(step.fn, step.fn), np.ufunc) and not step.kwargs:
+            shape = getattr(values[step.outs[0]], "shape", None) if step.outs else None
+            args = []
+            for arg in step.args:
+                source = sources.get(arg.index) if isinstance(arg, Slot) else None
+                if source is not None and values[arg.index].shape == shape:
+                    replaced.add(arg.index)
+                    arg = source
+                args.append(arg)
+            step.args = tuple(args)
+        kept.append(step)
+    trace.steps = [s for s in kept if not (s.outs and s.outs[0] in replaced)]
 
 
 def _fuse_writes(trace: Trace, outputs: set[int]) -> None:
@@ -88,6 +149,8 @@ def _numpy_reuse(trace: Trace, outputs: set[int]) -> dict[int, int]:
         return {}
     _fuse_writes(trace, outputs)
     _direct_reductions(trace)
+    _direct_methods(trace)
+    _drop_broadcasts(trace, outputs)
     kernels = _numpy_kernels()
     values = trace.values
     last_use = _last_uses(trace.steps)
@@ -153,21 +216,9 @@ class _BufferIndex:
 def _last_uses(steps: list[Step]) -> dict[int, int]:
     last: dict[int, int] = {}
     for index, step in enumerate(steps):
-        for slot in _slots_in((step.args, step.kwargs)):
+        for slot in slots_in((step.args, step.kwargs)):
             last[slot] = index
     return last
-
-
-def _slots_in(obj: Any) -> list[int]:
-    if isinstance(obj, Slot):
-        return [obj.index]
-    if type(obj) in (tuple, list):
-        return [s for o in obj for s in _slots_in(o)]
-    if type(obj) is dict:
-        return [s for o in obj.values() for s in _slots_in(o)]
-    if type(obj) is slice:
-        return _slots_in((obj.start, obj.stop, obj.step))
-    return []
 
 
 class _Source:
@@ -209,9 +260,10 @@ def build(trace: Trace, results: list[int]) -> Any:
     """A function of the input arrays (in ``trace.inputs`` order) returning the values of
     ``results`` (slots) as a tuple, running every recorded step once."""
     source = _Source()
+    kept = set(results)
+    hoist_constants(trace, kept)
     for slot, value in trace.constants.items():
         source.globals[f"v{slot}"] = value
-    kept = set(results)
     reuse = _numpy_reuse(trace, kept)  # first: it may fuse steps
     last_use = _last_uses(trace.steps)
     params = ", ".join(f"v{i}" for i in trace.inputs)
@@ -233,7 +285,7 @@ def build(trace: Trace, results: list[int]) -> Any:
                 lines.append(f"    v{slot} = _r" + "".join(f"[{i}]" for i in path))
         dead = [
             s
-            for s in {*_slots_in((step.args, step.kwargs)), *step.outs}
+            for s in {*slots_in((step.args, step.kwargs)), *step.outs}
             if s not in kept and s not in trace.constants and last_use.get(s, -1) <= index
         ]
         if dead:

@@ -166,6 +166,19 @@ def _is_namedtuple(obj: Any) -> bool:
     return isinstance(obj, tuple) and hasattr(type(obj), "_fields")
 
 
+def slots_in(obj: Any) -> list[int]:
+    """The slots in a step's arguments (nested in tuples, lists, dicts and slices)."""
+    if isinstance(obj, Slot):
+        return [obj.index]
+    if type(obj) in (tuple, list):
+        return [s for o in obj for s in slots_in(o)]
+    if type(obj) is dict:
+        return [s for o in obj.values() for s in slots_in(o)]
+    if type(obj) is slice:
+        return slots_in((obj.start, obj.stop, obj.step))
+    return []
+
+
 def _template(obj: Any) -> Any:
     """An argument as the replay sees it: ``Slot`` for each traced array."""
     if isinstance(obj, Traced):

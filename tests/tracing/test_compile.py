@@ -57,6 +57,19 @@ def test_loss_and_backward_equal_eager(backend):
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+def test_torch_factories_of_a_traced_tensor(backend):
+    """pg.zeros_like(x) & co. take a traced x's backend (the tracing adapter) as eager does."""
+
+    def fn(x):
+        return (pg.zeros_like(x) + pg.ones_like(x) * x + pg.full_like(x, 2.0)).sum()
+
+    x = pg.tensor(X, backend=backend)
+    compiled = pg.compile(fn)
+    for _ in range(2):
+        _same(compiled(x), fn(x), backend)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_new_inputs_replay_with_their_values(backend):
     compiled = pg.compile(lambda x, w: pg.autograd.grad(loss_and_backward_free(x, w), w))
     for seed in range(3):
