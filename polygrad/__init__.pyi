@@ -170,6 +170,7 @@ from polygrad.ops.extrema import min_with_indices as min_with_indices
 from polygrad.ops.index_put import setitem as setitem
 from polygrad.ops.indexing import getitem as getitem
 from polygrad.ops.linalg import matmul as matmul
+from polygrad.ops.linalg_lu_solve import lu_unpack as lu_unpack
 from polygrad.ops.manipulation import broadcast_arrays as broadcast_arrays
 from polygrad.ops.manipulation import repeat as repeat
 from polygrad.ops.manipulation import unstack as unstack
@@ -937,6 +938,7 @@ __all__ = [
     "logsumexp",
     "long",
     "lt",
+    "lu_unpack",
     "manual_seed",
     "masked_fill",
     "masked_scatter",

@@ -47,6 +47,7 @@ from .ops.linalg_lu import (
     lu_factor_ex,
     solve_ex,
 )
+from .ops.linalg_lu_solve import lu_solve
 from .ops.linalg_pinv import matrix_rank, pinv
 from .ops.linalg_triangular import matrix_exp, solve_triangular
 from .ops.norms import matrix_norm, vector_norm
@@ -80,6 +81,7 @@ __all__ = [
     "lu",
     "lu_factor",
     "lu_factor_ex",
+    "lu_solve",
     "matmul",
     "matrix_exp",
     "matrix_norm",
