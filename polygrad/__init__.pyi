@@ -81,6 +81,7 @@ from polygrad._spellings.torch_api._functions_more import unique as unique
 from polygrad._spellings.torch_api._methods_windows import view_as_complex as view_as_complex
 from polygrad._spellings.torch_api._methods_windows import view_as_real as view_as_real
 from polygrad._spellings.torch_api._random import multinomial as multinomial
+from polygrad._spellings.torch_api._return_types import triangular_solve as _triangular_solve
 from polygrad._spellings.torch_api._runtime import Generator as Generator
 from polygrad._spellings.torch_api._runtime import _Named
 from polygrad._spellings.torch_api._runtime import device as device
@@ -255,6 +256,8 @@ def bmm(input: Tensor, mat2: Any) -> Tensor: ...
 bool: DType
 channels_last: _Named
 
+def cholesky_inverse(input: Tensor, upper: _builtins.bool = False) -> Tensor: ...
+def cholesky_solve(input: Tensor, input2: Any, upper: _builtins.bool = False) -> Tensor: ...
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]: ...
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor: ...
 def clamp_max(input: Tensor, max: Any) -> Tensor: ...
@@ -447,6 +450,10 @@ def logsumexp(input: Tensor, dim: Any, keepdim: _builtins.bool = False) -> Tenso
 long: DType
 
 def lt(input: Tensor, other: Any) -> Tensor: ...
+def lu(
+    input: Tensor, pivot: _builtins.bool = True, get_infos: _builtins.bool = False
+) -> tuple[Tensor, ...]: ...
+def lu_solve(input: Tensor, LU_data: Any, LU_pivots: Any) -> Tensor: ...
 def masked_fill(input: Tensor, mask: Any, value: Any) -> Tensor: ...
 def masked_scatter(input: Tensor, mask: Any, source: Any) -> Tensor: ...
 def masked_select(input: Tensor, mask: Any) -> Tensor: ...
@@ -648,6 +655,13 @@ def topk(
 def trace(input: Tensor) -> Tensor: ...
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor: ...
 def transpose_copy(input: Tensor, *args: Any, **kwargs: Any) -> Tensor: ...
+def triangular_solve(
+    input: Tensor,
+    A: Any,
+    upper: _builtins.bool = True,
+    transpose: _builtins.bool = False,
+    unitriangular: _builtins.bool = False,
+) -> _triangular_solve: ...
 def tril(input: Tensor, diagonal: int = 0) -> Tensor: ...
 def triu(input: Tensor, diagonal: int = 0) -> Tensor: ...
 def true_divide(input: Tensor, other: Any) -> Tensor: ...
@@ -762,6 +776,8 @@ __all__ = [
     "cdist",
     "ceil",
     "channels_last",
+    "cholesky_inverse",
+    "cholesky_solve",
     "chunk",
     "clamp",
     "clamp_max",
@@ -938,6 +954,8 @@ __all__ = [
     "logsumexp",
     "long",
     "lt",
+    "lu",
+    "lu_solve",
     "lu_unpack",
     "manual_seed",
     "masked_fill",
@@ -1084,6 +1102,7 @@ __all__ = [
     "transpose_copy",
     "trapezoid",
     "trapz",
+    "triangular_solve",
     "tril",
     "tril_indices",
     "triu",

@@ -27,6 +27,7 @@ from ._functions import FUNCTIONS
 from ._functions_more import FUNCTIONS_MORE
 from ._inplace import InplaceMethods
 from ._methods_counting import CountingMethods
+from ._methods_linalg import LinalgMethods
 from ._methods_math import MathMethods
 from ._methods_more import COPIES, MoreMethods
 from ._methods_new import NewMethods
@@ -58,6 +59,7 @@ unsafe_split unsafe_chunk fill index_fill index_copy select_scatter slice_scatte
 diagonal_scatter bitwise_not
 cummax cummin logcumsumexp median nanmedian mode quantile nanquantile
 masked_scatter put index_put gcd lcm bincount histc histogram as_strided
+lu_solve triangular_solve cholesky_solve cholesky_inverse lu
 """.split()
 
 #: Tensor methods with an in-place form ``<name>_`` that polygrad does not define itself
@@ -85,6 +87,7 @@ class TorchMethods(
     WindowMethods,
     RandomMethods,
     SpectralMethods,
+    LinalgMethods,
     InplaceMethods,
 ):
     """torch's Tensor methods, one base class per family. ``install`` copies them onto

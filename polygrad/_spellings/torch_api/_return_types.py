@@ -81,6 +81,13 @@ class histogram(NamedTuple):  # noqa: N801
     bin_edges: Tensor
 
 
+class triangular_solve(NamedTuple):  # noqa: N801
+    """``b.triangular_solve(A)``: the solution and a copy of ``A``."""
+
+    solution: Tensor
+    cloned_coefficient: Tensor
+
+
 __all__ = [
     "aminmax",
     "cummax",
@@ -92,4 +99,5 @@ __all__ = [
     "nanmedian",
     "sort",
     "topk",
+    "triangular_solve",
 ]
