@@ -37,6 +37,7 @@ from .ops.linalg_inverse import (
     slogdet,
     solve,
 )
+from .ops.linalg_lstsq import LstsqResult, lstsq
 from .ops.linalg_lu import (
     LUFactorExResult,
     LUFactorResult,
@@ -62,6 +63,7 @@ __all__ = [
     "LUFactorExResult",
     "LUFactorResult",
     "LUResult",
+    "LstsqResult",
     "LinAlgError",
     "QRResult",
     "SVDResult",
@@ -78,6 +80,7 @@ __all__ = [
     "eigvalsh",
     "inv",
     "inv_ex",
+    "lstsq",
     "lu",
     "lu_factor",
     "lu_factor_ex",

@@ -29,6 +29,7 @@ from polygrad.ops.linalg_inverse import inv as inv
 from polygrad.ops.linalg_inverse import matrix_power as matrix_power
 from polygrad.ops.linalg_inverse import slogdet as slogdet
 from polygrad.ops.linalg_inverse import solve as solve
+from polygrad.ops.linalg_lstsq import LstsqResult as LstsqResult
 from polygrad.ops.linalg_lu import LUFactorExResult as LUFactorExResult
 from polygrad.ops.linalg_lu import LUFactorResult as LUFactorResult
 from polygrad.ops.linalg_lu import LUResult as LUResult
@@ -46,6 +47,9 @@ def cross(
     x1: Tensor, x2: Tensor, *, dim: int = -1, axis: int | None = None, out: Tensor | None = None
 ) -> Tensor: ...
 def inv_ex(A: Any, /, *, check_errors: bool = False) -> InvExResult: ...
+def lstsq(
+    A: Any, B: Any, rcond: float | None = None, *, driver: str | None = None
+) -> LstsqResult: ...
 def lu(A: Any, *, pivot: bool = True) -> LUResult: ...
 def lu_factor(A: Any, *, pivot: bool = True) -> LUFactorResult: ...
 def lu_factor_ex(A: Any, *, pivot: bool = True, check_errors: bool = False) -> LUFactorExResult: ...
@@ -76,6 +80,7 @@ __all__ = [
     "LUFactorResult",
     "LUResult",
     "LinAlgError",
+    "LstsqResult",
     "QRResult",
     "SVDResult",
     "SlogdetResult",
@@ -91,6 +96,7 @@ __all__ = [
     "eigvalsh",
     "inv",
     "inv_ex",
+    "lstsq",
     "lu",
     "lu_factor",
     "lu_factor_ex",
