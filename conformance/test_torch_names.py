@@ -25,7 +25,8 @@ softmax log_softmax cumsum sort argsort topk diagonal flatten transpose permute 
 unsqueeze squeeze split chunk narrow roll flip outer addmm lerp tril triu norm equal
 repeat expand linalg.det fft.fft cummax median quantile scatter_reduce
 linalg.inv_ex linalg.cholesky_ex linalg.lu_factor linalg.lu linalg.solve_triangular
-linalg.matrix_rank linalg.pinv matrix_exp
+linalg.matrix_rank linalg.pinv matrix_exp linalg.lu_solve lu_unpack linalg.lstsq
+lu_solve triangular_solve cholesky_solve cholesky_inverse lu
 cov nonzero unique var_mean tensor_split meshgrid round svd qr cross renorm
 """.split()
 FORMS = ("function", "method")

@@ -81,6 +81,7 @@ from polygrad._spellings.torch_api._functions_more import unique as unique
 from polygrad._spellings.torch_api._methods_windows import view_as_complex as view_as_complex
 from polygrad._spellings.torch_api._methods_windows import view_as_real as view_as_real
 from polygrad._spellings.torch_api._random import multinomial as multinomial
+from polygrad._spellings.torch_api._return_types import triangular_solve as _triangular_solve
 from polygrad._spellings.torch_api._runtime import Generator as Generator
 from polygrad._spellings.torch_api._runtime import _Named
 from polygrad._spellings.torch_api._runtime import device as device
@@ -170,6 +171,7 @@ from polygrad.ops.extrema import min_with_indices as min_with_indices
 from polygrad.ops.index_put import setitem as setitem
 from polygrad.ops.indexing import getitem as getitem
 from polygrad.ops.linalg import matmul as matmul
+from polygrad.ops.linalg_lu_solve import lu_unpack as lu_unpack
 from polygrad.ops.manipulation import broadcast_arrays as broadcast_arrays
 from polygrad.ops.manipulation import repeat as repeat
 from polygrad.ops.manipulation import unstack as unstack
@@ -184,6 +186,7 @@ from polygrad.ops.rounding import floor as floor
 from polygrad.ops.rounding import floor_divide as floor_divide
 from polygrad.ops.rounding import nextafter as nextafter
 from polygrad.ops.rounding import remainder as remainder
+from polygrad.ops.rounding import round as round
 from polygrad.ops.rounding import trunc as trunc
 from polygrad.ops.shape import broadcast_to as broadcast_to
 from polygrad.ops.shape import expand_dims as expand_dims
@@ -253,7 +256,8 @@ def bmm(input: Tensor, mat2: Any) -> Tensor: ...
 bool: DType
 channels_last: _Named
 
-def cholesky(input: Tensor, upper: _builtins.bool = False) -> Tensor: ...
+def cholesky_inverse(input: Tensor, upper: _builtins.bool = False) -> Tensor: ...
+def cholesky_solve(input: Tensor, input2: Any, upper: _builtins.bool = False) -> Tensor: ...
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]: ...
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor: ...
 def clamp_max(input: Tensor, max: Any) -> Tensor: ...
@@ -268,7 +272,6 @@ def conj_physical(input: Tensor) -> Tensor: ...
 contiguous_format: _Named
 
 def count_nonzero(input: Tensor, dim: Any = None) -> Tensor: ...
-def cross(input: Tensor, other: Any, dim: int | None = None) -> Tensor: ...
 
 class cuda:
     @staticmethod
@@ -447,6 +450,10 @@ def logsumexp(input: Tensor, dim: Any, keepdim: _builtins.bool = False) -> Tenso
 long: DType
 
 def lt(input: Tensor, other: Any) -> Tensor: ...
+def lu(
+    input: Tensor, pivot: _builtins.bool = True, get_infos: _builtins.bool = False
+) -> tuple[Tensor, ...]: ...
+def lu_solve(input: Tensor, LU_data: Any, LU_pivots: Any) -> Tensor: ...
 def masked_fill(input: Tensor, mask: Any, value: Any) -> Tensor: ...
 def masked_scatter(input: Tensor, mask: Any, source: Any) -> Tensor: ...
 def masked_select(input: Tensor, mask: Any) -> Tensor: ...
@@ -537,16 +544,12 @@ def permute(input: Tensor, *dims: Any) -> Tensor: ...
 def permute_copy(input: Tensor, *args: Any, **kwargs: Any) -> Tensor: ...
 
 pi: _builtins.float
-
-def pinverse(input: Tensor, rcond: _builtins.float = 1e-15) -> Tensor: ...
-
 preserve_format: _Named
 
 def prod(
     input: Tensor, dim: Any = None, keepdim: _builtins.bool = False, *, dtype: Any = None
 ) -> Tensor: ...
 def put(input: Tensor, index: Any, source: Any, accumulate: _builtins.bool = False) -> Tensor: ...
-def qr(input: Tensor, some: _builtins.bool = True) -> return_types.qr: ...
 def quantile(
     input: Tensor,
     q: Any,
@@ -565,7 +568,6 @@ def randn_like(
     x: Tensor, *, dtype: Any = None, requires_grad: _builtins.bool = False, device: Any = None
 ) -> Tensor: ...
 def ravel(input: Tensor) -> Tensor: ...
-def renorm(input: Tensor, p: Any, dim: int, maxnorm: Any) -> Tensor: ...
 def repeat_interleave(
     input: Tensor, repeats: Any, dim: int | None = None, *, output_size: Any = None
 ) -> Tensor: ...
@@ -574,7 +576,6 @@ def resolve_conj(input: Tensor) -> Tensor: ...
 def resolve_neg(input: Tensor) -> Tensor: ...
 def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor: ...
 def rot90(input: Tensor, k: int = 1, dims: Any = (0, 1)) -> Tensor: ...
-def round(input: Tensor, *, decimals: int = 0) -> Tensor: ...
 def rsqrt(input: Tensor) -> Tensor: ...
 def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor: ...
 def scatter(
@@ -618,12 +619,7 @@ def std(
     correction: Any = None,
 ) -> Tensor: ...
 def std_mean(
-    input: Tensor,
-    dim: Any = None,
-    unbiased: _builtins.bool | None = None,
-    keepdim: _builtins.bool = False,
-    *,
-    correction: Any = None,
+    input: Tensor, dim: Any = None, *, correction: Any = 1, keepdim: _builtins.bool = False
 ) -> tuple[Tensor, Tensor]: ...
 
 strided: _Named
@@ -633,9 +629,6 @@ def subtract(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor: ...
 def sum(
     input: Tensor, dim: Any = None, keepdim: _builtins.bool = False, *, dtype: Any = None
 ) -> Tensor: ...
-def svd(
-    input: Tensor, some: _builtins.bool = True, compute_uv: _builtins.bool = True
-) -> return_types.svd: ...
 def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor: ...
 def swapdims(input: Tensor, axis0: int, axis1: int) -> Tensor: ...
 def t(input: Tensor) -> Tensor: ...
@@ -662,6 +655,13 @@ def topk(
 def trace(input: Tensor) -> Tensor: ...
 def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor: ...
 def transpose_copy(input: Tensor, *args: Any, **kwargs: Any) -> Tensor: ...
+def triangular_solve(
+    input: Tensor,
+    A: Any,
+    upper: _builtins.bool = True,
+    transpose: _builtins.bool = False,
+    unitriangular: _builtins.bool = False,
+) -> _triangular_solve: ...
 def tril(input: Tensor, diagonal: int = 0) -> Tensor: ...
 def triu(input: Tensor, diagonal: int = 0) -> Tensor: ...
 def true_divide(input: Tensor, other: Any) -> Tensor: ...
@@ -687,12 +687,7 @@ def var(
     correction: Any = None,
 ) -> Tensor: ...
 def var_mean(
-    input: Tensor,
-    dim: Any = None,
-    unbiased: _builtins.bool | None = None,
-    keepdim: _builtins.bool = False,
-    *,
-    correction: Any = None,
+    input: Tensor, dim: Any = None, *, correction: Any = 1, keepdim: _builtins.bool = False
 ) -> tuple[Tensor, Tensor]: ...
 def vdot(input: Tensor, other: Any) -> Tensor: ...
 def view_copy(input: Tensor, *args: Any, **kwargs: Any) -> Tensor: ...
@@ -781,7 +776,8 @@ __all__ = [
     "cdist",
     "ceil",
     "channels_last",
-    "cholesky",
+    "cholesky_inverse",
+    "cholesky_solve",
     "chunk",
     "clamp",
     "clamp_max",
@@ -805,7 +801,6 @@ __all__ = [
     "cosh",
     "count_nonzero",
     "cov",
-    "cross",
     "cuda",
     "cummax",
     "cummin",
@@ -959,6 +954,9 @@ __all__ = [
     "logsumexp",
     "long",
     "lt",
+    "lu",
+    "lu_solve",
+    "lu_unpack",
     "manual_seed",
     "masked_fill",
     "masked_scatter",
@@ -1013,14 +1011,12 @@ __all__ = [
     "permute_copy",
     "permute_dims",
     "pi",
-    "pinverse",
     "polar",
     "positive",
     "pow",
     "preserve_format",
     "prod",
     "put",
-    "qr",
     "quantile",
     "rad2deg",
     "rand",
@@ -1034,7 +1030,6 @@ __all__ = [
     "reciprocal",
     "relu",
     "remainder",
-    "renorm",
     "repeat",
     "repeat_interleave",
     "reshape",
@@ -1086,7 +1081,6 @@ __all__ = [
     "sub",
     "subtract",
     "sum",
-    "svd",
     "swapaxes",
     "swapdims",
     "t",
@@ -1108,6 +1102,7 @@ __all__ = [
     "transpose_copy",
     "trapezoid",
     "trapz",
+    "triangular_solve",
     "tril",
     "tril_indices",
     "triu",

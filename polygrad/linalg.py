@@ -37,6 +37,7 @@ from .ops.linalg_inverse import (
     slogdet,
     solve,
 )
+from .ops.linalg_lstsq import LstsqResult, lstsq
 from .ops.linalg_lu import (
     LUFactorExResult,
     LUFactorResult,
@@ -47,6 +48,7 @@ from .ops.linalg_lu import (
     lu_factor_ex,
     solve_ex,
 )
+from .ops.linalg_lu_solve import lu_solve
 from .ops.linalg_pinv import matrix_rank, pinv
 from .ops.linalg_triangular import matrix_exp, solve_triangular
 from .ops.norms import matrix_norm, vector_norm
@@ -61,6 +63,7 @@ __all__ = [
     "LUFactorExResult",
     "LUFactorResult",
     "LUResult",
+    "LstsqResult",
     "LinAlgError",
     "QRResult",
     "SVDResult",
@@ -77,9 +80,11 @@ __all__ = [
     "eigvalsh",
     "inv",
     "inv_ex",
+    "lstsq",
     "lu",
     "lu_factor",
     "lu_factor_ex",
+    "lu_solve",
     "matmul",
     "matrix_exp",
     "matrix_norm",

@@ -29,6 +29,7 @@ from polygrad.ops.linalg_inverse import inv as inv
 from polygrad.ops.linalg_inverse import matrix_power as matrix_power
 from polygrad.ops.linalg_inverse import slogdet as slogdet
 from polygrad.ops.linalg_inverse import solve as solve
+from polygrad.ops.linalg_lstsq import LstsqResult as LstsqResult
 from polygrad.ops.linalg_lu import LUFactorExResult as LUFactorExResult
 from polygrad.ops.linalg_lu import LUFactorResult as LUFactorResult
 from polygrad.ops.linalg_lu import LUResult as LUResult
@@ -46,9 +47,15 @@ def cross(
     x1: Tensor, x2: Tensor, *, dim: int = -1, axis: int | None = None, out: Tensor | None = None
 ) -> Tensor: ...
 def inv_ex(A: Any, /, *, check_errors: bool = False) -> InvExResult: ...
+def lstsq(
+    A: Any, B: Any, rcond: float | None = None, *, driver: str | None = None
+) -> LstsqResult: ...
 def lu(A: Any, *, pivot: bool = True) -> LUResult: ...
 def lu_factor(A: Any, *, pivot: bool = True) -> LUFactorResult: ...
 def lu_factor_ex(A: Any, *, pivot: bool = True, check_errors: bool = False) -> LUFactorExResult: ...
+def lu_solve(
+    LU: Any, pivots: Any, B: Any, *, left: bool = True, adjoint: bool = False
+) -> Tensor: ...
 def matrix_exp(A: Any, /) -> Tensor: ...
 def matrix_rank(
     x: Any, /, *, atol: float | Any = None, rtol: float | Any = None, hermitian: bool = False
@@ -73,6 +80,7 @@ __all__ = [
     "LUFactorResult",
     "LUResult",
     "LinAlgError",
+    "LstsqResult",
     "QRResult",
     "SVDResult",
     "SlogdetResult",
@@ -88,9 +96,11 @@ __all__ = [
     "eigvalsh",
     "inv",
     "inv_ex",
+    "lstsq",
     "lu",
     "lu_factor",
     "lu_factor_ex",
+    "lu_solve",
     "matmul",
     "matrix_exp",
     "matrix_norm",

@@ -27,6 +27,7 @@ from ._functions import FUNCTIONS
 from ._functions_more import FUNCTIONS_MORE
 from ._inplace import InplaceMethods
 from ._methods_counting import CountingMethods
+from ._methods_linalg import LinalgMethods
 from ._methods_math import MathMethods
 from ._methods_matrix import MatrixMethods
 from ._methods_more import COPIES, MoreMethods
@@ -61,6 +62,7 @@ diagonal_scatter bitwise_not
 cummax cummin logcumsumexp median nanmedian mode quantile nanquantile
 masked_scatter put index_put gcd lcm bincount histc histogram as_strided round
 cholesky qr svd pinverse cross renorm
+lu_solve triangular_solve cholesky_solve cholesky_inverse lu
 """.split()
 
 #: Tensor methods with an in-place form ``<name>_`` that polygrad does not define itself
@@ -91,6 +93,7 @@ class TorchMethods(
     MatrixMethods,
     RandomMethods,
     SpectralMethods,
+    LinalgMethods,
     InplaceMethods,
 ):
     """torch's Tensor methods, one base class per family. ``install`` copies them onto

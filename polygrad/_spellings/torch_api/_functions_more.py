@@ -2,7 +2,7 @@
 ``pg.searchsorted(seq, v, right=True)``, ``pg.bucketize``, ``pg.broadcast_shapes(3, (2, 1))``,
 ``pg.cartesian_prod``, ``pg.block_diag``, ``pg.tril_indices``, ``pg.logspace``,
 ``pg.cdist``, ``pg.cov``, ``pg.corrcoef``, ``pg.trapezoid``, ``pg.polar``,
-``pg.scalar_tensor``, ``pg.unique``...
+``pg.scalar_tensor``, ``pg.unique``, ``pg.lu_unpack``...
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from ..._core import _creation
 from ..._core._dtypes import DTYPES
 from ..._core._tensor import Tensor
 from ...linalg import vector_norm
+from ...ops.linalg_lu_solve import lu_unpack
 from ...ops.products import diagonal
 from ._aliases import accepts_numpy_names
 
@@ -257,4 +258,5 @@ FUNCTIONS_MORE: dict[str, Callable[..., Any]] = {
     "trapz": trapezoid,
     "polar": polar,
     "unique": unique,
+    "lu_unpack": lu_unpack,
 }

@@ -96,6 +96,13 @@ class svd(NamedTuple):  # noqa: N801
     V: Tensor
 
 
+class triangular_solve(NamedTuple):  # noqa: N801
+    """``b.triangular_solve(A)``: the solution and a copy of ``A``."""
+
+    solution: Tensor
+    cloned_coefficient: Tensor
+
+
 __all__ = [
     "aminmax",
     "cummax",
@@ -109,4 +116,5 @@ __all__ = [
     "sort",
     "svd",
     "topk",
+    "triangular_solve",
 ]
