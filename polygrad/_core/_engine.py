@@ -63,17 +63,17 @@ def _restrict_to_targets(
                 if remaining[child] == 0:
                     ready.append(child)
     runs: set[Node] = set()
-    for node in reversed(order):  # children before parents
-        if any(c is not None and (c in runs or c in capture) for c, _ in node.next_functions):
-            runs.add(node)
-    if accumulate:
-        runs.update(n for n in capture if type(n) is AccumulateGrad)
     restricted: dict[Node, int] = {}
-    for node in order:
-        if node in runs:
-            for child, _ in node.next_functions:
+    for node in reversed(order):  # children before parents
+        edges = node.next_functions
+        if any(c is not None and (c in runs or c in capture) for c, _ in edges):
+            runs.add(node)
+            # counted in the same pass (order does not matter for counts): one walk fewer
+            for child, _ in edges:
                 if child is not None:
                     restricted[child] = restricted.get(child, 0) + 1
+    if accumulate:  # leaves have no children, so the counts stay as they are
+        runs.update(n for n in capture if type(n) is AccumulateGrad)
     return runs, restricted
 
 
