@@ -186,7 +186,6 @@ from polygrad.ops.rounding import floor as floor
 from polygrad.ops.rounding import floor_divide as floor_divide
 from polygrad.ops.rounding import nextafter as nextafter
 from polygrad.ops.rounding import remainder as remainder
-from polygrad.ops.rounding import round as round
 from polygrad.ops.rounding import trunc as trunc
 from polygrad.ops.shape import broadcast_to as broadcast_to
 from polygrad.ops.shape import expand_dims as expand_dims
@@ -256,6 +255,7 @@ def bmm(input: Tensor, mat2: Any) -> Tensor: ...
 bool: DType
 channels_last: _Named
 
+def cholesky(input: Tensor, upper: _builtins.bool = False) -> Tensor: ...
 def cholesky_inverse(input: Tensor, upper: _builtins.bool = False) -> Tensor: ...
 def cholesky_solve(input: Tensor, input2: Any, upper: _builtins.bool = False) -> Tensor: ...
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]: ...
@@ -272,6 +272,7 @@ def conj_physical(input: Tensor) -> Tensor: ...
 contiguous_format: _Named
 
 def count_nonzero(input: Tensor, dim: Any = None) -> Tensor: ...
+def cross(input: Tensor, other: Any, dim: int | None = None) -> Tensor: ...
 
 class cuda:
     @staticmethod
@@ -544,12 +545,16 @@ def permute(input: Tensor, *dims: Any) -> Tensor: ...
 def permute_copy(input: Tensor, *args: Any, **kwargs: Any) -> Tensor: ...
 
 pi: _builtins.float
+
+def pinverse(input: Tensor, rcond: _builtins.float = 1e-15) -> Tensor: ...
+
 preserve_format: _Named
 
 def prod(
     input: Tensor, dim: Any = None, keepdim: _builtins.bool = False, *, dtype: Any = None
 ) -> Tensor: ...
 def put(input: Tensor, index: Any, source: Any, accumulate: _builtins.bool = False) -> Tensor: ...
+def qr(input: Tensor, some: _builtins.bool = True) -> return_types.qr: ...
 def quantile(
     input: Tensor,
     q: Any,
@@ -568,6 +573,7 @@ def randn_like(
     x: Tensor, *, dtype: Any = None, requires_grad: _builtins.bool = False, device: Any = None
 ) -> Tensor: ...
 def ravel(input: Tensor) -> Tensor: ...
+def renorm(input: Tensor, p: Any, dim: int, maxnorm: Any) -> Tensor: ...
 def repeat_interleave(
     input: Tensor, repeats: Any, dim: int | None = None, *, output_size: Any = None
 ) -> Tensor: ...
@@ -576,6 +582,7 @@ def resolve_conj(input: Tensor) -> Tensor: ...
 def resolve_neg(input: Tensor) -> Tensor: ...
 def roll(input: Tensor, shifts: Any, dims: Any = None) -> Tensor: ...
 def rot90(input: Tensor, k: int = 1, dims: Any = (0, 1)) -> Tensor: ...
+def round(input: Tensor, *, decimals: int = 0) -> Tensor: ...
 def rsqrt(input: Tensor) -> Tensor: ...
 def rsub(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor: ...
 def scatter(
@@ -619,7 +626,12 @@ def std(
     correction: Any = None,
 ) -> Tensor: ...
 def std_mean(
-    input: Tensor, dim: Any = None, *, correction: Any = 1, keepdim: _builtins.bool = False
+    input: Tensor,
+    dim: Any = None,
+    unbiased: _builtins.bool | None = None,
+    keepdim: _builtins.bool = False,
+    *,
+    correction: Any = None,
 ) -> tuple[Tensor, Tensor]: ...
 
 strided: _Named
@@ -629,6 +641,9 @@ def subtract(input: Tensor, other: Any, *, alpha: Any = 1) -> Tensor: ...
 def sum(
     input: Tensor, dim: Any = None, keepdim: _builtins.bool = False, *, dtype: Any = None
 ) -> Tensor: ...
+def svd(
+    input: Tensor, some: _builtins.bool = True, compute_uv: _builtins.bool = True
+) -> return_types.svd: ...
 def swapaxes(input: Tensor, axis0: int, axis1: int) -> Tensor: ...
 def swapdims(input: Tensor, axis0: int, axis1: int) -> Tensor: ...
 def t(input: Tensor) -> Tensor: ...
@@ -687,7 +702,12 @@ def var(
     correction: Any = None,
 ) -> Tensor: ...
 def var_mean(
-    input: Tensor, dim: Any = None, *, correction: Any = 1, keepdim: _builtins.bool = False
+    input: Tensor,
+    dim: Any = None,
+    unbiased: _builtins.bool | None = None,
+    keepdim: _builtins.bool = False,
+    *,
+    correction: Any = None,
 ) -> tuple[Tensor, Tensor]: ...
 def vdot(input: Tensor, other: Any) -> Tensor: ...
 def view_copy(input: Tensor, *args: Any, **kwargs: Any) -> Tensor: ...
@@ -776,6 +796,7 @@ __all__ = [
     "cdist",
     "ceil",
     "channels_last",
+    "cholesky",
     "cholesky_inverse",
     "cholesky_solve",
     "chunk",
@@ -801,6 +822,7 @@ __all__ = [
     "cosh",
     "count_nonzero",
     "cov",
+    "cross",
     "cuda",
     "cummax",
     "cummin",
@@ -1011,12 +1033,14 @@ __all__ = [
     "permute_copy",
     "permute_dims",
     "pi",
+    "pinverse",
     "polar",
     "positive",
     "pow",
     "preserve_format",
     "prod",
     "put",
+    "qr",
     "quantile",
     "rad2deg",
     "rand",
@@ -1030,6 +1054,7 @@ __all__ = [
     "reciprocal",
     "relu",
     "remainder",
+    "renorm",
     "repeat",
     "repeat_interleave",
     "reshape",
@@ -1081,6 +1106,7 @@ __all__ = [
     "sub",
     "subtract",
     "sum",
+    "svd",
     "swapaxes",
     "swapdims",
     "t",

@@ -49,4 +49,4 @@ class MatrixMethods:
             if not sized_3:
                 raise RuntimeError("no dimension of size 3 in input")
             dim = sized_3[0]
-        return linalg.cross(self, other, dim=dim)
+        return linalg.cross(self, other, axis=dim)
