@@ -15,7 +15,8 @@ pytest.importorskip("torch")
 pytest.importorskip("expecttest")  # torch.testing._internal, where op_db lives, needs it
 
 from conformance.in_pytest import IN_MAKE_TEST, judge, require  # noqa: E402
-from conformance.torch_oracle import check_form, opinfos  # noqa: E402
+from conformance.torch_names import _by_name, render  # noqa: E402
+from conformance.torch_oracle import Outcome, check_form, opinfos  # noqa: E402
 
 #: Most used names first (cat, mm, clamp, sum(dim), max(x, 1), gather...)
 SLICE = """
@@ -53,3 +54,20 @@ def test_torch_name_matches_torch(op_id: str, form: str, backend: str) -> None:
         )
     problem = None if outcome.status == "ok" else f"{outcome.status}: {outcome.detail}"
     judge(backend, f"torch_names:{op_id}:{form}", problem)
+
+
+def test_table_names_known_failures_with_their_reason() -> None:
+    """The generated table shows a listed failure as ``xf`` with the list's reason, a
+    listed check that passes as ``xpass``, and counts known failures apart from passes."""
+    failed = {("bfloat16", "method"): Outcome("error", "TypeError: no bfloat16")}
+    failed[("bfloat16", "function")] = Outcome("n/a")
+    failed[("bfloat16", "inplace")] = Outcome("n/a")
+    text = render({"numpy": _by_name("numpy", failed)}, limit=1)
+    assert "| `bfloat16` | -/xf/- |" in text
+    assert "- `bfloat16` method on numpy: xfail: NumPy has no bfloat16 dtype" in text
+    assert "| numpy | 0 + 0 / 0 | 0 + 1 / 1 | 0 + 0 / 0 |" in text
+
+    passed = {**failed, ("bfloat16", "method"): Outcome("ok")}
+    text = render({"numpy": _by_name("numpy", passed)}, limit=1)
+    assert "| `bfloat16` | -/xpass/- |" in text
+    assert "- `bfloat16` method on numpy: xpass: listed in conformance/xfails/numpy.txt" in text

@@ -22,13 +22,18 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import xfails
 from .backends import ALL_BACKENDS, availability, supports_float64
 from .torch_oracle import FORMS, Outcome, check_form, opinfos, samples
 
 DEFAULT_REPORT = Path(__file__).with_name("torch_names.md")
 #: How a status shows in a table cell
-_SHORT = {"ok": "ok", "n/a": "-", "missing": "miss", "error": "err"}
-_WORST_FIRST = ("missing", "error", "values", "dtype", "grad", "ok", "n/a")
+_SHORT = {"ok": "ok", "n/a": "-", "missing": "miss", "error": "err", "xfail": "xf"}
+#: ``xpass``: listed in ``xfails/<backend>.txt`` but passing (the list must shrink);
+#: ``xfail``: a listed failure, whose reason names the backend's limitation
+_WORST_FIRST = ("missing", "error", "values", "dtype", "grad", "xpass", "xfail", "ok", "n/a")
+#: Statuses listed as problems: ``missing`` names show in the table alone
+_PROBLEMS = {"error", "values", "dtype", "grad", "xpass"}
 #: How many of the slowest OpInfos each backend's timing names
 _SLOWEST = 5
 
@@ -66,10 +71,25 @@ def _sweep(backend: str, limit: int) -> tuple[dict[tuple[str, str], Outcome], Ti
     return results, Timing(time.perf_counter() - start, tuple(slowest))
 
 
-def _by_name(results: dict[tuple[str, str], Outcome]) -> dict[tuple[str, str], Outcome]:
-    """One outcome per (name, form): the worst over the name's OpInfo variants."""
+def _judged(backend: str, op_id: str, form: str, outcome: Outcome) -> Outcome:
+    """``outcome`` after the backend's known failures: a listed failure becomes ``xfail``
+    with the listed reason, a listed check that passes becomes ``xpass``."""
+    reason = xfails.load(backend).get(f"torch_names:{op_id}:{form}")
+    if reason is None:
+        return outcome
+    if outcome.status in ("ok", "n/a"):
+        return Outcome("xpass", f"listed in conformance/xfails/{backend}.txt but passes")
+    return Outcome("xfail", reason)
+
+
+def _by_name(
+    backend: str, results: dict[tuple[str, str], Outcome]
+) -> dict[tuple[str, str], Outcome]:
+    """One outcome per (name, form): the worst over the name's OpInfo variants, after
+    the backend's known failures."""
     merged: dict[tuple[str, str], Outcome] = {}
     for (op_id, form), outcome in results.items():
+        outcome = _judged(backend, op_id, form, outcome)
         key = (opinfos()[op_id].name, form)
         if outcome.detail and "." in op_id[len(key[0]) :]:
             outcome = Outcome(outcome.status, f"[{op_id}] {outcome.detail}")
@@ -98,7 +118,9 @@ def render(
         "through `pg.<name>` / `Tensor.<name>` / `Tensor.<name>_` and are compared with torch",
         "(values, dtypes and gradients). A cell reads function/method/in-place: `ok`, `-` (torch",
         "has no such form), `miss` (no such name in polygrad), `err` (polygrad raised), `values`,",
-        "`dtype`, `grad` (a mismatch). Problems are spelled out under the table.",
+        "`dtype`, `grad` (a mismatch), `xf` (a known failure: the backend's limitation, listed in",
+        "`conformance/xfails/<backend>.txt`), `xpass` (listed there but passing). Problems and",
+        "known failures are spelled out under the table.",
         "",
         "| name | " + " | ".join(backends) + " |",
         "| --- | " + " | ".join("---" for _ in backends) + " |",
@@ -106,22 +128,30 @@ def render(
     for name in names:
         cells = ["/".join(_cell(table[b][(name, form)]) for form in FORMS) for b in backends]
         lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
-    lines += ["", "## Problems", ""]
-    for name in names:
-        for backend in backends:
-            for form in FORMS:
-                outcome = table[backend][(name, form)]
-                if outcome.status not in ("ok", "n/a", "missing"):
-                    detail = outcome.detail.replace("|", "\\|").replace("\n", " ")
-                    lines.append(f"- `{name}` {form} on {backend}: {outcome.status}: {detail}")
-    lines += ["", "## Counts (names whose form passes / names where torch has the form)", ""]
+    for title, wanted in (
+        ("Problems", _PROBLEMS),
+        ("Known failures (backend limitations)", {"xfail"}),
+    ):
+        lines += ["", f"## {title}", ""]
+        for name in names:
+            for backend in backends:
+                for form in FORMS:
+                    outcome = table[backend][(name, form)]
+                    if outcome.status in wanted:
+                        detail = outcome.detail.replace("|", "\\|").replace("\n", " ")
+                        lines.append(f"- `{name}` {form} on {backend}: {outcome.status}: {detail}")
+    lines += [
+        "",
+        "## Counts (names whose form passes + known failures / names where torch has the form)",
+        "",
+    ]
     lines += ["| backend | function | method | in-place |", "| --- | --- | --- | --- |"]
     for backend in backends:
         counts = []
         for form in FORMS:
             statuses = Counter(table[backend][(n, form)].status for n in names)
             have = sum(statuses.values()) - statuses["n/a"]
-            counts.append(f"{statuses['ok']} / {have}")
+            counts.append(f"{statuses['ok']} + {statuses['xfail']} / {have}")
         lines.append(f"| {backend} | " + " | ".join(counts) + " |")
     if timings:
         lines += ["", "## Time per backend (one process each; slowest OpInfos)", ""]
@@ -150,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             # the table so far is written as each backend finishes: a sweep stopped early
             # keeps the columns it finished
             finished = [b for b in backends if b in results]
-            table = {b: _by_name(results[b][0]) for b in finished}
+            table = {b: _by_name(b, results[b][0]) for b in finished}
             text = render(table, args.limit, {b: results[b][1] for b in finished})
             args.report.write_text(text)
     print(text.split("## Counts")[1], file=sys.stderr)
