@@ -218,14 +218,16 @@ class Optimizer:
         xp = backend.real.xp
         targets = [(p._data.dtype, backend.device_of(p._data)) for p in params]
 
-        def arrays() -> list[Any]:
-            return [
-                xp.asarray(value, dtype=dtype, device=device)
-                for numbers, (dtype, device) in zip(compute(), targets)
-                for value in numbers
-            ]
+        def arrays() -> Iterator[Any]:
+            made: dict[tuple[float, Any, Any], Any] = {}  # parameters mostly share them
+            for numbers, (dtype, device) in zip(compute(), targets):
+                for value in numbers:
+                    key = (value, dtype, device)
+                    if key not in made:
+                        made[key] = xp.asarray(value, dtype=dtype, device=device)
+                    yield made[key]
 
-        fed = [_make(a, backend) for a in backend.feed(arrays)]
+        fed = [_make(a, backend) for a in backend.feed(lambda: list(arrays()))]
         size = len(fed) // len(params)
         return [tuple(fed[i : i + size]) for i in range(0, len(fed), size)]
 
