@@ -5,11 +5,10 @@ Adam with lr 1e-2, float32) for a few epochs three ways, interleaved, on one pin
 
 - ``eager``: the example as written (``zero_grad``, loss, ``backward``, ``Adam.step``);
 - ``compiled gradient``: the loss and ``backward`` under ``pg.compile``, ``Adam.step``
-  outside (``pg.optim`` optimizers keep Python state a trace would freeze);
-- ``compiled step``: the whole step under ``pg.compile``, with Adam's update written in
-  tensor ops on moment tensors passed in and its two step-dependent scalars passed in one
-  float32 array (so the update rounds them once; eager Adam keeps them in float64); the
-  batches go in as NumPy arrays, wrapped inside.
+  outside, eager;
+- ``compiled step``: the whole step under ``pg.compile``, ``Adam.step`` and ``zero_grad``
+  included (the optimizer binds its moments to the trace and feeds its step-dependent
+  numbers on every call); the batches go in as NumPy arrays, wrapped inside.
 
 and prints seconds per epoch and each one's final loss.
 """
@@ -26,7 +25,7 @@ import numpy as np
 import polygrad as pg
 from examples.digits import cross_entropy, forward, init_params, load_digits
 
-BETAS, EPS, LR = (0.9, 0.999), 1e-8, 1e-2
+LR = 1e-2
 
 
 def _batches(data: Any, epochs: int, batch_size: int = 64) -> list[tuple[Any, Any]]:
@@ -79,32 +78,20 @@ def compiled_gradient(batches: list[tuple[Any, Any]]) -> float:
     return loss.item()
 
 
-@pg.compile
-def _train_step(params: list[Any], moments: list[Any], x: Any, y: Any, scales: Any) -> Any:
-    """Forward, backward and Adam's update (torch's formulas), in place on the arguments."""
-    step_size, bias_correction2_sqrt = pg.as_tensor(scales)
-    descent = -step_size
-    loss = cross_entropy(forward(params, pg.as_tensor(x)), pg.as_tensor(y))
-    loss.backward()
-    beta1, beta2 = BETAS
-    with pg.no_grad():
-        for p, (m, v) in zip(params, moments):
-            g = p.grad
-            m.add_((g - m) * (1 - beta1))
-            v.mul_(beta2).add_(g * (1 - beta2) * g)
-            denom = (pg.sqrt(v) / bias_correction2_sqrt).add_(EPS)
-            p.add_(m / denom * descent)
-            p.grad = None
-    return loss
-
-
 def compiled_step(batches: list[tuple[Any, Any]]) -> float:
     params = _params()
-    moments = [(pg.zeros_like(p), pg.zeros_like(p)) for p in params]
-    beta1, beta2 = BETAS
-    for step, (x, y) in enumerate(batches, 1):
-        scales = np.array([LR / (1 - beta1**step), (1 - beta2**step) ** 0.5], np.float32)
-        loss = _train_step(params, moments, x.astype(np.float32), y.astype(np.float32), scales)
+    optimizer = pg.optim.Adam(params, lr=LR)
+
+    @pg.compile
+    def train_step(params: list[Any], x: Any, y: Any) -> Any:
+        loss = cross_entropy(forward(params, pg.as_tensor(x)), pg.as_tensor(y))
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        return loss
+
+    for x, y in batches:
+        loss = train_step(params, x.astype(np.float32), y.astype(np.float32))
     return loss.item()
 
 

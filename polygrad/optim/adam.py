@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 from .. import ops
-from .._core._creation import zeros_like
 from .._core._tensor import Tensor
 from .optimizer import Optimizer, ParamsT
 
@@ -68,11 +67,12 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
         beta1, beta2 = group["betas"]
         eps = group["eps"]
         weight_decay = group["weight_decay"]
+        decoupled = weight_decay != 0 and group["decoupled_weight_decay"]
         amsgrad = group["amsgrad"]
+        params, grads = [], []
         for param, grad in self._gradients(group):
             if param.dtype.is_complex:
                 raise TypeError(
@@ -82,34 +82,41 @@ class Adam(Optimizer):
             if len(state) == 0:
                 # torch keeps ``step`` as a 0-d float32 tensor; a number is the same value
                 state["step"] = 0.0
-                state["exp_avg"] = zeros_like(param)
-                state["exp_avg_sq"] = zeros_like(param)
+                state["exp_avg"] = self._zeros(param)
+                state["exp_avg_sq"] = self._zeros(param)
                 if amsgrad:
-                    state["max_exp_avg_sq"] = zeros_like(param)
-            state["step"] = step = float(state["step"]) + 1
-            exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+                    state["max_exp_avg_sq"] = self._zeros(param)
+            params.append(param)
+            grads.append(grad)
 
-            if weight_decay != 0:
-                if group["decoupled_weight_decay"]:
-                    param.mul_(1 - lr * weight_decay)
-                else:
-                    grad = grad.add(param, alpha=weight_decay)
+        def numbers() -> list[tuple[float, ...]]:
+            """Per parameter: -lr / (1 - beta1**t), sqrt(1 - beta2**t) (and AdamW's decay)."""
+            lr = float(group["lr"])
+            found: list[tuple[float, ...]] = []
+            for param in params:
+                state = self.state[param]
+                state["step"] = step = float(state["step"]) + 1
+                scales = (-(lr / (1 - beta1**step)), (1 - beta2**step) ** 0.5)
+                found.append((*scales, 1 - lr * weight_decay) if decoupled else scales)
+            return found
+
+        for param, grad, scales in zip(params, grads, self._numbers(params, numbers)):
+            state = self.state[param]
+            exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+            if decoupled:
+                param.mul_(scales[2])
+            elif weight_decay != 0:
+                grad = grad.add(param, alpha=weight_decay)
 
             _lerp_(exp_avg, grad, 1 - beta1)
             exp_avg_sq.mul_(beta2).add_(grad * (1 - beta2) * grad)  # addcmul's order
 
-            bias_correction1 = 1 - beta1**step
-            bias_correction2 = 1 - beta2**step
-            step_size = lr / bias_correction1
-            bias_correction2_sqrt = bias_correction2**0.5
-
             if amsgrad:
                 max_exp_avg_sq = state["max_exp_avg_sq"]
                 max_exp_avg_sq.copy_(ops.maximum(max_exp_avg_sq, exp_avg_sq))
-                denom = (ops.sqrt(max_exp_avg_sq) / bias_correction2_sqrt).add_(eps)
-            else:
-                denom = (ops.sqrt(exp_avg_sq) / bias_correction2_sqrt).add_(eps)
-            param.add_(exp_avg / denom * -step_size)
+                exp_avg_sq = max_exp_avg_sq
+            denom = (ops.sqrt(exp_avg_sq) / scales[1]).add_(eps)
+            param.add_(exp_avg / denom * scales[0])
 
 
 class AdamW(Adam):

@@ -8,6 +8,14 @@ the base class gives it torch.optim's constructor (an iterable of tensors, of
 ``state_dict()``/``load_state_dict()`` with torch's layout (parameters numbered in
 group order). Parameters are updated with polygrad's in-place ops, so the same
 optimizer works on every backend (on JAX an in-place op rebinds the tensor's array).
+
+Inside ``pg.compile`` (parameters passed to the compiled function as arguments),
+``step()`` keeps nothing Python-side frozen into the trace: its state tensors are bound
+to the trace (read and updated in place on every call), the numbers that change from
+step to step (the learning rate, step counts and what Adam derives from them) are
+computed by Python on every call, exactly as eagerly, and fed to the replay as 0-d
+arrays of each parameter's dtype, and a change to any other hyperparameter, to the
+groups or a ``load_state_dict`` traces the step again.
 """
 
 from __future__ import annotations
@@ -23,6 +31,9 @@ from .._core._backend import backend_of_array
 from .._core._grad_mode import enable_grad, no_grad
 from .._core._inplace import write
 from .._core._tensor import Tensor, _make
+
+#: Group entries a compiled step reads on every call; a change to any other traces again.
+_FED = frozenset(("params", "param_names", "lr"))
 
 #: What the constructor accepts: tensors, (name, tensor) pairs, or param-group dicts.
 __all__ = ["Optimizer", "ParamsT", "required"]
@@ -53,6 +64,7 @@ class Optimizer:
             )
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
+        self._generation = 0  # bumped where state or groups are replaced: traces go stale
         param_groups = list(params)
         if len(param_groups) == 0:
             raise ValueError("optimizer got an empty parameter list")
@@ -137,6 +149,7 @@ class Optimizer:
         if not seen.isdisjoint(id(p) for p in tensors):
             raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(param_group)
+        self._generation += 1
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients: to None (default), or to zeros in place."""
@@ -156,22 +169,80 @@ class Optimizer:
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; return ``closure()``'s loss if given."""
-        if any(p._backend.tracing for group in self.param_groups for p in group["params"]):
-            raise RuntimeError(
-                "optimizer.step() cannot run inside pg.compile: the optimizer keeps Python "
-                "state (step counts, buffers made on first use) that a trace would freeze; "
-                "compile the loss and gradients and call step() outside, or write the "
-                "update with tensor ops on tensors passed to the compiled function"
-            )
         loss = None
         if closure is not None:
             with enable_grad():
                 loss = closure()
         with no_grad():
+            tracing = self._tracing()
+            if tracing is not None:
+                tracing.guard(self._layout)
+                for state in self.state.values():
+                    for value in state.values():
+                        if isinstance(value, Tensor):
+                            tracing.bind(value)
             for group in self.param_groups:
                 self._update_group(group)
             self._persist_lazy()
         return loss
+
+    def _tracing(self) -> Any:
+        """pg.compile's tracing adapter when this step is being traced, else None."""
+        params = [p for group in self.param_groups for p in group["params"]]
+        found = next((p._backend for p in params if p._backend.tracing), None)
+        if found is not None:
+            for p in params:
+                if p._grad is not None and p._backend is not found:
+                    raise TypeError(
+                        "optimizer.step() inside pg.compile: a parameter with a gradient is "
+                        "not an argument of the compiled function; pass every parameter in"
+                    )
+        return found
+
+    def _layout(self) -> Any:
+        """What a traced step depends on besides its arguments and the numbers it feeds."""
+        hyper = [[v for k, v in g.items() if k not in _FED] for g in self.param_groups]
+        return self._generation, hyper
+
+    def _numbers(
+        self, params: list[Tensor], compute: Callable[[], list[tuple[float, ...]]]
+    ) -> list[tuple[Any, ...]]:
+        """``compute()``: per parameter, the numbers its update needs this step (it may
+        advance step counts). Eagerly, the Python floats; inside pg.compile, the same
+        floats computed on every call, fed to the replay as 0-d tensors of each
+        parameter's dtype and device (a Python float is weakly typed: it computes in the
+        parameter's dtype, so either way the update rounds it the same)."""
+        backend = params[0]._backend if params else None
+        if backend is None or not backend.tracing:
+            return compute()
+        xp = backend.real.xp
+        targets = [(p._data.dtype, backend.device_of(p._data)) for p in params]
+
+        def arrays() -> Iterator[Any]:
+            made: dict[tuple[float, Any, Any], Any] = {}  # parameters mostly share them
+            for numbers, (dtype, device) in zip(compute(), targets):
+                for value in numbers:
+                    key = (value, dtype, device)
+                    if key not in made:
+                        made[key] = xp.asarray(value, dtype=dtype, device=device)
+                    yield made[key]
+
+        fed = [_make(a, backend) for a in backend.feed(lambda: list(arrays()))]
+        size = len(fed) // len(params)
+        return [tuple(fed[i : i + size]) for i in range(0, len(fed), size)]
+
+    def _zeros(self, param: Tensor) -> Tensor:
+        """A state tensor of zeros like ``param``, of its real backend even while pg.compile
+        traces (then bound to the trace)."""
+        backend = param._backend
+        real = backend.real if backend.tracing else backend
+        data = real.xp.zeros(
+            tuple(param.shape), dtype=param._data.dtype, device=backend.device_of(param._data)
+        )
+        tensor = _make(data, real)
+        if backend.tracing:
+            backend.bind(tensor)
+        return tensor
 
     def _persist_lazy(self) -> None:
         """On lazy backends (Dask) compute the new parameters and state now, together.
@@ -262,6 +333,7 @@ class Optimizer:
                 saved["param_names"] = group["param_names"]
         self.state = state
         self.param_groups = saved_groups
+        self._generation += 1
 
 
 def _cast(param: Tensor, value: Any, key: str) -> Any:

@@ -52,19 +52,31 @@ class SGD(Optimizer):
         super().__init__(params, defaults)
 
     def _update_group(self, group: dict[str, Any]) -> None:
-        lr = float(group["lr"])
         momentum = group["momentum"]
         dampening = group["dampening"]
         weight_decay = group["weight_decay"]
-        for param, grad in self._gradients(group):
+        updates = list(self._gradients(group))
+        params = [param for param, _ in updates]
+        rates = self._numbers(params, lambda: [(-float(group["lr"]),)] * len(params))
+        for (param, grad), (rate,) in zip(updates, rates):
             if weight_decay != 0:
                 grad = grad.add(param, alpha=weight_decay)
             if momentum != 0:
                 state = self.state[param]
                 buf = state.get("momentum_buffer")
-                if buf is None:
-                    buf = state["momentum_buffer"] = grad.detach().clone()
+                if buf is None:  # the first step: a compiled step traces again after it
+                    buf = state["momentum_buffer"] = self._zeros(param)
+                    buf.copy_(grad)
                 else:
                     buf.mul_(momentum).add_(grad, alpha=1 - dampening)
                 grad = grad.add(buf, alpha=momentum) if group["nesterov"] else buf
-            param.add_(grad, alpha=-lr)
+            param.add_(grad * rate)
+
+    def _layout(self) -> Any:
+        """Also whether each parameter has its momentum buffer (the first step differs)."""
+        buffers = [
+            "momentum_buffer" in self.state.get(p, {})
+            for group in self.param_groups
+            for p in group["params"]
+        ]
+        return super()._layout(), buffers

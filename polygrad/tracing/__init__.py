@@ -16,7 +16,10 @@ hashable, part of the signature). Python numbers and strings in the arguments ar
 of the signature too. Tensors passed in (and their ``.grad``) may be updated inside:
 in-place writes, ``backward()`` filling ``.grad``, ``zero_grad(set_to_none=True)``
 happen on every call as they did while tracing. Anything else Python does (printing,
-appending to a list, a counter) happens only while tracing.
+appending to a list, a counter) happens only while tracing, except where it asked to
+run on every call: ``pg.optim``'s optimizers bind their state tensors, feed their step
+counts' scalars and guard their hyperparameters through the tracing adapter
+(``_backend``), so ``opt.step()`` works inside a compiled training step.
 """
 
 from __future__ import annotations
@@ -31,8 +34,10 @@ from typing import Any
 from .._core._backend import _substitutes, backend_of_array, current, register_adapter_base
 from .._core._grad_mode import _grad_enabled
 from .._core._tensor import Tensor, _make
+from .._core._views import write_through
+from ._backend import TracingBackend
 from ._replay import build
-from ._tracer import Trace, Traced, TracerError, TracingBackend
+from ._tracer import Trace, Traced, TracerError
 
 # a traced tensor's backend is the tracing adapter: factories given it (pg.zeros_like(x)) accept it
 register_adapter_base(TracingBackend)
@@ -51,7 +56,7 @@ def is_tracing() -> bool:
 class _Entry:
     """One compiled signature: the replay and how to rebuild results and state."""
 
-    __slots__ = ("replay", "backend", "outputs", "writes", "result_tree")
+    __slots__ = ("replay", "backend", "outputs", "writes", "result_tree", "extras", "guards")
 
     def __init__(self) -> None:
         self.replay: Any = None
@@ -59,6 +64,8 @@ class _Entry:
         self.outputs: list[Any] = []  # per result leaf: ("array"|"tensor", index) or constant
         self.writes: list[tuple[int, str, Any]] = []  # (tensor, "data"|"grad"|"flag", value)
         self.result_tree: Any = None
+        self.extras: list[tuple[str, Any]] = []  # ("tensor", t) / ("feed", fn): outside state
+        self.guards: list[tuple[Any, Any]] = []  # (fn, value): valid while fn() == value
 
 
 def _flatten(obj: Any, leaves: list[Any]) -> Any:
@@ -128,10 +135,17 @@ class CompiledFunction:
             raise TypeError(
                 f"static arguments of a compiled function must be hashable: {error}"
             ) from None
-        if entry is None:
+        if entry is None or entry.guards and any(fn() != value for fn, value in entry.guards):
             call = _Call(args, kwargs, static_positions, tree, leaves)
             return self._trace(key, call, tensors)
         self._cache.move_to_end(key)
+        if entry.extras:
+            for kind, obj in entry.extras:
+                if kind == "tensor":
+                    inputs.append(obj._data)
+                    tensors.append(obj)
+                else:
+                    inputs.extend(obj())
         return _finish(entry, tensors, entry.replay(*inputs))
 
     def _trace(self, key: Any, call: _Call, tensors: list[Tensor]) -> Any:
@@ -141,7 +155,7 @@ class CompiledFunction:
         backend = TracingBackend(real, trace)
         entry = _Entry()
         entry.backend = real
-        saved = [(t._grad, t._backend) for t in tensors]
+        saved = [(t._grad, t._backend, t._vc) for t in tensors]
         traced_leaves = {
             i: trace.input(leaf) for i, leaf in enumerate(leaves) if _is_raw_array(leaf)
         }
@@ -154,6 +168,8 @@ class CompiledFunction:
                 )
             t._data = trace.input(t._data)
             t._backend = backend
+            t._vc = t._vc[:2]  # data shared with views or detach()ed tensors: the trace
+            # writes the argument's own data (into the same buffer where the library can)
             grad = t._grad
             if grad is not None:
                 grad._data = trace.input(grad._data)
@@ -169,6 +185,9 @@ class CompiledFunction:
         substituted = _substitutes.set({real.name: backend})
         try:
             result = self.fn(*call_args, **call_kwargs)
+            bound = [(obj, data) for kind, obj, data in trace.extras if kind == "tensor"]
+            tensors += [t for t, _ in bound]
+            stand_ins += [(data, None, None, t._requires_grad) for t, data in bound]
             slots, concrete = _outputs(entry, result, trace, tensors, stand_ins)
         except TypeError as error:
             if "expected all tensors on the same backend" in str(error):
@@ -181,9 +200,18 @@ class CompiledFunction:
             _substitutes.reset(substituted)
             _tracing.reset(token)
             trace.finished = True
-            for t, (grad, original) in zip(tensors, saved):
+            for t, (grad, original, versions) in zip(tensors, saved):
                 for state in {id(x): x for x in (t, t._grad, grad) if x is not None}.values():
                     _restore(state, original)
+                versions[:2] = t._vc[:2]  # views made while tracing are gone
+                t._vc = versions
+                if len(versions) > 2 and t._data is not versions[2].data:
+                    write_through(t, t._data, None)  # rebound: what shares it follows
+            for kind, obj, _ in trace.extras:
+                if kind == "tensor":
+                    _restore(obj, real)
+        entry.extras = [(kind, obj) for kind, obj, _ in trace.extras]
+        entry.guards = trace.guards
         entry.replay = real.compile_replay(build(trace, slots), self.torch_compile)
         trace.values.clear()
         self.traces += 1
@@ -326,7 +354,10 @@ def _finish(entry: _Entry, tensors: list[Tensor], values: Sequence[Any]) -> Any:
         if what == "flag":
             t._requires_grad = value
         elif what == "data":
-            t._data = values[value]
+            if len(t._vc) > 2:
+                write_through(t, values[value], None)  # what shares its data follows
+            else:
+                t._data = values[value]
         elif value is None:
             t._grad = None
         elif t._grad is None:

@@ -99,6 +99,11 @@ class Trace:
         self.constants: dict[int, Any] = {}
         self.finished = False
         self.backend: Any = None  # the TracingBackend, set once it exists
+        #: Inputs from outside the arguments, in the order the trace met them: tensors
+        #: (``TracingBackend.bind``) and host functions (``TracingBackend.feed``).
+        self.extras: list[tuple[str, Any, Any]] = []  # (kind, tensor or fn, stand-in)
+        #: ``(fn, value)``: a replay is valid while ``fn()`` still returns ``value``.
+        self.guards: list[tuple[Any, Any]] = []
 
     def new_slot(self, value: Any) -> Traced:
         self.values.append(value)
@@ -318,79 +323,3 @@ for _name in _BINARY:
 for _name in ("lt", "le", "eq", "ne", "gt", "ge", "neg", "pos", "abs", "invert"):
     setattr(Traced, f"__{_name}__", _forward(getattr(operator, _name)))
 Traced.__hash__ = object.__hash__  # type: ignore[method-assign]  # __eq__ records; identity hashes
-
-
-class RecordingNamespace:
-    """A backend namespace (or one of its extensions) whose functions record their calls."""
-
-    def __init__(self, namespace: Any, trace: Trace) -> None:
-        self._namespace = namespace
-        self._trace = trace
-        self._cache: dict[str, Any] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        found = self._cache.get(name)
-        if found is not None:
-            return found
-        value = getattr(self._namespace, name)
-        if isinstance(value, type) or not callable(value) and not hasattr(value, "__dict__"):
-            found = value  # dtypes, constants
-        elif not callable(value):
-            found = RecordingNamespace(value, self._trace)  # linalg, fft
-        else:
-            trace = self._trace
-
-            def found(*args: Any, **kwargs: Any) -> Any:
-                return trace.call(value, args, kwargs)
-
-        self._cache[name] = found
-        return found
-
-
-#: Adapter methods that answer from metadata: called on the real values, not recorded.
-_ADAPTER_METADATA = frozenset(
-    ("dtype", "pg_dtype", "parse_device", "default_device", "devices", "seed", "version")
-)
-
-
-class TracingBackend:
-    """The backend adapter the traced Tensors carry: the real one, with recorded calls."""
-
-    def __init__(self, real: Any, trace: Trace) -> None:
-        self.real = real
-        self.trace = trace
-        self.name = real.name
-        self.xp = RecordingNamespace(real.xp, trace)
-        self.array_types = (Traced, *real.array_types)
-        self.mutable = real.mutable
-        self.promotes_as_standard = real.promotes_as_standard
-        self.tracing = True
-        trace.backend = self
-
-    def __repr__(self) -> str:
-        return f"<polygrad backend {self.name!r} (tracing)>"
-
-    def is_array(self, obj: Any) -> bool:
-        return isinstance(obj, Traced) or self.real.is_array(obj)
-
-    def adopt(self, array: Any) -> Any:
-        return self.trace.lift(self.real.adopt(array) if not isinstance(array, Traced) else array)
-
-    def owns(self, array: Any) -> bool:
-        return False  # the replay reuses buffers itself, from the whole trace's liveness
-
-    def add_into(self, total: Any, g: Any) -> bool:
-        return False
-
-    def device_of(self, array: Any) -> Any:
-        return self.real.device_of(array._value if isinstance(array, Traced) else array)
-
-    def to_numpy(self, array: Any) -> Any:
-        raise value_needed("reading a traced tensor's values (.item(), .numpy(), float(), bool())")
-
-    def __getattr__(self, name: str) -> Any:
-        value = getattr(self.real, name)
-        if name in _ADAPTER_METADATA or not callable(value):
-            return value
-        trace = self.trace
-        return lambda *args, **kwargs: trace.call(value, args, kwargs)

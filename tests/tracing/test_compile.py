@@ -227,18 +227,6 @@ def test_unsupported_arguments_and_state():
         pg.compile(lambda x: x)(w * 2)
 
 
-def test_optimizer_step_is_refused_while_tracing():
-    w = pg.ones(2, requires_grad=True)
-    optimizer = pg.optim.SGD([w], lr=0.1)
-
-    def step(w):
-        pg.sum(w * w).backward()
-        optimizer.step()
-
-    with pytest.raises(RuntimeError, match="cannot run inside pg.compile"):
-        pg.compile(step)(w)
-
-
 def test_replay_frees_and_reuses_buffers_without_changing_results():
     x = pg.tensor(RNG.standard_normal(1000), requires_grad=True)
 

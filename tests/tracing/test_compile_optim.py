@@ -1,0 +1,156 @@
+"""``pg.optim`` optimizers inside ``pg.compile``: a compiled training step equals the eager
+one (bit for bit where the replay runs the eager kernels), its step counts and learning
+rate are not frozen into the trace, its state is updated in place, and what would change
+the update traces again."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import BACKENDS
+
+import polygrad as pg
+from polygrad.tracing import TracerError
+
+RNG = np.random.default_rng(0)
+X = RNG.standard_normal((8, 3))
+Y = RNG.standard_normal((8, 2))
+W = RNG.standard_normal((3, 2))
+CONFIGS = [
+    (pg.optim.Adam, {"lr": 0.1}),
+    (pg.optim.Adam, {"lr": 0.1, "amsgrad": True, "weight_decay": 0.1, "maximize": True}),
+    (pg.optim.AdamW, {"lr": 0.1}),
+    (pg.optim.SGD, {"lr": 0.1}),
+    (pg.optim.SGD, {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
+]
+
+
+def _same(a, b, backend):
+    a, b = np.asarray(a), np.asarray(b)
+    if backend == "jax":  # XLA fuses the jitted replay: equal to rounding, not bit for bit
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+    else:
+        np.testing.assert_array_equal(a, b)
+
+
+def _model(backend, make, config):
+    params = [
+        pg.tensor(W, backend=backend, requires_grad=True),
+        pg.zeros(2, dtype="float64", backend=backend, requires_grad=True),
+    ]
+    optimizer = make(params, **config)
+
+    def step(w, b, x, y):
+        loss = pg.mean((x @ w + b - y) ** 2)
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad()
+        return loss
+
+    return params, optimizer, step
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(("make", "config"), CONFIGS)
+def test_compiled_training_step_equals_eager(backend, make, config):
+    x, y = pg.tensor(X, backend=backend), pg.tensor(Y, backend=backend)
+    eager_params, eager_opt, eager_step = _model(backend, make, config)
+    params, optimizer, step = _model(backend, make, config)
+    compiled = pg.compile(step)
+    for _ in range(4):
+        loss = eager_step(*eager_params, x, y).detach().numpy()
+        _same(compiled(*params, x, y).numpy(), loss, backend)
+        for p, q in zip(params, eager_params):
+            _same(p.detach().numpy(), q.detach().numpy(), backend)
+            assert p.grad is None and p.requires_grad
+    for p, q in zip(params, eager_params):  # the state: step counts, moments, in place
+        for key, value in eager_opt.state[q].items():
+            got = optimizer.state[p][key]
+            if isinstance(value, pg.Tensor):
+                _same(got.numpy(), value.numpy(), backend)
+            else:
+                assert got == value
+    # SGD with momentum: its first step (the buffer made from the gradient) is traced apart
+    assert compiled.traces == (2 if config.get("momentum") else 1)
+
+
+def test_state_is_updated_in_place_and_the_learning_rate_is_read_each_call():
+    (w, b), optimizer, step = _model("numpy", pg.optim.Adam, {"lr": 0.1})
+    eager_params, eager_opt, eager_step = _model("numpy", pg.optim.Adam, {"lr": 0.1})
+    x, y = pg.tensor(X), pg.tensor(Y)
+    compiled = pg.compile(step)
+    compiled(w, b, x, y)
+    eager_step(*eager_params, x, y)
+    moment = optimizer.state[w]["exp_avg"]
+    buffer = moment._data
+    for lr in (0.05, 0.01):  # a scheduler's change: fed, no new trace
+        for group in (*optimizer.param_groups, *eager_opt.param_groups):
+            group["lr"] = lr
+        compiled(w, b, x, y)
+        eager_step(*eager_params, x, y)
+    np.testing.assert_array_equal(w.detach().numpy(), eager_params[0].detach().numpy())
+    assert optimizer.state[w]["exp_avg"] is moment and moment._data is buffer
+    assert optimizer.state[w]["step"] == 3.0 and compiled.traces == 1
+
+
+def test_other_hyperparameters_and_loaded_state_trace_again():
+    (w, b), optimizer, step = _model("numpy", pg.optim.Adam, {"lr": 0.1})
+    x, y = pg.tensor(X), pg.tensor(Y)
+    compiled = pg.compile(step)
+    compiled(w, b, x, y)
+    compiled(w, b, x, y)
+    assert compiled.traces == 1
+    optimizer.param_groups[0]["betas"] = (0.8, 0.99)
+    compiled(w, b, x, y)
+    assert compiled.traces == 2
+    optimizer.load_state_dict(optimizer.state_dict())
+    compiled(w, b, x, y)
+    assert compiled.traces == 3
+    assert optimizer.state[w]["step"] == 4.0
+
+
+def test_parameters_must_be_arguments():
+    w = pg.tensor(W, requires_grad=True)
+    b = pg.zeros(2, dtype="float64", requires_grad=True)
+    optimizer = pg.optim.SGD([w, b], lr=0.1)
+    x = pg.tensor(X)
+    b.grad = pg.ones(2, dtype="float64")  # b has a gradient but is no argument
+
+    def step(w, x):
+        pg.sum(x @ w).backward()
+        optimizer.step()
+
+    with pytest.raises(TypeError, match="not an argument of the compiled function"):
+        pg.compile(step)(w, x)
+
+
+def test_an_argument_sharing_its_data_traces_again_after_a_step():
+    """SGD's second trace comes after the caller read the parameters (detach() shares
+    their data): the trace writes the parameters, not the shared buffer behind them."""
+    w = pg.tensor(W, requires_grad=True)
+    optimizer = pg.optim.SGD([w], lr=0.1, momentum=0.9)
+
+    def step(w):
+        pg.sum(w * w).backward()
+        optimizer.step()
+        optimizer.zero_grad()
+
+    compiled = pg.compile(step)
+    compiled(w)
+    seen = w.detach()
+    compiled(w)
+    np.testing.assert_array_equal(seen.numpy(), w.detach().numpy())
+    assert compiled.traces == 2
+
+
+def test_a_value_read_from_the_state_inside_still_raises():
+    w = pg.tensor(W, requires_grad=True)
+    optimizer = pg.optim.Adam([w], lr=0.1)
+
+    def step(w):
+        pg.sum(w * w).backward()
+        optimizer.step()
+        return float(optimizer.state[w]["exp_avg"].sum())
+
+    with pytest.raises(TracerError, match="float"):
+        pg.compile(step)(w)
