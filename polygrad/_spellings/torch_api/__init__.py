@@ -61,7 +61,7 @@ logdet matrix_exp kron diag_embed diagflat rot90 tensor_split hsplit vsplit dspl
 unsafe_split unsafe_chunk fill index_fill index_copy select_scatter slice_scatter
 diagonal_scatter bitwise_not
 cummax cummin logcumsumexp median nanmedian mode quantile nanquantile
-masked_scatter put index_put gcd lcm bincount histc histogram as_strided round
+masked_scatter put index_put gcd lcm bincount histc histogram as_strided as_strided_scatter round
 cholesky qr svd pinverse cross renorm
 lu_solve triangular_solve cholesky_solve cholesky_inverse lu
 """.split()

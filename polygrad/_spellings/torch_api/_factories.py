@@ -64,6 +64,32 @@ def like(fn: Callable[..., Any]) -> Callable[..., Any]:
     return make
 
 
+def empty_strided(size: Any, stride: Any, **factory: Any) -> Any:
+    """An uninitialised tensor of ``size`` (torch's ``empty_strided``: polygrad's arrays are
+    row-major, so ``stride`` only has to match ``size`` in length)."""
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError(
+            f"mismatch in length of strides and shape: {len(stride)} and {len(size)}"
+        )
+    return FACTORIES["empty"](size, **factory)
+
+
+def empty_permuted(size: Any, physical_layout: Any, **factory: Any) -> Any:
+    """An uninitialised tensor of ``size`` (torch's ``empty_permuted``: the memory order
+    ``physical_layout`` names is the backend's)."""
+    size, order = tuple(size), tuple(physical_layout)
+    if sorted(order) != list(range(len(size))):
+        raise RuntimeError(
+            f"Number of dimensions in size does not match the length of the physical_layout; "
+            f"i.e. len(size) = {len(size)} is not equal to len(physical_layout) = {len(order)}"
+            if len(order) != len(size)
+            else f"physical_layout {list(order)} is not a permutation of the dimensions"
+        )
+    return FACTORIES["empty"](size, **factory)
+
+
 FACTORIES = {name: factory(getattr(_creation, name)) for name in _FACTORIES}
 FACTORIES.update({name: like(getattr(_creation, name)) for name in _LIKE})
 FACTORIES.update(rand=factory(_random.rand), randn=factory(_random.randn))
+FACTORIES.update(empty_strided=empty_strided, empty_permuted=empty_permuted)
