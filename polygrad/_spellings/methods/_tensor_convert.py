@@ -249,9 +249,10 @@ class TensorConversions:
     def chalf(self, memory_format: Any = None) -> Tensor:
         """This tensor as complex32 (torch's ``x.chalf()``; ``memory_format`` is accepted and
         ignored): only where the array library has complex32 (torch)."""
-        if getattr(self._backend.xp, "complex32", None) is None:
+        backend = self._backend  # type: ignore[attr-defined]
+        if getattr(backend.xp, "complex32", None) is None:
             raise TypeError(
-                f"polygrad: x.chalf() needs a complex32 dtype, which the {self._backend.name} "
+                f"polygrad: x.chalf() needs a complex32 dtype, which the {backend.name} "
                 "backend's array library does not have (of polygrad's backends only torch has one)"
             )
         return self.to("complex32")

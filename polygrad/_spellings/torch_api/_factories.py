@@ -70,7 +70,8 @@ def empty_strided(size: Any, stride: Any, **factory: Any) -> Any:
     size, stride = tuple(size), tuple(stride)
     if len(size) != len(stride):
         raise RuntimeError(
-            f"mismatch in length of strides and shape: {len(stride)} and {len(size)}"
+            f"dimensionality of sizes ({len(size)}) must match dimensionality of strides "
+            f"({len(stride)})"
         )
     return FACTORIES["empty"](size, **factory)
 

@@ -89,7 +89,8 @@ class NewMethods:
         size, stride = tuple(size), tuple(stride)
         if len(size) != len(stride):
             raise RuntimeError(
-                f"mismatch in length of strides and shape: {len(stride)} and {len(size)}"
+                f"dimensionality of sizes ({len(size)}) must match dimensionality of strides "
+                f"({len(stride)})"
             )
         return _new(_creation.empty, self, (size,), dtype, device, requires_grad)
 
