@@ -15,6 +15,7 @@ from typing import Any
 
 from ..._core import _creation
 from ..._core._backend import current
+from ..._core._tensor import Tensor
 from . import _random
 
 #: torch keywords that only describe memory layout: every polygrad array is strided
@@ -64,7 +65,7 @@ def like(fn: Callable[..., Any]) -> Callable[..., Any]:
     return make
 
 
-def empty_strided(size: Any, stride: Any, **factory: Any) -> Any:
+def empty_strided(size: Any, stride: Any, **factory: Any) -> Tensor:
     """An uninitialised tensor of ``size`` (torch's ``empty_strided``: polygrad's arrays are
     row-major, so ``stride`` only has to match ``size`` in length)."""
     size, stride = tuple(size), tuple(stride)
@@ -73,10 +74,11 @@ def empty_strided(size: Any, stride: Any, **factory: Any) -> Any:
             f"dimensionality of sizes ({len(size)}) must match dimensionality of strides "
             f"({len(stride)})"
         )
-    return FACTORIES["empty"](size, **factory)
+    out: Tensor = FACTORIES["empty"](size, **factory)
+    return out
 
 
-def empty_permuted(size: Any, physical_layout: Any, **factory: Any) -> Any:
+def empty_permuted(size: Any, physical_layout: Any, **factory: Any) -> Tensor:
     """An uninitialised tensor of ``size`` (torch's ``empty_permuted``: the memory order
     ``physical_layout`` names is the backend's)."""
     size, order = tuple(size), tuple(physical_layout)
@@ -87,7 +89,8 @@ def empty_permuted(size: Any, physical_layout: Any, **factory: Any) -> Any:
             if len(order) != len(size)
             else f"physical_layout {list(order)} is not a permutation of the dimensions"
         )
-    return FACTORIES["empty"](size, **factory)
+    out: Tensor = FACTORIES["empty"](size, **factory)
+    return out
 
 
 FACTORIES = {name: factory(getattr(_creation, name)) for name in _FACTORIES}
