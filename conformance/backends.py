@@ -89,6 +89,8 @@ def to_numpy(value: Any) -> Any:
     if hasattr(value, "detach") and hasattr(value, "numpy"):
         if dtype_name(value) == "bfloat16":  # NumPy has no bfloat16: widened, exactly
             value = value.float()
+        elif dtype_name(value) == "complex32":  # nor complex32: widened, exactly
+            value = value.cfloat()
         # force=True: torch's lazily conjugated, negated and zero tensors convert too
         return np.asarray(value.detach().numpy(force=True))
     return value

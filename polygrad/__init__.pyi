@@ -34,6 +34,8 @@ from polygrad._core._size import Size as Size
 from polygrad._core._tensor import Tensor as Tensor
 from polygrad._spellings.methods._tensor_reductions import _MaxResult, _MinResult
 from polygrad._spellings.torch_api._einsum import einsum as einsum
+from polygrad._spellings.torch_api._factories import empty_permuted as empty_permuted
+from polygrad._spellings.torch_api._factories import empty_strided as empty_strided
 from polygrad._spellings.torch_api._functions import argwhere as argwhere
 from polygrad._spellings.torch_api._functions import atleast_1d as atleast_1d
 from polygrad._spellings.torch_api._functions import atleast_2d as atleast_2d
@@ -55,6 +57,7 @@ from polygrad._spellings.torch_api._functions import nonzero as nonzero
 from polygrad._spellings.torch_api._functions import normal as normal
 from polygrad._spellings.torch_api._functions import numel as numel
 from polygrad._spellings.torch_api._functions import randint as randint
+from polygrad._spellings.torch_api._functions import randint_like as randint_like
 from polygrad._spellings.torch_api._functions import randperm as randperm
 from polygrad._spellings.torch_api._functions import stack as stack
 from polygrad._spellings.torch_api._functions import tensordot as tensordot
@@ -78,6 +81,8 @@ from polygrad._spellings.torch_api._functions_more import trapezoid as trapz
 from polygrad._spellings.torch_api._functions_more import tril_indices as tril_indices
 from polygrad._spellings.torch_api._functions_more import triu_indices as triu_indices
 from polygrad._spellings.torch_api._functions_more import unique as unique
+from polygrad._spellings.torch_api._methods_restride import resize_as_ as resize_as_
+from polygrad._spellings.torch_api._methods_windows import as_strided_copy as as_strided_copy
 from polygrad._spellings.torch_api._methods_windows import view_as_complex as view_as_complex
 from polygrad._spellings.torch_api._methods_windows import view_as_real as view_as_real
 from polygrad._spellings.torch_api._random import multinomial as multinomial
@@ -240,6 +245,9 @@ def argsort(
 def as_strided(
     input: Tensor, size: Any, stride: Any, storage_offset: int | None = None
 ) -> Tensor: ...
+def as_strided_scatter(
+    input: Tensor, src: Any, size: Any, stride: Any, storage_offset: int | None = None
+) -> Tensor: ...
 def as_tensor(data: Any, dtype: Any = None, device: Any = None, backend: Any = None) -> Tensor: ...
 def baddbmm(
     input: Tensor, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1
@@ -265,6 +273,7 @@ def clamp_min(input: Tensor, min: Any) -> Tensor: ...
 def clip(input: Tensor, min: Any = None, max: Any = None) -> Tensor: ...
 
 complex128: DType
+complex32: DType
 complex64: DType
 
 def conj_physical(input: Tensor) -> Tensor: ...
@@ -757,6 +766,8 @@ __all__ = [
     "argwhere",
     "array_api",
     "as_strided",
+    "as_strided_copy",
+    "as_strided_scatter",
     "as_tensor",
     "asarray",
     "asin",
@@ -809,6 +820,7 @@ __all__ = [
     "compile",
     "complex",
     "complex128",
+    "complex32",
     "complex64",
     "compute",
     "concat",
@@ -851,6 +863,8 @@ __all__ = [
     "einsum",
     "empty",
     "empty_like",
+    "empty_permuted",
+    "empty_strided",
     "enable_grad",
     "eq",
     "equal",
@@ -1046,6 +1060,7 @@ __all__ = [
     "rand",
     "rand_like",
     "randint",
+    "randint_like",
     "randn",
     "randn_like",
     "randperm",
@@ -1058,6 +1073,7 @@ __all__ = [
     "repeat",
     "repeat_interleave",
     "reshape",
+    "resize_as_",
     "resolve_conj",
     "resolve_neg",
     "result_type",

@@ -25,6 +25,7 @@ _KINDS = {
     "bfloat16": "real floating",
     "float32": "real floating",
     "float64": "real floating",
+    "complex32": "complex floating",
     "complex64": "complex floating",
     "complex128": "complex floating",
 }

@@ -295,6 +295,8 @@ class Tensor(BoundMethods):
         self._backend = value._backend
         if len(self._vc) > 2:  # views and aliases keep the old data, as in torch
             self._vc = self._vc[:2]
+            if self._extra is not None:
+                self._extra.path = ()
 
     @property
     def _base(self) -> Tensor | None:

@@ -196,6 +196,61 @@ class Part(Step):
         return shape, tuple(2 * s for s in strides)
 
 
+class AsStrided(Step):
+    """``x.as_strided_(size, stride, offset)`` (and ``resize_``'s tail): the elements of
+    1-D shared data at ``offset + sum(i * stride)``, read with ``take``."""
+
+    __slots__ = ("size", "stride", "offset", "backend", "overlapping")
+
+    def __init__(self, size: tuple[int, ...], stride: tuple[int, ...], offset: int, backend: Any):
+        self.size, self.stride, self.offset, self.backend = size, stride, offset, backend
+        seen = {offset}
+        for n, step in zip(size, stride):
+            seen = {p + i * step for p in seen for i in range(n)}
+        self.overlapping = len(seen) < math.prod(size)
+
+    def _positions(self, xp: Any, like: Any) -> Any:
+        device = like.device if isinstance(like, Tensor) else self.backend.device_of(like)
+        positions = xp.full(self.size, self.offset, device=device)
+        for axis, (n, step) in enumerate(zip(self.size, self.stride)):
+            shape = [1] * len(self.size)
+            shape[axis] = n
+            positions = positions + xp.reshape(xp.arange(n, device=device) * step, tuple(shape))
+        return xp.reshape(positions, (-1,))
+
+    def get(self, xp: Any, parent: Any) -> Any:
+        taken = xp.take(parent, self._positions(xp, parent), axis=0)
+        return xp.reshape(taken, self.size)
+
+    def put(self, xp: Any, backend: Any, parent: Any, value: Any) -> Any:
+        return _set(xp, backend, parent, self._positions(xp, parent), xp.reshape(value, (-1,)))
+
+    def layout(
+        self, shape: tuple[int, ...], strides: tuple[int, ...]
+    ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        return self.size, self.stride
+
+
+class Undo(Step):
+    """Back from a tensor's data to the shape ``shape`` it had before ``steps`` (in-place
+    view ops such as ``x.t_()``, taken after views of ``x`` were made): how such a view
+    reaches ``x``'s new shape (``_views._relative_path``). ``get`` puts the values where
+    ``steps`` took them from (zeros elsewhere); ``put`` takes them through ``steps``."""
+
+    __slots__ = ("steps", "shape", "backend")
+
+    def __init__(self, steps: tuple[Step, ...], shape: tuple[int, ...], backend: Any) -> None:
+        self.steps, self.shape, self.backend = steps, shape, backend
+
+    def get(self, xp: Any, parent: Any) -> Any:
+        device = parent.device if isinstance(parent, Tensor) else self.backend.device_of(parent)
+        zeros = xp.zeros(self.shape, dtype=parent.dtype, device=device)
+        return put_path(xp, self.backend, zeros, self.steps, parent)
+
+    def put(self, xp: Any, backend: Any, parent: Any, value: Any) -> Any:
+        return get_path(xp, value, self.steps)
+
+
 def view_strides(
     shape: tuple[int, ...], strides: tuple[int, ...], new_shape: tuple[int, ...]
 ) -> tuple[int, ...] | None:

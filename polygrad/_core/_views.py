@@ -24,7 +24,7 @@ from ._grad_mode import _grad_enabled
 from ._node import Node, _edge
 from ._storage import Storage, path_of, storage_of
 from ._tensor import Tensor
-from ._view_steps import Step, contiguous, get_path, put_path
+from ._view_steps import Step, Undo, contiguous, get_path, put_path
 
 #: How a view was made, when torch treats it specially on an in-place write.
 DEFAULT, MULTI_OUTPUT, NO_GRAD = 0, 1, 2
@@ -125,7 +125,21 @@ CopySlices.__qualname__ = "CopySlices"
 
 
 def _relative_path(view: Tensor, base: Tensor) -> tuple[Step, ...]:
-    return path_of(view)[len(path_of(base)) :]
+    """The steps from ``base``'s data to ``view``'s: past the base's own path, or, where
+    the base changed shape in place since (``x.t_()``), back to where the paths part."""
+    view_path, base_path = path_of(view), path_of(base)
+    common = 0
+    for a, b in zip(view_path, base_path):
+        if a is not b:
+            break
+        common += 1
+    if common == len(base_path):
+        return view_path[common:]
+    shape = tuple(base._vc[2].data.shape)
+    strides = contiguous(shape)
+    for step in base_path[:common]:
+        shape, strides = step.layout(shape, strides)
+    return (Undo(base_path[common:], shape, base._backend), *view_path[common:])
 
 
 class InvalidView(Node):

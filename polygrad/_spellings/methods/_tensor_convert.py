@@ -246,6 +246,17 @@ class TensorConversions:
         """This tensor as complex64 (torch's ``x.cfloat()``; ``memory_format`` is accepted and ignored)."""
         return self.to("complex64")
 
+    def chalf(self, memory_format: Any = None) -> Tensor:
+        """This tensor as complex32 (torch's ``x.chalf()``; ``memory_format`` is accepted and
+        ignored): only where the array library has complex32 (torch)."""
+        backend = self._backend  # type: ignore[attr-defined]
+        if getattr(backend.xp, "complex32", None) is None:
+            raise TypeError(
+                f"polygrad: x.chalf() needs a complex32 dtype, which the {backend.name} "
+                "backend's array library does not have (of polygrad's backends only torch has one)"
+            )
+        return self.to("complex32")
+
     def cdouble(self, memory_format: Any = None) -> Tensor:
         """This tensor as complex128 (torch's ``x.cdouble()``; ``memory_format`` is accepted and ignored)."""
         return self.to("complex128")

@@ -33,6 +33,7 @@ from ._methods_matrix import MatrixMethods
 from ._methods_more import COPIES, MoreMethods
 from ._methods_new import NewMethods
 from ._methods_of_functions import FunctionMethods
+from ._methods_restride import FUNCTIONS_RESTRIDE, RestrideMethods
 from ._methods_scatter import ScatterMethods
 from ._methods_shape import ShapeMethods
 from ._methods_stats import StatsMethods
@@ -60,7 +61,7 @@ logdet matrix_exp kron diag_embed diagflat rot90 tensor_split hsplit vsplit dspl
 unsafe_split unsafe_chunk fill index_fill index_copy select_scatter slice_scatter
 diagonal_scatter bitwise_not
 cummax cummin logcumsumexp median nanmedian mode quantile nanquantile
-masked_scatter put index_put gcd lcm bincount histc histogram as_strided round
+masked_scatter put index_put gcd lcm bincount histc histogram as_strided as_strided_scatter round
 cholesky qr svd pinverse cross renorm
 lu_solve triangular_solve cholesky_solve cholesky_inverse lu
 """.split()
@@ -95,6 +96,7 @@ class TorchMethods(
     SpectralMethods,
     LinalgMethods,
     InplaceMethods,
+    RestrideMethods,
 ):
     """torch's Tensor methods, one base class per family. ``install`` copies them onto
     Tensor (the core cannot inherit them: they call the ops), and type checkers see this
@@ -134,6 +136,7 @@ def install(tensor_type: type) -> dict[str, Any]:
     functions.update(FUNCTIONS)
     functions.update(FUNCTIONS_MORE)
     functions.update(FUNCTIONS_WINDOWS)
+    functions.update(FUNCTIONS_RESTRIDE)
     functions.update(RUNTIME)
     functions.update(FACTORIES)
     functions.update(COPIES)

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..._core import _creation
 from ..._core._backend import current
+from ..._core._tensor import Tensor
 from . import _random
 
 #: torch keywords that only describe memory layout: every polygrad array is strided
@@ -64,6 +65,35 @@ def like(fn: Callable[..., Any]) -> Callable[..., Any]:
     return make
 
 
+def empty_strided(size: Any, stride: Any, **factory: Any) -> Tensor:
+    """An uninitialised tensor of ``size`` (torch's ``empty_strided``: polygrad's arrays are
+    row-major, so ``stride`` only has to match ``size`` in length)."""
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError(
+            f"dimensionality of sizes ({len(size)}) must match dimensionality of strides "
+            f"({len(stride)})"
+        )
+    out: Tensor = FACTORIES["empty"](size, **factory)
+    return out
+
+
+def empty_permuted(size: Any, physical_layout: Any, **factory: Any) -> Tensor:
+    """An uninitialised tensor of ``size`` (torch's ``empty_permuted``: the memory order
+    ``physical_layout`` names is the backend's)."""
+    size, order = tuple(size), tuple(physical_layout)
+    if sorted(order) != list(range(len(size))):
+        raise RuntimeError(
+            f"Number of dimensions in size does not match the length of the physical_layout; "
+            f"i.e. len(size) = {len(size)} is not equal to len(physical_layout) = {len(order)}"
+            if len(order) != len(size)
+            else f"physical_layout {list(order)} is not a permutation of the dimensions"
+        )
+    out: Tensor = FACTORIES["empty"](size, **factory)
+    return out
+
+
 FACTORIES = {name: factory(getattr(_creation, name)) for name in _FACTORIES}
 FACTORIES.update({name: like(getattr(_creation, name)) for name in _LIKE})
 FACTORIES.update(rand=factory(_random.rand), randn=factory(_random.randn))
+FACTORIES.update(empty_strided=empty_strided, empty_permuted=empty_permuted)

@@ -198,6 +198,18 @@ def randint(low: int, high: Any = None, size: Any = None, **factory: Any) -> Ten
     return ops.astype(drawn, _dtype(dtype))
 
 
+def randint_like(input: Any, low: int = 0, high: Any = None, **factory: Any) -> Tensor:  # noqa: A002
+    """Integers drawn uniformly from ``[low, high)`` in ``input``'s shape, dtype, backend and
+    device unless told (``randint_like(x, high)`` too)."""
+    if high is None:
+        low, high = 0, low
+    factory.setdefault("dtype", input.dtype)
+    if factory.get("device") is None:
+        factory["device"] = input.device
+    factory.setdefault("backend", input._backend)
+    return randint(low, high, tuple(input.shape), **factory)
+
+
 def randperm(n: int, **factory: Any) -> Tensor:
     """A random permutation of ``0 .. n-1``."""
     dtype = factory.pop("dtype", None) or "int64"
@@ -258,6 +270,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "is_complex": is_complex,
     "is_nonzero": is_nonzero,
     "randint": randint,
+    "randint_like": randint_like,
     "randperm": randperm,
     "normal": normal,
     "from_numpy": from_numpy,

@@ -73,6 +73,27 @@ class NewMethods:
         ``x.new_empty()``)."""
         return _new(_creation.empty, self, size, dtype, device, requires_grad)
 
+    def new_empty_strided(
+        self: Any,
+        size: Any,
+        stride: Any,
+        *,
+        dtype: Any = None,
+        device: Any = None,
+        requires_grad: bool = False,
+        **_: Any,
+    ) -> Tensor:
+        """An uninitialised tensor of ``size`` like this one's dtype and backend (torch's
+        ``x.new_empty_strided()``: polygrad's arrays are row-major, so ``stride`` only has
+        to match ``size`` in length)."""
+        size, stride = tuple(size), tuple(stride)
+        if len(size) != len(stride):
+            raise RuntimeError(
+                f"dimensionality of sizes ({len(size)}) must match dimensionality of strides "
+                f"({len(stride)})"
+            )
+        return _new(_creation.empty, self, (size,), dtype, device, requires_grad)
+
     def new_full(
         self: Any,
         size: Any,

@@ -64,33 +64,66 @@ class WindowMethods:
         """The elements a strided view of ``size`` and ``stride`` (in elements, from
         ``storage_offset``) would see in ``self``'s contiguous layout (torch's
         ``x.as_strided()``, as a copy)."""
-        size, stride = tuple(size), tuple(stride)
-        if len(size) != len(stride):
-            raise RuntimeError(
-                f"mismatch in length of strides and shape: {len(stride)} and {len(size)}"
-            )
-        if any(s < 0 for s in stride):
-            raise RuntimeError("as_strided: Negative strides are not supported at the moment")
-        offset = 0 if storage_offset is None else storage_offset
-        xp = self._backend.xp
-        device = self._backend.device_of(self._data)
-        positions = xp.full(size, offset, dtype=xp.int64, device=device)
-        for axis, (n, step) in enumerate(zip(size, stride)):
-            shape = [1] * len(size)
-            shape[axis] = n
-            positions = positions + xp.reshape(xp.arange(n, device=device) * step, tuple(shape))
-        numel, itemsize = self.numel(), _itemsize(self.dtype)
-        reach = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
-        if 0 not in size and reach > numel:
-            raise RuntimeError(
-                f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
-                f"{offset}, and itemsize {itemsize} requiring a storage size of "
-                f"{reach * itemsize} are out of bounds for storage of size "
-                f"{numel * itemsize}"
-            )
-        flat = ops.reshape(self, (-1,))
-        taken = ops.take(flat, _make(xp.reshape(positions, (-1,)), self._backend))
+        size, positions = _strided_positions(self, size, stride, storage_offset)
+        taken = ops.take(ops.reshape(self, (-1,)), positions)
         return ops.reshape(taken, size)
+
+    def as_strided_scatter(
+        self: Any, src: Any, size: Any, stride: Any, storage_offset: int | None = None
+    ) -> Tensor:
+        """A copy of ``self`` whose elements at a strided view's positions (``size``,
+        ``stride``, ``storage_offset`` over its contiguous layout) hold ``src`` (torch's
+        ``x.as_strided_scatter()``)."""
+        size, positions = _strided_positions(self, size, stride, storage_offset)
+        if tuple(src.shape) != size:
+            raise RuntimeError(
+                f"expected src to have a size equal to the slice of self. src size = "
+                f"{list(src.shape)}, slice size = {list(size)}"
+            )
+        return ops.clone(self).put(positions, src)
+
+
+def _strided_positions(
+    x: Any, size: Any, stride: Any, storage_offset: int | None
+) -> tuple[tuple[int, ...], Tensor]:
+    """``size`` and the flat positions in ``x``'s contiguous layout of a strided view
+    (torch's checks: lengths, signs, and the storage's bounds)."""
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError(
+            f"mismatch in length of strides and shape: {len(stride)} and {len(size)}"
+        )
+    if any(s < 0 for s in stride):
+        raise RuntimeError("as_strided: Negative strides are not supported at the moment")
+    offset = 0 if storage_offset is None else storage_offset
+    xp = x._backend.xp
+    device = x._backend.device_of(x._data)
+    positions = xp.full(size, offset, device=device)
+    for axis, (n, step) in enumerate(zip(size, stride)):
+        shape = [1] * len(size)
+        shape[axis] = n
+        positions = positions + xp.reshape(xp.arange(n, device=device) * step, tuple(shape))
+    numel, itemsize = x.numel(), _itemsize(x.dtype)
+    reach = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
+    if 0 not in size and reach > numel:
+        raise RuntimeError(
+            f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
+            f"{offset}, and itemsize {itemsize} requiring a storage size of "
+            f"{reach * itemsize} are out of bounds for storage of size "
+            f"{numel * itemsize}"
+        )
+    return size, _make(xp.reshape(positions, (-1,)), x._backend)
+
+
+def as_strided_copy(
+    input: Any,  # noqa: A002 - torch's name
+    size: Any,
+    stride: Any,
+    storage_offset: int | None = None,
+) -> Tensor:
+    """``input.as_strided(size, stride, storage_offset)`` as a new tensor (torch's
+    ``torch.as_strided_copy``)."""
+    return ops.clone(WindowMethods.as_strided(input, size, stride, storage_offset))
 
 
 def view_as_real(input: Any) -> Tensor:  # noqa: A002 - torch's name
@@ -117,4 +150,5 @@ def view_as_complex(input: Any) -> Tensor:  # noqa: A002 - torch's name
 FUNCTIONS_WINDOWS: dict[str, Callable[..., Any]] = {
     "view_as_real": view_as_real,
     "view_as_complex": view_as_complex,
+    "as_strided_copy": as_strided_copy,
 }
