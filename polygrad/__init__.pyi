@@ -61,6 +61,12 @@ from polygrad._spellings.torch_api._functions import tensordot as tensordot
 from polygrad._spellings.torch_api._functions import vstack as row_stack
 from polygrad._spellings.torch_api._functions import vstack as vstack
 from polygrad._spellings.torch_api._functions import where as where
+from polygrad._spellings.torch_api._functions_calculus import (
+    cumulative_trapezoid as cumulative_trapezoid,
+)
+from polygrad._spellings.torch_api._functions_calculus import gradient as gradient
+from polygrad._spellings.torch_api._functions_calculus import histogramdd as histogramdd
+from polygrad._spellings.torch_api._functions_calculus import polygamma as polygamma
 from polygrad._spellings.torch_api._functions_more import block_diag as block_diag
 from polygrad._spellings.torch_api._functions_more import broadcast_shapes as broadcast_shapes
 from polygrad._spellings.torch_api._functions_more import bucketize as bucketize
@@ -355,6 +361,7 @@ def fmax(input: Tensor, other: Any) -> Tensor: ...
 def fmin(input: Tensor, other: Any) -> Tensor: ...
 def fmod(input: Tensor, other: Any) -> Tensor: ...
 def frac(input: Tensor) -> Tensor: ...
+def frexp(input: Tensor) -> return_types.frexp: ...
 def full(
     size: Any,
     fill_value: Any,
@@ -381,6 +388,9 @@ def ger(input: Tensor, vec2: Any) -> Tensor: ...
 def greater(input: Tensor, other: Any) -> Tensor: ...
 def greater_equal(input: Tensor, other: Any) -> Tensor: ...
 def gt(input: Tensor, other: Any) -> Tensor: ...
+def hash_tensor(
+    input: Tensor, dim: Any = None, *, keepdim: _builtins.bool = False, mode: int = 0
+) -> Tensor: ...
 def heaviside(input: Tensor, values: Any) -> Tensor: ...
 def histc(input: Tensor, bins: int = 100, min: Any = 0, max: Any = 0) -> Tensor: ...
 def histogram(
@@ -393,6 +403,8 @@ def histogram(
 ) -> return_types.histogram: ...
 def hsplit(input: Tensor, sections: Any) -> tuple[Tensor, ...]: ...
 def i0(input: Tensor) -> Tensor: ...
+def igamma(input: Tensor, other: Any) -> Tensor: ...
+def igammac(input: Tensor, other: Any) -> Tensor: ...
 def index_add(input: Tensor, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor: ...
 def index_copy(input: Tensor, dim: int, index: Any, source: Any) -> Tensor: ...
 def index_fill(input: Tensor, dim: int, index: Any, value: Any) -> Tensor: ...
@@ -830,6 +842,7 @@ __all__ = [
     "cumsum",
     "cumulative_prod",
     "cumulative_sum",
+    "cumulative_trapezoid",
     "deg2rad",
     "device",
     "diag",
@@ -881,6 +894,7 @@ __all__ = [
     "fmin",
     "fmod",
     "frac",
+    "frexp",
     "from_dlpack",
     "from_numpy",
     "full",
@@ -897,18 +911,23 @@ __all__ = [
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "gradient",
     "greater",
     "greater_equal",
     "gt",
+    "hash_tensor",
     "heaviside",
     "hessian",
     "histc",
     "histogram",
+    "histogramdd",
     "hsplit",
     "hstack",
     "hvp",
     "hypot",
     "i0",
+    "igamma",
+    "igammac",
     "iinfo",
     "imag",
     "index_add",
@@ -1035,6 +1054,7 @@ __all__ = [
     "pi",
     "pinverse",
     "polar",
+    "polygamma",
     "positive",
     "pow",
     "preserve_format",

@@ -18,6 +18,7 @@ from typing import Any
 from .._core._node import Node
 from .._core._record import keep_for_backward, operand, record
 from .._core._tensor import Tensor
+from .._core._torch_type_names import scalar_type_name
 from ._matrix import _device
 from ._support import is_complex
 from .complex import conj
@@ -228,8 +229,12 @@ def _r2c(x: Any, s: Any, axes: Any, norm: str, one_axis: bool, name: str = "rfft
     _check_norm(norm)
     if is_complex(x._data):
         if not one_axis and name == "ihfftn":
-            raise RuntimeError(f"Only supports floating-point dtypes, but found: {x.dtype.name}")
-        raise RuntimeError(f"{name} expects a real input tensor, but got {x.dtype.name}")
+            raise RuntimeError(
+                f"Only supports floating-point dtypes, but found: {scalar_type_name(x.dtype.name)}"
+            )
+        raise RuntimeError(
+            f"{name} expects a real input tensor, but got {scalar_type_name(x.dtype.name)}"
+        )
     axes, sizes = _plan(x, s, axes)
     backend = x._backend
     if one_axis:
