@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .._core._dtypes import get_default_dtype
 from .._core._node import Node
 from .._core._record import binary_operands, keep_for_backward, operand, record
 from .._core._tensor import Tensor, _make
@@ -153,8 +154,9 @@ class NextafterBackward0(Node):
 
 
 class FrexpBackward0(Node):
-    """``mantissa = x / 2**exponent``: torch passes ``g / 2**exponent`` (the exponent a
-    constant; ``scale`` holds ``2**exponent`` in ``x``'s dtype)."""
+    """``mantissa = x / 2**exponent``: torch passes ``g / exponent.exp2()`` (the exponent
+    a constant; ``scale`` holds ``2**exponent`` in the default float dtype, as torch's
+    ``exp2`` of the int32 exponent computes it: 0 or inf beyond float32's range)."""
 
     __slots__ = ("scale",)
 
@@ -186,7 +188,8 @@ def frexp(x: Any, /) -> tuple[Tensor, Tensor]:
     mantissa = xp.where(regular, xp.where(data < 0, -mantissa, mantissa), data)
     exponent = xp.where(regular, exponent, xp.zeros_like(exponent))
     result = record(FrexpBackward0, (x,), mantissa, backend)
-    keep_for_backward(result, scale=2.0**exponent)
+    scale = xp.astype(2.0**exponent, backend.dtype(get_default_dtype()))
+    keep_for_backward(result, scale=scale)
     return result, _make(xp.astype(exponent, xp.int32), backend)
 
 

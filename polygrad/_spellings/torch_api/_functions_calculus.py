@@ -167,8 +167,6 @@ def gradient(
     ``spacing`` a number, one number per dimension or one coordinate tensor per
     dimension (torch.gradient)."""
     f = operand(input)
-    if f.ndim == 0:
-        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
     if edge_order not in (1, 2):
         raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
     dims = _gradient_dims(f.ndim, dim)
@@ -246,26 +244,23 @@ def histogramdd(
     backend = x._backend
     xp = backend.xp
     if x.dtype.kind != "real floating":
-        raise RuntimeError(
+        raise NotImplementedError(
             f"\"histogramdd\" not implemented for '{scalar_type_name(x.dtype.name)}'"
         )
     if x.ndim < 2:
-        raise RuntimeError(
-            f"torch.histogramdd: input tensor should have at least 2 dimensions, but got {x.ndim}"
-        )
+        raise RuntimeError("torch.histogramdd: input tensor should have at least 2 dimensions")
     d = x.shape[-1]
     points = xp.reshape(x._data, (-1, d))
     device = backend.device_of(points)
     edges = []
+    if isinstance(bins, (list, tuple)) and len(bins) != d:
+        raise RuntimeError(
+            "histogramdd: The size of bins must be equal to the innermost dimension of the input."
+        )
     if isinstance(bins, (list, tuple)) and bins and isinstance(bins[0], Tensor):
         edges = [xp.astype(operand(b, x)._data, points.dtype) for b in bins]
     else:
         counts = [int(bins)] * d if isinstance(bins, int) else [int(b) for b in bins]
-        if len(counts) != d:
-            raise RuntimeError(
-                "torch.histogramdd: expected len(bins) to equal the size of the inner "
-                f"dimension, but got {len(counts)} and {d}"
-            )
         for i, n in enumerate(counts):
             if n <= 0:
                 raise RuntimeError(
