@@ -80,6 +80,9 @@ def test_gradient_errors_match_torch() -> None:
     with pytest.raises(RuntimeError, match="each dimension size to be at least edge_order\\+1"):
         pg.gradient(pg.tensor(np.ones((2, 3))), edge_order=2)
     assert pg.gradient(pg.tensor(1.0)) == ()
+    two = np.array([[1.0, 2.0, 4.0], [3.0, 1.0, 0.0]])  # a size-2 dimension on coordinates
+    want = torch.gradient(torch.tensor(two), spacing=[torch.tensor([0.0, 1.5])], dim=0)[0]
+    _close(pg.gradient(pg.tensor(two), spacing=[pg.tensor([0.0, 1.5])], dim=0)[0], want)
     ints = pg.gradient(pg.arange(5))[0]
     assert ints.dtype == pg.float32
     np.testing.assert_array_equal(to_np(ints), np.ones(5))

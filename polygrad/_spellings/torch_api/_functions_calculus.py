@@ -124,11 +124,12 @@ def _coordinate_gradient(f: Tensor, axis: int, x: Tensor, edge_order: int) -> Te
     b = ops.reshape(ops.divide(ops.subtract(d2, d1), ops.multiply(d1, d2)), tuple(shape))
     c = ops.reshape(ops.divide(d1, ops.multiply(d2, s)), tuple(shape))
     center = _weighted([(a, part(0, -2)), (b, part(1, -1)), (c, part(2, None))])
-    h0, h1, hl, hm = dx[0], dx[1], dx[-1], dx[-2]
+    h0, hl = dx[0], dx[-1]
     if edge_order == 1:
         first = ops.divide(ops.subtract(part(1, 2), part(0, 1)), h0)
         last = ops.divide(ops.subtract(part(-1, None), part(-2, -1)), hl)
     else:
+        h1, hm = dx[1], dx[-2]
         s0, sl = ops.add(h0, h1), ops.add(hl, hm)
         first = _weighted(
             [
