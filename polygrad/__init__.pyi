@@ -64,6 +64,12 @@ from polygrad._spellings.torch_api._functions import tensordot as tensordot
 from polygrad._spellings.torch_api._functions import vstack as row_stack
 from polygrad._spellings.torch_api._functions import vstack as vstack
 from polygrad._spellings.torch_api._functions import where as where
+from polygrad._spellings.torch_api._functions_calculus import (
+    cumulative_trapezoid as cumulative_trapezoid,
+)
+from polygrad._spellings.torch_api._functions_calculus import gradient as gradient
+from polygrad._spellings.torch_api._functions_calculus import histogramdd as histogramdd
+from polygrad._spellings.torch_api._functions_calculus import polygamma as polygamma
 from polygrad._spellings.torch_api._functions_more import block_diag as block_diag
 from polygrad._spellings.torch_api._functions_more import broadcast_shapes as broadcast_shapes
 from polygrad._spellings.torch_api._functions_more import bucketize as bucketize
@@ -364,6 +370,7 @@ def fmax(input: Tensor, other: Any) -> Tensor: ...
 def fmin(input: Tensor, other: Any) -> Tensor: ...
 def fmod(input: Tensor, other: Any) -> Tensor: ...
 def frac(input: Tensor) -> Tensor: ...
+def frexp(input: Tensor) -> return_types.frexp: ...
 def full(
     size: Any,
     fill_value: Any,
@@ -390,6 +397,9 @@ def ger(input: Tensor, vec2: Any) -> Tensor: ...
 def greater(input: Tensor, other: Any) -> Tensor: ...
 def greater_equal(input: Tensor, other: Any) -> Tensor: ...
 def gt(input: Tensor, other: Any) -> Tensor: ...
+def hash_tensor(
+    input: Tensor, dim: Any = None, *, keepdim: _builtins.bool = False, mode: int = 0
+) -> Tensor: ...
 def heaviside(input: Tensor, values: Any) -> Tensor: ...
 def histc(input: Tensor, bins: int = 100, min: Any = 0, max: Any = 0) -> Tensor: ...
 def histogram(
@@ -402,6 +412,8 @@ def histogram(
 ) -> return_types.histogram: ...
 def hsplit(input: Tensor, sections: Any) -> tuple[Tensor, ...]: ...
 def i0(input: Tensor) -> Tensor: ...
+def igamma(input: Tensor, other: Any) -> Tensor: ...
+def igammac(input: Tensor, other: Any) -> Tensor: ...
 def index_add(input: Tensor, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor: ...
 def index_copy(input: Tensor, dim: int, index: Any, source: Any) -> Tensor: ...
 def index_fill(input: Tensor, dim: int, index: Any, value: Any) -> Tensor: ...
@@ -842,6 +854,7 @@ __all__ = [
     "cumsum",
     "cumulative_prod",
     "cumulative_sum",
+    "cumulative_trapezoid",
     "deg2rad",
     "device",
     "diag",
@@ -895,6 +908,7 @@ __all__ = [
     "fmin",
     "fmod",
     "frac",
+    "frexp",
     "from_dlpack",
     "from_numpy",
     "full",
@@ -911,18 +925,23 @@ __all__ = [
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "gradient",
     "greater",
     "greater_equal",
     "gt",
+    "hash_tensor",
     "heaviside",
     "hessian",
     "histc",
     "histogram",
+    "histogramdd",
     "hsplit",
     "hstack",
     "hvp",
     "hypot",
     "i0",
+    "igamma",
+    "igammac",
     "iinfo",
     "imag",
     "index_add",
@@ -1049,6 +1068,7 @@ __all__ = [
     "pi",
     "pinverse",
     "polar",
+    "polygamma",
     "positive",
     "pow",
     "preserve_format",

@@ -1,8 +1,8 @@
 """The array API ``fft`` extension on polygrad tensors: ``pg.fft.<name>``, and
 ``xp.fft.<name>`` on the namespace of a tensor.
 
-The transforms (``fft ifft fftn ifftn rfft irfft rfftn irfftn hfft ihfft``) and
-shifts are differentiable with torch's nodes and conventions (see
+The transforms (``fft ifft fftn ifftn rfft irfft rfftn irfftn hfft ihfft hfftn
+ihfftn``) and shifts are differentiable with torch's nodes and conventions (see
 ``polygrad.ops.fourier``). ``fftfreq``/``rfftfreq`` create plain tensors: here on
 the default backend, through ``xp.fft`` on the namespace's backend and device
 (``bound_to`` gives that view).
@@ -19,10 +19,12 @@ from .ops.fourier import (
     fftn,
     fftshift,
     hfft,
+    hfftn,
     ifft,
     ifftn,
     ifftshift,
     ihfft,
+    ihfftn,
     irfft,
     irfftn,
     rfft,
@@ -35,10 +37,12 @@ __all__ = [
     "fftn",
     "fftshift",
     "hfft",
+    "hfftn",
     "ifft",
     "ifftn",
     "ifftshift",
     "ihfft",
+    "ihfftn",
     "irfft",
     "irfftn",
     "rfft",

@@ -48,6 +48,24 @@ def hfft(
     axis: int | None = None,
     out: Tensor | None = None,
 ) -> Tensor: ...
+def hfft2(
+    input: Tensor,
+    s: Sequence[int] | None = None,
+    dim: int | Sequence[int] | None = (-2, -1),
+    norm: str | None = None,
+    *,
+    axes: int | Sequence[int] | None = None,
+    out: Tensor | None = None,
+) -> Tensor: ...
+def hfftn(
+    input: Tensor,
+    s: Sequence[int] | None = None,
+    dim: int | Sequence[int] | None = None,
+    norm: str | None = None,
+    *,
+    axes: int | Sequence[int] | None = None,
+    out: Tensor | None = None,
+) -> Tensor: ...
 def ifft(
     input: Tensor,
     n: int | None = None,
@@ -88,6 +106,24 @@ def ihfft(
     norm: str | None = None,
     *,
     axis: int | None = None,
+    out: Tensor | None = None,
+) -> Tensor: ...
+def ihfft2(
+    input: Tensor,
+    s: Sequence[int] | None = None,
+    dim: int | Sequence[int] | None = (-2, -1),
+    norm: str | None = None,
+    *,
+    axes: int | Sequence[int] | None = None,
+    out: Tensor | None = None,
+) -> Tensor: ...
+def ihfftn(
+    input: Tensor,
+    s: Sequence[int] | None = None,
+    dim: int | Sequence[int] | None = None,
+    norm: str | None = None,
+    *,
+    axes: int | Sequence[int] | None = None,
     out: Tensor | None = None,
 ) -> Tensor: ...
 def irfft(
@@ -153,11 +189,15 @@ __all__ = [
     "fftn",
     "fftshift",
     "hfft",
+    "hfft2",
+    "hfftn",
     "ifft",
     "ifft2",
     "ifftn",
     "ifftshift",
     "ihfft",
+    "ihfft2",
+    "ihfftn",
     "irfft",
     "irfft2",
     "irfftn",

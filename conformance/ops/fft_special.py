@@ -127,3 +127,19 @@ function(
         lambda m: Sample((0, m(domain="positive")), label="n=0, 0-d"),
     ),
 )
+for _name in ("gammainc", "gammaincc"):  # torch differentiates in the second argument only
+    function(
+        f"special.{_name}",
+        f"special.{_name}",
+        fixed(
+            lambda m: Sample((m(3, 4, domain="positive"), m(3, 4, domain="positive")), grad=(1,)),
+            lambda m: Sample(
+                (m(3, 1, domain="positive"), m(1, 4, domain="positive")),
+                label="broadcast",
+                grad=(1,),
+            ),
+            lambda m: Sample(
+                (m(domain="positive"), m(5, domain="positive")), label="0-d", grad=(1,)
+            ),
+        ),
+    )

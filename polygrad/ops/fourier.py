@@ -18,6 +18,7 @@ from typing import Any
 from .._core._node import Node
 from .._core._record import keep_for_backward, operand, record
 from .._core._tensor import Tensor
+from .._core._torch_type_names import scalar_type_name
 from ._matrix import _device
 from ._support import is_complex
 from .complex import conj
@@ -223,11 +224,17 @@ def ifftn(
     return _c2c(x, s, axes, norm, True, False)
 
 
-def _r2c(x: Any, s: Any, axes: Any, norm: str, one_axis: bool) -> Tensor:
+def _r2c(x: Any, s: Any, axes: Any, norm: str, one_axis: bool, name: str = "rfft") -> Tensor:
     x = operand(x)
     _check_norm(norm)
     if is_complex(x._data):
-        raise RuntimeError(f"rfft expects a real input tensor, but got {x.dtype.name}")
+        if not one_axis and name == "ihfftn":
+            raise RuntimeError(
+                f"Only supports floating-point dtypes, but found: {scalar_type_name(x.dtype.name)}"
+            )
+        raise RuntimeError(
+            f"{name} expects a real input tensor, but got {scalar_type_name(x.dtype.name)}"
+        )
     axes, sizes = _plan(x, s, axes)
     backend = x._backend
     if one_axis:
@@ -302,7 +309,35 @@ def hfft(x: Any, /, *, n: int | None = None, axis: int = -1, norm: str = "backwa
 
 def ihfft(x: Any, /, *, n: int | None = None, axis: int = -1, norm: str = "backward") -> Tensor:
     """Inverse of ``hfft``: the conjugate ``rfft`` with the dual normalization (torch)."""
-    return conj(_r2c(x, None if n is None else (n,), (axis,), DUAL_NORM[norm], True))
+    return conj(_r2c(x, None if n is None else (n,), (axis,), DUAL_NORM[norm], True, "ihfft"))
+
+
+def hfftn(
+    x: Any,
+    /,
+    *,
+    s: Sequence[int] | None = None,
+    axes: Sequence[int] | None = None,
+    norm: str = "backward",
+) -> Tensor:
+    """N-dimensional ``hfft``: the last axis holds the first half of a Hermitian-symmetric
+    signal; ``irfftn`` of the conjugate with the dual normalization, as torch computes it."""
+    _check_norm(norm)
+    return _c2r(conj(operand(x)), s, axes, DUAL_NORM[norm], False)
+
+
+def ihfftn(
+    x: Any,
+    /,
+    *,
+    s: Sequence[int] | None = None,
+    axes: Sequence[int] | None = None,
+    norm: str = "backward",
+) -> Tensor:
+    """Inverse of ``hfftn`` for real input: the conjugate ``rfftn`` with the dual
+    normalization (the last axis keeps the non-negative half)."""
+    _check_norm(norm)
+    return conj(_r2c(x, s, axes, DUAL_NORM[norm], False, "ihfftn"))
 
 
 # -- shifts ---------------------------------------------------------------------------------

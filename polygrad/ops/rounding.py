@@ -1,5 +1,5 @@
 """Rounding and the functions built on integer quotients: ``ceil floor round trunc``,
-``floor_divide``, ``remainder``, ``copysign`` and ``nextafter``.
+``floor_divide``, ``remainder``, ``copysign``, ``nextafter`` and ``frexp``.
 
 Gradients follow torch exactly: the rounding functions pass a zero gradient (their
 results still require grad), ``floor_divide`` and ``remainder`` with a number as its
@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .._core._dtypes import get_default_dtype
 from .._core._node import Node
 from .._core._record import binary_operands, keep_for_backward, operand, record
 from .._core._tensor import Tensor, _make
@@ -150,6 +151,46 @@ class NextafterBackward0(Node):
 
     def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
         return t[0]
+
+
+class FrexpBackward0(Node):
+    """``mantissa = x / 2**exponent``: torch passes ``g / exponent.exp2()`` (the exponent
+    a constant; ``scale`` holds ``2**exponent`` in the default float dtype, as torch's
+    ``exp2`` of the int32 exponent computes it: 0 or inf beyond float32's range)."""
+
+    __slots__ = ("scale",)
+
+    def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
+        return (g / self.scale,)
+
+    def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
+        return t[0] / self.scale
+
+
+def frexp(x: Any, /) -> tuple[Tensor, Tensor]:
+    """``(mantissa, exponent)`` with ``x = mantissa * 2**exponent``, ``0.5 <= |mantissa|
+    < 1`` and an int32 exponent; zeros, infinities and NaN keep their value with exponent
+    0. Computed exactly: the exponent from ``log2``, corrected by one where it rounded,
+    and the division by two powers of two (``2**1024`` itself would overflow)."""
+    x = operand(x)
+    backend, data = x._backend, x._data
+    xp = backend.xp
+    if backend.pg_dtype(data.dtype).kind != "real floating":
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes")
+    regular = xp.isfinite(data) & (data != 0)
+    magnitude = xp.where(regular, xp.abs(data), xp.ones_like(data))
+    exponent = xp.floor(xp.log2(magnitude)) + 1
+    half = xp.floor(exponent / 2)
+    mantissa = magnitude / 2.0**half / 2.0 ** (exponent - half)
+    high, low = mantissa >= 1, mantissa < 0.5
+    mantissa = xp.where(high, mantissa / 2, xp.where(low, mantissa * 2, mantissa))
+    exponent = exponent + xp.astype(high, data.dtype) - xp.astype(low, data.dtype)
+    mantissa = xp.where(regular, xp.where(data < 0, -mantissa, mantissa), data)
+    exponent = xp.where(regular, exponent, xp.zeros_like(exponent))
+    result = record(FrexpBackward0, (x,), mantissa, backend)
+    scale = xp.astype(2.0**exponent, backend.dtype(get_default_dtype()))
+    keep_for_backward(result, scale=scale)
+    return result, _make(xp.astype(exponent, xp.int32), backend)
 
 
 def _floor_quotient(xp: Any, x: Any, y: Any) -> Any:

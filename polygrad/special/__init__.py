@@ -1,7 +1,8 @@
 """Differentiable special functions: ``pg.special.erf(x)``, also ``xp.special`` on the namespace.
 
 ``erf erfc erfinv erfcx expit logit gammaln digamma`` (alias ``psi``, SciPy's name)
-``polygamma ndtr log_ndtr ndtri xlogy xlog1py entr i0 i0e i1 i1e multigammaln zeta``, each
+``polygamma ndtr log_ndtr ndtri xlogy xlog1py entr i0 i0e i1 i1e multigammaln zeta``,
+``gammainc gammaincc`` (torch's ``igamma igammac``), each
 with torch's derivative and node name; torch's Bessel, Airy and orthogonal-polynomial
 functions (``bessel_j0``, ``airy_ai``, ``chebyshev_polynomial_t``...), which torch does
 not differentiate. SciPy (with
@@ -35,7 +36,16 @@ from ._bessel import (
     spherical_bessel_j0,
 )
 from ._error import erf, erfc, erfcx, erfinv, log_ndtr, ndtr, ndtri
-from ._gamma import digamma, gammaln, multigammaln, polygamma, psi, zeta
+from ._gamma import (
+    digamma,
+    gammainc,
+    gammaincc,
+    gammaln,
+    multigammaln,
+    polygamma,
+    psi,
+    zeta,
+)
 from ._logs import entr, expit, logit, xlog1py, xlogy
 from ._native import native as native
 from ._polynomials import (
@@ -70,6 +80,8 @@ __all__ = [
     "erfcx",
     "erfinv",
     "expit",
+    "gammainc",
+    "gammaincc",
     "gammaln",
     "hermite_polynomial_h",
     "hermite_polynomial_he",

@@ -1,6 +1,7 @@
 """The gamma family: ``gammaln digamma`` (alias ``psi``) ``polygamma``, differentiable
 with torch's node names (each derivative is the next function of the family), the
-multivariate ``multigammaln`` (torch's ``mvlgamma``) and the Hurwitz ``zeta``."""
+multivariate ``multigammaln`` (torch's ``mvlgamma``), the Hurwitz ``zeta`` and the
+regularized incomplete gamma functions ``gammainc gammaincc``."""
 
 from __future__ import annotations
 
@@ -118,3 +119,51 @@ def zeta(input: Any, other: Any) -> Tensor:
     return record(
         cls or SpecialZetaBackward0, (ta, tb), out, backend, broadcast=True, numbers=(a, b)
     )
+
+
+# -- regularized incomplete gamma -----------------------------------------------------------
+class IgammaBackward0(Node):
+    """``gammainc(a, x)``: ``d/dx = exp((a - 1) log x - x - gammaln(a))``; torch has no
+    derivative in ``a``."""
+
+    __slots__ = ()
+    _saved_from = (0, 1)
+    _sign = 1
+    _name = "igamma"
+
+    def vjp(self, xp: Any, g: Any, a: Any, x: Any) -> tuple[Any, ...]:
+        if needs(self, 0):
+            raise NotImplementedError(
+                f"the derivative for '{self._name}: input' is not implemented."
+            )
+        density = xp.exp((a - 1) * xp.log(x) - x - _call(self, "gammaln", a))
+        return (None, g * density if self._sign > 0 else g * -density)
+
+
+class IgammacBackward0(IgammaBackward0):
+    """``gammaincc(a, x) = 1 - gammainc(a, x)``: the derivative with the other sign."""
+
+    __slots__ = ()
+    _sign = -1
+    _name = "igammac"
+
+
+def _incomplete(cls: type[Node], name: str, a: Any, x: Any) -> Tensor:
+    da, dx, backend, ta, tx = binary_operands(a, x)
+    out = _compute(backend, name, da, dx)
+    return record(cls, (ta, tx), out, backend, broadcast=True, numbers=(da, dx))
+
+
+def gammainc(input: Any, other: Any) -> Tensor:  # noqa: A002 - torch's names
+    """The regularized lower incomplete gamma function ``P(input, other)`` (torch's
+    ``igamma``).
+
+    Differentiable in ``other`` only, as in torch: a backward pass through it while
+    ``input`` requires grad raises torch's ``NotImplementedError``."""
+    return _incomplete(IgammaBackward0, "gammainc", input, other)
+
+
+def gammaincc(input: Any, other: Any) -> Tensor:  # noqa: A002
+    """The regularized upper incomplete gamma function ``Q = 1 - P`` (torch's
+    ``igammac``), differentiable in ``other`` only."""
+    return _incomplete(IgammacBackward0, "gammaincc", input, other)

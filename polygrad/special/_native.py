@@ -9,6 +9,7 @@ polygrad has one (``_cephes``), else goes through NumPy and ``scipy.special`` an
 from __future__ import annotations
 
 import importlib
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -40,7 +41,8 @@ _SCIPY_SPELLINGS: dict[str, Callable[[Any], Callable[..., Any]]] = {
 
 
 def native(backend: Any, name: str) -> Callable[..., Any]:
-    """The backend's own ``name`` on raw arrays (through NumPy/SciPy where it has none)."""
+    """The backend's own ``name`` on raw arrays (through NumPy/SciPy where it has none;
+    repaired where it is inaccurate: ``_REPAIRS``)."""
     key = (backend.name, name)
     fn = _found.get(key)
     if fn is None:
@@ -53,8 +55,65 @@ def native(backend: Any, name: str) -> Callable[..., Any]:
             spelling = _SCIPY_SPELLINGS.get(name)
             found = spelling(scipy_special) if spelling else getattr(scipy_special, name)
             fn = _via_numpy(backend, found)
+        repair = _REPAIRS.get(key)
+        fn = repair(backend, fn) if repair else fn
         _found[key] = fn
     return fn
+
+
+def _reflected_polygamma(backend: Any, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """JAX's ``polygamma(n, x)`` (``n >= 1``) sums the Hurwitz zeta's series from
+    ``x + 9``, which is inaccurate once that is still negative (0.16 off at ``x = -8.3``).
+    For ``x < 0`` this uses the reflection ``psi_n(x) = (-1)**n psi_n(1 - x) -
+    pi d^n/dx^n cot(pi x)``; the derivative is ``pi**(n + 1) P_n(cot(pi x))`` with
+    ``P_0(c) = c`` and ``P_(k+1)(c) = -(1 + c**2) P_k'(c)``."""
+    xp = backend.xp
+
+    def run(n: Any, x: Any) -> Any:
+        out = fn(n, x)
+        if not isinstance(n, int) or n < 1:
+            return out
+        coefficients = [0.0, 1.0]  # P_0(c) = c, lowest power first
+        for _ in range(n):
+            slope = [k * c for k, c in enumerate(coefficients)][1:]
+            squared = [0.0, 0.0, *slope]
+            coefficients = [-(a + b) for a, b in zip([*slope, 0.0, 0.0], squared)]
+        pole = (x <= 0) & (x == xp.floor(x))
+        # torch: trigamma reflects at the poles too (pi**2 / sin(pi x)**2, huge but
+        # finite off 0); higher orders are (-1)**(n + 1) n! zeta(n + 1, x) = +-inf there
+        reflect = (x <= 0) if n == 1 else (x < 0) & ~pole
+        safe = xp.where(reflect, x, -0.5)
+        # cot(pi x) from r = x - round(x) (exact), cos(pi r) as sin(pi (1/2 - |r|)): exactly
+        # 0 at half-integers, where the two terms would otherwise cancel to a few digits
+        r = safe - xp.round(safe)
+        cot = xp.sin(math.pi * (0.5 - xp.abs(r))) / xp.sin(math.pi * r)
+        if n == 1:  # torch's trigamma at a pole: pi**2 / sin(pi x)**2 unreduced
+            cot = xp.where(pole, xp.cos(math.pi * safe) / xp.sin(math.pi * safe), cot)
+        poly = xp.full_like(safe, coefficients[-1])
+        for c in reversed(coefficients[:-1]):
+            poly = poly * cot + c
+        reflected = (-1) ** n * fn(n, 1 - safe) - math.pi ** (n + 1) * poly
+        out = xp.where(reflect, reflected, out)
+        return out if n == 1 else xp.where(pole, (-1) ** (n + 1) * math.inf, out)
+
+    return run
+
+
+def _signed_digamma(backend: Any, fn: Callable[..., Any]) -> Callable[..., Any]:
+    """JAX's ``digamma(0)`` is NaN; torch's is ``-inf`` (``+inf`` at ``-0.0``)."""
+    xp = backend.xp
+
+    def run(x: Any) -> Any:
+        return xp.where(x == 0, xp.where(xp.signbit(x), math.inf, -math.inf), fn(x))
+
+    return run
+
+
+#: (backend, name): a wrapper around a native function that is inaccurate somewhere
+_REPAIRS: dict[tuple[str, str], Callable[[Any, Callable[..., Any]], Callable[..., Any]]] = {
+    ("jax", "polygamma"): _reflected_polygamma,
+    ("jax", "digamma"): _signed_digamma,
+}
 
 
 def _in_array_api(backend: Any, fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -24,6 +24,7 @@ from . import _fft_linalg
 from ._aliases import accepts_numpy_names, function_of_method, inplace_of
 from ._factories import FACTORIES
 from ._functions import FUNCTIONS
+from ._functions_calculus import FUNCTIONS_CALCULUS
 from ._functions_more import FUNCTIONS_MORE
 from ._inplace import InplaceMethods
 from ._methods_counting import CountingMethods
@@ -36,6 +37,7 @@ from ._methods_of_functions import FunctionMethods
 from ._methods_restride import FUNCTIONS_RESTRIDE, RestrideMethods
 from ._methods_scatter import ScatterMethods
 from ._methods_shape import ShapeMethods
+from ._methods_special import SpecialMethods
 from ._methods_stats import StatsMethods
 from ._methods_windows import FUNCTIONS_WINDOWS, WindowMethods
 from ._random import RandomMethods, multinomial
@@ -64,6 +66,7 @@ cummax cummin logcumsumexp median nanmedian mode quantile nanquantile
 masked_scatter put index_put gcd lcm bincount histc histogram as_strided as_strided_scatter round
 cholesky qr svd pinverse cross renorm
 lu_solve triangular_solve cholesky_solve cholesky_inverse lu
+igamma igammac frexp hash_tensor
 """.split()
 
 #: Tensor methods with an in-place form ``<name>_`` that polygrad does not define itself
@@ -76,7 +79,7 @@ triu xlogy gcd lcm scatter_reduce masked_scatter put index_put addcmul addcdiv a
 eq ne lt le gt ge greater greater_equal less less_equal not_equal true_divide multiply
 subtract divide clip ldexp nan_to_num sinc erfinv heaviside index_add index_fill index_copy
 mvlgamma polygamma bitwise_not bitwise_and bitwise_or bitwise_xor bitwise_left_shift
-bitwise_right_shift conj_physical cumsum cumprod renorm
+bitwise_right_shift conj_physical cumsum cumprod renorm igamma igammac
 """.split()
 
 
@@ -95,6 +98,7 @@ class TorchMethods(
     RandomMethods,
     SpectralMethods,
     LinalgMethods,
+    SpecialMethods,
     InplaceMethods,
     RestrideMethods,
 ):
@@ -135,6 +139,7 @@ def install(tensor_type: type) -> dict[str, Any]:
     }
     functions.update(FUNCTIONS)
     functions.update(FUNCTIONS_MORE)
+    functions.update(FUNCTIONS_CALCULUS)
     functions.update(FUNCTIONS_WINDOWS)
     functions.update(FUNCTIONS_RESTRIDE)
     functions.update(RUNTIME)

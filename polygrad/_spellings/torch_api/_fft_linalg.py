@@ -78,10 +78,13 @@ def _shift(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 FFT = {name: _one_axis(getattr(fourier, name)) for name in "fft ifft rfft irfft hfft ihfft".split()}
-FFT |= {name: _many_axes(getattr(fourier, name)) for name in "fftn ifftn rfftn irfftn".split()}
+FFT |= {
+    name: _many_axes(getattr(fourier, name))
+    for name in "fftn ifftn rfftn irfftn hfftn ihfftn".split()
+}
 FFT |= {
     f"{name}2": _many_axes(getattr(fourier, f"{name}n"), (-2, -1))
-    for name in "fft ifft rfft irfft".split()
+    for name in "fft ifft rfft irfft hfft ihfft".split()
 }
 FFT |= {name: _shift(getattr(fourier, name)) for name in ("fftshift", "ifftshift")}
 

@@ -81,6 +81,20 @@ class histogram(NamedTuple):  # noqa: N801
     bin_edges: Tensor
 
 
+class histogramdd(NamedTuple):  # noqa: N801
+    """``pg.histogramdd(x, bins)``: the counts (or densities) and each dimension's edges."""
+
+    hist: Tensor
+    bin_edges: tuple[Tensor, ...]
+
+
+class frexp(NamedTuple):  # noqa: N801
+    """``x.frexp()``: mantissas in ``[0.5, 1)`` (by magnitude) and int32 exponents."""
+
+    mantissa: Tensor
+    exponent: Tensor
+
+
 class qr(NamedTuple):  # noqa: N801
     """``x.qr()``: ``Q`` with orthonormal columns and upper-triangular ``R``."""
 
@@ -107,7 +121,9 @@ __all__ = [
     "aminmax",
     "cummax",
     "cummin",
+    "frexp",
     "histogram",
+    "histogramdd",
     "kthvalue",
     "median",
     "mode",
