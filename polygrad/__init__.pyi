@@ -61,6 +61,12 @@ from polygrad._spellings.torch_api._functions import tensordot as tensordot
 from polygrad._spellings.torch_api._functions import vstack as row_stack
 from polygrad._spellings.torch_api._functions import vstack as vstack
 from polygrad._spellings.torch_api._functions import where as where
+from polygrad._spellings.torch_api._functions_index import combinations as combinations
+from polygrad._spellings.torch_api._functions_index import constant_pad_nd as constant_pad_nd
+from polygrad._spellings.torch_api._functions_index import index_reduce as index_reduce
+from polygrad._spellings.torch_api._functions_index import nonzero_static as nonzero_static
+from polygrad._spellings.torch_api._functions_index import unique_consecutive as unique_consecutive
+from polygrad._spellings.torch_api._functions_index import unravel_index as unravel_index
 from polygrad._spellings.torch_api._functions_more import block_diag as block_diag
 from polygrad._spellings.torch_api._functions_more import broadcast_shapes as broadcast_shapes
 from polygrad._spellings.torch_api._functions_more import bucketize as bucketize
@@ -689,6 +695,7 @@ uint8: DType
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]: ...
 def unbind_copy(input: Tensor, *args: Any, **kwargs: Any) -> tuple[Tensor, ...]: ...
 def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor: ...
+def unfold_copy(input: Tensor, *args: Any, **kwargs: Any) -> Tensor: ...
 def unsafe_chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]: ...
 def unsafe_split(input: Tensor, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]: ...
 def unsqueeze(input: Tensor, dim: int) -> Tensor: ...
@@ -806,6 +813,7 @@ __all__ = [
     "clip",
     "clone",
     "column_stack",
+    "combinations",
     "compile",
     "complex",
     "complex128",
@@ -815,6 +823,7 @@ __all__ = [
     "concatenate",
     "conj",
     "conj_physical",
+    "constant_pad_nd",
     "contiguous_format",
     "copysign",
     "corrcoef",
@@ -915,6 +924,7 @@ __all__ = [
     "index_copy",
     "index_fill",
     "index_put",
+    "index_reduce",
     "index_select",
     "inf",
     "inference_mode",
@@ -1020,6 +1030,7 @@ __all__ = [
     "nextafter",
     "no_grad",
     "nonzero",
+    "nonzero_static",
     "norm",
     "normal",
     "not_equal",
@@ -1142,11 +1153,14 @@ __all__ = [
     "unbind",
     "unbind_copy",
     "unflatten",
+    "unfold_copy",
     "unique",
     "unique_all",
+    "unique_consecutive",
     "unique_counts",
     "unique_inverse",
     "unique_values",
+    "unravel_index",
     "unsafe_chunk",
     "unsafe_split",
     "unsqueeze",
