@@ -28,6 +28,8 @@ linalg.inv_ex linalg.cholesky_ex linalg.lu_factor linalg.lu linalg.solve_triangu
 linalg.matrix_rank linalg.pinv matrix_exp linalg.lu_solve lu_unpack linalg.lstsq
 lu_solve triangular_solve cholesky_solve cholesky_inverse lu
 cov nonzero unique var_mean tensor_split meshgrid round svd qr cross renorm
+index_reduce unique_consecutive combinations unravel_index nonzero_static constant_pad_nd
+sum_to_size native_layer_norm native_group_norm grid_sampler_2d
 """.split()
 FORMS = ("function", "method")
 SAMPLES = 2

@@ -84,6 +84,12 @@ from polygrad._spellings.torch_api._functions_more import trapezoid as trapz
 from polygrad._spellings.torch_api._functions_more import tril_indices as tril_indices
 from polygrad._spellings.torch_api._functions_more import triu_indices as triu_indices
 from polygrad._spellings.torch_api._functions_more import unique as unique
+from polygrad._spellings.torch_api._functions_norm import native_batch_norm as native_batch_norm
+from polygrad._spellings.torch_api._functions_norm import native_group_norm as native_group_norm
+from polygrad._spellings.torch_api._functions_norm import native_layer_norm as native_layer_norm
+from polygrad._spellings.torch_api._grid_sampler import grid_sampler as grid_sampler
+from polygrad._spellings.torch_api._grid_sampler import grid_sampler_2d as grid_sampler_2d
+from polygrad._spellings.torch_api._grid_sampler import grid_sampler_3d as grid_sampler_3d
 from polygrad._spellings.torch_api._methods_windows import view_as_complex as view_as_complex
 from polygrad._spellings.torch_api._methods_windows import view_as_real as view_as_real
 from polygrad._spellings.torch_api._random import multinomial as multinomial
@@ -908,6 +914,9 @@ __all__ = [
     "gradgradcheck",
     "greater",
     "greater_equal",
+    "grid_sampler",
+    "grid_sampler_2d",
+    "grid_sampler_3d",
     "gt",
     "heaviside",
     "hessian",
@@ -1023,6 +1032,9 @@ __all__ = [
     "nansum",
     "narrow",
     "narrow_copy",
+    "native_batch_norm",
+    "native_group_norm",
+    "native_layer_norm",
     "ne",
     "neg",
     "negative",

@@ -26,6 +26,8 @@ from ._factories import FACTORIES
 from ._functions import FUNCTIONS
 from ._functions_index import FUNCTIONS_INDEX
 from ._functions_more import FUNCTIONS_MORE
+from ._functions_norm import FUNCTIONS_NORM
+from ._grid_sampler import FUNCTIONS_GRID
 from ._inplace import InplaceMethods
 from ._methods_counting import CountingMethods
 from ._methods_linalg import LinalgMethods
@@ -135,6 +137,8 @@ def install(tensor_type: type) -> dict[str, Any]:
     functions.update(FUNCTIONS)
     functions.update(FUNCTIONS_MORE)
     functions.update(FUNCTIONS_INDEX)
+    functions.update(FUNCTIONS_NORM)
+    functions.update(FUNCTIONS_GRID)
     functions.update(FUNCTIONS_WINDOWS)
     functions.update(RUNTIME)
     functions.update(FACTORIES)
