@@ -100,9 +100,7 @@ def _axis_taps(
             position = _pad(_constant(source, first + (k - 1)), size, padding_mode, align_corners)
             taps.append((position._data, weight))
         return taps
-    source = _pad(
-        _unnormalize(coordinate, size, align_corners), size, padding_mode, align_corners
-    )
+    source = _pad(_unnormalize(coordinate, size, align_corners), size, padding_mode, align_corners)
     if mode == 1:
         return [(xp.round(source._data), None)]
     west = xp.floor(source._data)
