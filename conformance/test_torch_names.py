@@ -30,6 +30,8 @@ linalg.matrix_rank linalg.pinv matrix_exp linalg.lu_solve lu_unpack linalg.lstsq
 lu_solve triangular_solve cholesky_solve cholesky_inverse lu
 cov nonzero unique var_mean tensor_split meshgrid round svd qr cross renorm
 igamma frexp gradient cumulative_trapezoid hash_tensor fft.hfftn
+index_reduce unique_consecutive combinations unravel_index nonzero_static constant_pad_nd
+sum_to_size native_layer_norm native_group_norm grid_sampler_2d
 """.split()
 FORMS = ("function", "method")
 SAMPLES = 2

@@ -70,6 +70,12 @@ from polygrad._spellings.torch_api._functions_calculus import (
 from polygrad._spellings.torch_api._functions_calculus import gradient as gradient
 from polygrad._spellings.torch_api._functions_calculus import histogramdd as histogramdd
 from polygrad._spellings.torch_api._functions_calculus import polygamma as polygamma
+from polygrad._spellings.torch_api._functions_index import combinations as combinations
+from polygrad._spellings.torch_api._functions_index import constant_pad_nd as constant_pad_nd
+from polygrad._spellings.torch_api._functions_index import index_reduce as index_reduce
+from polygrad._spellings.torch_api._functions_index import nonzero_static as nonzero_static
+from polygrad._spellings.torch_api._functions_index import unique_consecutive as unique_consecutive
+from polygrad._spellings.torch_api._functions_index import unravel_index as unravel_index
 from polygrad._spellings.torch_api._functions_more import block_diag as block_diag
 from polygrad._spellings.torch_api._functions_more import broadcast_shapes as broadcast_shapes
 from polygrad._spellings.torch_api._functions_more import bucketize as bucketize
@@ -87,6 +93,12 @@ from polygrad._spellings.torch_api._functions_more import trapezoid as trapz
 from polygrad._spellings.torch_api._functions_more import tril_indices as tril_indices
 from polygrad._spellings.torch_api._functions_more import triu_indices as triu_indices
 from polygrad._spellings.torch_api._functions_more import unique as unique
+from polygrad._spellings.torch_api._functions_norm import native_batch_norm as native_batch_norm
+from polygrad._spellings.torch_api._functions_norm import native_group_norm as native_group_norm
+from polygrad._spellings.torch_api._functions_norm import native_layer_norm as native_layer_norm
+from polygrad._spellings.torch_api._grid_sampler import grid_sampler as grid_sampler
+from polygrad._spellings.torch_api._grid_sampler import grid_sampler_2d as grid_sampler_2d
+from polygrad._spellings.torch_api._grid_sampler import grid_sampler_3d as grid_sampler_3d
 from polygrad._spellings.torch_api._methods_restride import resize_as_ as resize_as_
 from polygrad._spellings.torch_api._methods_windows import as_strided_copy as as_strided_copy
 from polygrad._spellings.torch_api._methods_windows import view_as_complex as view_as_complex
@@ -710,6 +722,7 @@ uint8: DType
 def unbind(input: Tensor, dim: int = 0) -> tuple[Tensor, ...]: ...
 def unbind_copy(input: Tensor, *args: Any, **kwargs: Any) -> tuple[Tensor, ...]: ...
 def unflatten(input: Tensor, dim: int, sizes: Any) -> Tensor: ...
+def unfold_copy(input: Tensor, *args: Any, **kwargs: Any) -> Tensor: ...
 def unsafe_chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple[Tensor, ...]: ...
 def unsafe_split(input: Tensor, split_size: Any, dim: int = 0) -> tuple[Tensor, ...]: ...
 def unsqueeze(input: Tensor, dim: int) -> Tensor: ...
@@ -829,6 +842,7 @@ __all__ = [
     "clip",
     "clone",
     "column_stack",
+    "combinations",
     "compile",
     "complex",
     "complex128",
@@ -839,6 +853,7 @@ __all__ = [
     "concatenate",
     "conj",
     "conj_physical",
+    "constant_pad_nd",
     "contiguous_format",
     "copysign",
     "corrcoef",
@@ -928,6 +943,9 @@ __all__ = [
     "gradient",
     "greater",
     "greater_equal",
+    "grid_sampler",
+    "grid_sampler_2d",
+    "grid_sampler_3d",
     "gt",
     "hash_tensor",
     "heaviside",
@@ -948,6 +966,7 @@ __all__ = [
     "index_copy",
     "index_fill",
     "index_put",
+    "index_reduce",
     "index_select",
     "inf",
     "inference_mode",
@@ -1046,6 +1065,9 @@ __all__ = [
     "nansum",
     "narrow",
     "narrow_copy",
+    "native_batch_norm",
+    "native_group_norm",
+    "native_layer_norm",
     "ne",
     "neg",
     "negative",
@@ -1053,6 +1075,7 @@ __all__ = [
     "nextafter",
     "no_grad",
     "nonzero",
+    "nonzero_static",
     "norm",
     "normal",
     "not_equal",
@@ -1178,11 +1201,14 @@ __all__ = [
     "unbind",
     "unbind_copy",
     "unflatten",
+    "unfold_copy",
     "unique",
     "unique_all",
+    "unique_consecutive",
     "unique_counts",
     "unique_inverse",
     "unique_values",
+    "unravel_index",
     "unsafe_chunk",
     "unsafe_split",
     "unsqueeze",

@@ -25,7 +25,10 @@ from ._aliases import accepts_numpy_names, function_of_method, inplace_of
 from ._factories import FACTORIES
 from ._functions import FUNCTIONS
 from ._functions_calculus import FUNCTIONS_CALCULUS
+from ._functions_index import FUNCTIONS_INDEX
 from ._functions_more import FUNCTIONS_MORE
+from ._functions_norm import FUNCTIONS_NORM
+from ._grid_sampler import FUNCTIONS_GRID
 from ._inplace import InplaceMethods
 from ._methods_counting import CountingMethods
 from ._methods_linalg import LinalgMethods
@@ -79,7 +82,7 @@ triu xlogy gcd lcm scatter_reduce masked_scatter put index_put addcmul addcdiv a
 eq ne lt le gt ge greater greater_equal less less_equal not_equal true_divide multiply
 subtract divide clip ldexp nan_to_num sinc erfinv heaviside index_add index_fill index_copy
 mvlgamma polygamma bitwise_not bitwise_and bitwise_or bitwise_xor bitwise_left_shift
-bitwise_right_shift conj_physical cumsum cumprod renorm igamma igammac
+bitwise_right_shift conj_physical cumsum cumprod renorm igamma igammac index_reduce
 """.split()
 
 
@@ -140,6 +143,9 @@ def install(tensor_type: type) -> dict[str, Any]:
     functions.update(FUNCTIONS)
     functions.update(FUNCTIONS_MORE)
     functions.update(FUNCTIONS_CALCULUS)
+    functions.update(FUNCTIONS_INDEX)
+    functions.update(FUNCTIONS_NORM)
+    functions.update(FUNCTIONS_GRID)
     functions.update(FUNCTIONS_WINDOWS)
     functions.update(FUNCTIONS_RESTRIDE)
     functions.update(RUNTIME)

@@ -248,6 +248,7 @@ COPY_OF = {
     "view_copy": lambda x, *shape: x.reshape(*shape),
     "diagonal_copy": lambda x, *args, **kw: x.diagonal(*args, **kw),
     "narrow_copy": lambda x, dim, start, length: x.narrow(dim, start, length),
+    "unfold_copy": lambda x, dimension, size, step: x.unfold(dimension, size, step),
 }
 #: ... of the views that give several tensors
 COPY_OF_PARTS = {

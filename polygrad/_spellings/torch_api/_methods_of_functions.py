@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal, overload
 
 from ..._core._tensor import Tensor
-from . import _functions, _functions_more
+from . import _functions, _functions_index, _functions_more
 from ._methods_more import COPIES
 
 
@@ -62,3 +62,29 @@ class FunctionMethods:
         """``x.narrow(dim, start, length)`` as a new tensor (torch's ``x.narrow_copy()``)."""
         copy: Tensor = COPIES["narrow_copy"](self, dim, start, length)
         return copy
+
+    def index_reduce(
+        self: Any, dim: int, index: Any, source: Any, reduce: str, *, include_self: bool = True
+    ) -> Tensor:
+        """A copy with the slices of ``source`` reduced into the slices ``index`` along
+        ``dim`` (torch's ``x.index_reduce()``; ``pg.index_reduce``)."""
+        return _functions_index.index_reduce(
+            self, dim, index, source, reduce, include_self=include_self
+        )
+
+    def unique_consecutive(
+        self: Any, return_inverse: bool = False, return_counts: bool = False, dim: Any = None
+    ) -> Tensor | tuple[Tensor, ...]:
+        """The first of every run of equal consecutive elements (torch's
+        ``x.unique_consecutive()``; ``pg.unique_consecutive``)."""
+        return _functions_index.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    def nonzero_static(self: Any, *, size: int, fill_value: int = -1) -> Tensor:
+        """``size`` rows of ``x.nonzero()``, cut or filled with ``fill_value`` (torch's
+        ``x.nonzero_static()``; ``pg.nonzero_static``)."""
+        return _functions_index.nonzero_static(self, size=size, fill_value=fill_value)
+
+    def sum_to_size(self: Any, *size: Any) -> Tensor:
+        """``x`` summed down to ``size``, a shape it broadcasts from (torch's
+        ``x.sum_to_size()``)."""
+        return _functions_index.sum_to_size(self, *size)
