@@ -100,6 +100,8 @@ def to_polygrad(value: Any, pg: Any, backend: str) -> Any:
     import torch
 
     if isinstance(value, torch.Tensor):
+        if value._base is not None and value.storage_offset() != 0:
+            return _partial_view(value, pg, backend)
         data = value.detach().resolve_conj().resolve_neg().numpy().copy()
         return pg.tensor(data, backend=backend, requires_grad=value.requires_grad)
     if isinstance(value, torch.dtype):
@@ -113,6 +115,16 @@ def to_polygrad(value: Any, pg: Any, backend: str) -> Any:
     if isinstance(value, (torch.device, torch.memory_format, torch.layout)):
         return getattr(pg, str(value).removeprefix("torch."), value)
     return value
+
+
+def _partial_view(value: Any, pg: Any, backend: str) -> Any:
+    """A torch view that starts inside its base as a polygrad view of a copy of that
+    base, at the same storage offset and strides: ops that read the storage around a
+    view (``as_strided``) see what torch's see."""
+    base = value._base.detach().resolve_conj().resolve_neg().contiguous().numpy().copy()
+    view = pg.tensor(base.reshape(-1), backend=backend).view(-1)
+    view.as_strided_(tuple(value.shape), value.stride(), value.storage_offset())
+    return view.requires_grad_(value.requires_grad)
 
 
 def _leaves(value: Any) -> list[Any]:

@@ -57,18 +57,26 @@ def _bump(t: Tensor, shared: bool) -> None:
                 rebase_history(member)
 
 
-def storage_offset(t: Tensor) -> int:
-    """Where ``t``'s first element sits in the data it shares, counted in elements
-    (torch's ``storage_offset()``; 0 for a tensor that shares none)."""
+def storage_positions(t: Tensor) -> Any:
+    """Where each of ``t``'s elements sits in the data it shares, counted in elements from
+    its start (an integer array of ``t``'s shape), or None when ``t`` shares no data."""
     path = path_of(t)
-    if not path or len(t._vc) < 3 or 0 in tuple(t._data.shape):
-        return 0
+    if not path or len(t._vc) < 3:
+        return None
     data = t._vc[2].data
     backend = t._backend
     xp = backend.xp
     shape = tuple(data.shape)
     device = backend.device_of(data)
-    positions = get_path(xp, xp.reshape(xp.arange(math.prod(shape), device=device), shape), path)
+    return get_path(xp, xp.reshape(xp.arange(math.prod(shape), device=device), shape), path)
+
+
+def storage_offset(t: Tensor) -> int:
+    """Where ``t``'s first element sits in the data it shares, counted in elements
+    (torch's ``storage_offset()``; 0 for a tensor that shares none)."""
+    positions = storage_positions(t)
+    if positions is None or 0 in tuple(positions.shape):
+        return 0
     return int(positions[(0,) * positions.ndim])
 
 

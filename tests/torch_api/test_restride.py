@@ -113,7 +113,22 @@ def _strided_copies(lib: Any) -> Any:
     return [_plain(copy), _plain(scattered), *grads, _plain(g)]
 
 
+def _as_strided_of_a_view(lib: Any) -> Any:
+    """``as_strided`` of a view reads the data the view shares, around it too (from the
+    view's own offset by default); gradients reach only the view's elements."""
+    base = lib.arange(20.0, dtype=lib.float64)
+    view = base[5:15].requires_grad_()
+    around = view.as_strided((3, 3), (1, 2), 0)
+    own = lib.as_strided(view, (2, 2), (3, 1))
+    (around * lib.arange(9.0, dtype=lib.float64).reshape(3, 3)).sum().backward()
+    grads = [_plain(view.grad)]
+    view.grad = None
+    own.sum().backward()
+    return [_plain(around), _plain(own), *grads, _plain(view.grad)]
+
+
 SCENARIOS = [_chain, _view_written_after, _view_restrided, _refusals, _resize, _as_strided_]
+SCENARIOS += [_as_strided_of_a_view]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -2,10 +2,10 @@
 ``x.unfold(0, 3, 1)`` (sliding windows), ``x.as_strided((2, 2), (1, 2))`` and
 ``pg.view_as_real(z)`` / ``pg.view_as_complex(x)``.
 
-polygrad's tensors do not share storage with their strided views, so each of these is
-a copy that reads the positions the view would (through ``take``: the gradient adds
-up where windows overlap, as torch's ``as_strided_backward`` does). ``as_strided``
-reads the input as its contiguous, row-major layout.
+Each of these is a copy that reads the positions the view would (through ``take``: the
+gradient adds up where windows overlap, as torch's ``as_strided_backward`` does).
+``as_strided`` reads the data the input shares with its base (torch's storage), or the
+input's contiguous, row-major layout when it shares none.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from collections.abc import Callable
 from typing import Any
 
 from ... import ops
+from ..._core._inplace_views import storage_offset as _storage_offset
+from ..._core._inplace_views import storage_positions
 from ..._core._tensor import Tensor, _make
 
 
@@ -62,11 +64,31 @@ class WindowMethods:
 
     def as_strided(self: Any, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
         """The elements a strided view of ``size`` and ``stride`` (in elements, from
-        ``storage_offset``) would see in ``self``'s contiguous layout (torch's
-        ``x.as_strided()``, as a copy)."""
-        size, positions = _strided_positions(self, size, stride, storage_offset)
-        taken = ops.take(ops.reshape(self, (-1,)), positions)
-        return ops.reshape(taken, size)
+        ``storage_offset``, by default this tensor's own) would see in the data this tensor
+        shares with its base (its own contiguous layout when it shares none), as a copy
+        (torch's ``x.as_strided()``). Gradients reach this tensor's own elements; elements
+        of the shared data outside it are read as constants, as in torch."""
+        owned = storage_positions(self)
+        if owned is None:
+            size, positions = _strided_positions(self, size, stride, storage_offset, self.numel())
+            taken = ops.take(ops.reshape(self, (-1,)), positions)
+            return ops.reshape(taken, size)
+        xp = self._backend.xp
+        shared = xp.reshape(self._vc[2].data, (-1,))
+        offset = _storage_offset(self) if storage_offset is None else storage_offset
+        size, positions = _strided_positions(self, size, stride, offset, shared.shape[0])
+        wanted = positions._data
+        others = _make(xp.take(shared, wanted), self._backend)
+        if self.numel() == 0:
+            return ops.reshape(others, size)
+        # which of this tensor's elements holds each wanted position (a sorted lookup)
+        owned = xp.reshape(owned, (-1,))
+        order = xp.argsort(owned)
+        ordered = xp.take(owned, order)
+        slot = xp.clip(xp.searchsorted(ordered, wanted), 0, ordered.shape[0] - 1)
+        found = xp.take(ordered, slot) == wanted
+        mine = ops.take(ops.reshape(self, (-1,)), _make(xp.take(order, slot), self._backend))
+        return ops.reshape(ops.where(_make(found, self._backend), mine, others), size)
 
     def as_strided_scatter(
         self: Any, src: Any, size: Any, stride: Any, storage_offset: int | None = None
@@ -74,7 +96,7 @@ class WindowMethods:
         """A copy of ``self`` whose elements at a strided view's positions (``size``,
         ``stride``, ``storage_offset`` over its contiguous layout) hold ``src`` (torch's
         ``x.as_strided_scatter()``)."""
-        size, positions = _strided_positions(self, size, stride, storage_offset)
+        size, positions = _strided_positions(self, size, stride, storage_offset, self.numel())
         if tuple(src.shape) != size:
             raise RuntimeError(
                 f"expected src to have a size equal to the slice of self. src size = "
@@ -84,10 +106,10 @@ class WindowMethods:
 
 
 def _strided_positions(
-    x: Any, size: Any, stride: Any, storage_offset: int | None
+    x: Any, size: Any, stride: Any, storage_offset: int | None, numel: int
 ) -> tuple[tuple[int, ...], Tensor]:
-    """``size`` and the flat positions in ``x``'s contiguous layout of a strided view
-    (torch's checks: lengths, signs, and the storage's bounds)."""
+    """``size`` and the flat positions of a strided view in a storage of ``numel`` of
+    ``x``'s elements (torch's checks: lengths, signs, and the storage's bounds)."""
     size, stride = tuple(size), tuple(stride)
     if len(size) != len(stride):
         raise RuntimeError(
@@ -103,7 +125,7 @@ def _strided_positions(
         shape = [1] * len(size)
         shape[axis] = n
         positions = positions + xp.reshape(xp.arange(n, device=device) * step, tuple(shape))
-    numel, itemsize = x.numel(), _itemsize(x.dtype)
+    itemsize = _itemsize(x.dtype)
     reach = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
     if 0 not in size and reach > numel:
         raise RuntimeError(
