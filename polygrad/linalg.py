@@ -26,6 +26,7 @@ from .ops.linalg_factor import (
     svd,
     svdvals,
 )
+from .ops.linalg_householder import householder_product
 from .ops.linalg_inverse import (
     InvExResult,
     LinAlgError,
@@ -50,6 +51,7 @@ from .ops.linalg_lu import (
 )
 from .ops.linalg_lu_solve import lu_solve
 from .ops.linalg_pinv import matrix_rank, pinv
+from .ops.linalg_tensor import cond, tensorinv, tensorsolve, vander
 from .ops.linalg_triangular import matrix_exp, solve_triangular
 from .ops.norms import matrix_norm, vector_norm
 from .ops.products import cross, diagonal, outer, tensordot, trace, vecdot
@@ -71,6 +73,7 @@ __all__ = [
     "SolveExResult",
     "cholesky",
     "cholesky_ex",
+    "cond",
     "cross",
     "det",
     "diagonal",
@@ -78,6 +81,7 @@ __all__ = [
     "eigh",
     "eigvals",
     "eigvalsh",
+    "householder_product",
     "inv",
     "inv_ex",
     "lstsq",
@@ -101,7 +105,10 @@ __all__ = [
     "svd",
     "svdvals",
     "tensordot",
+    "tensorinv",
+    "tensorsolve",
     "trace",
+    "vander",
     "vecdot",
     "vector_norm",
 ]

@@ -62,7 +62,7 @@ diagonal_scatter bitwise_not
 cummax cummin logcumsumexp median nanmedian mode quantile nanquantile
 masked_scatter put index_put gcd lcm bincount histc histogram as_strided round
 cholesky qr svd pinverse cross renorm
-lu_solve triangular_solve cholesky_solve cholesky_inverse lu
+lu_solve triangular_solve cholesky_solve cholesky_inverse lu geqrf ormqr
 """.split()
 
 #: Tensor methods with an in-place form ``<name>_`` that polygrad does not define itself

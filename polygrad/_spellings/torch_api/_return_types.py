@@ -96,6 +96,13 @@ class svd(NamedTuple):  # noqa: N801
     V: Tensor
 
 
+class geqrf(NamedTuple):  # noqa: N801
+    """``x.geqrf()``: ``R`` and the reflectors packed as LAPACK leaves them, and ``tau``."""
+
+    a: Tensor
+    tau: Tensor
+
+
 class triangular_solve(NamedTuple):  # noqa: N801
     """``b.triangular_solve(A)``: the solution and a copy of ``A``."""
 
@@ -107,6 +114,7 @@ __all__ = [
     "aminmax",
     "cummax",
     "cummin",
+    "geqrf",
     "histogram",
     "kthvalue",
     "median",
