@@ -26,6 +26,7 @@ from ._factories import FACTORIES
 from ._functions import FUNCTIONS
 from ._functions_more import FUNCTIONS_MORE
 from ._inplace import InplaceMethods
+from ._lowrank import pca_lowrank, svd_lowrank
 from ._methods_counting import CountingMethods
 from ._methods_linalg import LinalgMethods
 from ._methods_math import MathMethods
@@ -138,6 +139,7 @@ def install(tensor_type: type) -> dict[str, Any]:
     functions.update(FACTORIES)
     functions.update(COPIES)
     functions.update(save=save, load=load, stft=stft, istft=istft, multinomial=multinomial)
+    functions.update(svd_lowrank=svd_lowrank, pca_lowrank=pca_lowrank)
     return functions
 
 
