@@ -38,6 +38,8 @@ from .ops.linalg_inverse import (
     slogdet,
     solve,
 )
+from .ops.linalg_ldl import LDLFactorExResult, LDLFactorResult, ldl_factor, ldl_factor_ex
+from .ops.linalg_ldl_solve import ldl_solve
 from .ops.linalg_lstsq import LstsqResult, lstsq
 from .ops.linalg_lu import (
     LUFactorExResult,
@@ -62,6 +64,8 @@ __all__ = [
     "EigResult",
     "EighResult",
     "InvExResult",
+    "LDLFactorExResult",
+    "LDLFactorResult",
     "LUFactorExResult",
     "LUFactorResult",
     "LUResult",
@@ -84,6 +88,9 @@ __all__ = [
     "householder_product",
     "inv",
     "inv_ex",
+    "ldl_factor",
+    "ldl_factor_ex",
+    "ldl_solve",
     "lstsq",
     "lu",
     "lu_factor",

@@ -247,6 +247,9 @@ LINALG: dict[str, Callable[..., Any]] = {
             "tensorinv",
             "tensorsolve",
             "cond",
+            "ldl_factor",
+            "ldl_factor_ex",
+            "ldl_solve",
         )
     },
 }

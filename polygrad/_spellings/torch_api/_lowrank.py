@@ -59,7 +59,7 @@ def _basis(a: Tensor, q: int, niter: int, m: Tensor | None) -> Tensor:
     return basis
 
 
-def _svd_lowrank(a: Tensor, q: int, niter: int, m: Tensor | None) -> tuple[Tensor, ...]:
+def _svd_lowrank(a: Tensor, q: int, niter: int, m: Tensor | None) -> tuple[Tensor, Tensor, Tensor]:
     rows, cols = a.shape[-2], a.shape[-1]
     if m is not None:
         m = ops.broadcast_to(operand(m, a), tuple(a.shape))
