@@ -78,9 +78,12 @@ from polygrad._spellings.torch_api._functions_more import trapezoid as trapz
 from polygrad._spellings.torch_api._functions_more import tril_indices as tril_indices
 from polygrad._spellings.torch_api._functions_more import triu_indices as triu_indices
 from polygrad._spellings.torch_api._functions_more import unique as unique
+from polygrad._spellings.torch_api._lowrank import pca_lowrank as pca_lowrank
+from polygrad._spellings.torch_api._lowrank import svd_lowrank as svd_lowrank
 from polygrad._spellings.torch_api._methods_windows import view_as_complex as view_as_complex
 from polygrad._spellings.torch_api._methods_windows import view_as_real as view_as_real
 from polygrad._spellings.torch_api._random import multinomial as multinomial
+from polygrad._spellings.torch_api._return_types import geqrf as _geqrf
 from polygrad._spellings.torch_api._return_types import triangular_solve as _triangular_solve
 from polygrad._spellings.torch_api._runtime import Generator as Generator
 from polygrad._spellings.torch_api._runtime import _Named
@@ -377,6 +380,7 @@ def gather(
 ) -> Tensor: ...
 def gcd(input: Tensor, other: Any) -> Tensor: ...
 def ge(input: Tensor, other: Any) -> Tensor: ...
+def geqrf(input: Tensor) -> _geqrf: ...
 def ger(input: Tensor, vec2: Any) -> Tensor: ...
 def greater(input: Tensor, other: Any) -> Tensor: ...
 def greater_equal(input: Tensor, other: Any) -> Tensor: ...
@@ -539,6 +543,13 @@ def ones(
 ) -> Tensor: ...
 def ones_like(
     x: Tensor, *, dtype: Any = None, requires_grad: _builtins.bool = False, device: Any = None
+) -> Tensor: ...
+def ormqr(
+    input: Tensor,
+    input2: Any,
+    input3: Any,
+    left: _builtins.bool = True,
+    transpose: _builtins.bool = False,
 ) -> Tensor: ...
 def outer(input: Tensor, vec2: Any) -> Tensor: ...
 def permute(input: Tensor, *dims: Any) -> Tensor: ...
@@ -889,6 +900,7 @@ __all__ = [
     "gather",
     "gcd",
     "ge",
+    "geqrf",
     "ger",
     "get_backend",
     "get_default_device",
@@ -1028,7 +1040,9 @@ __all__ = [
     "ones_like",
     "ops",
     "optim",
+    "ormqr",
     "outer",
+    "pca_lowrank",
     "permute",
     "permute_copy",
     "permute_dims",
@@ -1107,6 +1121,7 @@ __all__ = [
     "subtract",
     "sum",
     "svd",
+    "svd_lowrank",
     "swapaxes",
     "swapdims",
     "t",
