@@ -68,7 +68,13 @@ def test_householder_product(shape, complex_, backend):
 def test_ormqr(left, transpose, complex_, backend):
     a, tau = packed(data(4, 3, complex_=complex_))
     other = data(4, 2, complex_=complex_) if left else data(2, 4, complex_=complex_)
-    got = pg.ormqr(pg_tensor(a, backend, True), pg_tensor(tau, backend), pg_tensor(other, backend))
+    got = pg.ormqr(
+        pg_tensor(a, backend, True),
+        pg_tensor(tau, backend),
+        pg_tensor(other, backend),
+        left,
+        transpose,
+    )
     check(
         lambda x, t, c: x.ormqr(t, c, left, transpose),
         lambda x, t, c: torch.ormqr(x, t, c, left, transpose),
