@@ -246,6 +246,18 @@ class Backend:
         inverse = xp.linalg.inv(xp.where(singular, eye, a))
         return xp.where(singular, xp.full_like(inverse, float("nan")), inverse), info
 
+    def eigh_of_triangle(self, a: Any, uplo: str) -> tuple[Any, Any]:
+        """``(eigenvalues, eigenvectors)`` of the Hermitian matrix whose lower (``"L"``) or
+        upper (``"U"``) triangle is ``a``'s, the other never read. Eigenvectors are only
+        defined up to sign (phase); a library whose routine reads one triangle passes
+        ``uplo`` on, so its choice is LAPACK's for that triangle, as torch's."""
+        xp = self.xp
+        if uplo == "L":
+            kept, strict = xp.tril(a), xp.tril(a, k=-1)
+        else:
+            kept, strict = xp.triu(a), xp.triu(a, k=1)
+        return tuple(xp.linalg.eigh(kept + xp.conj(xp.matrix_transpose(strict))))
+
     def matrix_exp(self, a: Any) -> Any:
         """The exponential of each square matrix (scaling and squaring, Padé 13)."""
         return _factorizations.pade_matrix_exp(self.xp, a, self.device_of(a))

@@ -149,5 +149,8 @@ class TorchBackend(Backend):
     def matrix_exp(self, a: Any) -> Any:
         return torch.linalg.matrix_exp(a)
 
+    def eigh_of_triangle(self, a: Any, uplo: str) -> tuple[Any, Any]:
+        return tuple(torch.linalg.eigh(a, UPLO=uplo))
+
 
 backend = TorchBackend()

@@ -28,6 +28,7 @@ repeat expand linalg.det fft.fft cummax median quantile scatter_reduce
 linalg.inv_ex linalg.cholesky_ex linalg.lu_factor linalg.lu linalg.solve_triangular
 linalg.matrix_rank linalg.pinv matrix_exp linalg.lu_solve lu_unpack linalg.lstsq
 lu_solve triangular_solve cholesky_solve cholesky_inverse lu
+geqrf ormqr linalg.householder_product linalg.vander linalg.tensorsolve linalg.ldl_factor
 cov nonzero unique var_mean tensor_split meshgrid round svd qr cross renorm
 igamma frexp gradient cumulative_trapezoid hash_tensor fft.hfftn
 index_reduce unique_consecutive combinations unravel_index nonzero_static constant_pad_nd

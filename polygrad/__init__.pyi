@@ -99,11 +99,14 @@ from polygrad._spellings.torch_api._functions_norm import native_layer_norm as n
 from polygrad._spellings.torch_api._grid_sampler import grid_sampler as grid_sampler
 from polygrad._spellings.torch_api._grid_sampler import grid_sampler_2d as grid_sampler_2d
 from polygrad._spellings.torch_api._grid_sampler import grid_sampler_3d as grid_sampler_3d
+from polygrad._spellings.torch_api._lowrank import pca_lowrank as pca_lowrank
+from polygrad._spellings.torch_api._lowrank import svd_lowrank as svd_lowrank
 from polygrad._spellings.torch_api._methods_restride import resize_as_ as resize_as_
 from polygrad._spellings.torch_api._methods_windows import as_strided_copy as as_strided_copy
 from polygrad._spellings.torch_api._methods_windows import view_as_complex as view_as_complex
 from polygrad._spellings.torch_api._methods_windows import view_as_real as view_as_real
 from polygrad._spellings.torch_api._random import multinomial as multinomial
+from polygrad._spellings.torch_api._return_types import geqrf as _geqrf
 from polygrad._spellings.torch_api._return_types import triangular_solve as _triangular_solve
 from polygrad._spellings.torch_api._runtime import Generator as Generator
 from polygrad._spellings.torch_api._runtime import _Named
@@ -405,6 +408,7 @@ def gather(
 ) -> Tensor: ...
 def gcd(input: Tensor, other: Any) -> Tensor: ...
 def ge(input: Tensor, other: Any) -> Tensor: ...
+def geqrf(input: Tensor) -> _geqrf: ...
 def ger(input: Tensor, vec2: Any) -> Tensor: ...
 def greater(input: Tensor, other: Any) -> Tensor: ...
 def greater_equal(input: Tensor, other: Any) -> Tensor: ...
@@ -572,6 +576,13 @@ def ones(
 ) -> Tensor: ...
 def ones_like(
     x: Tensor, *, dtype: Any = None, requires_grad: _builtins.bool = False, device: Any = None
+) -> Tensor: ...
+def ormqr(
+    input: Tensor,
+    input2: Any,
+    input3: Any,
+    left: _builtins.bool = True,
+    transpose: _builtins.bool = False,
 ) -> Tensor: ...
 def outer(input: Tensor, vec2: Any) -> Tensor: ...
 def permute(input: Tensor, *dims: Any) -> Tensor: ...
@@ -932,6 +943,7 @@ __all__ = [
     "gather",
     "gcd",
     "ge",
+    "geqrf",
     "ger",
     "get_backend",
     "get_default_device",
@@ -1084,7 +1096,9 @@ __all__ = [
     "ones_like",
     "ops",
     "optim",
+    "ormqr",
     "outer",
+    "pca_lowrank",
     "permute",
     "permute_copy",
     "permute_dims",
@@ -1166,6 +1180,7 @@ __all__ = [
     "subtract",
     "sum",
     "svd",
+    "svd_lowrank",
     "swapaxes",
     "swapdims",
     "t",

@@ -26,6 +26,7 @@ from .ops.linalg_factor import (
     svd,
     svdvals,
 )
+from .ops.linalg_householder import householder_product
 from .ops.linalg_inverse import (
     InvExResult,
     LinAlgError,
@@ -37,6 +38,8 @@ from .ops.linalg_inverse import (
     slogdet,
     solve,
 )
+from .ops.linalg_ldl import LDLFactorExResult, LDLFactorResult, ldl_factor, ldl_factor_ex
+from .ops.linalg_ldl_solve import ldl_solve
 from .ops.linalg_lstsq import LstsqResult, lstsq
 from .ops.linalg_lu import (
     LUFactorExResult,
@@ -50,6 +53,7 @@ from .ops.linalg_lu import (
 )
 from .ops.linalg_lu_solve import lu_solve
 from .ops.linalg_pinv import matrix_rank, pinv
+from .ops.linalg_tensor import cond, tensorinv, tensorsolve, vander
 from .ops.linalg_triangular import matrix_exp, solve_triangular
 from .ops.norms import matrix_norm, vector_norm
 from .ops.products import cross, diagonal, outer, tensordot, trace, vecdot
@@ -60,6 +64,8 @@ __all__ = [
     "EigResult",
     "EighResult",
     "InvExResult",
+    "LDLFactorExResult",
+    "LDLFactorResult",
     "LUFactorExResult",
     "LUFactorResult",
     "LUResult",
@@ -71,6 +77,7 @@ __all__ = [
     "SolveExResult",
     "cholesky",
     "cholesky_ex",
+    "cond",
     "cross",
     "det",
     "diagonal",
@@ -78,8 +85,12 @@ __all__ = [
     "eigh",
     "eigvals",
     "eigvalsh",
+    "householder_product",
     "inv",
     "inv_ex",
+    "ldl_factor",
+    "ldl_factor_ex",
+    "ldl_solve",
     "lstsq",
     "lu",
     "lu_factor",
@@ -101,7 +112,10 @@ __all__ = [
     "svd",
     "svdvals",
     "tensordot",
+    "tensorinv",
+    "tensorsolve",
     "trace",
+    "vander",
     "vecdot",
     "vector_norm",
 ]

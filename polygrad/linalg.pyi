@@ -29,11 +29,14 @@ from polygrad.ops.linalg_inverse import inv as inv
 from polygrad.ops.linalg_inverse import matrix_power as matrix_power
 from polygrad.ops.linalg_inverse import slogdet as slogdet
 from polygrad.ops.linalg_inverse import solve as solve
+from polygrad.ops.linalg_ldl import LDLFactorExResult as LDLFactorExResult
+from polygrad.ops.linalg_ldl import LDLFactorResult as LDLFactorResult
 from polygrad.ops.linalg_lstsq import LstsqResult as LstsqResult
 from polygrad.ops.linalg_lu import LUFactorExResult as LUFactorExResult
 from polygrad.ops.linalg_lu import LUFactorResult as LUFactorResult
 from polygrad.ops.linalg_lu import LUResult as LUResult
 from polygrad.ops.linalg_lu import SolveExResult as SolveExResult
+from polygrad.ops.linalg_tensor import vander as vander
 from polygrad.ops.products import diagonal as diagonal
 from polygrad.ops.products import outer as outer
 from polygrad.ops.products import tensordot as tensordot
@@ -43,10 +46,17 @@ from polygrad.ops.shape import matrix_transpose as matrix_transpose
 def cholesky_ex(
     A: Any, /, *, upper: bool = False, check_errors: bool = False
 ) -> CholeskyExResult: ...
+def cond(A: Any, p: Any = None) -> Tensor: ...
 def cross(
     x1: Tensor, x2: Tensor, *, dim: int = -1, axis: int | None = None, out: Tensor | None = None
 ) -> Tensor: ...
+def householder_product(A: Any, tau: Any) -> Tensor: ...
 def inv_ex(A: Any, /, *, check_errors: bool = False) -> InvExResult: ...
+def ldl_factor(A: Any, *, hermitian: bool = False) -> LDLFactorResult: ...
+def ldl_factor_ex(
+    A: Any, *, hermitian: bool = False, check_errors: bool = False
+) -> LDLFactorExResult: ...
+def ldl_solve(LD: Any, pivots: Any, B: Any, *, hermitian: bool = False) -> Tensor: ...
 def lstsq(
     A: Any, B: Any, rcond: float | None = None, *, driver: str | None = None
 ) -> LstsqResult: ...
@@ -67,6 +77,8 @@ def solve_ex(A: Any, B: Any, *, left: bool = True, check_errors: bool = False) -
 def solve_triangular(
     A: Any, B: Any, *, upper: bool, left: bool = True, unitriangular: bool = False
 ) -> Tensor: ...
+def tensorinv(A: Any, ind: int = 2) -> Tensor: ...
+def tensorsolve(A: Any, B: Any, dims: Any = None) -> Tensor: ...
 def vecdot(
     x1: Tensor, x2: Tensor, *, dim: int = -1, axis: int | None = None, out: Tensor | None = None
 ) -> Tensor: ...
@@ -76,6 +88,8 @@ __all__ = [
     "EigResult",
     "EighResult",
     "InvExResult",
+    "LDLFactorExResult",
+    "LDLFactorResult",
     "LUFactorExResult",
     "LUFactorResult",
     "LUResult",
@@ -87,6 +101,7 @@ __all__ = [
     "SolveExResult",
     "cholesky",
     "cholesky_ex",
+    "cond",
     "cross",
     "det",
     "diagonal",
@@ -94,8 +109,12 @@ __all__ = [
     "eigh",
     "eigvals",
     "eigvalsh",
+    "householder_product",
     "inv",
     "inv_ex",
+    "ldl_factor",
+    "ldl_factor_ex",
+    "ldl_solve",
     "lstsq",
     "lu",
     "lu_factor",
@@ -119,7 +138,10 @@ __all__ = [
     "svd",
     "svdvals",
     "tensordot",
+    "tensorinv",
+    "tensorsolve",
     "trace",
+    "vander",
     "vecdot",
     "vector_norm",
 ]

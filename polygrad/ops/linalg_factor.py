@@ -207,12 +207,8 @@ def eigh_of_triangle(x: Any, uplo: str) -> EighResult:
     triangle is never read, and the gradient is the Hermitian one of the rule above."""
     x = operand(x)
     square(x, "eigh")
-    xp = x._backend.xp
-    if uplo == "L":
-        kept, strict = xp.tril(x._data), xp.tril(x._data, k=-1)
-    else:
-        kept, strict = xp.triu(x._data), xp.triu(x._data, k=1)
-    return _recorded_eigh(x, kept + xp.conj(xp.matrix_transpose(strict)))
+    values, vectors = x._backend.eigh_of_triangle(x._data, uplo)
+    return EighResult(*record_multi(LinalgEighBackward0, (x,), (values, vectors), x._backend))
 
 
 def _recorded_eigh(x: Tensor, hermitian: Any) -> EighResult:

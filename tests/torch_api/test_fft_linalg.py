@@ -69,3 +69,17 @@ def test_out_is_not_differentiable_as_in_torch() -> None:
     a = pg.tensor(_nonsymmetric(), requires_grad=True)
     with pytest.raises(RuntimeError, match="don't support automatic differentiation"):
         pg.linalg.vector_norm(a, out=pg.empty((), dtype=pg.float64))
+
+
+@pytest.mark.parametrize("uplo", ["L", "U"])
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_eigh_vectors_are_torchs_up_to_sign(uplo: str, backend: str) -> None:
+    # eigenvectors are defined up to sign; the torch backend asks torch's eigh for the
+    # same triangle, so its signs (and gradients of any loss) are torch's exactly
+    a = _nonsymmetric()
+    want = torch.linalg.eigh(torch.tensor(a), UPLO=uplo).eigenvectors.numpy()
+    got = pg.linalg.eigh(pg.tensor(a, backend=backend), UPLO=uplo).eigenvectors.numpy()
+    signs = np.sign(np.sum(got * want, axis=-2))
+    np.testing.assert_allclose(got * signs, want, atol=1e-10)
+    if backend == "torch":
+        np.testing.assert_array_equal(signs, np.ones(4))

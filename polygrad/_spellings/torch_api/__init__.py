@@ -30,6 +30,7 @@ from ._functions_more import FUNCTIONS_MORE
 from ._functions_norm import FUNCTIONS_NORM
 from ._grid_sampler import FUNCTIONS_GRID
 from ._inplace import InplaceMethods
+from ._lowrank import pca_lowrank, svd_lowrank
 from ._methods_counting import CountingMethods
 from ._methods_linalg import LinalgMethods
 from ._methods_math import MathMethods
@@ -68,7 +69,7 @@ diagonal_scatter bitwise_not
 cummax cummin logcumsumexp median nanmedian mode quantile nanquantile
 masked_scatter put index_put gcd lcm bincount histc histogram as_strided as_strided_scatter round
 cholesky qr svd pinverse cross renorm
-lu_solve triangular_solve cholesky_solve cholesky_inverse lu
+lu_solve triangular_solve cholesky_solve cholesky_inverse lu geqrf ormqr
 igamma igammac frexp hash_tensor
 """.split()
 
@@ -152,6 +153,7 @@ def install(tensor_type: type) -> dict[str, Any]:
     functions.update(FACTORIES)
     functions.update(COPIES)
     functions.update(save=save, load=load, stft=stft, istft=istft, multinomial=multinomial)
+    functions.update(svd_lowrank=svd_lowrank, pca_lowrank=pca_lowrank)
     return functions
 
 

@@ -239,7 +239,21 @@ LINALG: dict[str, Callable[..., Any]] = {
     "matrix_exp": accepts_out(linalg_module.matrix_exp),
     **{
         name: accepts_out(getattr(linalg_module, name))
-        for name in ("lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "solve_ex")
+        for name in (
+            "lstsq",
+            "lu",
+            "lu_factor",
+            "lu_factor_ex",
+            "lu_solve",
+            "solve_ex",
+            "householder_product",
+            "tensorinv",
+            "tensorsolve",
+            "cond",
+            "ldl_factor",
+            "ldl_factor_ex",
+            "ldl_solve",
+        )
     },
 }
 

@@ -1,7 +1,8 @@
 """torch's older linear-algebra spellings on tensors, over ``polygrad.linalg``:
 ``b.lu_solve(LU, pivots)``, ``b.triangular_solve(A, upper)`` (``(solution,
 cloned_coefficient)``), ``b.cholesky_solve(L)``, ``L.cholesky_inverse()`` and
-``A.lu()`` (``(LU, pivots)``, with ``infos`` if asked), and their function forms
+``A.lu()`` (``(LU, pivots)``, with ``infos`` if asked), ``A.geqrf()`` and
+``A.ormqr(tau, other)``, and their function forms
 (``pg.lu_solve(b, LU, pivots)``, ``pg.triangular_solve(b, A)``...).
 
 Each composes ops that record their own nodes (triangular and general solves, the LU
@@ -15,11 +16,12 @@ from typing import Any
 from ... import ops
 from ..._core._record import operand
 from ..._core._tensor import Tensor, _make
+from ...ops import linalg_householder
 from ...ops.linalg_inverse import solve
 from ...ops.linalg_lu import lu_factor_ex
 from ...ops.linalg_lu_solve import lu_solve
 from ...ops.linalg_triangular import solve_triangular
-from ._return_types import triangular_solve
+from ._return_types import geqrf, triangular_solve
 
 
 def _adjoint(x: Tensor) -> Tensor:
@@ -84,3 +86,15 @@ class LinalgMethods:
         ``linalg.lu_factor_ex`` gives them (torch's ``A.lu()``, ``torch.lu``)."""
         result = lu_factor_ex(self, pivot=pivot)
         return tuple(result) if get_infos else (result.LU, result.pivots)
+
+    def geqrf(self: Any) -> geqrf:
+        """``(a, tau)``: the QR factorization packed as LAPACK's ``geqrf`` leaves it
+        (``R`` on and above the diagonal, the Householder vectors below; torch.geqrf)."""
+        return geqrf(*linalg_householder.geqrf(self))
+
+    def ormqr(
+        self: Any, input2: Any, input3: Any, left: bool = True, transpose: bool = False
+    ) -> Tensor:
+        """``Q input3`` (``input3 Q`` if not ``left``; ``Q^H`` if ``transpose``), ``Q`` the
+        product of the reflectors ``geqrf`` packs in ``(self, input2)`` (torch.ormqr)."""
+        return linalg_householder.ormqr(self, input2, input3, left, transpose)

@@ -110,6 +110,13 @@ class svd(NamedTuple):  # noqa: N801
     V: Tensor
 
 
+class geqrf(NamedTuple):  # noqa: N801
+    """``x.geqrf()``: ``R`` and the reflectors packed as LAPACK leaves them, and ``tau``."""
+
+    a: Tensor
+    tau: Tensor
+
+
 class triangular_solve(NamedTuple):  # noqa: N801
     """``b.triangular_solve(A)``: the solution and a copy of ``A``."""
 
@@ -122,6 +129,7 @@ __all__ = [
     "cummax",
     "cummin",
     "frexp",
+    "geqrf",
     "histogram",
     "histogramdd",
     "kthvalue",
