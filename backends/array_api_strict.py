@@ -5,7 +5,10 @@ tests passing on it show polygrad speaks only the standard. The gaps the standar
 leaves are filled here with standard functions only: scatter-add and integer-array
 item assignment match each value's flat target position against every element
 (a one-hot matrix, then a matrix product), which is exact but takes
-O(values x elements) memory: this backend is for checking, not for speed.
+O(values x elements) memory: this backend is for checking, not for speed. A scatter-add
+whose one-hot matrix would pass ``ONE_HOT_LIMIT`` entries sorts the values by target
+instead and takes differences of their running sum (memory O(values + elements), exact
+for integers, within a rounding of the running sum for floating point).
 Random numbers are drawn with NumPy and handed over (the standard has none).
 """
 
@@ -21,6 +24,8 @@ import numpy as np
 from ._base import Backend
 
 _CPU = xp.Device("CPU_DEVICE")
+#: Entries of the largest one-hot matrix a scatter-add builds (16 M: 128 MB as float64)
+ONE_HOT_LIMIT = 1 << 24
 
 
 class StrictBackend(Backend):
@@ -73,6 +78,10 @@ class StrictBackend(Backend):
     def scatter_add(
         self, shape: tuple[int, ...], dtype: Any, key: Any, values: Any, device: Any = None
     ) -> Any:
+        size = math.prod(shape)
+        positions = xp.reshape(xp.arange(size, device=values.device), shape)[key]
+        if positions.size * size > ONE_HOT_LIMIT:
+            return xp.reshape(_sorted_sums(size, positions, values), shape)
         values, hits = self._one_hot(shape, key, values, values.device)
         return xp.reshape(values @ xp.astype(hits, values.dtype), shape)
 
@@ -87,6 +96,20 @@ class StrictBackend(Backend):
         written = values @ xp.astype(hits, array.dtype)  # repeated indices: undefined, as in torch
         flat = xp.where(xp.any(hits, axis=0), written, xp.reshape(array, (-1,)))
         return xp.reshape(flat, tuple(array.shape))
+
+
+def _sorted_sums(size: int, positions: Any, values: Any) -> Any:
+    """Sums of ``values`` by flat target ``positions`` into ``size`` elements, through a
+    sort: each target's sum is the difference of the running sum at its run's two ends."""
+    values = xp.reshape(xp.broadcast_to(values, positions.shape), (-1,))
+    positions = xp.reshape(positions, (-1,))
+    order = xp.argsort(positions, stable=True)
+    targets = xp.take(positions, order)
+    running = xp.cumulative_sum(xp.take(values, order), include_initial=True)
+    elements = xp.arange(size, device=values.device)
+    ends = xp.searchsorted(targets, elements, side="right")
+    starts = xp.searchsorted(targets, elements, side="left")
+    return xp.take(running, ends) - xp.take(running, starts)
 
 
 backend = StrictBackend()
