@@ -42,7 +42,11 @@ _SCIPY_SPELLINGS: dict[str, Callable[[Any], Callable[..., Any]]] = {
 
 def native(backend: Any, name: str) -> Callable[..., Any]:
     """The backend's own ``name`` on raw arrays (through NumPy/SciPy where it has none;
-    repaired where it is inaccurate: ``_REPAIRS``)."""
+    repaired where it is inaccurate: ``_REPAIRS``). Under ``pg.compile`` the call is
+    recorded on the trace and replayed with the real backend's function."""
+    if backend.tracing:
+        real, trace = native(backend.real, name), backend.trace
+        return lambda *args, **kwargs: trace.call(real, args, kwargs)
     key = (backend.name, name)
     fn = _found.get(key)
     if fn is None:

@@ -56,6 +56,28 @@ def test_loss_and_backward_equal_eager(backend):
     assert compiled.traces == 1
 
 
+def special_functions_and_backward(x, w):
+    """Special functions run the backend's own (``scipy.special``, ``torch.special``...)."""
+    z = x @ w
+    loss = (pg.erf(z) + pg.lgamma(z * z + 1) + pg.digamma(z * z + 1)).sum()
+    loss = loss + pg.special.polygamma(1, z * z + 1).sum() + pg.i0(z).sum()
+    loss.backward()
+    return loss
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_special_functions_equal_eager(backend):
+    x, w = _inputs(backend)
+    eager = special_functions_and_backward(x, w)
+    eager_grad = _numpy(w.grad)
+    compiled = pg.compile(special_functions_and_backward)
+    for _ in range(2):
+        w.grad = None
+        _same(compiled(x, w), eager, backend)
+        _same(w.grad, eager_grad, backend)
+    assert compiled.traces == 1
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_torch_factories_of_a_traced_tensor(backend):
     """pg.zeros_like(x) & co. take a traced x's backend (the tracing adapter) as eager does."""
