@@ -106,6 +106,11 @@ class Backend:
         """Two operands cast to their common dtype by the standard's rules."""
         return a, b
 
+    def ones_like(self, array: Any) -> Any:
+        """Ones of ``array``'s shape, dtype and device: the implicit seed of ``backward()``
+        (an adapter method, so pg.compile's tracing adapter records it like any call)."""
+        return self.xp.ones_like(array)
+
     def adopt(self, array: Any) -> Any:
         """A library array made fit to wrap (torch: detached, so torch records nothing)."""
         return array

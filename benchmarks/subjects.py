@@ -17,6 +17,7 @@ from .workloads import Workload
 SUBJECTS = [
     "numpy-manual",
     "polygrad-numpy",
+    "polygrad-numpy-methods",
     "polygrad-torch",
     "polygrad-jax",
     "polygrad-jax-jit",
@@ -42,14 +43,35 @@ def to_numpy(value: Any) -> Any:
     return np.asarray(value)
 
 
+class _Methods:
+    """A namespace whose functions call Tensor methods (``xp.sin(x)`` is ``x.sin()``,
+    ``xp.max(z, axis=1, keepdims=True)`` is ``z.amax(dim=1, keepdim=True)``): the same
+    workloads through torch-style methods instead of polygrad's array-API namespace."""
+
+    _NAMES = {"max": "amax"}
+    _KEYWORDS = {"axis": "dim", "keepdims": "keepdim"}
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        method = self._NAMES.get(name, name)
+        keywords = self._KEYWORDS
+
+        def call(x: Any, *args: Any, **kwargs: Any) -> Any:
+            if kwargs:
+                kwargs = {keywords.get(k, k): v for k, v in kwargs.items()}
+            return getattr(x, method)(*args, **kwargs)
+
+        setattr(self, name, call)  # made once per name: the harness adds one call per op
+        return call
+
+
 def _polygrad(
-    backend: str, w: Workload, consts: tuple[Any, ...], params: tuple[Any, ...]
+    backend: str, w: Workload, consts: tuple[Any, ...], params: tuple[Any, ...], methods: bool
 ) -> Callable[[], Any]:
     import polygrad as pg
 
     ts = [pg.tensor(p, backend=backend, requires_grad=True) for p in params]
     cs = [pg.tensor(c, backend=backend)._data for c in consts]
-    xp = ts[0].__array_namespace__()
+    xp = _Methods() if methods else ts[0].__array_namespace__()
     if w.hvp:
         v = pg.tensor(consts[0], backend=backend)
 
@@ -198,7 +220,8 @@ def prepare(
     if subject.endswith("-compiled"):
         return _polygrad_compiled(subject.split("-")[1], w, consts, params)
     if subject.startswith("polygrad-") and subject != "polygrad-jax-jit":
-        return _polygrad(subject.split("-", 1)[1], w, consts, params)
+        backend = subject.split("-")[1]
+        return _polygrad(backend, w, consts, params, methods=subject.endswith("-methods"))
     if subject == "polygrad-jax-jit":
         return _polygrad_jit(w, consts, params)
     if subject == "torch.autograd":

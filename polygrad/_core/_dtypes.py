@@ -111,6 +111,20 @@ def dtype_name(dtype: Any) -> str | None:
     return text if text in DTYPES else None
 
 
+#: id of a library dtype -> (the dtype, its standard name), for ``native_dtype_name``
+_native_names: dict[int, tuple[Any, str | None]] = {}
+
+
+def native_dtype_name(dtype: Any) -> str | None:
+    """``dtype_name`` of a library dtype, cached for hot paths: NumPy's ``dtype.name`` is a
+    Python property that costs more than a ufunc on a small array. Keyed by identity, as
+    ``_is_complex_dtype`` (the stored dtype keeps its id from being reused)."""
+    found = _native_names.get(id(dtype))
+    if found is None:
+        found = _native_names[id(dtype)] = (dtype, dtype_name(dtype))
+    return found[1]
+
+
 _default_float = DTYPES["float32"]
 
 

@@ -44,6 +44,24 @@ def _count_dependencies(roots: list[tuple[Node, int]]) -> dict[Node, int]:
     return deps
 
 
+def _all_lead_to_targets(
+    roots: list[tuple[Node, int]], deps: dict[Node, int], capture: dict[Node, set[int]]
+) -> bool:
+    """Whether every reachable node leads to a target: so when every path ends at a leaf
+    that is one (a graph ends at nodes with no edge onward, leaves' ``AccumulateGrad``)."""
+    for node in itertools.chain(deps, (node for node, _ in roots)):
+        if type(node) is AccumulateGrad:
+            if node not in capture:
+                return False
+        else:
+            for child, _ in node.next_functions:
+                if child is not None:
+                    break
+            else:
+                return False  # a node with no edge onward that is not a target leaf
+    return True
+
+
 def _restrict_to_targets(
     roots: list[tuple[Node, int]],
     deps: dict[Node, int],
@@ -98,7 +116,8 @@ def execute(
     if targets is not None:
         for node, nr in targets:
             capture.setdefault(node, set()).add(nr)
-        runs, deps = _restrict_to_targets(roots, deps, capture, accumulate)
+        if not _all_lead_to_targets(roots, deps, capture):  # else restricting keeps all
+            runs, deps = _restrict_to_targets(roots, deps, capture, accumulate)
 
     buffers: dict[Node, Any] = {}
     for (node, nr), g in zip(roots, grads):

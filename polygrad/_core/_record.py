@@ -144,6 +144,9 @@ def record(
         return _make_without_grad(out, backend)
     edges: list[tuple[Any, int]] = []
     needed = False
+    # with ``broadcast``, whether an input's gradient needs a fix-up (found in this loop:
+    # most have the output's shape and dtype, and then ``_broadcast_fix`` is not called)
+    refit = False
     for t in inputs:
         if t is None or not t._requires_grad:
             edges.append(_NO_EDGE)
@@ -151,6 +154,9 @@ def record(
             needed = True
             fn = t._grad_fn
             edges.append((fn, t._output_nr) if fn is not None else _edge(t))
+            if broadcast and not refit:
+                data = t._data
+                refit = data.shape != out.shape or data.dtype != out.dtype
     if not needed:
         return _make(out, backend)
     result = _new(Tensor)
@@ -185,7 +191,7 @@ def record(
     else:
         node._saved = ()
         result._vc = [0, -1]
-    node._fix = _broadcast_fix(inputs, out) if broadcast else None
+    node._fix = _broadcast_fix(inputs, out) if refit else None
     result._grad_fn = node
     if on_record is not None:
         on_record(node)

@@ -59,7 +59,7 @@ def _roots(
                     "grad can be implicitly created only for real scalar outputs but got "
                     f"{out.dtype!r}"
                 )
-            seed: Any = out._backend.xp.ones_like(data)
+            seed: Any = out._backend.ones_like(data)
         else:
             if not isinstance(g, Tensor):
                 g = operand(g, out)

@@ -28,11 +28,11 @@ def conj(xp: Any, value: Any) -> Any:
     torch's rules multiply the incoming gradient by the conjugate of the derivative
     (the conjugate-Wirtinger convention); on real data that is a no-op we skip.
     """
-    found = _complex_dtypes.get(id(getattr(value, "dtype", None)))  # the hot case: one lookup
+    if isinstance(value, _SCALARS):  # first: ``getattr(1.5, "dtype", None)`` raises inside
+        return value.conjugate() if isinstance(value, complex) else value
+    found = _complex_dtypes.get(id(value.dtype))  # the hot case: one lookup
     if found is not None:
         return xp.conj(value) if found[1] else value
-    if isinstance(value, _SCALARS):
-        return value.conjugate() if isinstance(value, complex) else value
     return xp.conj(value) if is_complex(value) else value
 
 

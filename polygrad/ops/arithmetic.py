@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._core._dtypes import dtype_name
+from .._core._dtypes import native_dtype_name
 from .._core._node import Node
 from .._core._record import binary_operands, keep_for_backward, operand, record
 from .._core._tensor import Tensor
@@ -236,7 +236,7 @@ def reciprocal(x: Any, /) -> Tensor:
 def raised(a: Any, b: Any) -> Any:
     """``a ** b`` on raw data; a real floating array cubed is ``a * a * a``, torch's kernel:
     torch's values bit for bit, and on NumPy a fraction of its general ``pow``."""
-    if type(b) in (int, float) and b == 3 and dtype_name(a.dtype) in ("float32", "float64"):
+    if type(b) in (int, float) and b == 3 and native_dtype_name(a.dtype) in ("float32", "float64"):
         return a * a * a
     return a**b
 
