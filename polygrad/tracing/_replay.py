@@ -110,8 +110,81 @@ def _drop_broadcasts(trace: Trace, outputs: set[int]) -> None:
     trace.steps = [s for s in kept if not (s.outs and s.outs[0] in replaced)]
 
 
+def _unchanged(step: Step, values: list[Any]) -> str | None:
+    """``"view"`` or ``"copy"`` where ``step`` returns its first operand's values as they
+    are (``broadcast_to`` or ``reshape`` to its own shape; ``astype`` to its own dtype,
+    ``asarray(copy=True)``: what ``copy_`` makes before writing), else None."""
+    if len(step.outs) != 1 or not step.args or not isinstance(step.args[0], Slot):
+        return None
+    source, out = values[step.args[0].index], values[step.outs[0]]
+    if type(source) is not np.ndarray or type(out) is not np.ndarray:
+        return None
+    if source.shape != out.shape or source.dtype != out.dtype:
+        return None
+    fn, extra = step.fn, step.args[1:]
+    if step.kwargs == {} and len(extra) == 1:
+        if fn is np.broadcast_to or fn is np.ndarray.reshape:
+            return "view"
+        if fn is np.ndarray.astype:
+            return "copy"
+    compat = str(getattr(fn, "__module__", "")).startswith("array_api_compat.")
+    if compat and getattr(fn, "__name__", "") == "asarray" and step.kwargs == {"copy": True}:
+        return "copy" if not extra else None
+    return None
+
+
+def _drop_copies(trace: Trace, outputs: set[int]) -> None:
+    """A step that returns its operand's values unchanged (``_unchanged``) leaves the
+    replay; later steps read the operand instead. A view always can (nothing writes
+    through a broadcast; a reshape to the same shape is the same memory); a copy where
+    the operand is its own buffer that nothing reads after the copy (then the copy's
+    reads and writes are the operand's). ``x.copy_(a * b)`` replays as one kernel
+    writing into ``x`` (with ``_fuse_writes``)."""
+    values = trace.values
+    last_use = _last_uses(trace.steps)
+    pinned = set(trace.inputs) | set(trace.constants) | outputs
+    sharing = _BufferIndex(values)
+    alias: dict[int, Slot] = {}  # dropped result -> the slot read instead
+    kept: list[Step] = []
+    for index, step in enumerate(trace.steps):
+        if alias:
+            step.args = _substitute(step.args, alias)
+            step.kwargs = _substitute(step.kwargs, alias)
+        kind = _unchanged(step, values)
+        if kind is not None and step.outs[0] not in outputs:
+            source = step.args[0].index
+            buffer = values[source]
+            if kind == "view" or (
+                source not in pinned
+                and buffer.base is None
+                and last_use[source] == index
+                and not any(
+                    other != source and (other in pinned or last_use.get(other, -1) > index)
+                    for other in sharing.sharing(source)
+                )
+            ):
+                alias[step.outs[0]] = step.args[0]
+                last_use[source] = max(last_use[source], last_use.get(step.outs[0], index))
+                continue
+        kept.append(step)
+    trace.steps = kept
+
+
+def _substitute(obj: Any, alias: dict[int, Slot]) -> Any:
+    """``obj`` (a step's arguments) with each slot in ``alias`` replaced."""
+    if isinstance(obj, Slot):
+        return alias.get(obj.index, obj)
+    if type(obj) in (tuple, list):
+        return type(obj)(_substitute(o, alias) for o in obj)
+    if type(obj) is dict:
+        return {k: _substitute(v, alias) for k, v in obj.items()}
+    return obj
+
+
 def _fuse_writes(trace: Trace, outputs: set[int]) -> None:
-    """``r = f(a, b); a[...] = r`` (an in-place tensor op) becomes ``f(a, b, out=a)``."""
+    """``r = f(a, b); t[...] = r`` (an in-place tensor op, ``t`` being ``a``, or a
+    ``copy_``) becomes ``f(a, b, out=t)``: NumPy's ufuncs give the same values when the
+    output overlaps an operand."""
     kernels = _numpy_kernels()
     steps, values = trace.steps, trace.values
     last_use = _last_uses(steps)
@@ -131,7 +204,6 @@ def _fuse_writes(trace: Trace, outputs: set[int]) -> None:
                 and before.paths == [()]
                 and new.index not in outputs
                 and last_use.get(new.index) == index
-                and any(isinstance(a, Slot) and a.index == target.index for a in before.args)
                 and type(values[target.index]) is np.ndarray
                 and values[target.index].shape == values[new.index].shape
                 and values[target.index].dtype == values[new.index].dtype
@@ -147,9 +219,10 @@ def _numpy_reuse(trace: Trace, outputs: set[int]) -> dict[int, int]:
     """Step index -> slot whose buffer the step's elementwise kernel may write into."""
     if not trace.backend.real.replays_in_place:
         return {}
-    _fuse_writes(trace, outputs)
     _direct_reductions(trace)
     _direct_methods(trace)
+    _drop_copies(trace, outputs)
+    _fuse_writes(trace, outputs)
     _drop_broadcasts(trace, outputs)
     kernels = _numpy_kernels()
     values = trace.values

@@ -37,3 +37,28 @@ def test_rewritten_replay_equals_eager_bit_for_bit():
     names = {getattr(f, "__name__", "") for f in entry.replay.__globals__.values()}
     assert {"broadcast_to", "matrix_transpose"}.isdisjoint(names)
     assert "swapaxes" in names
+
+
+def _copies(x, buf, other):
+    buf.copy_(x * 2)  # astype, broadcast_to, asarray(copy=True), setitem: one kernel
+    y = x * 3
+    other.copy_(y)  # y is read afterwards: its copy stays
+    y.add_(1)
+    return y
+
+
+def test_copies_of_unchanged_values_leave_the_replay_where_nothing_reads_the_source():
+    x = pg.tensor(RNG.standard_normal(5).astype(np.float32))
+    buffers = [pg.zeros(5, dtype="float32") for _ in range(4)]
+    compiled = pg.compile(_copies)
+    for _ in range(2):
+        expected = _copies(x, *buffers[:2]).numpy()
+        np.testing.assert_array_equal(compiled(x, *buffers[2:]).numpy(), expected)
+        for got, want in zip(buffers[2:], buffers[:2]):
+            np.testing.assert_array_equal(got.numpy(), want.numpy())
+    (entry,) = compiled._cache.values()
+    source = entry.replay.source
+    assert source.count("out=v1)") == 1  # x * 2 written into buf
+    names = [getattr(f, "__name__", "") for k, f in entry.replay.__globals__.items() if k[0] == "f"]
+    assert "broadcast_to" not in names and "asarray" not in names
+    assert names.count("astype") == 1 and "setitem" in names  # other.copy_(y)
