@@ -9,6 +9,7 @@ buffer writes into it itself (``out=``).
 
 from __future__ import annotations
 
+import math
 import operator
 from typing import Any
 
@@ -20,6 +21,7 @@ from ._tracer import Slot, Step, Trace, slots_in
 def rewrite(trace: Trace, outputs: set[int]) -> None:
     """Apply every pass to ``trace`` (NumPy only); ``outputs`` are the result slots."""
     _direct_reductions(trace)
+    _direct_means(trace)
     _direct_methods(trace)
     _drop_copies(trace, outputs)
     _fuse_writes(trace, outputs)
@@ -54,6 +56,46 @@ def _direct_reductions(trace: Trace) -> None:
             and type(trace.values[step.args[0].index]) is np.ndarray
         ):
             step.fn = reduce
+
+
+def _direct_means(trace: Trace) -> None:
+    """``np.mean(a, axis=...)`` of a floating or complex ndarray becomes the calls NumPy's
+    ``_mean`` makes for it, without its Python: ``np.add.reduce``, then the division by
+    the count (an ``intp``), in place for an array, cast back to the sum's type for a
+    scalar."""
+    values = trace.values
+    steps: list[Step] = []
+    for step in trace.steps:
+        source = step.args[0] if len(step.args) == 1 else None
+        value = values[source.index] if isinstance(source, Slot) else None
+        if (
+            step.fn is not np.mean
+            or type(value) is not np.ndarray
+            or value.dtype.kind not in "fc"
+            or value.dtype == np.float16  # summed in float32 by _mean
+            or value.size == 0
+            or not set(step.kwargs) <= {"axis", "keepdims"}
+            or step.paths != [()]
+        ):
+            steps.append(step)
+            continue
+        axis, keepdims = step.kwargs.get("axis"), step.kwargs.get("keepdims", False)
+        axes = range(value.ndim) if axis is None else (axis,) if type(axis) is int else axis
+        count = np.intp(math.prod(value.shape[a] for a in axes))
+        total = np.add.reduce(value, axis=axis, keepdims=keepdims)
+        summed = Slot(len(values))
+        values.append(total)
+        kwargs = {"axis": axis, "keepdims": keepdims}
+        steps.append(Step(np.add.reduce, (source,), kwargs, [summed.index], [()]))
+        if type(total) is np.ndarray:
+            divide = {"out": summed, "casting": "unsafe"}
+            steps.append(Step(np.true_divide, (summed, count), divide, step.outs, [()]))
+        else:
+            quotient = Slot(len(values))
+            values.append(total / count)
+            steps.append(Step(operator.truediv, (summed, count), {}, [quotient.index], [()]))
+            steps.append(Step(type(total), (quotient,), {}, step.outs, [()]))
+    trace.steps = steps
 
 
 def _direct_methods(trace: Trace) -> None:
