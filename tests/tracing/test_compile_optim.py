@@ -286,3 +286,34 @@ def test_parameters_whose_step_counts_differ_trace_again_one_by_one():
             np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
     assert [optimizer.state[p]["step"] for p in params] == [5.0, 4.0, 4.0, 4.0]
     assert compiled.traces == 2
+
+
+def test_two_compiled_steps_sharing_parameters_stay_equal_to_eager():
+    """One optimizer, two compiled steps, one of them giving gradients to some of the
+    parameters only (its layout takes their state out of the other's, whose step counts
+    then part): no retrace on each call, and both stay equal to eager."""
+    x, y = pg.tensor(X), pg.tensor(Y)
+    params, eager_params = _mlp("numpy"), _mlp("numpy")
+    optimizer = pg.optim.Adam(params, lr=0.1)
+    eager_opt = pg.optim.Adam(eager_params, lr=0.1)
+
+    def run(params, x, y, opt, first_layer_only):
+        loss = (
+            _mlp_loss(params, x, y) if not first_layer_only else pg.sum(x @ params[0] + params[1])
+        )
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+        return loss
+
+    whole = pg.compile(lambda params, x, y: run(params, x, y, optimizer, False))
+    first = pg.compile(lambda params, x, y: run(params, x, y, optimizer, True))
+    for i in range(8):
+        compiled = first if i % 2 else whole
+        np.testing.assert_array_equal(
+            compiled(params, x, y).numpy(),
+            run(eager_params, x, y, eager_opt, bool(i % 2)).detach().numpy(),
+        )
+        for p, q in zip(params, eager_params):
+            np.testing.assert_array_equal(p.detach().numpy(), q.detach().numpy())
+    assert whole.traces + first.traces <= 3
