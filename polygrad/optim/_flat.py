@@ -94,8 +94,8 @@ class FlatState:
             tracing.bind(tensor)
 
     def bound_to(self, backend: Any) -> bool:
-        """Whether ``backend`` is tracing and this layout is bound to its trace."""
-        return bool(backend.tracing) and self.update._backend is backend
+        """Whether this layout is bound to the trace of ``backend`` (a tracing adapter)."""
+        return self.update._backend is backend
 
 
 def can_flatten(

@@ -90,9 +90,18 @@ class Adam(Optimizer):
             tracing.guard(functools.partial(flat.current, self.state, "step"))
             flat.bind(tracing)
 
+    def _bound_flat(self, params: list[Tensor]) -> FlatState | None:
+        """The flat layout of ``params`` bound to the trace being recorded, if any."""
+        backend = params[0]._backend if params else None
+        if backend is None or not backend.tracing:
+            return None
+        flat = self._flats.get(tuple(map(id, params)))
+        return flat if flat is not None and flat.bound_to(backend) else None
+
     def _update_group(self, group: dict[str, Any]) -> None:
         weight_decay = group["weight_decay"]
         decoupled = weight_decay != 0 and group["decoupled_weight_decay"]
+        names = _state_names(group)
         params, grads = [], []
         for param, grad in self._gradients(group):
             if param.dtype.is_complex:
@@ -103,13 +112,11 @@ class Adam(Optimizer):
             if len(state) == 0:
                 # torch keeps ``step`` as a 0-d float32 tensor; a number is the same value
                 state["step"] = 0.0
-                for name in _state_names(group):
+                for name in names:
                     state[name] = self._zeros(param)
             params.append(param)
             grads.append(grad)
-        flat = self._flats.get(tuple(map(id, params))) if params else None
-        if flat is not None and not flat.bound_to(params[0]._backend):
-            flat = None
+        flat = self._bound_flat(params)
 
         def numbers() -> list[tuple[float, ...]]:
             """Per parameter: -lr / (1 - beta1**t), sqrt(1 - beta2**t) (and AdamW's decay)."""
@@ -136,12 +143,10 @@ class Adam(Optimizer):
         if flat is None:
             for param, grad, scales in zip(params, grads, every):
                 state = self.state[param]
-                names = _state_names(group)
                 param.add_(_update(group, grad, scales, *(state[name] for name in names)))
             return
         backend = params[0]._backend
         grad = _make(backend.xp.concat([g._data for g in grads], axis=None), backend)
-        names = _state_names(group)
         flat.update.copy_(_update(group, grad, every[0], *(flat.buffers[n] for n in names)))
         for param, part in zip(params, flat.update_parts):
             param.add_(part)
