@@ -10,7 +10,12 @@ Adam with lr 1e-2, float32) for a few epochs three ways, interleaved, on one pin
   included (the optimizer binds its moments to the trace and feeds its step-dependent
   numbers on every call); the batches go in as NumPy arrays, wrapped inside.
 
-and prints seconds per epoch and each one's final loss.
+and prints, for each, seconds per epoch of the whole loop (each round starts from fresh
+parameters, so the compiled ones trace their two signatures, batches of 64 and the
+epoch's last batch of 29, inside the loop), the time of a single step once traced
+(median and fastest tenth of single steps, the three interleaved 20 steps at a time: on
+a shared machine a stall lands in few steps, but in many whole loops), the time of the
+compiled step's two traces, and each one's final loss.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -50,18 +56,21 @@ def _tensor(a: np.ndarray) -> Any:
     return pg.tensor(a, dtype="float32")
 
 
-def eager(batches: list[tuple[Any, Any]]) -> float:
+def eager() -> Callable[[Any, Any], Any]:
     params = _params()
     optimizer = pg.optim.Adam(params, lr=LR)
-    for x, y in batches:
+
+    def step(x: Any, y: Any) -> Any:
         optimizer.zero_grad()
         loss = cross_entropy(forward(params, _tensor(x)), _tensor(y))
         loss.backward()
         optimizer.step()
-    return loss.item()
+        return loss
+
+    return step
 
 
-def compiled_gradient(batches: list[tuple[Any, Any]]) -> float:
+def compiled_gradient() -> Callable[[Any, Any], Any]:
     params = _params()
     optimizer = pg.optim.Adam(params, lr=LR)
 
@@ -71,14 +80,16 @@ def compiled_gradient(batches: list[tuple[Any, Any]]) -> float:
         loss.backward()
         return loss
 
-    for x, y in batches:
+    def step(x: Any, y: Any) -> Any:
         optimizer.zero_grad()
         loss = loss_and_backward(params, _tensor(x), _tensor(y))
         optimizer.step()
-    return loss.item()
+        return loss
+
+    return step
 
 
-def compiled_step(batches: list[tuple[Any, Any]]) -> float:
+def compiled_step() -> Callable[[Any, Any], Any]:
     params = _params()
     optimizer = pg.optim.Adam(params, lr=LR)
 
@@ -90,18 +101,56 @@ def compiled_step(batches: list[tuple[Any, Any]]) -> float:
         optimizer.zero_grad()
         return loss
 
-    for x, y in batches:
-        loss = train_step(params, x.astype(np.float32), y.astype(np.float32))
-    return loss.item()
+    def step(x: Any, y: Any) -> Any:
+        return train_step(params, x.astype(np.float32), y.astype(np.float32))
+
+    return step
 
 
 RUNS = {"eager": eager, "compiled gradient": compiled_gradient, "compiled step": compiled_step}
+
+
+def _loop(make: Callable[[], Callable[[Any, Any], Any]], batches: list[Any]) -> float:
+    """The whole training loop from fresh parameters (tracing included); the final loss."""
+    step = make()
+    for x, y in batches:
+        loss = step(x, y)
+    return float(loss.item())
+
+
+def _per_step(batches: list[Any], rounds: int) -> dict[str, list[float]]:
+    """Seconds of single steps once every signature is traced: each subject's steps
+    timed one by one, subjects interleaved 20 steps at a time."""
+    steps = {name: make() for name, make in RUNS.items()}
+    for step in steps.values():  # trace both batch sizes (64, and 29 at an epoch's end)
+        for x, y in batches[-2:]:
+            step(x, y)
+    times: dict[str, list[float]] = {name: [] for name in RUNS}
+    for begin in range(0, 20 * rounds, 20):
+        for name, step in steps.items():
+            for x, y in (batches[i % len(batches)] for i in range(begin, begin + 20)):
+                start = time.perf_counter()
+                step(x, y)
+                times[name].append(time.perf_counter() - start)
+    return times
+
+
+def _first_calls(batches: list[Any]) -> list[float]:
+    """Seconds of the compiled step's two traces (a batch of 64, then the last batch)."""
+    step = compiled_step()
+    found = []
+    for x, y in (batches[0], batches[-1]):
+        start = time.perf_counter()
+        step(x, y)
+        found.append(time.perf_counter() - start)
+    return found
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.training", description=__doc__)
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--step-rounds", type=int, default=30)
     args = parser.parse_args(argv)
     from .__main__ import _setup
 
@@ -110,20 +159,40 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     times: dict[str, list[float]] = {name: [] for name in RUNS}
     losses = {}
     for _ in range(args.rounds):
-        for name, run in RUNS.items():
+        for name, make in RUNS.items():
             start = time.perf_counter()
-            losses[name] = run(batches)
+            losses[name] = _loop(make, batches)
             times[name].append((time.perf_counter() - start) / args.epochs)
+    steps = _per_step(batches, args.step_rounds)
+    traces = _first_calls(batches)
     base = statistics.median(times["eager"])
+    step_base = statistics.median(steps["eager"]), _fastest_tenth(steps["eager"])
     rows = {}
     for name, samples in times.items():
         median = statistics.median(samples)
-        rows[name] = {"seconds_per_epoch": median, "speedup": base / median, "loss": losses[name]}
+        step_median, step_fastest = statistics.median(steps[name]), _fastest_tenth(steps[name])
+        rows[name] = {
+            "seconds_per_epoch": median,
+            "speedup": base / median,
+            "loss": losses[name],
+            "seconds_per_step": step_median,
+            "step_speedup": step_base[0] / step_median,
+            "step_speedup_fastest_tenth": step_base[1] / step_fastest,
+        }
         print(
-            f"  {name:18s} {median * 1e3:7.1f} ms/epoch  {base / median:4.2f}x faster than "
-            f"eager  final loss {losses[name]:.6f}"
+            f"  {name:18s} loop {median * 1e3:6.1f} ms/epoch {base / median:4.2f}x; a step "
+            f"{step_median * 1e6:6.1f} us {step_base[0] / step_median:4.2f}x (fastest tenth "
+            f"{step_fastest * 1e6:6.1f} us {step_base[1] / step_fastest:4.2f}x)  "
+            f"final loss {losses[name]:.6f}"
         )
+    print(f"  compiled step's two traces: {traces[0] * 1e3:.1f} and {traces[1] * 1e3:.1f} ms")
+    rows["compiled step"]["trace_seconds"] = traces
     return rows
+
+
+def _fastest_tenth(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return statistics.mean(ordered[: max(1, len(ordered) // 10)])
 
 
 if __name__ == "__main__":

@@ -11,10 +11,12 @@ with torch.optim to rounding.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from .. import ops
-from .._core._tensor import Tensor
+from .._core._tensor import Tensor, _make
+from ._flat import FlatState, can_flatten
 from .optimizer import Optimizer, ParamsT
 
 __all__ = ["Adam", "AdamW"]
@@ -64,14 +66,42 @@ class Adam(Optimizer):
             "maximize": maximize,
             "decoupled_weight_decay": decoupled_weight_decay,
         }
+        #: Flat state layouts of compiled steps, by the ids of the parameters they hold.
+        self._flats: dict[tuple[int, ...], FlatState] = {}
         super().__init__(params, defaults)
 
+    def _prepare_trace(self, tracing: Any) -> None:
+        """Lay each group's state out flat where its parameters allow (``_flat``), and
+        trace again when the layout breaks or their step counts part."""
+        for group in self.param_groups:
+            params = [p for p in group["params"] if p._grad is not None]
+            states = [self.state[p] for p in params]
+            names = _state_names(group)
+            if not can_flatten(tracing, params, states, names):
+                continue
+            if len({state.get("step", 0.0) for state in states}) != 1:
+                continue  # one set of step numbers for all of them, or none
+            for state in states:
+                state.setdefault("step", 0.0)
+            key = tuple(map(id, params))
+            flat = self._flats.get(key)
+            if flat is None or flat.names != names or not flat.current(self.state, "step"):
+                flat = self._flats[key] = FlatState(tracing.real, params, states, names)
+            tracing.guard(functools.partial(flat.current, self.state, "step"))
+            flat.bind(tracing)
+
+    def _bound_flat(self, params: list[Tensor]) -> FlatState | None:
+        """The flat layout of ``params`` bound to the trace being recorded, if any."""
+        backend = params[0]._backend if params else None
+        if backend is None or not backend.tracing:
+            return None
+        flat = self._flats.get(tuple(map(id, params)))
+        return flat if flat is not None and flat.bound_to(backend) else None
+
     def _update_group(self, group: dict[str, Any]) -> None:
-        beta1, beta2 = group["betas"]
-        eps = group["eps"]
         weight_decay = group["weight_decay"]
         decoupled = weight_decay != 0 and group["decoupled_weight_decay"]
-        amsgrad = group["amsgrad"]
+        names = _state_names(group)
         params, grads = [], []
         for param, grad in self._gradients(group):
             if param.dtype.is_complex:
@@ -82,15 +112,15 @@ class Adam(Optimizer):
             if len(state) == 0:
                 # torch keeps ``step`` as a 0-d float32 tensor; a number is the same value
                 state["step"] = 0.0
-                state["exp_avg"] = self._zeros(param)
-                state["exp_avg_sq"] = self._zeros(param)
-                if amsgrad:
-                    state["max_exp_avg_sq"] = self._zeros(param)
+                for name in names:
+                    state[name] = self._zeros(param)
             params.append(param)
             grads.append(grad)
+        flat = self._bound_flat(params)
 
         def numbers() -> list[tuple[float, ...]]:
             """Per parameter: -lr / (1 - beta1**t), sqrt(1 - beta2**t) (and AdamW's decay)."""
+            beta1, beta2 = group["betas"]
             lr = float(group["lr"])
             found: list[tuple[float, ...]] = []
             for param in params:
@@ -100,23 +130,50 @@ class Adam(Optimizer):
                 found.append((*scales, 1 - lr * weight_decay) if decoupled else scales)
             return found
 
-        for param, grad, scales in zip(params, grads, self._numbers(params, numbers)):
-            state = self.state[param]
-            exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        if flat is not None:  # one set of numbers (the step counts agree: guarded)
+            (scales,) = self._numbers(params[:1], lambda: numbers()[:1])
+            every = [scales] * len(params)
+        else:
+            every = self._numbers(params, numbers)
+        for index, (param, grad, scales) in enumerate(zip(params, grads, every)):
             if decoupled:
                 param.mul_(scales[2])
             elif weight_decay != 0:
-                grad = grad.add(param, alpha=weight_decay)
+                grads[index] = grad.add(param, alpha=weight_decay)
+        if flat is None:
+            for param, grad, scales in zip(params, grads, every):
+                state = self.state[param]
+                param.add_(_update(group, grad, scales, *(state[name] for name in names)))
+            return
+        backend = params[0]._backend
+        grad = _make(backend.xp.concat([g._data for g in grads], axis=None), backend)
+        flat.update.copy_(_update(group, grad, every[0], *(flat.buffers[n] for n in names)))
+        for param, part in zip(params, flat.update_parts):
+            param.add_(part)
 
-            _lerp_(exp_avg, grad, 1 - beta1)
-            exp_avg_sq.mul_(beta2).add_(grad * (1 - beta2) * grad)  # addcmul's order
 
-            if amsgrad:
-                max_exp_avg_sq = state["max_exp_avg_sq"]
-                max_exp_avg_sq.copy_(ops.maximum(max_exp_avg_sq, exp_avg_sq))
-                exp_avg_sq = max_exp_avg_sq
-            denom = (ops.sqrt(exp_avg_sq) / scales[1]).add_(eps)
-            param.add_(exp_avg / denom * scales[0])
+def _state_names(group: dict[str, Any]) -> tuple[str, ...]:
+    names = ("exp_avg", "exp_avg_sq")
+    return (*names, "max_exp_avg_sq") if group["amsgrad"] else names
+
+
+def _update(
+    group: dict[str, Any],
+    grad: Tensor,
+    scales: tuple[Any, ...],
+    exp_avg: Tensor,
+    exp_avg_sq: Tensor,
+    max_exp_avg_sq: Tensor | None = None,
+) -> Tensor:
+    """Update the moments in place; returns what the parameter adds."""
+    beta1, beta2 = group["betas"]
+    _lerp_(exp_avg, grad, 1 - beta1)
+    exp_avg_sq.mul_(beta2).add_(grad * (1 - beta2) * grad)  # addcmul's order
+    if max_exp_avg_sq is not None:
+        max_exp_avg_sq.copy_(ops.maximum(max_exp_avg_sq, exp_avg_sq))
+        exp_avg_sq = max_exp_avg_sq
+    denom = (ops.sqrt(exp_avg_sq) / scales[1]).add_(group["eps"])
+    return exp_avg / denom * scales[0]
 
 
 class AdamW(Adam):

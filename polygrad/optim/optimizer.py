@@ -177,6 +177,7 @@ class Optimizer:
             tracing = self._tracing()
             if tracing is not None:
                 tracing.guard(self._layout)
+                self._prepare_trace(tracing)
                 for state in self.state.values():
                     for value in state.values():
                         if isinstance(value, Tensor):
@@ -198,6 +199,10 @@ class Optimizer:
                         "not an argument of the compiled function; pass every parameter in"
                     )
         return found
+
+    def _prepare_trace(self, tracing: Any) -> None:
+        """Inside pg.compile, before the state is bound to the trace: a subclass may
+        arrange its state (Adam lays it out flat) and add guards of its own."""
 
     def _layout(self) -> Any:
         """What a traced step depends on besides its arguments and the numbers it feeds."""

@@ -5,157 +5,31 @@ last use so intermediates are freed as early as in the eager run. On NumPy, an
 elementwise kernel whose input buffer nothing reads afterwards (no later step, no
 view of it, not an argument, constant or result) writes its result into that buffer
 (``out=``): the same kernel in the same order, so results equal the eager ones bit for
-bit, with fewer allocations.
+bit, with fewer allocations (after ``_numpy_rewrites``' passes).
 """
 
 from __future__ import annotations
 
 import math
-import operator
 from typing import Any
 
 import numpy as np
 
 from ._hoist import hoist_constants
-from ._tracer import Slot, Step, Trace, slots_in
-
-
-def _numpy_kernels() -> dict[Any, Any]:
-    """Operators whose NumPy kernel is a ufunc (``a * b`` is ``np.multiply(a, b)``)."""
-    return {
-        operator.add: np.add,
-        operator.sub: np.subtract,
-        operator.mul: np.multiply,
-        operator.truediv: np.divide,
-        operator.neg: np.negative,
-    }
-
-
-#: NumPy reductions that, on an ndarray, call one ufunc's ``reduce`` with the same arguments.
-_REDUCTIONS = {np.sum: np.add.reduce, np.max: np.maximum.reduce, np.min: np.minimum.reduce}
-
-
-def _direct_reductions(trace: Trace) -> None:
-    """``np.sum(a, axis=...)`` becomes ``np.add.reduce(a, axis=...)``: the call NumPy makes
-    for an ndarray, without its Python wrapper."""
-    for step in trace.steps:
-        reduce = _REDUCTIONS.get(step.fn)
-        if (
-            reduce is not None
-            and len(step.args) == 1
-            and isinstance(step.args[0], Slot)
-            and set(step.kwargs) <= {"axis", "keepdims", "dtype"}
-            and type(trace.values[step.args[0].index]) is np.ndarray
-        ):
-            step.fn = reduce
-
-
-def _direct_methods(trace: Trace) -> None:
-    """Wrappers that end in one ndarray method call that method: ``np.reshape(a, s)`` is
-    ``a.reshape(s)``, array-api-compat's ``matrix_transpose(a)`` is ``a.swapaxes(-1, -2)``
-    and its ``astype(a, t)`` is ``a.astype(t)`` (the same call, without the wrapper)."""
-    for step in trace.steps:
-        if step.kwargs or not step.args or not isinstance(step.args[0], Slot):
-            continue
-        if type(trace.values[step.args[0].index]) is not np.ndarray:
-            continue
-        name = getattr(step.fn, "__name__", "")
-        compat = str(getattr(step.fn, "__module__", "")).startswith("array_api_compat.")
-        if step.fn is np.reshape and len(step.args) == 2:
-            step.fn = np.ndarray.reshape
-        elif compat and name == "matrix_transpose" and len(step.args) == 1:
-            step.fn, step.args = np.ndarray.swapaxes, (step.args[0], -1, -2)
-        elif compat and name == "astype" and len(step.args) == 2:
-            step.fn = np.ndarray.astype
-
-
-def _drop_broadcasts(trace: Trace, outputs: set[int]) -> None:
-    """``b = broadcast_to(a, s); c = ufunc(b, x)`` becomes ``c = ufunc(a, x)`` where ``b``
-    has no other use and ``c`` has shape ``s``: the ufunc broadcasts ``a`` itself, to the
-    same values element by element."""
-    kernels = _numpy_kernels()
-    values = trace.values
-    uses: dict[int, int] = {}
-    for step in trace.steps:
-        for slot in slots_in((step.args, step.kwargs)):
-            uses[slot] = uses.get(slot, 0) + 1
-    sources: dict[int, Slot] = {}  # slot of a broadcast -> the slot it broadcasts
-    replaced: set[int] = set()
-    kept: list[Step] = []
-    for step in trace.steps:
-        if (
-            step.fn is np.broadcast_to
-            and len(step.args) == 2
-            and not step.kwargs
-            and isinstance(step.args[0], Slot)
-            and type(values[step.args[0].index]) is np.ndarray
-            and step.paths == [()]
-            and step.outs[0] not in outputs
-            and uses.get(step.outs[0]) == 1
-        ):
-            sources[step.outs[0]] = step.args[0]
-            kept.append(step)
-            continue
-        if isinstance(kernels.get(step.fn, step.fn), np.ufunc) and not step.kwargs:
-            shape = getattr(values[step.outs[0]], "shape", None) if step.outs else None
-            args = []
-            for arg in step.args:
-                source = sources.get(arg.index) if isinstance(arg, Slot) else None
-                if source is not None and values[arg.index].shape == shape:
-                    replaced.add(arg.index)
-                    arg = source
-                args.append(arg)
-            step.args = tuple(args)
-        kept.append(step)
-    trace.steps = [s for s in kept if not (s.outs and s.outs[0] in replaced)]
-
-
-def _fuse_writes(trace: Trace, outputs: set[int]) -> None:
-    """``r = f(a, b); a[...] = r`` (an in-place tensor op) becomes ``f(a, b, out=a)``."""
-    kernels = _numpy_kernels()
-    steps, values = trace.steps, trace.values
-    last_use = _last_uses(steps)
-    fused: list[Step] = []
-    for index, step in enumerate(steps):
-        if fused and step.fn is operator.setitem and not step.kwargs and len(step.args) == 3:
-            target, key, new = step.args
-            before = fused[-1]
-            kernel = kernels.get(before.fn, before.fn)
-            if (
-                key is Ellipsis
-                and isinstance(target, Slot)
-                and isinstance(new, Slot)
-                and isinstance(kernel, np.ufunc)
-                and not before.kwargs
-                and before.outs == [new.index]
-                and before.paths == [()]
-                and new.index not in outputs
-                and last_use.get(new.index) == index
-                and any(isinstance(a, Slot) and a.index == target.index for a in before.args)
-                and type(values[target.index]) is np.ndarray
-                and values[target.index].shape == values[new.index].shape
-                and values[target.index].dtype == values[new.index].dtype
-            ):
-                before.fn = kernel
-                before.kwargs = {"out": target}
-                continue
-        fused.append(step)
-    trace.steps = fused
+from ._numpy_rewrites import BufferIndex, last_uses, numpy_kernels, rewrite
+from ._tracer import Slot, Trace, slots_in
 
 
 def _numpy_reuse(trace: Trace, outputs: set[int]) -> dict[int, int]:
     """Step index -> slot whose buffer the step's elementwise kernel may write into."""
     if not trace.backend.real.replays_in_place:
         return {}
-    _fuse_writes(trace, outputs)
-    _direct_reductions(trace)
-    _direct_methods(trace)
-    _drop_broadcasts(trace, outputs)
-    kernels = _numpy_kernels()
+    rewrite(trace, outputs)
+    kernels = numpy_kernels()
     values = trace.values
-    last_use = _last_uses(trace.steps)
+    last_use = last_uses(trace.steps)
     pinned = set(trace.inputs) | set(trace.constants) | outputs
-    sharing = _BufferIndex(values)
+    sharing = BufferIndex(values)
     chosen: dict[int, int] = {}
     for index, step in enumerate(trace.steps):
         kernel = kernels.get(step.fn, step.fn)
@@ -185,40 +59,6 @@ def _numpy_reuse(trace: Trace, outputs: set[int]) -> dict[int, int]:
                 pinned.add(arg.index)  # one step owns it now
                 break
     return chosen
-
-
-class _BufferIndex:
-    """Which slots may share memory with a slot's buffer, found through ``.base`` (NumPy
-    points a view at the array owning the memory) instead of comparing every pair."""
-
-    def __init__(self, values: list[Any]) -> None:
-        self.values = values
-        self.views: dict[int, list[int]] = {}
-        self.unknown: list[int] = []  # memory owned by something that is not an ndarray
-        for slot, value in enumerate(values):
-            if type(value) is not np.ndarray:
-                continue
-            owner = value
-            while isinstance(owner.base, np.ndarray):
-                owner = owner.base
-            if owner.base is None:
-                self.views.setdefault(id(owner), []).append(slot)
-            else:
-                self.unknown.append(slot)
-
-    def sharing(self, slot: int) -> list[int]:
-        """Slots whose arrays may share memory with the (owning) array of ``slot``."""
-        buffer = self.values[slot]
-        candidates = self.views.get(id(buffer), []) + self.unknown
-        return [s for s in candidates if np.may_share_memory(self.values[s], buffer)]
-
-
-def _last_uses(steps: list[Step]) -> dict[int, int]:
-    last: dict[int, int] = {}
-    for index, step in enumerate(steps):
-        for slot in slots_in((step.args, step.kwargs)):
-            last[slot] = index
-    return last
 
 
 class _Source:
@@ -265,7 +105,7 @@ def build(trace: Trace, results: list[int]) -> Any:
     for slot, value in trace.constants.items():
         source.globals[f"v{slot}"] = value
     reuse = _numpy_reuse(trace, kept)  # first: it may fuse steps
-    last_use = _last_uses(trace.steps)
+    last_use = last_uses(trace.steps)
     params = ", ".join(f"v{i}" for i in trace.inputs)
     lines = [f"def replay({params}):"]
     for index, step in enumerate(trace.steps):

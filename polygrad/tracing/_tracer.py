@@ -173,15 +173,23 @@ def _is_namedtuple(obj: Any) -> bool:
 
 def slots_in(obj: Any) -> list[int]:
     """The slots in a step's arguments (nested in tuples, lists, dicts and slices)."""
-    if isinstance(obj, Slot):
-        return [obj.index]
-    if type(obj) in (tuple, list):
-        return [s for o in obj for s in slots_in(o)]
-    if type(obj) is dict:
-        return [s for o in obj.values() for s in slots_in(o)]
-    if type(obj) is slice:
-        return slots_in((obj.start, obj.stop, obj.step))
-    return []
+    found: list[int] = []
+    _collect_slots(obj, found)
+    return found
+
+
+def _collect_slots(obj: Any, found: list[int]) -> None:
+    kind = type(obj)
+    if kind is Slot:
+        found.append(obj.index)
+    elif kind is tuple or kind is list:
+        for o in obj:
+            _collect_slots(o, found)
+    elif kind is dict:
+        for o in obj.values():
+            _collect_slots(o, found)
+    elif kind is slice:
+        _collect_slots((obj.start, obj.stop, obj.step), found)
 
 
 def _template(obj: Any) -> Any:
