@@ -218,12 +218,7 @@ class ShapeMethods:
             return _diagonal(self, offset=diagonal)
         if self.ndim != 1:
             raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{self.ndim}D")
-        n = self.shape[0] + abs(diagonal)
-        xp = self.__array_namespace__()
-        positions = xp.arange(self.shape[0])
-        rows = positions + max(-diagonal, 0)
-        cols = positions + max(diagonal, 0)
-        return index_add((n, n), (rows._data, cols._data), self)
+        return self.diag_embed(diagonal)  # type: ignore[no-any-return]
 
     # -- reordering ----------------------------------------------------------------------
     def repeat(self: Any, *sizes: Any) -> Tensor:
