@@ -41,3 +41,19 @@ def test_diag_embed_of_booleans_and_bad_dims(backend):
         pg.diag_embed(x, 0, 1, -1)
     with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range"):
         pg.diag_embed(x, 0, 0, 2)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_fill_casts_the_value_and_keeps_both_gradients(backend):
+    values = np.array([[1.0, np.nan], [np.inf, -2.0]])  # NaN and inf do not leak into the fill
+    for value in (True, 2.5, -3):
+        _both(lambda lib, x, v=value: lib.fill(x, v), values, backend)
+    _both(lambda lib, x, v: lib.fill(x, v), (values, np.array(0.75)), backend)
+    for raw, value in [(np.array([1, 2]), 2.7), (np.array([True, False]), 0.5)]:
+        got = pg.fill(pg_from(raw, backend), value)
+        expected = torch.fill(torch.tensor(raw), value)
+        np.testing.assert_array_equal(got.numpy(), expected)
+        assert str(got.dtype).split(".")[-1] == str(expected.dtype).split(".")[-1]
+    x = pg_from(values, backend, requires_grad=True)
+    with pytest.raises(RuntimeError, match="fill_ only supports 0-dimension value tensor"):
+        pg.fill(x, pg_from(np.ones(2), backend))

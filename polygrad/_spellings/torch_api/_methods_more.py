@@ -198,12 +198,18 @@ class MoreMethods:
     # -- writing by index ---------------------------------------------------------------
     def fill(self: Any, value: Any) -> Tensor:
         """A tensor like ``self`` filled with ``value`` (torch.fill, out of place)."""
-        filled = ops.broadcast_to(ops.astype(ops.multiply(self, 0), self.dtype), tuple(self.shape))
-        return (
-            ops.add(filled, value)
-            if not hasattr(value, "shape")
-            else ops.add(filled, ops.astype(value, self.dtype))
-        )
+        ns = self.__array_namespace__()
+        if hasattr(value, "shape"):
+            if value.ndim:
+                raise RuntimeError(
+                    "fill_ only supports 0-dimension value tensor but got tensor with "
+                    f"{value.ndim} dimensions."
+                )
+            value = ops.astype(value, self.dtype)  # keeps a tensor's gradient
+        else:  # cast as torch does: True fills floats with 1, 2.7 fills integers with 2
+            value = ns.asarray(value, dtype=self.dtype)
+        # a where keeps ``self`` in the graph with a zero gradient, as torch's FillBackward
+        return ops.where(ns.asarray(True), value, self)
 
     def index_fill(self: Any, dim: int, index: Any, value: Any) -> Tensor:
         """A copy with ``value`` at ``index`` along ``dim`` (torch's ``x.index_fill()``)."""
