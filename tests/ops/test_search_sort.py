@@ -211,3 +211,26 @@ def test_searchsorted_of_a_0d_value_and_with_a_sorter(right, backend):
         got = pg.bucketize(pg_tensor(value, backend), pg_tensor(boundaries, backend), right=right)
         np.testing.assert_array_equal(_plain(got), expected)
         assert tuple(got.shape) == tuple(expected.shape)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("invert", [False, True])
+def test_isin_of_floats(invert, backend):
+    """The standard's isin need only take integers (array-api-strict takes nothing else):
+    floats are searched in the sorted test values; NaN is in nothing, -0.0 equals 0.0."""
+    nan = float("nan")
+    inf = float("inf")
+    elements = np.array([[1.5, nan, -0.0], [2.0, 7.0, inf]])
+    for tests in (
+        np.array([0.0, 1.5, nan, 7.0, nan]),
+        np.array([inf, nan, 2.0]),
+        np.array([3.0]),
+        np.zeros(0),
+        np.array(2.0),
+    ):
+        got = pg.isin(pg_tensor(elements, backend), pg_tensor(tests, backend), invert=invert)
+        expected = torch.isin(torch.tensor(elements), torch.tensor(tests), invert=invert)
+        np.testing.assert_array_equal(_plain(got), expected)
+    got = pg.isin(pg_tensor(np.array(7.0), backend), pg_tensor(elements, backend))
+    assert torch.isin(torch.tensor(7.0), torch.tensor(elements)).item() is True
+    assert _plain(got).shape == () and _plain(got).item() is True
