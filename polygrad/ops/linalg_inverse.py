@@ -34,6 +34,7 @@ from ._support import add_tangents, conj, is_complex, needs
 from .conversion import clone, common_dtype
 from .fill import copy_from_recorded
 from .linalg import matmul
+from .shape import expand_dims, matrix_transpose, squeeze
 from .sums import _product_of_others
 
 
@@ -151,22 +152,48 @@ class LinalgSolveExBackward0(Node):
         return tx[..., 0] if self.vector else tx
 
 
-def solve(x1: Any, x2: Any, /) -> Tensor:
-    """The solution ``X`` of ``x1 @ X = x2``; a 1-d ``x2`` is one vector (the standard)."""
+def solve(x1: Any, x2: Any, /, *, left: bool = True) -> Tensor:
+    """The solution ``X`` of ``x1 @ X = x2`` (``X @ x1 = x2`` if not ``left``, torch's).
+
+    A 1-d ``x2`` is one vector (the standard). torch also reads an ``x2`` of ``x1``'s
+    shape without its last axis as a batch of vectors; that reading is taken where the
+    standard's (a batch of matrices) does not fit, so both agree wherever both apply.
+    """
     a_data, b_data, backend, a, b = binary_operands(x1, x2, broadcast=False)
     if a is None or b is None:
         raise TypeError("solve expects two arrays")
     square(a, "solve")
     a, b = common_dtype(a, b)
-    a_data, b_data = a._data, b._data
+    vector = _vector_rhs(tuple(a.shape), tuple(b.shape), left)
+    n = a.shape[-1]
+    rows, cols = (b.shape[-1], 1) if vector else tuple(b.shape[-2:])
+    if (rows if left else cols) != n:
+        raise RuntimeError(
+            "linalg.solve: Incompatible shapes of A and B for the equation "
+            f"{'AX' if left else 'XA'} = B ({n}x{n} and {rows}x{cols})"
+        )
+    if not left:  # X A = B is A^T X^T = B^T
+        return matrix_transpose(solve(matrix_transpose(a), matrix_transpose(b)))
+    if vector and b.ndim > 1:  # a batch of vectors: one column each
+        return squeeze(solve(a, expand_dims(b, axis=-1)), axis=-1)
     result = record(
         LinalgSolveExBackward0,
         (a, b),
-        backend.xp.linalg.solve(a_data, b_data),
+        backend.xp.linalg.solve(a._data, b._data),
         backend,
         broadcast=True,
     )
-    return keep_for_backward(result, vector=b_data.ndim == 1)
+    return keep_for_backward(result, vector=b.ndim == 1)
+
+
+def _vector_rhs(a: tuple[Any, ...], b: tuple[Any, ...], left: bool) -> bool:
+    """Whether ``B`` holds vectors: 1-d, or torch's batch of vectors (``A``'s shape
+    without its last axis) unless the standard's reading as matrices fits."""
+    if len(b) == 1:
+        return True
+    if len(b) != len(a) - 1 or b != a[:-1]:
+        return False
+    return not (left and b[-2] == a[-1])
 
 
 # -- det, slogdet -----------------------------------------------------------------------

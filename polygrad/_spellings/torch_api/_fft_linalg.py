@@ -236,7 +236,7 @@ LINALG: dict[str, Callable[..., Any]] = {
     "matrix_exp": accepts_out(linalg_module.matrix_exp),
     **{
         name: accepts_out(getattr(linalg_module, name))
-        for name in ("lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "solve_ex")
+        for name in ("lstsq", "lu", "lu_factor", "lu_factor_ex", "lu_solve", "solve", "solve_ex")
     },
 }
 

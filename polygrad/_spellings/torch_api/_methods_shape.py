@@ -226,7 +226,7 @@ class ShapeMethods:
             return _diagonal(self, offset=diagonal)
         if self.ndim != 1:
             raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{self.ndim}D")
-        return self.diag_embed(diagonal)  # type: ignore[no-any-return]
+        return self.diag_embed(diagonal)
 
     # -- reordering ----------------------------------------------------------------------
     def repeat(self: Any, *sizes: Any) -> Tensor:
