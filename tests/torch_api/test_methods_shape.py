@@ -27,3 +27,29 @@ def test_gather_index_dtypes_and_empty_indices_as_torch(backend):
         pg.gather(x, 0, pg_from(index.astype(np.uint8), backend))
     with pytest.raises(RuntimeError, match="Index tensor must have the same number of dimensions"):
         pg.gather(x, 0, pg_from(index[0], backend))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_repeat_interleave_with_a_tensor_of_counts(backend):
+    """Per-element counts (zeros included) on every backend, Dask too, whose own repeat
+    takes only an int: the output's length is read from the counts."""
+    values = np.arange(24.0).reshape(2, 3, 4)
+    for dim, counts in [(1, np.array([0, 1, 2])), (0, np.array([3, 0])), (2, np.array(2))]:
+        _both(lambda lib, x, c, d=dim: x.repeat_interleave(c, dim=d), (values, counts), backend)
+    _both(
+        lambda lib, x, c: lib.repeat_interleave(x, c),
+        (values[0, 0], np.array([1, 0, 2, 1])),
+        backend,
+    )
+    x = pg_from(values, backend)
+    for counts, message in [
+        (
+            np.array([1, 2]),
+            "repeats must have the same size as input along dim, but got "
+            r"repeats.size\(0\) = 2 and input.size\(1\) = 3",
+        ),
+        (np.array([1, -1, 1]), "repeats can not be negative"),
+        (np.ones((1, 3), dtype=np.int64), "repeats must be 0-dim or 1-dim tensor"),
+    ]:
+        with pytest.raises(RuntimeError, match=message):
+            x.repeat_interleave(pg_from(counts, backend), dim=1)
