@@ -54,3 +54,16 @@ def test_cov_weights_of_the_wrong_kind_get_torch_errors(backend):
             pg.cov(x, **kwargs)
         with pytest.raises(RuntimeError, match=message):
             torch.cov(torch.tensor(ROWS), **{k: torch.tensor(v.numpy()) for k, v in kwargs.items()})
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_tensordot_broadcasts_contracted_size_one(backend):
+    """torch sums the other side's axis where one contracted axis has size 1."""
+    rng = np.random.default_rng(2)
+    a, b = rng.standard_normal((1, 1, 3)), rng.standard_normal((2, 1, 2))
+    _both(lambda lib, x, y: lib.tensordot(x, y, dims=([0, 1], [2, 0])), (a, b), backend)
+    _both(lambda lib, x, y: lib.tensordot(x, y, dims=([2, 1], [0, 1])), (a, b[:1, :, :]), backend)
+    _both(lambda lib, x, y: lib.tensordot(x, y, dims=1), (b, rng.standard_normal((1, 4))), backend)
+    _both(lambda lib, x, y: lib.tensordot(x, y, dims=2), (a, b), backend)
+    with pytest.raises(RuntimeError, match="contracted dimensions need to match"):
+        pg.tensordot(pg_from(a, backend), pg_from(b, backend), dims=([2], [0]))

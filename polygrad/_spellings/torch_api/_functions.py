@@ -170,9 +170,24 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
 
 def tensordot(a: Any, b: Any, dims: Any = 2, out: Any = None) -> Tensor:
     """torch.tensordot: ``dims`` an int (the last/first ``dims`` axes) or two axis lists."""
-    if not isinstance(dims, int):
+    if isinstance(dims, int):
+        pairs = list(zip(range(a.ndim - dims, a.ndim), range(dims))) if 0 <= dims <= a.ndim else []
+    else:
         dims = tuple(tuple(d) if isinstance(d, (list, tuple)) else (d,) for d in dims)
+        pairs = list(zip(*dims)) if len(dims) == 2 else []
+    for i, j in pairs:  # as torch: a contracted size 1 broadcasts (the other side is summed)
+        n, m = _size(a, i), _size(b, j)
+        if n is None or m is None or n == m:
+            continue  # a bad axis or size is left to ops.tensordot's errors
+        if m == 1:
+            a = ops.sum(a, axis=i, keepdims=True)
+        elif n == 1:
+            b = ops.sum(b, axis=j, keepdims=True)
     return written(ops.tensordot(a, b, axes=dims), out, "tensordot")
+
+
+def _size(t: Any, axis: Any) -> Any:
+    return t.shape[axis] if isinstance(axis, int) and -t.ndim <= axis < t.ndim else None
 
 
 def numel(input: Any) -> int:  # noqa: A002 - torch's name
