@@ -195,7 +195,12 @@ def test_searchsorted_of_a_0d_value_and_with_a_sorter(right, backend):
     unsorted = np.array([2.0, 3.0, 1.0, 1.0, 7.0])
     order = np.argsort(unsorted, kind="stable")
     boundaries = np.sort(unsorted)
-    for value in (np.array(1.0), np.array(2.5), np.array([[0.0, 3.0], [9.0, 1.0]])):
+    for value in (
+        np.array(1.0),
+        np.array(2.5),
+        np.array([[0.0, 3.0], [9.0, 1.0]]),
+        np.zeros((3, 0, 2)),
+    ):
         expected = torch.searchsorted(
             torch.tensor(unsorted), torch.tensor(value), right=right, sorter=torch.tensor(order)
         )
@@ -206,11 +211,12 @@ def test_searchsorted_of_a_0d_value_and_with_a_sorter(right, backend):
             sorter=pg_tensor(order, backend),
         )
         np.testing.assert_array_equal(_plain(got), expected)
+        assert _plain(got).shape == tuple(expected.shape)  # computed (Dask), not only declared
         assert got.dtype == pg.int64
         expected = torch.bucketize(torch.tensor(value), torch.tensor(boundaries), right=right)
         got = pg.bucketize(pg_tensor(value, backend), pg_tensor(boundaries, backend), right=right)
         np.testing.assert_array_equal(_plain(got), expected)
-        assert tuple(got.shape) == tuple(expected.shape)
+        assert _plain(got).shape == tuple(expected.shape)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
