@@ -153,18 +153,26 @@ class LinalgSolveExBackward0(Node):
 
 
 def solve(x1: Any, x2: Any, /, *, left: bool = True) -> Tensor:
-    """The solution ``X`` of ``x1 @ X = x2`` (``X @ x1 = x2`` if not ``left``, torch's).
+    """The solution ``X`` of ``x1 @ X = x2`` (``X @ x1 = x2`` if not ``left``), read as the
+    standard says: a 1-d ``x2`` is one vector, any other a batch of matrices (where that
+    does not fit, torch's batch of vectors, see ``torch_solve``)."""
+    return _solve(x1, x2, left, torch_vectors=False)
 
-    A 1-d ``x2`` is one vector (the standard). torch also reads an ``x2`` of ``x1``'s
-    shape without its last axis as a batch of vectors; that reading is taken where the
-    standard's (a batch of matrices) does not fit, so both agree wherever both apply.
-    """
+
+def torch_solve(A: Any, B: Any, *, left: bool = True) -> Tensor:  # noqa: N803 - torch's names
+    """torch.linalg.solve: as ``solve``, but a ``B`` of ``A``'s shape without its last
+    axis is always a batch of vectors (torch's reading, which the standard's collides
+    with when ``A``'s last batch size equals its matrix size)."""
+    return _solve(A, B, left, torch_vectors=True)
+
+
+def _solve(x1: Any, x2: Any, left: bool, torch_vectors: bool) -> Tensor:
     a_data, b_data, backend, a, b = binary_operands(x1, x2, broadcast=False)
     if a is None or b is None:
         raise TypeError("solve expects two arrays")
     square(a, "solve")
     a, b = common_dtype(a, b)
-    vector = _vector_rhs(tuple(a.shape), tuple(b.shape), left)
+    vector = _vector_rhs(tuple(a.shape), tuple(b.shape), left, torch_vectors)
     n = a.shape[-1]
     rows, cols = (b.shape[-1], 1) if vector else tuple(b.shape[-2:])
     if (rows if left else cols) != n:
@@ -186,14 +194,14 @@ def solve(x1: Any, x2: Any, /, *, left: bool = True) -> Tensor:
     return keep_for_backward(result, vector=b.ndim == 1)
 
 
-def _vector_rhs(a: tuple[Any, ...], b: tuple[Any, ...], left: bool) -> bool:
+def _vector_rhs(a: tuple[Any, ...], b: tuple[Any, ...], left: bool, torch_vectors: bool) -> bool:
     """Whether ``B`` holds vectors: 1-d, or torch's batch of vectors (``A``'s shape
-    without its last axis) unless the standard's reading as matrices fits."""
+    without its last axis), which the standard reads as matrices where they fit."""
     if len(b) == 1:
         return True
     if len(b) != len(a) - 1 or b != a[:-1]:
         return False
-    return not (left and b[-2] == a[-1])
+    return torch_vectors or not (left and b[-2] == a[-1])
 
 
 # -- det, slogdet -----------------------------------------------------------------------

@@ -219,7 +219,12 @@ def test_solve_shape_errors_and_the_standards_reading(backend):
             RuntimeError, match=re.escape(f"Incompatible shapes of A and B for the equation {text}")
         ):
             la.solve(a, pg_tensor(b, backend), left=left)
-    # A (3, 3, 3) and B (3, 3): the standard's batch of matrices, where torch reads vectors
+    # A (3, 3, 3) and B (3, 3): torch reads a batch of vectors (pg.linalg, torch's door),
+    # the standard a batch of matrices (the namespace's linalg)
     a, b = data(3, 3, 3) + 3 * np.eye(3), data(3, 3)
-    got = la.solve(pg_tensor(a, backend), pg_tensor(b, backend))
-    np.testing.assert_allclose(to_np(got), np.linalg.solve(a, b), rtol=1e-10)
+    pa, pb = pg_tensor(a, backend), pg_tensor(b, backend)
+    expected = torch.linalg.solve(torch.tensor(a), torch.tensor(b))
+    np.testing.assert_allclose(to_np(la.solve(pa, pb)), expected.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(to_np(la.solve_ex(pa, pb)[0]), expected.numpy(), rtol=1e-10)
+    xp = pa.__array_namespace__()
+    np.testing.assert_allclose(to_np(xp.linalg.solve(pa, pb)), np.linalg.solve(a, b), rtol=1e-10)
