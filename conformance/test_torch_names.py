@@ -29,6 +29,7 @@ linalg.inv_ex linalg.cholesky_ex linalg.lu_factor linalg.lu linalg.solve_triangu
 linalg.matrix_rank linalg.pinv matrix_exp linalg.lu_solve lu_unpack linalg.lstsq
 lu_solve triangular_solve cholesky_solve cholesky_inverse lu
 cov nonzero unique var_mean tensor_split meshgrid round svd qr cross renorm
+all any argwhere diag_embed diagflat isin logical_and fill bucketize
 """.split()
 FORMS = ("function", "method")
 SAMPLES = 2
