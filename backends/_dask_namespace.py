@@ -15,6 +15,7 @@ standard where polygrad's rules need it:
 - ``take_along_axis`` is missing: a gufunc over the taken axis (held in one chunk).
 - ``fft``: ``dask.array.fft`` transforms only an axis held in one chunk; the
   transformed axes are rechunked to one chunk first.
+- ``searchsorted`` takes no ``sorter`` and fails on a 0-d or empty ``x2``.
 - ``max``/``min`` of an array with no elements raise in dask even where the result is
   empty too (no reduced slice is empty, e.g. the rows of a (0, 3) array): such a
   result is an empty array here, as in NumPy.
@@ -344,6 +345,20 @@ class _Namespace(_Forwarding):
             output_dtypes=x.dtype,
         )
         return da.moveaxis(out, -1, axis)
+
+    @staticmethod
+    def searchsorted(x1: Any, x2: Any, /, *, side: str = "left", sorter: Any = None) -> Any:
+        """dask's takes no ``sorter`` (here ``x1`` is put in that order first), fails on
+        a 0-d ``x2`` (its blocks write into NumPy's scalar result) and computes an empty
+        ``x2``'s result in the wrong shape."""
+        x1, x2 = da.asarray(x1), da.asarray(x2)
+        if sorter is not None:
+            x1 = x1[da.asarray(sorter)]
+        if x2.size == 0:  # dask's blocks give a wrongly shaped result; nothing to search
+            return da.zeros(x2.shape, dtype=np.intp)
+        if x2.ndim == 0:
+            return da.searchsorted(x1, x2.reshape((1,)), side=side).reshape(())
+        return da.searchsorted(x1, x2, side=side)
 
 
 namespace = _Namespace()

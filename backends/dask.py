@@ -42,6 +42,18 @@ def _sized(array: Any) -> Any:
     return array
 
 
+def _selects_nothing(shape: tuple[int, ...], key: Any) -> bool:
+    """Whether the basic index ``key`` selects no element of an array of ``shape`` (read
+    off a zero-strided NumPy view of that shape: nothing is allocated)."""
+    parts = key if isinstance(key, tuple) else (key,)
+    if not all(k is None or k is Ellipsis or isinstance(k, (int, slice)) for k in parts):
+        return False  # index arrays: left to dask (reading them here would compute them)
+    try:
+        return np.broadcast_to(np.empty((), dtype=np.int8), shape)[key].size == 0
+    except (IndexError, TypeError, ValueError):
+        return False  # an index NumPy reads otherwise: dask decides
+
+
 def _write_masked(array: Any, mask: Any, value: Any) -> Any:
     """``array`` with ``value`` written where ``mask`` (over its leading axes) is True.
 
@@ -123,7 +135,8 @@ class DaskBackend(Backend):
         positions = _integer_positions(tuple(array.shape), key)
         if positions is None:
             out = array.copy()  # dask's __setitem__ rewrites the handle's graph: use a fresh one
-            out[key] = value
+            if not _selects_nothing(tuple(array.shape), key):  # dask refuses empty writes
+                out[key] = value
             return out
         # dask assigns through at most one index array: write the flat view instead
         flat = array.ravel()

@@ -33,6 +33,7 @@ cov nonzero unique var_mean tensor_split meshgrid round svd qr cross renorm
 igamma frexp gradient cumulative_trapezoid hash_tensor fft.hfftn
 index_reduce unique_consecutive combinations unravel_index nonzero_static constant_pad_nd
 sum_to_size native_layer_norm native_group_norm grid_sampler_2d
+all any argwhere diag_embed diagflat isin logical_and fill bucketize
 """.split()
 FORMS = ("function", "method")
 SAMPLES = 2

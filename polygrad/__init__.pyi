@@ -149,10 +149,10 @@ from polygrad.ops.bitwise import bitwise_left_shift as bitwise_left_shift
 from polygrad.ops.bitwise import bitwise_or as bitwise_or
 from polygrad.ops.bitwise import bitwise_right_shift as bitwise_right_shift
 from polygrad.ops.bitwise import bitwise_xor as bitwise_xor
-from polygrad.ops.bitwise import logical_xor as logical_xor
 from polygrad.ops.compare import logical_and as logical_and
 from polygrad.ops.compare import logical_not as logical_not
 from polygrad.ops.compare import logical_or as logical_or
+from polygrad.ops.compare import logical_xor as logical_xor
 from polygrad.ops.compare import maximum as maximum
 from polygrad.ops.compare import minimum as minimum
 from polygrad.ops.complex import complex as complex

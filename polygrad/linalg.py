@@ -9,6 +9,9 @@ tuples, as the standard asks (``eigh(x).eigenvectors``, ``svd(x).Vh``).
 
 from __future__ import annotations
 
+import sys
+from typing import Any
+
 from .ops.linalg import matmul
 from .ops.linalg_factor import (
     CholeskyExResult,
@@ -119,3 +122,31 @@ __all__ = [
     "vecdot",
     "vector_norm",
 ]
+
+_standard_solve = solve  # pg.linalg.solve becomes torch's (torch_api installs it)
+
+
+class _AsTheStandardReadsIt:
+    """``xp.linalg`` of a namespace: this module, except ``solve``, which reads a ``B`` of
+    ``A``'s shape without its last axis as the standard does (matrices, where they fit)
+    rather than as torch does (vectors). Every other torch spelling installed here takes
+    the standard's calls too."""
+
+    solve = staticmethod(_standard_solve)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(sys.modules[__name__], name)
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(dir(sys.modules[__name__])) | {"solve"})
+
+    def __repr__(self) -> str:
+        return "<polygrad linalg extension (the array API's reading)>"
+
+
+_STANDARD = _AsTheStandardReadsIt()
+
+
+def bound_to(backend: Any, device: Any = None) -> Any:
+    """The ``linalg`` extension as seen from a namespace (the same on every backend)."""
+    return _STANDARD

@@ -28,7 +28,6 @@ from polygrad.ops.linalg_inverse import det as det
 from polygrad.ops.linalg_inverse import inv as inv
 from polygrad.ops.linalg_inverse import matrix_power as matrix_power
 from polygrad.ops.linalg_inverse import slogdet as slogdet
-from polygrad.ops.linalg_inverse import solve as solve
 from polygrad.ops.linalg_ldl import LDLFactorExResult as LDLFactorExResult
 from polygrad.ops.linalg_ldl import LDLFactorResult as LDLFactorResult
 from polygrad.ops.linalg_lstsq import LstsqResult as LstsqResult
@@ -73,6 +72,7 @@ def matrix_rank(
 def pinv(
     x: Any, /, *, atol: float | Any = None, rtol: float | Any = None, hermitian: bool = False
 ) -> Tensor: ...
+def solve(A: Any, B: Any, *, left: bool = True) -> Tensor: ...
 def solve_ex(A: Any, B: Any, *, left: bool = True, check_errors: bool = False) -> SolveExResult: ...
 def solve_triangular(
     A: Any, B: Any, *, upper: bool, left: bool = True, unitriangular: bool = False

@@ -10,7 +10,6 @@ from .bitwise import (
     bitwise_or,
     bitwise_right_shift,
     bitwise_xor,
-    logical_xor,
 )
 from .clamp import clip
 from .compare import (
@@ -22,6 +21,7 @@ from .compare import (
     logical_and,
     logical_not,
     logical_or,
+    logical_xor,
     maximum,
     minimum,
     not_equal,

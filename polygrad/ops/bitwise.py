@@ -1,5 +1,4 @@
-"""Bitwise operations on integer and boolean tensors (``& | ^ ~ << >>``) and
-``logical_xor``. Their inputs cannot require grad, so nothing is ever recorded.
+"""Bitwise operations on integer and boolean tensors (``& | ^ ~ << >>``). Their inputs cannot require grad, so nothing is ever recorded.
 
 Python numbers are accepted on either side, as the standard allows.
 """
@@ -51,8 +50,3 @@ def bitwise_invert(x: Any, /) -> Tensor:
     """Elementwise NOT of the bits (logical NOT for booleans)."""
     x = operand(x)
     return _make(x._backend.xp.bitwise_invert(x._data), x._backend)
-
-
-def logical_xor(x1: Any, x2: Any, /) -> Tensor:
-    """Elementwise logical XOR (inputs are read as booleans)."""
-    return _bitwise("logical_xor", x1, x2)

@@ -8,7 +8,7 @@ import operator
 from typing import Any
 
 from .._core._node import Node
-from .._core._record import binary_operands, operand, record
+from .._core._record import _SCALARS, binary_operands, operand, record
 from .._core._tensor import Tensor, _make
 
 
@@ -47,22 +47,42 @@ def greater_equal(x1: Any, x2: Any, /) -> Tensor:
     return _compare(operator.ge, x1, x2)
 
 
-def logical_and(x1: Any, x2: Any, /) -> Tensor:
-    """Elementwise logical and, as booleans (never recorded)."""
+def _truth(backend: Any, value: Any, like: Any) -> Any:
+    """``value`` as booleans, as torch reads any dtype in logic: nonzero (NaN too) is True.
+    The standard's logical functions take only booleans (array-api-strict holds to it)."""
+    xp = backend.xp
+    if isinstance(value, _SCALARS):
+        return xp.asarray(bool(value), device=backend.device_of(like))
+    return value if value.dtype == xp.bool else value != 0
+
+
+def _logical(name: str, x1: Any, x2: Any) -> Tensor:
     a, b, backend, _, _ = binary_operands(x1, x2)
-    return _make(backend.xp.logical_and(a, b), backend)
+    like = b if isinstance(a, _SCALARS) else a
+    result = getattr(backend.xp, name)(_truth(backend, a, like), _truth(backend, b, like))
+    return _make(result, backend)
+
+
+def logical_and(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise logical and, as booleans (never recorded); any dtype is read as torch
+    reads it (nonzero is True)."""
+    return _logical("logical_and", x1, x2)
 
 
 def logical_or(x1: Any, x2: Any, /) -> Tensor:
-    """Elementwise logical or, as booleans (never recorded)."""
-    a, b, backend, _, _ = binary_operands(x1, x2)
-    return _make(backend.xp.logical_or(a, b), backend)
+    """Elementwise logical or, as booleans (never recorded); nonzero is True."""
+    return _logical("logical_or", x1, x2)
+
+
+def logical_xor(x1: Any, x2: Any, /) -> Tensor:
+    """Elementwise logical XOR, as booleans (never recorded); nonzero is True."""
+    return _logical("logical_xor", x1, x2)
 
 
 def logical_not(x: Any, /) -> Tensor:
-    """Elementwise logical not, as booleans (never recorded)."""
+    """Elementwise logical not, as booleans (never recorded); nonzero is True."""
     x = operand(x)
-    return _make(x._backend.xp.logical_not(x._data), x._backend)
+    return _make(x._backend.xp.logical_not(_truth(x._backend, x._data, x._data)), x._backend)
 
 
 class MaximumBackward0(Node):

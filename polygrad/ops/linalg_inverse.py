@@ -34,6 +34,7 @@ from ._support import add_tangents, conj, is_complex, needs
 from .conversion import clone, common_dtype
 from .fill import copy_from_recorded
 from .linalg import matmul
+from .shape import expand_dims, matrix_transpose, squeeze
 from .sums import _product_of_others
 
 
@@ -151,22 +152,56 @@ class LinalgSolveExBackward0(Node):
         return tx[..., 0] if self.vector else tx
 
 
-def solve(x1: Any, x2: Any, /) -> Tensor:
-    """The solution ``X`` of ``x1 @ X = x2``; a 1-d ``x2`` is one vector (the standard)."""
+def solve(x1: Any, x2: Any, /, *, left: bool = True) -> Tensor:
+    """The solution ``X`` of ``x1 @ X = x2`` (``X @ x1 = x2`` if not ``left``), read as the
+    standard says: a 1-d ``x2`` is one vector, any other a batch of matrices (where that
+    does not fit, torch's batch of vectors, see ``torch_solve``)."""
+    return _solve(x1, x2, left, torch_vectors=False)
+
+
+def torch_solve(A: Any, B: Any, *, left: bool = True) -> Tensor:  # noqa: N803 - torch's names
+    """torch.linalg.solve: as ``solve``, but a ``B`` of ``A``'s shape without its last
+    axis is always a batch of vectors (torch's reading, which the standard's collides
+    with when ``A``'s last batch size equals its matrix size)."""
+    return _solve(A, B, left, torch_vectors=True)
+
+
+def _solve(x1: Any, x2: Any, left: bool, torch_vectors: bool) -> Tensor:
     a_data, b_data, backend, a, b = binary_operands(x1, x2, broadcast=False)
     if a is None or b is None:
         raise TypeError("solve expects two arrays")
     square(a, "solve")
     a, b = common_dtype(a, b)
-    a_data, b_data = a._data, b._data
+    vector = _vector_rhs(tuple(a.shape), tuple(b.shape), left, torch_vectors)
+    n = a.shape[-1]
+    rows, cols = (b.shape[-1], 1) if vector else tuple(b.shape[-2:])
+    if (rows if left else cols) != n:
+        raise RuntimeError(
+            "linalg.solve: Incompatible shapes of A and B for the equation "
+            f"{'AX' if left else 'XA'} = B ({n}x{n} and {rows}x{cols})"
+        )
+    if not left:  # X A = B is A^T X^T = B^T
+        return matrix_transpose(solve(matrix_transpose(a), matrix_transpose(b)))
+    if vector and b.ndim > 1:  # a batch of vectors: one column each
+        return squeeze(solve(a, expand_dims(b, axis=-1)), axis=-1)
     result = record(
         LinalgSolveExBackward0,
         (a, b),
-        backend.xp.linalg.solve(a_data, b_data),
+        backend.xp.linalg.solve(a._data, b._data),
         backend,
         broadcast=True,
     )
-    return keep_for_backward(result, vector=b_data.ndim == 1)
+    return keep_for_backward(result, vector=b.ndim == 1)
+
+
+def _vector_rhs(a: tuple[Any, ...], b: tuple[Any, ...], left: bool, torch_vectors: bool) -> bool:
+    """Whether ``B`` holds vectors: 1-d, or torch's batch of vectors (``A``'s shape
+    without its last axis), which the standard reads as matrices where they fit."""
+    if len(b) == 1:
+        return True
+    if len(b) != len(a) - 1 or b != a[:-1]:
+        return False
+    return torch_vectors or not (left and b[-2] == a[-1])
 
 
 # -- det, slogdet -----------------------------------------------------------------------

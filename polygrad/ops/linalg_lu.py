@@ -19,8 +19,7 @@ from .._core._record import MultiOutputNode, operand, record_multi
 from .._core._tensor import Tensor, _make
 from ._matrix import mH
 from .elementwise import where
-from .linalg_inverse import raise_for_info, solve
-from .shape import matrix_transpose
+from .linalg_inverse import raise_for_info, torch_solve
 
 
 class LUFactorResult(NamedTuple):
@@ -230,8 +229,5 @@ def solve_ex(
         eye = raw.eye(a.shape[-1], dtype=a._data.dtype, device=backend.device_of(a._data))
         singular = raw.expand_dims(raw.expand_dims(info != 0, axis=-1), axis=-1)
         a = where(_make(singular, backend), _make(eye, backend), a)
-    if left:
-        result = solve(a, B)
-    else:
-        result = matrix_transpose(solve(matrix_transpose(a), matrix_transpose(operand(B, a))))
+    result = torch_solve(a, B, left=left)
     return SolveExResult(result, _make(info, backend))

@@ -100,8 +100,8 @@ def pinv(
         square(x, "pinv")
     xp, a = x._backend.xp, x._data
     atol, rtol = _raw(atol), _raw(rtol)
-    if not hermitian and atol is None:
-        data = xp.linalg.pinv(a, rtol=rtol)
+    if not hermitian and atol is None and not hasattr(rtol, "shape"):
+        data = xp.linalg.pinv(a, rtol=rtol)  # an array rtol: below, as not every library takes one
     elif 0 in a.shape[-2:]:
         data = xp.zeros_like(mH(xp, a))
     else:

@@ -132,10 +132,31 @@ def repeat(x: Any, repeats: int | Any, /, *, axis: int | None = None) -> Tensor:
         )
         # torch clones the expanded tensor, then views it (CloneBackward0, ViewBackward0)
         return reshape(clone(expanded), shape[:a] + (shape[a] * count,) + shape[a + 1 :])
-    xp = backend.xp
-    counts = operand(repeats, x)._data
-    positions = xp.arange(shape[a], device=backend.device_of(x._data))
-    return take(x, xp.repeat(positions, counts), axis=a)
+    return take(x, _repeated_positions(x, operand(repeats, x)._data, shape[a], a), axis=a)
+
+
+def _repeated_positions(x: Tensor, counts: Any, n: int, axis: int) -> Any:
+    """``0..n-1``, position ``i`` ``counts[i]`` times: the ``i`` whose running total of
+    counts first passes each output position. The output's length is read from the
+    counts (it depends on their values), so Dask, whose ``repeat`` takes only an int,
+    computes the counts here."""
+    backend = x._backend
+    xp, device = backend.xp, backend.device_of(x._data)
+    if counts.ndim > 1:
+        raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
+    if counts.ndim == 0:
+        counts = xp.broadcast_to(counts, (n,))
+    elif counts.shape[0] != n:
+        raise RuntimeError(
+            "repeats must have the same size as input along dim, but got "
+            f"repeats.size(0) = {counts.shape[0]} and input.size({axis}) = {n}"
+        )
+    host = backend.to_numpy(counts)
+    if (host < 0).any():
+        raise RuntimeError("repeats can not be negative")
+    ends = xp.cumulative_sum(counts)
+    steps = xp.arange(int(host.sum()), dtype=ends.dtype, device=device)
+    return xp.searchsorted(ends, steps, side="right")
 
 
 class RepeatBackward0(Node):

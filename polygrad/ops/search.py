@@ -11,7 +11,7 @@ from typing import Any
 
 from .._core._record import operand
 from .._core._tensor import Tensor, _make
-from .reduction import _normalize_axes, check_nonempty
+from .reduction import _backend_axis, _normalize_axes, check_nonempty
 
 
 def _plain(x: Tensor, data: Any) -> Tensor:
@@ -22,6 +22,12 @@ def _check_axis(axis: Any, ndim: int) -> None:
     """torch's IndexError for an axis out of range, before the backend words its own."""
     if axis is not None:
         _normalize_axes(axis, ndim)
+
+
+def _reduced_axis(axis: Any, ndim: int) -> Any:
+    """``axis`` checked the torch way, as the backend takes it (None for every axis,
+    which is also how a 0-d array's ``0``/``-1`` reaches it)."""
+    return None if axis is None else _backend_axis(_normalize_axes(axis, ndim), ndim)
 
 
 def _check_arg(name: str, x: Tensor, axis: Any) -> None:
@@ -49,7 +55,7 @@ def count_nonzero(
 ) -> Tensor:
     """Number of nonzero elements over ``axis`` (every axis when None)."""
     x = operand(x)
-    _check_axis(axis, x.ndim)
+    axis = _reduced_axis(axis, x.ndim)
     return _plain(x, x._backend.xp.count_nonzero(x._data, axis=axis, keepdims=keepdims))
 
 
@@ -78,12 +84,12 @@ def searchsorted(x1: Any, x2: Any, /, *, side: str = "left", sorter: Any = None)
 def all(x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
     """Whether every element over ``axis`` is true (nonzero)."""
     x = operand(x)
-    _check_axis(axis, x.ndim)
+    axis = _reduced_axis(axis, x.ndim)
     return _plain(x, x._backend.xp.all(x._data, axis=axis, keepdims=keepdims))
 
 
 def any(x: Any, /, *, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
     """Whether some element over ``axis`` is true (nonzero)."""
     x = operand(x)
-    _check_axis(axis, x.ndim)
+    axis = _reduced_axis(axis, x.ndim)
     return _plain(x, x._backend.xp.any(x._data, axis=axis, keepdims=keepdims))

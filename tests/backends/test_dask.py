@@ -173,3 +173,21 @@ def test_eig_is_complex_and_batched() -> None:
     np.testing.assert_allclose(
         np.sort(values.numpy().real, axis=-1), np.linalg.eigvalsh(SPD), rtol=1e-4
     )
+
+
+@pytest.mark.parametrize(
+    "key", [(slice(None), slice(0, 0)), (slice(2, 2),), (Ellipsis, slice(3, 1))]
+)
+def test_gradient_of_an_empty_slice_is_zeros(key: Any) -> None:
+    """dask refuses to write an empty value into an empty selection ("shape mismatch"),
+    which a slice with no elements (``narrow(1, 0, 0)``) needs in its backward."""
+    both(lambda x: x[key] * 2.0, RNG.standard_normal((5, 5, 5)))
+    torch = pytest.importorskip("torch")
+    x = pg.tensor(RNG.standard_normal((5, 5, 5)), backend="dask", requires_grad=True)
+    t = torch.tensor(x.detach().numpy(), requires_grad=True)
+    x.narrow_copy(1, 0, 0).sum().backward()
+    t.narrow_copy(1, 0, 0).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), t.grad.numpy())
+    x = pg.tensor(np.zeros((4, 3)), backend="dask")
+    x[1:1] = pg.tensor(np.ones((1, 3)), backend="dask")  # broadcasts to nothing
+    np.testing.assert_array_equal(x.numpy(), np.zeros((4, 3)))

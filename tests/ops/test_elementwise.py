@@ -10,7 +10,7 @@ import types
 import numpy as np
 import pytest
 from autograd_check import check, pg_tensor, to_np, torch
-from conftest import STANDARD_BACKENDS
+from conftest import BACKENDS, STANDARD_BACKENDS
 
 import polygrad as pg
 from polygrad import array_api
@@ -522,6 +522,34 @@ def test_bitwise_and_logical_functions(backend):
     np.testing.assert_array_equal(to_np(pg.logical_and(bp, bq)), p & q)
     np.testing.assert_array_equal(to_np(pg.logical_or(bp, bq)), p | q)
     np.testing.assert_array_equal(to_np(pg.logical_not(bp)), ~p)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_logical_functions_read_any_dtype_as_torch(backend):
+    """Nonzero (NaN included) is True, as in torch; the standard's logical functions take
+    only booleans (array-api-strict holds to that)."""
+    nan = float("nan")
+    a = np.array([0.0, -1.5, nan, 0.0, 2.0])
+    b = np.array([[0.0, 0.0, 0.0, 3.0, 1.0], [1.0, 1.0, 1.0, 0.0, 0.0]])
+    ints, flags = np.array([0, 3, -2, 0, 1]), np.array([True, False, True, False, True])
+    cases = [(a, b), (ints, a), (flags, ints), (a, 0.5), (0, ints), (a + 1j * a[::-1], flags)]
+    for name in ("logical_and", "logical_or", "logical_xor"):
+        for left, right in cases:
+            lhs = pg_tensor(left, backend) if isinstance(left, np.ndarray) else left
+            rhs = pg_tensor(right, backend) if isinstance(right, np.ndarray) else right
+            expected = getattr(torch, name)(torch.tensor(left), torch.tensor(right))
+            got = getattr(pg, name)(lhs, rhs)
+            assert got.dtype == pg.bool, name
+            np.testing.assert_array_equal(to_np(got), expected.numpy(), err_msg=name)
+    for values in (a, ints, flags, a + 1j):
+        got = pg.logical_not(pg_tensor(values, backend))
+        np.testing.assert_array_equal(to_np(got), torch.logical_not(torch.tensor(values)).numpy())
+    x = pg_tensor(a, backend)
+    x.logical_and_(pg_tensor(b[0], backend))
+    assert x.dtype == pg.float64
+    np.testing.assert_array_equal(
+        to_np(x), torch.tensor(a).logical_and_(torch.tensor(b[0])).numpy()
+    )
 
 
 @pytest.mark.parametrize("backend", STANDARD_BACKENDS)

@@ -9,6 +9,8 @@ failed matrix is MKL's (torch's CPU build), and is compared too.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from autograd_check import check, pg_tensor, to_np, torch
@@ -162,3 +164,67 @@ def test_det_of_zero_matrix_second_order_is_exact(backend):
     (g,) = pg.autograd.grad(la.det(y), y, create_graph=True)
     (h,) = pg.autograd.grad(g.sum(), y)
     np.testing.assert_array_equal(to_np(h), np.zeros((3, 3)))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize(
+    "a_shape, b_shape, left",
+    [
+        ((3, 3), (2, 3), False),  # X A = B
+        ((2, 3, 3), (4, 3), False),
+        ((2, 3, 3), (2, 3), True),  # torch's batch of vectors (the standard's reading does not fit)
+        ((0, 3, 3), (0, 3), True),
+        ((3, 3), (3,), True),
+    ],
+)
+def test_solve_left_false_and_batches_of_vectors(a_shape, b_shape, left, backend):
+    a = data(*a_shape) + 3 * np.eye(a_shape[-1])
+    b = data(*b_shape)
+    for ours, theirs in (
+        (la.solve, torch.linalg.solve),
+        (
+            lambda *m, **k: la.solve_ex(*m, **k)[0],
+            lambda *m, **k: torch.linalg.solve_ex(*m, **k)[0],
+        ),
+    ):
+        check(
+            lambda x, y, f=ours: f(x, y, left=left),
+            lambda x, y, f=theirs: f(x, y, left=left),
+            [a, b],
+            backend,
+            names=[None if left and len(b_shape) == 1 else _node_of(ours, a, b, left, backend)],
+        )
+
+
+def _node_of(fn, a, b, left, backend):
+    out = fn(pg_tensor(a, backend, True), pg_tensor(b, backend, True), left=left)
+    return out.grad_fn.name()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_solve_shape_errors_and_the_standards_reading(backend):
+    a = pg_tensor(data(5, 5) + 5 * np.eye(5), backend)
+    for b_shape, left, text in [
+        ((4,), True, "AX = B (5x5 and 4x1)"),
+        ((2, 5), True, "AX = B (5x5 and 2x5)"),
+        ((3, 4), False, "XA = B (5x5 and 3x4)"),
+        ((5,), False, "XA = B (5x5 and 5x1)"),
+    ]:
+        b = data(*b_shape)
+        with pytest.raises(
+            RuntimeError, match=re.escape(f"Incompatible shapes of A and B for the equation {text}")
+        ):
+            torch.linalg.solve(torch.tensor(to_np(a)), torch.tensor(b), left=left)
+        with pytest.raises(
+            RuntimeError, match=re.escape(f"Incompatible shapes of A and B for the equation {text}")
+        ):
+            la.solve(a, pg_tensor(b, backend), left=left)
+    # A (3, 3, 3) and B (3, 3): torch reads a batch of vectors (pg.linalg, torch's door),
+    # the standard a batch of matrices (the namespace's linalg)
+    a, b = data(3, 3, 3) + 3 * np.eye(3), data(3, 3)
+    pa, pb = pg_tensor(a, backend), pg_tensor(b, backend)
+    expected = torch.linalg.solve(torch.tensor(a), torch.tensor(b))
+    np.testing.assert_allclose(to_np(la.solve(pa, pb)), expected.numpy(), rtol=1e-10)
+    np.testing.assert_allclose(to_np(la.solve_ex(pa, pb)[0]), expected.numpy(), rtol=1e-10)
+    xp = pa.__array_namespace__()
+    np.testing.assert_allclose(to_np(xp.linalg.solve(pa, pb)), np.linalg.solve(a, b), rtol=1e-10)

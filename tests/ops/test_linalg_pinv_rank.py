@@ -63,3 +63,20 @@ def test_pinv(kwargs, hermitian, backend):
         rtol=1e-7,
         atol=1e-9,
     )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_pinv_with_tolerance_tensors(backend):
+    """A tensor ``rtol`` (one per matrix, or 0-d) is applied by polygrad itself, as not
+    every library's pinv takes an array (Dask's does not)."""
+    a = np.stack([np.diag([3.0, 0.5, 1e-6]), np.diag([2.0, 0.05, 1e-3])])
+    for rtol in (np.array(0.1), np.array([1e-3, 0.1])):
+        check(
+            lambda x, r=rtol: pg.linalg.pinv(x, rtol=pg_tensor(r, backend)),
+            lambda x, r=rtol: torch.linalg.pinv(x, rtol=torch.tensor(r)),
+            [a],
+            backend,
+            names=["LinalgPinvBackward0"],
+            rtol=1e-7,
+            atol=1e-9,
+        )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from autograd_check import check, pg_tensor, to_np, torch
-from conftest import STANDARD_BACKENDS
+from conftest import BACKENDS, STANDARD_BACKENDS
 
 import polygrad as pg
 from polygrad import array_api
@@ -154,3 +154,89 @@ def test_all_any(axis, keepdims, backend):
     assert (
         _plain(array_api.all(empty)).item() is True and _plain(array_api.any(empty)).item() is False
     )
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("dim", [0, -1, (0,), None])
+def test_truth_tests_of_a_0d_tensor_take_dim_0_and_minus_1(dim, backend):
+    """torch reduces a 0-d tensor over dim 0 or -1 (its one pseudo-axis); Dask and JAX
+    refuse that axis themselves."""
+    for value in (0.0, 2.5):
+        x, t = pg_tensor(np.array(value), backend), torch.tensor(value)
+        for name in ("all", "any", "count_nonzero"):
+            args = () if dim is None else (dim,)
+            got = _plain(getattr(pg, name)(x, *args))
+            np.testing.assert_array_equal(got, getattr(torch, name)(t, *args))
+            np.testing.assert_array_equal(_plain(getattr(x, name)(*args)), got)
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        pg.all(pg_tensor(np.array(1.0), backend), 1)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_argwhere_and_nonzero_rows(backend):
+    """One row of indices per nonzero entry, also where the count is known only after
+    computing (Dask)."""
+    for values in (
+        np.array([[0.0, 1.0, 2.0], [3.0, 0.0, 0.0]]),
+        np.zeros((2, 0, 3)),
+        np.array([0.0, 1.0, 0.0, 4.0]),
+        np.array(3.0),
+        np.array([[True, False]]),
+    ):
+        x, t = pg_tensor(values, backend), torch.tensor(values)
+        np.testing.assert_array_equal(_plain(pg.argwhere(x)), torch.argwhere(t))
+        np.testing.assert_array_equal(_plain(x.nonzero()), t.nonzero())
+        assert tuple(pg.argwhere(x).shape) == tuple(torch.argwhere(t).shape)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("right", [False, True])
+def test_searchsorted_of_a_0d_value_and_with_a_sorter(right, backend):
+    unsorted = np.array([2.0, 3.0, 1.0, 1.0, 7.0])
+    order = np.argsort(unsorted, kind="stable")
+    boundaries = np.sort(unsorted)
+    for value in (
+        np.array(1.0),
+        np.array(2.5),
+        np.array([[0.0, 3.0], [9.0, 1.0]]),
+        np.zeros((3, 0, 2)),
+    ):
+        expected = torch.searchsorted(
+            torch.tensor(unsorted), torch.tensor(value), right=right, sorter=torch.tensor(order)
+        )
+        got = pg.searchsorted(
+            pg_tensor(unsorted, backend),
+            pg_tensor(value, backend),
+            right=right,
+            sorter=pg_tensor(order, backend),
+        )
+        np.testing.assert_array_equal(_plain(got), expected)
+        assert _plain(got).shape == tuple(expected.shape)  # computed (Dask), not only declared
+        assert got.dtype == pg.int64
+        expected = torch.bucketize(torch.tensor(value), torch.tensor(boundaries), right=right)
+        got = pg.bucketize(pg_tensor(value, backend), pg_tensor(boundaries, backend), right=right)
+        np.testing.assert_array_equal(_plain(got), expected)
+        assert _plain(got).shape == tuple(expected.shape)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("invert", [False, True])
+def test_isin_of_floats(invert, backend):
+    """The standard's isin need only take integers (array-api-strict takes nothing else):
+    floats are searched in the sorted test values; NaN is in nothing, -0.0 equals 0.0."""
+    nan = float("nan")
+    inf = float("inf")
+    elements = np.array([[1.5, nan, -0.0], [2.0, 7.0, inf]])
+    for tests in (
+        np.array([0.0, 1.5, nan, 7.0, nan]),
+        np.array([inf, nan, 2.0]),
+        np.array([3.0]),
+        np.zeros(0),
+        np.array(2.0),
+    ):
+        got = pg.isin(pg_tensor(elements, backend), pg_tensor(tests, backend), invert=invert)
+        expected = torch.isin(torch.tensor(elements), torch.tensor(tests), invert=invert)
+        np.testing.assert_array_equal(_plain(got), expected)
+    got = pg.isin(pg_tensor(np.array(7.0), backend), pg_tensor(elements, backend))
+    assert torch.isin(torch.tensor(7.0), torch.tensor(elements)).item() is True
+    assert _plain(got).shape == () and _plain(got).item() is True

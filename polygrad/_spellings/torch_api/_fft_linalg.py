@@ -18,6 +18,7 @@ from ... import ops
 from ..._core._tensor import Tensor
 from ...ops import fourier, linalg_factor
 from ...ops.linalg_factor import EighResult
+from ...ops.linalg_inverse import torch_solve
 from ._out import accepts_out
 
 
@@ -237,6 +238,7 @@ LINALG: dict[str, Callable[..., Any]] = {
     "cholesky_ex": accepts_out(linalg_module.cholesky_ex),
     "solve_triangular": accepts_out(linalg_module.solve_triangular),
     "matrix_exp": accepts_out(linalg_module.matrix_exp),
+    "solve": accepts_out(torch_solve),
     **{
         name: accepts_out(getattr(linalg_module, name))
         for name in (

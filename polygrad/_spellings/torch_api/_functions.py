@@ -129,11 +129,25 @@ def nonzero(input: Tensor, *, as_tuple: bool) -> Tensor | tuple[Tensor, ...]: ..
 def nonzero(input: Tensor, *, as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:  # noqa: A002 - torch's name
     """The indices of the nonzero entries: one row per entry (``as_tuple``: one index
     tensor per axis)."""
-    if input.ndim == 0:
+    scalar = input.ndim == 0
+    if scalar:
         input = ops.reshape(input, (1,))  # noqa: A001
-        return ops.nonzero(input) if as_tuple else ops.stack(ops.nonzero(input), axis=1)[:, :0]
     found = ops.nonzero(input)
-    return tuple(found) if as_tuple else ops.stack(list(found), axis=1)
+    if as_tuple:
+        return tuple(found)
+    known = isinstance(found[0]._data.shape[0], int)
+    rows = ops.stack(list(found), axis=1) if known else _nonzero_rows(input)
+    return rows[:, :0] if scalar else rows
+
+
+def _nonzero_rows(x: Tensor) -> Tensor:
+    """The index rows of ``x``'s nonzero entries when their count is not known yet
+    (Dask before computing, whose index arrays of unknown length cannot be stacked):
+    the rows of every position, then those of the nonzero ones (dask.array.argwhere's way)."""
+    ns = x.__array_namespace__()
+    grids = ns.meshgrid(*(ns.arange(n) for n in x.shape), indexing="ij")
+    every = ops.stack([ops.reshape(g, (-1,)) for g in grids], axis=1)
+    return every[ops.reshape(x.bool(), (-1,))]
 
 
 def argwhere(input: Any) -> Tensor:  # noqa: A002 - torch's name
@@ -156,9 +170,24 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
 
 def tensordot(a: Any, b: Any, dims: Any = 2, out: Any = None) -> Tensor:
     """torch.tensordot: ``dims`` an int (the last/first ``dims`` axes) or two axis lists."""
-    if not isinstance(dims, int):
+    if isinstance(dims, int):
+        pairs = list(zip(range(a.ndim - dims, a.ndim), range(dims))) if 0 <= dims <= a.ndim else []
+    else:
         dims = tuple(tuple(d) if isinstance(d, (list, tuple)) else (d,) for d in dims)
+        pairs = list(zip(*dims)) if len(dims) == 2 else []
+    for i, j in pairs:  # as torch: a contracted size 1 broadcasts (the other side is summed)
+        n, m = _size(a, i), _size(b, j)
+        if n is None or m is None or n == m:
+            continue  # a bad axis or size is left to ops.tensordot's errors
+        if m == 1:
+            a = ops.sum(a, axis=i, keepdims=True)
+        elif n == 1:
+            b = ops.sum(b, axis=j, keepdims=True)
     return written(ops.tensordot(a, b, axes=dims), out, "tensordot")
+
+
+def _size(t: Any, axis: Any) -> Any:
+    return t.shape[axis] if isinstance(axis, int) and -t.ndim <= axis < t.ndim else None
 
 
 def numel(input: Any) -> int:  # noqa: A002 - torch's name

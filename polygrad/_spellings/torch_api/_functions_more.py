@@ -14,6 +14,7 @@ from ... import ops
 from ..._core import _creation
 from ..._core._dtypes import DTYPES
 from ..._core._tensor import Tensor
+from ..._core._torch_type_names import scalar_type_name
 from ...linalg import vector_norm
 from ...ops.linalg_lu_solve import lu_unpack
 from ...ops.products import diagonal
@@ -142,6 +143,7 @@ def cov(input: Any, *, correction: int = 1, fweights: Any = None, aweights: Any 
     """Covariance of the rows (variables) over the columns (observations), each column
     weighted by ``fweights`` (repeat counts) times ``aweights`` (importance), as torch.cov."""
     x = ops.reshape(input, (1, -1)) if input.ndim < 2 else input
+    fweights, aweights = _cov_weights(x, fweights, aweights)
     weights = fweights
     if aweights is not None:
         weights = aweights if weights is None else ops.multiply(weights, aweights)
@@ -165,6 +167,35 @@ def cov(input: Any, *, correction: int = 1, fweights: Any = None, aweights: Any 
     product = ops.matmul(weighted, ops.conj(ops.matrix_transpose(centered)))
     out = ops.divide(product, norm)
     return ops.reshape(out, ()) if x.shape[0] == 1 else out  # torch squeezes one variable
+
+
+def _cov_weights(x: Tensor, fweights: Any, aweights: Any) -> tuple[Any, Any]:
+    """torch's checks of cov's weights, and integer ``fweights`` in the floating dtype they
+    meet (``aweights``' or the input's), as torch's promotion makes them."""
+    for name, w, kinds in (
+        ("fweights", fweights, ("signed integer", "unsigned integer")),
+        ("aweights", aweights, ("real floating",)),
+    ):
+        if w is None:
+            continue
+        if w.ndim > 1:
+            raise RuntimeError(
+                f"cov(): expected {name} to have one or fewer dimensions but got {name} "
+                f"with {w.ndim} dimensions"
+            )
+        if w.dtype.kind not in kinds:
+            wanted = "integral" if name == "fweights" else "floating point"
+            raise RuntimeError(
+                f"cov(): expected {name} to have {wanted} dtype but got {name} with "
+                f"{scalar_type_name(w.dtype.name)} dtype"
+            )
+    if fweights is not None:
+        dtype = aweights.dtype if aweights is not None else x.dtype
+        if dtype.is_complex:  # the weights stay real
+            dtype = DTYPES["float32" if dtype.name == "complex64" else "float64"]
+        if dtype.is_floating_point:
+            fweights = ops.astype(fweights, dtype)
+    return fweights, aweights
 
 
 def corrcoef(input: Any) -> Tensor:  # noqa: A002

@@ -17,11 +17,28 @@ from ..._core._tensor import Tensor
 from ...ops.linalg_inverse import slogdet
 from ...ops.linalg_triangular import matrix_exp
 from ...ops.products import diagonal
-from ...ops.scatter_add import index_add
+from ...ops.shape import _normalize_axis
 
 
 def _axis(dim: int, ndim: int) -> int:
     return operator.index(dim) % max(ndim, 1)
+
+
+def _on_diagonal(v: Tensor, offset: int) -> Tensor:
+    """Matrices with the last axis of ``v`` on diagonal ``offset``, zeros elsewhere: a
+    ``where`` over the diagonal's mask, which every backend differentiates (no nd fancy
+    indexing, which Dask and array-api-strict lack). Row ``i`` of the mask takes ``v[i]``
+    (column ``j`` takes ``v[j]`` below the main diagonal); ``v`` is padded with zeros to the
+    matrices' size, and those never land on the diagonal."""
+    ns = v.__array_namespace__()
+    m, k = v.shape[-1], abs(offset)
+    n = m + k
+    positions = ns.arange(n)
+    mask = ops.equal(ops.subtract(positions, ops.reshape(positions, (n, 1))), offset)
+    if k:
+        v = ops.concat([v, ns.zeros(tuple(v.shape[:-1]) + (k,), dtype=v.dtype)], axis=-1)
+    spread = ops.expand_dims(v, axis=-1 if offset >= 0 else -2)
+    return ops.where(mask, spread, ns.zeros((), dtype=v.dtype))
 
 
 class MoreMethods:
@@ -109,14 +126,12 @@ class MoreMethods:
     def diag_embed(self: Any, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
         """Tensors whose diagonals (``offset``, ``dim1``, ``dim2``) hold the last dimension (torch's
         ``x.diag_embed()``)."""
-        n = self.shape[-1] + abs(offset)
-        positions = self.__array_namespace__().arange(self.shape[-1])
-        rows, cols = positions + max(-offset, 0), positions + max(offset, 0)
-        batch = tuple(self.shape[:-1])
-        key = (Ellipsis, rows._data, cols._data)
-        out = index_add(batch + (n, n), key, self)
-        ndim = out.ndim
-        return ops.moveaxis(out, (-2, -1), (_axis(dim1, ndim), _axis(dim2, ndim)))
+        ndim = self.ndim + 1
+        a, b = _normalize_axis(dim1, ndim), _normalize_axis(dim2, ndim)
+        if a == b:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        out = _on_diagonal(self, operator.index(offset))
+        return ops.moveaxis(out, (-2, -1), (a, b))
 
     def diagflat(self: Any, offset: int = 0) -> Tensor:
         """A 2-d tensor with the flattened input on diagonal ``offset`` (torch's ``x.diagflat()``)."""
@@ -183,12 +198,18 @@ class MoreMethods:
     # -- writing by index ---------------------------------------------------------------
     def fill(self: Any, value: Any) -> Tensor:
         """A tensor like ``self`` filled with ``value`` (torch.fill, out of place)."""
-        filled = ops.broadcast_to(ops.astype(ops.multiply(self, 0), self.dtype), tuple(self.shape))
-        return (
-            ops.add(filled, value)
-            if not hasattr(value, "shape")
-            else ops.add(filled, ops.astype(value, self.dtype))
-        )
+        ns = self.__array_namespace__()
+        if hasattr(value, "shape"):
+            if value.ndim:
+                raise RuntimeError(
+                    "fill_ only supports 0-dimension value tensor but got tensor with "
+                    f"{value.ndim} dimensions."
+                )
+            value = ops.astype(value, self.dtype)  # keeps a tensor's gradient
+        else:  # cast as torch does: True fills floats with 1, 2.7 fills integers with 2
+            value = ns.asarray(value, dtype=self.dtype)
+        # a where keeps ``self`` in the graph with a zero gradient, as torch's FillBackward
+        return ops.where(ns.asarray(True), value, self)
 
     def index_fill(self: Any, dim: int, index: Any, value: Any) -> Tensor:
         """A copy with ``value`` at ``index`` along ``dim`` (torch's ``x.index_fill()``)."""

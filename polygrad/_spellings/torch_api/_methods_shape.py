@@ -68,6 +68,14 @@ class ShapeMethods:
     # -- gather / scatter -------------------------------------------------------------
     def gather(self: Any, dim: int, index: Any, *, sparse_grad: bool = False) -> Tensor:
         """Values along ``dim`` at ``index`` (torch's ``x.gather(dim, index)``)."""
+        if not index.numel():  # nothing picked: torch checks neither dtype nor rank
+            return ops.reshape(ops.reshape(self, (-1,))[:0], tuple(index.shape))
+        if index.dtype.name not in ("int32", "int64"):
+            raise RuntimeError("gather(): Expected dtype int32/int64 for index")
+        if max(index.ndim, 1) != max(self.ndim, 1):
+            raise RuntimeError(
+                "Index tensor must have the same number of dimensions as input tensor"
+            )
         if self.ndim == 0:
             return (
                 ops.reshape(self, ())[...]
@@ -218,12 +226,7 @@ class ShapeMethods:
             return _diagonal(self, offset=diagonal)
         if self.ndim != 1:
             raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{self.ndim}D")
-        n = self.shape[0] + abs(diagonal)
-        xp = self.__array_namespace__()
-        positions = xp.arange(self.shape[0])
-        rows = positions + max(-diagonal, 0)
-        cols = positions + max(diagonal, 0)
-        return index_add((n, n), (rows._data, cols._data), self)
+        return self.diag_embed(diagonal)
 
     # -- reordering ----------------------------------------------------------------------
     def repeat(self: Any, *sizes: Any) -> Tensor:

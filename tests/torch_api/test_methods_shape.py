@@ -1,0 +1,55 @@
+"""torch's indexing methods composed in ``_methods_shape`` (``gather``...) against torch
+on every backend: values, gradients and errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import BACKENDS
+from oracle import pg_from
+from oracle import values_and_grads_as_torch as _both
+
+import polygrad as pg
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_gather_index_dtypes_and_empty_indices_as_torch(backend):
+    """int32 and int64 indices pick; an empty index of any dtype and rank gives an empty
+    result; other dtypes and ranks get torch's errors."""
+    values = np.arange(10.0).reshape(5, 2)
+    index = np.array([[4, 0], [1, 1]])
+    for dtype in (np.int32, np.int64):
+        _both(lambda lib, x, i: lib.gather(x, 0, i), (values, index.astype(dtype)), backend)
+    for empty in (np.zeros((0,), np.uint8), np.zeros((2, 0), np.uint8), np.zeros((0, 2))):
+        _both(lambda lib, x, i: x.gather(0, i), (values[:, 0], empty), backend)
+    x = pg_from(values, backend)
+    with pytest.raises(RuntimeError, match=r"gather\(\): Expected dtype int32/int64 for index"):
+        pg.gather(x, 0, pg_from(index.astype(np.uint8), backend))
+    with pytest.raises(RuntimeError, match="Index tensor must have the same number of dimensions"):
+        pg.gather(x, 0, pg_from(index[0], backend))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_repeat_interleave_with_a_tensor_of_counts(backend):
+    """Per-element counts (zeros included) on every backend, Dask too, whose own repeat
+    takes only an int: the output's length is read from the counts."""
+    values = np.arange(24.0).reshape(2, 3, 4)
+    for dim, counts in [(1, np.array([0, 1, 2])), (0, np.array([3, 0])), (2, np.array(2))]:
+        _both(lambda lib, x, c, d=dim: x.repeat_interleave(c, dim=d), (values, counts), backend)
+    _both(
+        lambda lib, x, c: lib.repeat_interleave(x, c),
+        (values[0, 0], np.array([1, 0, 2, 1])),
+        backend,
+    )
+    x = pg_from(values, backend)
+    for counts, message in [
+        (
+            np.array([1, 2]),
+            "repeats must have the same size as input along dim, but got "
+            r"repeats.size\(0\) = 2 and input.size\(1\) = 3",
+        ),
+        (np.array([1, -1, 1]), "repeats can not be negative"),
+        (np.ones((1, 3), dtype=np.int64), "repeats must be 0-dim or 1-dim tensor"),
+    ]:
+        with pytest.raises(RuntimeError, match=message):
+            x.repeat_interleave(pg_from(counts, backend), dim=1)
