@@ -117,3 +117,17 @@ function(
         lambda m: Sample((m(3, 4), np.array([[2, 0, 1, 1]])), {"axis": 0}, label="axis=0"),
     ),
 )
+function(  # interpolation_mode 0/1/2: bilinear, nearest, bicubic; padding 0/1/2: zeros, border, reflection
+    "grid_sampler",
+    "grid_sampler",
+    fixed(
+        lambda m: Sample((m(1, 2, 4, 5), m(1, 3, 3, 2, domain="unit"), 0, 0, False)),
+        lambda m: Sample(
+            (m(2, 1, 4, 5), m(2, 2, 3, 2, domain="unit"), 2, 1, True), label="bicubic, border"
+        ),
+        lambda m: Sample(
+            (m(1, 1, 3, 4, 5), m(1, 2, 2, 2, 3, domain="unit"), 0, 2, False),
+            label="3-d, reflection",
+        ),
+    ),
+)

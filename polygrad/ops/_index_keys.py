@@ -203,6 +203,17 @@ def advanced_plan(xp: Any, key: tuple[Any, ...], shape: tuple[int, ...], device:
     )
 
 
+def gather(xp: Any, data: Any, plan: Plan) -> Any:
+    """``data[key]`` by the plan: the mask, a take along one axis, or a flat take."""
+    if plan.mask is not None:
+        return data[plan.mask]
+    if plan.take is not None:
+        axis, index, index_shape = plan.take
+        out = xp.take(data, index, axis=axis)
+        return out if len(index_shape) == 1 else xp.reshape(out, plan.shape)
+    return xp.reshape(xp.take(xp.reshape(data, (-1,)), plan.flat, axis=0), plan.shape)
+
+
 def _non_negative(xp: Any, index: Any, size: int, device: Any) -> Any:
     """An integer index as an array with negative entries counted from the end."""
     index = xp.asarray(index, device=device) if isinstance(index, int) else index

@@ -17,13 +17,7 @@ from .._core._record import keep_for_backward, mixed_backends_message, needs_gra
 from .._core._tensor import Tensor
 from .._core._view_steps import Index, Reshape
 from .._core._views import make_view
-from ._index_keys import (
-    Plan,
-    advanced_plan,
-    check_key,
-    expand_ellipsis,
-    is_bool_array,
-)
+from ._index_keys import advanced_plan, check_key, expand_ellipsis, gather, is_bool_array
 from .scatter_add import scatter_add
 from .shape import expand_dims
 
@@ -197,22 +191,11 @@ def _advanced_index(x: Tensor, key: tuple[Any, ...]) -> Tensor:
         x, key = _insert_new_axes(x, key)
     shape = tuple(x._data.shape)
     plan = advanced_plan(xp, key, shape, backend.device_of(x._data))
-    data = _gather(xp, x._data, plan)
+    data = gather(xp, x._data, plan)
     if needs_grad(x):  # the gradient's graph needs the result's size: compute it if lazy
         data = backend.sized(data)
     result = record(IndexBackward0, (x,), data, backend)
     return keep_for_backward(result, plan=plan, input_shape=shape, key=key)
-
-
-def _gather(xp: Any, data: Any, plan: Plan) -> Any:
-    """``data[key]`` by the plan: the mask, a take along one axis, or a flat take."""
-    if plan.mask is not None:
-        return data[plan.mask]
-    if plan.take is not None:
-        axis, index, index_shape = plan.take
-        out = xp.take(data, index, axis=axis)
-        return out if len(index_shape) == 1 else xp.reshape(out, plan.shape)
-    return xp.reshape(xp.take(xp.reshape(data, (-1,)), plan.flat, axis=0), plan.shape)
 
 
 def _insert_new_axes(x: Tensor, key: tuple[Any, ...]) -> tuple[Tensor, tuple[Any, ...]]:

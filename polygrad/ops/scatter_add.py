@@ -14,6 +14,7 @@ from typing import Any
 from .._core._node import Node
 from .._core._record import keep_for_backward, record
 from .._core._tensor import Tensor
+from ._index_keys import advanced_plan, gather
 
 
 class IndexPutBackward0(Node):
@@ -22,7 +23,12 @@ class IndexPutBackward0(Node):
     __slots__ = ("key",)
 
     def vjp(self, xp: Any, g: Any) -> tuple[Any, ...]:
-        return (g[self.key],)
+        if isinstance(g, Tensor):
+            return (g[self.key],)
+        # by the indexing plan (a flat take for one index array per axis), which every
+        # library can run: Dask indexes with one index array at most
+        plan = advanced_plan(xp, self.key, tuple(g.shape), self._backend.device_of(g))
+        return (gather(xp, g, plan),)
 
     def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
         return index_add(tuple(outputs[0].shape), self.key, t[0])
