@@ -95,6 +95,33 @@ def test_unique_consecutive(dim: int | None, backend: str) -> None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_unique_with_dim(dim: int, backend: str) -> None:
+    """torch.unique(dim=): the distinct slices in lexicographic order, inverse and counts."""
+    data = np.array([[3, 1, 3], [1, 2, 1], [3, 1, 3], [1, 0, 1]])
+    for values in (data, data.astype(np.float64)[:, ::-1], np.zeros((0, 3), dtype=np.int64)):
+        if values.size == 0 and dim != 0:
+            continue
+        for inverse in (False, True):
+            for counts in (False, True):
+                theirs = torch.unique(
+                    torch.tensor(values.copy()),
+                    return_inverse=inverse,
+                    return_counts=counts,
+                    dim=dim,
+                )
+                with on_backend(backend):
+                    x = pg.tensor(values.copy())
+                    _same(
+                        pg.unique(x, return_inverse=inverse, return_counts=counts, dim=dim), theirs
+                    )
+                    _same(x.unique(return_inverse=inverse, return_counts=counts, dim=dim), theirs)
+    with on_backend(backend):
+        with pytest.raises(RuntimeError, match="There are 0 sized dimensions"):
+            pg.unique(pg.zeros((0, 3)), dim=1)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("replace", [False, True])
 @pytest.mark.parametrize("r", [0, 1, 2, 3, 5])
 def test_combinations(r: int, replace: bool, backend: str) -> None:

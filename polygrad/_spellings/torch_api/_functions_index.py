@@ -151,6 +151,36 @@ def unique_consecutive(
     return tuple(_make(part, backend) for part in (values, *extras))
 
 
+def unique_slices(
+    input: Any,  # noqa: A002 - torch's name
+    dim: int,
+    return_inverse: bool = False,
+    return_counts: bool = False,
+) -> Tensor | tuple[Tensor, ...]:
+    """The distinct slices of ``input`` along ``dim``, in lexicographic order, with each
+    slice's place among them (``return_inverse``) and how often each occurs
+    (``return_counts``) (torch.unique with ``dim``)."""
+    if input.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    backend = input._backend
+    xp = backend.xp
+    axis = _axis(dim, input.ndim)
+    moved = xp.moveaxis(input._data, axis, 0)
+    n = moved.shape[0]
+    rows = xp.reshape(moved, (n, math.prod(moved.shape[1:])))
+    order = xp.arange(n, device=backend.device_of(moved))
+    for column in reversed(range(rows.shape[1])):  # a stable sort by each column: lexsort
+        order = xp.take(order, xp.argsort(xp.take(rows[:, column], order), stable=True))
+    ordered = _make(xp.moveaxis(xp.take(moved, order, axis=0), 0, axis), backend)
+    found = unique_consecutive(ordered, return_inverse, return_counts, dim=axis)
+    if not return_inverse:
+        return found
+    values, runs, *counts = found
+    # the input's slice i sits at argsort(order)[i] among the sorted ones
+    inverse = _make(xp.take(runs._data, xp.argsort(order)), backend)
+    return (values, inverse, *counts)
+
+
 def combinations(
     input: Any,  # noqa: A002 - torch's name
     r: int = 2,

@@ -19,6 +19,7 @@ from ...linalg import vector_norm
 from ...ops.linalg_lu_solve import lu_unpack
 from ...ops.products import diagonal
 from ._aliases import accepts_numpy_names
+from ._functions_index import unique_slices
 
 
 @accepts_numpy_names
@@ -254,8 +255,10 @@ def unique(
     """The sorted unique elements, with ``return_inverse``/``return_counts`` as torch.unique has
     them."""
     if dim is not None:
-        raise NotImplementedError("polygrad: unique(dim=...) is not supported yet")
+        return unique_slices(input, dim, return_inverse, return_counts)
     found = ops.unique_all(ops.reshape(input, (-1,)))
+    for part in found:  # a lazy library's sizes that follow the values: torch's are known
+        part._data = input._backend.sized(part._data)
     order = ops.argsort(found.values)
     values = ops.take(found.values, order)
     extras = []
