@@ -182,6 +182,8 @@ CASES: list[tuple[str, object, list[np.ndarray], dict]] = [
     ("T_2d", lambda L, x: x.T, [r(3, 4)], {}),
     ("mT", lambda L, x: x.mT, [r(2, 3, 4)], {}),
     ("mT_2d", lambda L, x: x.mT, [r(3, 4)], {}),
+    ("mH", lambda L, x: x.mH, [r(2, 3, 4)], {}),
+    ("H", lambda L, x: x.H, [r(3, 4)], {}),
     ("squeeze_all", lambda L, x: x.squeeze(), [r(1, 3, 1)], {}),
     ("squeeze_dim", lambda L, x: x.squeeze(0), [r(1, 3, 1)], {}),
     ("squeeze_neg_dim", lambda L, x: x.squeeze(-1), [r(1, 3, 1)], {}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 from conftest import BACKENDS
 from oracle import pg_from
 from oracle import values_and_grads_as_torch as _both
@@ -53,3 +54,27 @@ def test_repeat_interleave_with_a_tensor_of_counts(backend):
     ]:
         with pytest.raises(RuntimeError, match=message):
             x.repeat_interleave(pg_from(counts, backend), dim=1)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_adjoints_of_complex_matrices_as_torch(backend):
+    """``x.mH`` (batches) and ``x.H`` (a matrix) conjugate and transpose, with gradients;
+    other ranks get torch's errors."""
+    rng = np.random.default_rng(3)
+    z = rng.standard_normal((2, 3, 4)) + 1j * rng.standard_normal((2, 3, 4))
+    cotangent = rng.standard_normal((2, 4, 3)) + 1j * rng.standard_normal((2, 4, 3))
+    for adjoint, data, u in ((lambda x: x.mH, z, cotangent), (lambda x: x.H, z[0], cotangent[0])):
+        theirs = torch.tensor(data, requires_grad=True)
+        out = adjoint(theirs)
+        (grad,) = torch.autograd.grad(out, theirs, torch.tensor(u))
+        mine = pg_from(data, backend, requires_grad=True)
+        mine_out = adjoint(mine)
+        (mine_grad,) = pg.autograd.grad(mine_out, mine, pg_from(u, backend))
+        np.testing.assert_allclose(
+            np.asarray(mine_out.detach().numpy()), out.detach().resolve_conj().numpy()
+        )
+        np.testing.assert_allclose(np.asarray(mine_grad.numpy()), grad.resolve_conj().numpy())
+    with pytest.raises(RuntimeError, match="tensor.H is only supported on matrices"):
+        _ = pg_from(z, backend).H
+    with pytest.raises(RuntimeError, match="tensor.mH is only supported on matrices or batches"):
+        _ = pg_from(z[0, 0], backend).mH

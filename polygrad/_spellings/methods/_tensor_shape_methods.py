@@ -117,6 +117,30 @@ class TensorShapeMethods:
         """The last two dimensions swapped (torch's and the standard's ``x.mT``)."""
         return ops.matrix_transpose(self)
 
+    @property
+    def mH(self) -> Tensor:
+        """The last two dimensions swapped and conjugated (torch's ``x.mH``, the adjoint
+        of each matrix)."""
+        if self.ndim < 2:
+            raise RuntimeError(
+                "tensor.mH is only supported on matrices or batches of matrices. "
+                f"Got {self.ndim}-D tensor."
+            )
+        return _conjugated(ops.matrix_transpose(self))
+
+    @property
+    def H(self) -> Tensor:
+        """The conjugate transpose of a matrix (torch's ``x.H``; a 0-d tensor's conjugate)."""
+        if self.ndim == 0:
+            return _conjugated(self)
+        if self.ndim != 2:
+            hint = " For batches of matrices, consider using tensor.mH" if self.ndim > 2 else ""
+            raise RuntimeError(
+                "tensor.H is only supported on matrices (2-D tensors). "
+                f"Got {self.ndim}-D tensor.{hint}"
+            )
+        return _conjugated(ops.matrix_transpose(self))
+
     def squeeze(self, dim: Any = None) -> Tensor:
         """Size-1 dimensions removed (all, or ``dim``'s when it has size 1), as torch's
         ``x.squeeze()``."""
@@ -150,3 +174,8 @@ class TensorShapeMethods:
     def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
         """A tuple of the slices along ``dim``, that dimension removed (torch's ``x.unbind()``)."""
         return ops.unbind(self, dim)
+
+
+def _conjugated(x: Tensor) -> Tensor:
+    """``x`` conjugated when complex (a real tensor is its own conjugate, unrecorded)."""
+    return ops.conj(x) if x.dtype.kind == "complex floating" else x
