@@ -128,7 +128,24 @@ def _as_strided_of_a_view(lib: Any) -> Any:
 
 
 SCENARIOS = [_chain, _view_written_after, _view_restrided, _refusals, _resize, _as_strided_]
-SCENARIOS += [_as_strided_of_a_view]
+
+
+def _addbmm_grows(lib: Any) -> Any:
+    """``x.addbmm_()`` lets an ``x`` of shape (1,) or () take its result's shape (torch's
+    quirk; the other in-place ops refuse), recorded with ``x``'s history."""
+    b1 = lib.arange(24.0, dtype=lib.float64).reshape(2, 3, 4) / 10
+    b2 = lib.arange(16.0, dtype=lib.float64).reshape(2, 4, 2) / 7
+    seen = []
+    for shape in ((1,), ()):
+        a = lib.full(shape, 0.5, dtype=lib.float64, requires_grad=True)
+        x = a * 1
+        seen += [x.addbmm_(b1, b2, beta=3, alpha=2) is x, _plain(x), x._version]
+        (x * lib.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], dtype=lib.float64)).sum().backward()
+        seen.append(_plain(a.grad))
+    return seen
+
+
+SCENARIOS += [_as_strided_of_a_view, _addbmm_grows]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

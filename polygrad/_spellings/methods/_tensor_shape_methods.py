@@ -118,7 +118,7 @@ class TensorShapeMethods:
         return ops.matrix_transpose(self)
 
     @property
-    def mH(self) -> Tensor:
+    def mH(self: Any) -> Tensor:
         """The last two dimensions swapped and conjugated (torch's ``x.mH``, the adjoint
         of each matrix)."""
         if self.ndim < 2:
@@ -129,7 +129,7 @@ class TensorShapeMethods:
         return _conjugated(ops.matrix_transpose(self))
 
     @property
-    def H(self) -> Tensor:
+    def H(self: Any) -> Tensor:
         """The conjugate transpose of a matrix (torch's ``x.H``; a 0-d tensor's conjugate)."""
         if self.ndim == 0:
             return _conjugated(self)

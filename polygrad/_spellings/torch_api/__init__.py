@@ -79,7 +79,7 @@ abs acos acosh asin asinh atan atanh atan2 arccos arcsin arctan ceil clamp_min c
 copysign cos cosh deg2rad digamma erf erfc exp2 expm1 float_power fmod frac hypot i0 lerp
 lgamma log log10 log1p log2 logical_and logical_not logical_or logical_xor logit neg
 negative nextafter rad2deg reciprocal rsqrt sgn sign sin sinh sqrt square tan tanh tril
-triu xlogy gcd lcm scatter_reduce masked_scatter put index_put addcmul addcdiv addmm addmv addr addbmm baddbmm masked_fill scatter scatter_add
+triu xlogy gcd lcm scatter_reduce masked_scatter put index_put addcmul addcdiv addmm addmv addr baddbmm masked_fill scatter scatter_add
 eq ne lt le gt ge greater greater_equal less less_equal not_equal true_divide multiply
 subtract divide clip ldexp nan_to_num sinc erfinv heaviside index_add index_fill index_copy
 mvlgamma polygamma bitwise_not bitwise_and bitwise_or bitwise_xor bitwise_left_shift

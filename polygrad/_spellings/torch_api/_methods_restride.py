@@ -1,6 +1,7 @@
 """torch's in-place shape changes: ``x.t_()``, ``x.transpose_(0, 1)``, ``x.squeeze_()``,
 ``x.unsqueeze_(0)``, ``x.as_strided_(size, stride)``, ``x.resize_(2, 3)`` and
-``x.resize_as_(y)`` (also ``pg.resize_as_(x, y)``).
+``x.resize_as_(y)`` (also ``pg.resize_as_(x, y)``), and ``x.addbmm_()``, which torch lets
+grow a tensor of shape (1,) to its result's.
 
 Each changes ``x``'s shape (its view of the data), not the data: tensors sharing the
 data keep theirs. The view ops are recorded as their out-of-place views and refuse a
@@ -28,6 +29,7 @@ from ..._core._inplace_views import (
 from ..._core._storage import path_of
 from ..._core._tensor import Tensor
 from ..._core._view_steps import AsStrided, Index, Reshape
+from ._aliases import inplace_of
 from ._methods_windows import _itemsize
 
 
@@ -102,6 +104,19 @@ class RestrideMethods:
         flatten_shared(self, offset + count)
         path = (Index((slice(offset, offset + count),)), Reshape(shape))
         return set_shared_path(self, path)
+
+    def addbmm_(self: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """``x.addbmm(...)`` written into ``x``; as in torch, an ``x`` that only broadcasts
+        to the result (0-d, or of shape (1,)) and shares no data takes the result's shape
+        (torch's ``x.addbmm_()``; other in-place ops refuse a change of shape)."""
+        product_shape = (
+            (batch1.shape[1], batch2.shape[2]) if batch1.ndim == batch2.ndim == 3 else None
+        )
+        if product_shape in (None, tuple(self.shape)) or len(self._vc) > 2:
+            return inplace_of(type(self), "addbmm")(self, batch1, batch2, beta=beta, alpha=alpha)
+        check_inplace(self)
+        result = self.addbmm(batch1, batch2, beta=beta, alpha=alpha)
+        return commit_view_inplace(self, result, had_storage=False)
 
     def resize_as_(self: Any, the_template: Any, memory_format: Any = None) -> Tensor:
         """``x.resize_(the_template.shape)`` (torch's ``x.resize_as_()``)."""
