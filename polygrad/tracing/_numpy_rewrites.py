@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ._tracer import Slot, Step, Trace, slots_in
+from ._tracer import Slot, Step, Trace
 
 
 def rewrite(trace: Trace, outputs: set[int]) -> None:
@@ -125,7 +125,7 @@ def _drop_broadcasts(trace: Trace, outputs: set[int]) -> None:
     values = trace.values
     uses: dict[int, int] = {}
     for step in trace.steps:
-        for slot in slots_in((step.args, step.kwargs)):
+        for slot in step.reads:
             uses[slot] = uses.get(slot, 0) + 1
     sources: dict[int, Slot] = {}  # slot of a broadcast -> the slot it broadcasts
     replaced: set[int] = set()
@@ -195,7 +195,7 @@ def _drop_copies(trace: Trace, outputs: set[int]) -> None:
     alias: dict[int, Slot] = {}  # dropped result -> the slot read instead
     kept: list[Step] = []
     for index, step in enumerate(trace.steps):
-        if alias:
+        if alias and any(slot in alias for slot in step.reads):
             step.args = _substitute(step.args, alias)
             step.kwargs = _substitute(step.kwargs, alias)
         kind = _unchanged(step, values)
@@ -269,29 +269,35 @@ class BufferIndex:
 
     def __init__(self, values: list[Any]) -> None:
         self.values = values
-        self.views: dict[int, list[int]] = {}
+        self._views: dict[int, list[int]] | None = None  # built on the first question
         self.unknown: list[int] = []  # memory owned by something that is not an ndarray
-        for slot, value in enumerate(values):
+
+    def _index(self) -> dict[int, list[int]]:
+        views: dict[int, list[int]] = {}
+        for slot, value in enumerate(self.values):
             if type(value) is not np.ndarray:
                 continue
             owner = value
             while isinstance(owner.base, np.ndarray):
                 owner = owner.base
             if owner.base is None:
-                self.views.setdefault(id(owner), []).append(slot)
+                views.setdefault(id(owner), []).append(slot)
             else:
                 self.unknown.append(slot)
+        return views
 
     def sharing(self, slot: int) -> list[int]:
         """Slots whose arrays may share memory with the (owning) array of ``slot``."""
+        if self._views is None:
+            self._views = self._index()
         buffer = self.values[slot]
-        candidates = self.views.get(id(buffer), []) + self.unknown
+        candidates = self._views.get(id(buffer), []) + self.unknown
         return [s for s in candidates if np.may_share_memory(self.values[s], buffer)]
 
 
 def last_uses(steps: list[Step]) -> dict[int, int]:
     last: dict[int, int] = {}
     for index, step in enumerate(steps):
-        for slot in slots_in((step.args, step.kwargs)):
+        for slot in step.reads:
             last[slot] = index
     return last
