@@ -18,14 +18,17 @@ import numpy as np
 from ._tracer import Slot, Step, Trace
 
 
-def rewrite(trace: Trace, outputs: set[int]) -> None:
-    """Apply every pass to ``trace`` (NumPy only); ``outputs`` are the result slots."""
+def rewrite(trace: Trace, outputs: set[int]) -> BufferIndex:
+    """Apply every pass to ``trace`` (NumPy only); ``outputs`` are the result slots.
+    Returns the index of shared memory among its (now final) slots' values."""
     _direct_reductions(trace)
-    _direct_means(trace)
+    _direct_means(trace)  # the last pass that adds slots
+    sharing = BufferIndex(trace.values)
     _direct_methods(trace)
-    _drop_copies(trace, outputs)
+    _drop_copies(trace, outputs, sharing)
     _fuse_writes(trace, outputs)
     _drop_broadcasts(trace, outputs)
+    return sharing
 
 
 def numpy_kernels() -> dict[Any, Any]:
@@ -162,6 +165,20 @@ def _unchanged(step: Step, values: list[Any]) -> str | None:
     """``"view"`` or ``"copy"`` where ``step`` returns its first operand's values as they
     are (``broadcast_to`` or ``reshape`` to its own shape; ``astype`` to its own dtype,
     ``asarray(copy=True)``: what ``copy_`` makes before writing), else None."""
+    fn, extra = step.fn, step.args[1:]
+    if fn is np.broadcast_to or fn is np.ndarray.reshape or fn is np.ndarray.astype:
+        kind = "view" if fn is not np.ndarray.astype else "copy"
+        if step.kwargs != {} or len(extra) != 1:
+            return None
+    elif (
+        getattr(fn, "__name__", "") == "asarray"
+        and str(getattr(fn, "__module__", "")).startswith("array_api_compat.")
+        and step.kwargs == {"copy": True}
+        and not extra
+    ):
+        kind = "copy"
+    else:
+        return None
     if len(step.outs) != 1 or not step.args or not isinstance(step.args[0], Slot):
         return None
     source, out = values[step.args[0].index], values[step.outs[0]]
@@ -169,19 +186,10 @@ def _unchanged(step: Step, values: list[Any]) -> str | None:
         return None
     if source.shape != out.shape or source.dtype != out.dtype:
         return None
-    fn, extra = step.fn, step.args[1:]
-    if step.kwargs == {} and len(extra) == 1:
-        if fn is np.broadcast_to or fn is np.ndarray.reshape:
-            return "view"
-        if fn is np.ndarray.astype:
-            return "copy"
-    compat = str(getattr(fn, "__module__", "")).startswith("array_api_compat.")
-    if compat and getattr(fn, "__name__", "") == "asarray" and step.kwargs == {"copy": True}:
-        return "copy" if not extra else None
-    return None
+    return kind
 
 
-def _drop_copies(trace: Trace, outputs: set[int]) -> None:
+def _drop_copies(trace: Trace, outputs: set[int], sharing: BufferIndex) -> None:
     """A step that returns its operand's values unchanged (``_unchanged``) leaves the
     replay; later steps read the operand instead. A view always can (nothing writes
     through a broadcast; a reshape to the same shape is the same memory); a copy where
@@ -191,7 +199,6 @@ def _drop_copies(trace: Trace, outputs: set[int]) -> None:
     values = trace.values
     last_use = last_uses(trace.steps)
     pinned = set(trace.inputs) | set(trace.constants) | outputs
-    sharing = BufferIndex(values)
     alias: dict[int, Slot] = {}  # dropped result -> the slot read instead
     kept: list[Step] = []
     for index, step in enumerate(trace.steps):

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ._hoist import hoist_constants
-from ._numpy_rewrites import BufferIndex, last_uses, numpy_kernels, rewrite
+from ._numpy_rewrites import last_uses, numpy_kernels, rewrite
 from ._tracer import Slot, Trace
 
 
@@ -25,12 +25,11 @@ def _numpy_reuse(trace: Trace, outputs: set[int]) -> dict[int, int]:
     """Step index -> slot whose buffer the step's elementwise kernel may write into."""
     if not trace.backend.real.replays_in_place:
         return {}
-    rewrite(trace, outputs)
+    sharing = rewrite(trace, outputs)
     kernels = numpy_kernels()
     values = trace.values
     last_use = last_uses(trace.steps)
     pinned = set(trace.inputs) | set(trace.constants) | outputs
-    sharing = BufferIndex(values)
     chosen: dict[int, int] = {}
     for index, step in enumerate(trace.steps):
         kernel = kernels.get(step.fn, step.fn)

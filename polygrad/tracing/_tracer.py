@@ -171,6 +171,11 @@ class Trace:
         else:
             raw_kwargs, template_kwargs = kwargs, {}
         result = fn(*raw_args, **raw_kwargs)
+        if isinstance(result, self.array_types):  # most calls: one array, as _wrap would
+            slot = len(self.values)
+            self.values.append(result)
+            self.steps.append(Step(fn, template, template_kwargs, [slot], [()], reads))
+            return Traced(result, slot, self)
         step = Step(fn, template, template_kwargs, reads=reads)
         wrapped = self._wrap(result, step, (), bool(reads))
         if step.outs or reads:
