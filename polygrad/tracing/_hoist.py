@@ -78,6 +78,8 @@ def _blocked_groups(
         written = _written(step)
         written_outside += written
         blocked.update(groups.find(s) for s in written if s in groups.parent)
+        if not last_write:
+            continue  # no hoisted step writes: no read can come before a write
         for slot in _read_slots(step):
             root = groups.find(slot) if slot in groups.parent else None
             if root is not None and last_write.get(root, -1) > index:

@@ -147,7 +147,12 @@ def _drop_broadcasts(trace: Trace, outputs: set[int]) -> None:
             sources[step.outs[0]] = step.args[0]
             kept.append(step)
             continue
-        if isinstance(kernels.get(step.fn, step.fn), np.ufunc) and not step.kwargs:
+        if (
+            sources
+            and isinstance(kernels.get(step.fn, step.fn), np.ufunc)
+            and not step.kwargs
+            and any(slot in sources for slot in step.reads)
+        ):
             shape = getattr(values[step.outs[0]], "shape", None) if step.outs else None
             args = []
             for arg in step.args:
