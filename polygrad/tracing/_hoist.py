@@ -86,10 +86,11 @@ def _blocked_groups(
                 if any(_may_share(values[slot], w) for w in writes[root]):
                     blocked.add(root)
     # Memory shared with an array written by a step that stays (NumPy says which).
-    outside = [values[s] for s in written_outside if type(values[s]) is np.ndarray]
+    outside = {id(values[s]): values[s] for s in written_outside}  # each array once
+    outside_arrays = [o for o in outside.values() if type(o) is np.ndarray]
     for slot in groups.parent:
         value = values[slot]
-        if type(value) is np.ndarray and any(np.may_share_memory(value, o) for o in outside):
+        if type(value) is np.ndarray and any(np.may_share_memory(value, o) for o in outside_arrays):
             blocked.add(groups.find(slot))
     return blocked
 
