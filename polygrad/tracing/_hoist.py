@@ -41,13 +41,14 @@ def hoist_constants(trace: Trace, results: set[int]) -> None:
     hoisted: list[int] = []
     groups = _Groups()
     for index, step in enumerate(steps):
+        read = _read_slots(step)  # first: most steps read an input
+        if not all(slot in known for slot in read):
+            continue
         if _is_random(step.fn) or not (step.outs or _written(step)) or _outside_data(step):
             continue
-        read = _read_slots(step)
-        if all(slot in known for slot in read):
-            known.update(step.outs)
-            hoisted.append(index)
-            groups.join([*read, *_written(step), *step.outs])
+        known.update(step.outs)
+        hoisted.append(index)
+        groups.join([*read, *_written(step), *step.outs])
     blocked = _blocked_groups(trace, hoisted, groups, results)
     kept = [i for i in hoisted if groups.find(_any_slot(steps[i])) not in blocked]
     for index in kept:
@@ -77,16 +78,19 @@ def _blocked_groups(
         written = _written(step)
         written_outside += written
         blocked.update(groups.find(s) for s in written if s in groups.parent)
+        if not last_write:
+            continue  # no hoisted step writes: no read can come before a write
         for slot in _read_slots(step):
             root = groups.find(slot) if slot in groups.parent else None
             if root is not None and last_write.get(root, -1) > index:
                 if any(_may_share(values[slot], w) for w in writes[root]):
                     blocked.add(root)
     # Memory shared with an array written by a step that stays (NumPy says which).
-    outside = [values[s] for s in written_outside if type(values[s]) is np.ndarray]
+    outside = {id(values[s]): values[s] for s in written_outside}  # each array once
+    outside_arrays = [o for o in outside.values() if type(o) is np.ndarray]
     for slot in groups.parent:
         value = values[slot]
-        if type(value) is np.ndarray and any(np.may_share_memory(value, o) for o in outside):
+        if type(value) is np.ndarray and any(np.may_share_memory(value, o) for o in outside_arrays):
             blocked.add(groups.find(slot))
     return blocked
 
@@ -113,40 +117,51 @@ def _is_random(fn: Any) -> bool:
 
 def _outside_data(step: Step) -> bool:
     """Whether ``step`` reads an array that is no slot (a closure's, passed by reference)."""
+    return _holds_data(step.args) or _holds_data(step.kwargs)
 
-    def holds_data(obj: Any) -> bool:
-        if type(obj) in (tuple, list):
-            return any(holds_data(o) for o in obj)
-        if type(obj) is dict:
-            return any(holds_data(o) for o in obj.values())
-        if isinstance(obj, (Slot, np.dtype, type)):
-            return False
-        return any(hasattr(obj, name) for name in ("shape", "__array__", "__dlpack__"))
 
-    return holds_data((step.args, step.kwargs))
+#: Argument types that hold no array.
+_NO_DATA = frozenset((Slot, int, float, bool, complex, str, slice, type(None), type(Ellipsis)))
+
+
+def _holds_data(obj: Any) -> bool:
+    kind = type(obj)
+    if kind in _NO_DATA:
+        return False
+    if kind is tuple or kind is list:
+        return any(_holds_data(o) for o in obj)
+    if kind is dict:
+        return any(_holds_data(o) for o in obj.values())
+    if isinstance(obj, (np.dtype, type)):
+        return False
+    return any(hasattr(obj, name) for name in ("shape", "__array__", "__dlpack__"))
 
 
 def _written(step: Step) -> list[int]:
     """Slots whose arrays ``step`` writes into."""
-    written = [step.kwargs["out"].index] if isinstance(step.kwargs.get("out"), Slot) else []
-    first = step.args[0] if step.args else None
-    name = _name(step.fn)
-    if isinstance(first, Slot) and (
-        step.fn is operator.setitem
-        or step.fn in _IN_PLACE
-        or name == "setitem"
-        or (name.endswith("_") and not name.startswith("_"))
-    ):
-        written.append(first.index)
+    out = step.kwargs.get("out") if step.kwargs else None
+    written = [out.index] if isinstance(out, Slot) else []
+    args = step.args
+    if args and isinstance(args[0], Slot) and _writes_first(step.fn):
+        written.append(args[0].index)
     if not step.outs:  # a call made for its effect: assume it writes what it is given
-        written += [a.index for a in step.args if isinstance(a, Slot)]
+        written += [a.index for a in args if isinstance(a, Slot)]
     return written
+
+
+def _writes_first(fn: Any) -> bool:
+    """Whether ``fn`` writes into its first operand."""
+    if fn is operator.setitem or fn in _IN_PLACE:
+        return True
+    name = _name(fn)
+    return name == "setitem" or (name.endswith("_") and not name.startswith("_"))
 
 
 def _read_slots(step: Step) -> list[int]:
     """The slots whose values ``step`` depends on (not those it reads the shape of)."""
-    args = step.args[1:] if _name(step.fn) in _SHAPE_ONLY else step.args
-    return slots_in((args, step.kwargs))
+    if _name(step.fn) in _SHAPE_ONLY:
+        return slots_in((step.args[1:], step.kwargs))
+    return step.reads
 
 
 class _Groups:

@@ -15,17 +15,20 @@ from typing import Any
 
 import numpy as np
 
-from ._tracer import Slot, Step, Trace, slots_in
+from ._tracer import Slot, Step, Trace
 
 
-def rewrite(trace: Trace, outputs: set[int]) -> None:
-    """Apply every pass to ``trace`` (NumPy only); ``outputs`` are the result slots."""
+def rewrite(trace: Trace, outputs: set[int]) -> BufferIndex:
+    """Apply every pass to ``trace`` (NumPy only); ``outputs`` are the result slots.
+    Returns the index of shared memory among its (now final) slots' values."""
     _direct_reductions(trace)
-    _direct_means(trace)
+    _direct_means(trace)  # the last pass that adds slots
+    sharing = BufferIndex(trace.values)
     _direct_methods(trace)
-    _drop_copies(trace, outputs)
+    _drop_copies(trace, outputs, sharing)
     _fuse_writes(trace, outputs)
     _drop_broadcasts(trace, outputs)
+    return sharing
 
 
 def numpy_kernels() -> dict[Any, Any]:
@@ -125,7 +128,7 @@ def _drop_broadcasts(trace: Trace, outputs: set[int]) -> None:
     values = trace.values
     uses: dict[int, int] = {}
     for step in trace.steps:
-        for slot in slots_in((step.args, step.kwargs)):
+        for slot in step.reads:
             uses[slot] = uses.get(slot, 0) + 1
     sources: dict[int, Slot] = {}  # slot of a broadcast -> the slot it broadcasts
     replaced: set[int] = set()
@@ -144,7 +147,12 @@ def _drop_broadcasts(trace: Trace, outputs: set[int]) -> None:
             sources[step.outs[0]] = step.args[0]
             kept.append(step)
             continue
-        if isinstance(kernels.get(step.fn, step.fn), np.ufunc) and not step.kwargs:
+        if (
+            sources
+            and isinstance(kernels.get(step.fn, step.fn), np.ufunc)
+            and not step.kwargs
+            and any(slot in sources for slot in step.reads)
+        ):
             shape = getattr(values[step.outs[0]], "shape", None) if step.outs else None
             args = []
             for arg in step.args:
@@ -162,6 +170,20 @@ def _unchanged(step: Step, values: list[Any]) -> str | None:
     """``"view"`` or ``"copy"`` where ``step`` returns its first operand's values as they
     are (``broadcast_to`` or ``reshape`` to its own shape; ``astype`` to its own dtype,
     ``asarray(copy=True)``: what ``copy_`` makes before writing), else None."""
+    fn, extra = step.fn, step.args[1:]
+    if fn is np.broadcast_to or fn is np.ndarray.reshape or fn is np.ndarray.astype:
+        kind = "view" if fn is not np.ndarray.astype else "copy"
+        if step.kwargs != {} or len(extra) != 1:
+            return None
+    elif (
+        getattr(fn, "__name__", "") == "asarray"
+        and str(getattr(fn, "__module__", "")).startswith("array_api_compat.")
+        and step.kwargs == {"copy": True}
+        and not extra
+    ):
+        kind = "copy"
+    else:
+        return None
     if len(step.outs) != 1 or not step.args or not isinstance(step.args[0], Slot):
         return None
     source, out = values[step.args[0].index], values[step.outs[0]]
@@ -169,19 +191,10 @@ def _unchanged(step: Step, values: list[Any]) -> str | None:
         return None
     if source.shape != out.shape or source.dtype != out.dtype:
         return None
-    fn, extra = step.fn, step.args[1:]
-    if step.kwargs == {} and len(extra) == 1:
-        if fn is np.broadcast_to or fn is np.ndarray.reshape:
-            return "view"
-        if fn is np.ndarray.astype:
-            return "copy"
-    compat = str(getattr(fn, "__module__", "")).startswith("array_api_compat.")
-    if compat and getattr(fn, "__name__", "") == "asarray" and step.kwargs == {"copy": True}:
-        return "copy" if not extra else None
-    return None
+    return kind
 
 
-def _drop_copies(trace: Trace, outputs: set[int]) -> None:
+def _drop_copies(trace: Trace, outputs: set[int], sharing: BufferIndex) -> None:
     """A step that returns its operand's values unchanged (``_unchanged``) leaves the
     replay; later steps read the operand instead. A view always can (nothing writes
     through a broadcast; a reshape to the same shape is the same memory); a copy where
@@ -191,11 +204,10 @@ def _drop_copies(trace: Trace, outputs: set[int]) -> None:
     values = trace.values
     last_use = last_uses(trace.steps)
     pinned = set(trace.inputs) | set(trace.constants) | outputs
-    sharing = BufferIndex(values)
     alias: dict[int, Slot] = {}  # dropped result -> the slot read instead
     kept: list[Step] = []
     for index, step in enumerate(trace.steps):
-        if alias:
+        if alias and any(slot in alias for slot in step.reads):
             step.args = _substitute(step.args, alias)
             step.kwargs = _substitute(step.kwargs, alias)
         kind = _unchanged(step, values)
@@ -269,29 +281,35 @@ class BufferIndex:
 
     def __init__(self, values: list[Any]) -> None:
         self.values = values
-        self.views: dict[int, list[int]] = {}
+        self._views: dict[int, list[int]] | None = None  # built on the first question
         self.unknown: list[int] = []  # memory owned by something that is not an ndarray
-        for slot, value in enumerate(values):
+
+    def _index(self) -> dict[int, list[int]]:
+        views: dict[int, list[int]] = {}
+        for slot, value in enumerate(self.values):
             if type(value) is not np.ndarray:
                 continue
             owner = value
             while isinstance(owner.base, np.ndarray):
                 owner = owner.base
             if owner.base is None:
-                self.views.setdefault(id(owner), []).append(slot)
+                views.setdefault(id(owner), []).append(slot)
             else:
                 self.unknown.append(slot)
+        return views
 
     def sharing(self, slot: int) -> list[int]:
         """Slots whose arrays may share memory with the (owning) array of ``slot``."""
+        if self._views is None:
+            self._views = self._index()
         buffer = self.values[slot]
-        candidates = self.views.get(id(buffer), []) + self.unknown
+        candidates = self._views.get(id(buffer), []) + self.unknown
         return [s for s in candidates if np.may_share_memory(self.values[s], buffer)]
 
 
 def last_uses(steps: list[Step]) -> dict[int, int]:
     last: dict[int, int] = {}
     for index, step in enumerate(steps):
-        for slot in slots_in((step.args, step.kwargs)):
+        for slot in step.reads:
             last[slot] = index
     return last

@@ -10,26 +10,26 @@ bit, with fewer allocations (after ``_numpy_rewrites``' passes).
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
 import numpy as np
 
 from ._hoist import hoist_constants
-from ._numpy_rewrites import BufferIndex, last_uses, numpy_kernels, rewrite
-from ._tracer import Slot, Trace, slots_in
+from ._numpy_rewrites import last_uses, numpy_kernels, rewrite
+from ._tracer import Slot, Trace
 
 
 def _numpy_reuse(trace: Trace, outputs: set[int]) -> dict[int, int]:
     """Step index -> slot whose buffer the step's elementwise kernel may write into."""
     if not trace.backend.real.replays_in_place:
         return {}
-    rewrite(trace, outputs)
+    sharing = rewrite(trace, outputs)
     kernels = numpy_kernels()
     values = trace.values
     last_use = last_uses(trace.steps)
     pinned = set(trace.inputs) | set(trace.constants) | outputs
-    sharing = BufferIndex(values)
     chosen: dict[int, int] = {}
     for index, step in enumerate(trace.steps):
         kernel = kernels.get(step.fn, step.fn)
@@ -125,7 +125,7 @@ def build(trace: Trace, results: list[int]) -> Any:
                 lines.append(f"    v{slot} = _r" + "".join(f"[{i}]" for i in path))
         dead = [
             s
-            for s in {*slots_in((step.args, step.kwargs)), *step.outs}
+            for s in {*step.reads, *step.outs}
             if s not in kept and s not in trace.constants and last_use.get(s, -1) <= index
         ]
         if dead:
@@ -134,7 +134,15 @@ def build(trace: Trace, results: list[int]) -> Any:
     lines.append(f"    return ({returned}{',' if len(results) == 1 else ''})")
     code = "\n".join(lines)
     namespace = dict(source.globals)
-    exec(compile(code, "<pg.compile replay>", "exec"), namespace)  # noqa: S102 - our own source
+    exec(_compiled(code), namespace)  # noqa: S102 - our own source
     replay = namespace["replay"]
     replay.source = code
     return replay
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(code: str) -> Any:
+    """``code`` compiled once: a function's traces for other shapes (an epoch's last,
+    smaller batch), or a new ``pg.compile`` of it, render the same source (its objects
+    and constants are the globals ``exec`` binds)."""
+    return compile(code, "<pg.compile replay>", "exec")

@@ -19,7 +19,6 @@ from __future__ import annotations
 import operator
 import os
 import sys
-from dataclasses import dataclass, field
 from typing import Any
 
 _POLYGRAD_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -39,20 +38,57 @@ _METADATA = frozenset(
 )
 
 
+#: Argument types that hold no array: passed as they are.
+_PLAIN = frozenset((int, float, bool, complex, str, type(None), type(Ellipsis)))
+
+
 class TracerError(RuntimeError):
     """A traced array's value was needed while tracing (``pg.compile``)."""
 
 
-@dataclass
 class Step:
     """One backend call: ``fn(*args, **kwargs)``, with ``Slot`` markers for arrays, whose
     result (``outs[i]`` is the slot of the part at path ``paths[i]``) fills slots."""
 
-    fn: Any
-    args: tuple[Any, ...]
-    kwargs: dict[str, Any]
-    outs: list[int] = field(default_factory=list)
-    paths: list[tuple[int, ...]] = field(default_factory=list)
+    __slots__ = ("fn", "_args", "_kwargs", "outs", "paths", "_reads")
+
+    def __init__(
+        self,
+        fn: Any,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        outs: list[int] | None = None,
+        paths: list[tuple[int, ...]] | None = None,
+        reads: list[int] | None = None,
+    ) -> None:
+        self.fn = fn
+        self._args, self._kwargs = args, kwargs
+        self.outs: list[int] = [] if outs is None else outs
+        self.paths: list[tuple[int, ...]] = [] if paths is None else paths
+        self._reads = reads
+
+    @property
+    def args(self) -> tuple[Any, ...]:
+        return self._args
+
+    @args.setter
+    def args(self, args: tuple[Any, ...]) -> None:
+        self._args, self._reads = args, None
+
+    @property
+    def kwargs(self) -> dict[str, Any]:
+        return self._kwargs
+
+    @kwargs.setter
+    def kwargs(self, kwargs: dict[str, Any]) -> None:
+        self._kwargs, self._reads = kwargs, None
+
+    @property
+    def reads(self) -> list[int]:
+        """The slots in the arguments, in order (found once per ``args`` and ``kwargs``)."""
+        if self._reads is None:
+            self._reads = slots_in((self._args, self._kwargs))
+        return self._reads
 
 
 class Slot:
@@ -128,30 +164,63 @@ class Trace:
 
     def call(self, fn: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """Run ``fn`` on the real values and record it; traced arrays in the result."""
-        found: list[bool] = []
-        raw_args = tuple(self._unwrap(a, found) for a in args)
-        raw_kwargs = {k: self._unwrap(v, found) for k, v in kwargs.items()}
+        reads: list[int] = []
+        raw_args, template = self._unwrap_args(args, reads)
+        if kwargs:
+            raw_kwargs, template_kwargs = self._unwrap(kwargs, reads)
+        else:
+            raw_kwargs, template_kwargs = kwargs, {}
         result = fn(*raw_args, **raw_kwargs)
-        step = Step(
-            fn, tuple(_template(a) for a in args), {k: _template(v) for k, v in kwargs.items()}
-        )
-        wrapped = self._wrap(result, step, (), bool(found))
-        if step.outs or found:
+        if isinstance(result, self.array_types):  # most calls: one array, as _wrap would
+            slot = len(self.values)
+            self.values.append(result)
+            self.steps.append(Step(fn, template, template_kwargs, [slot], [()], reads))
+            return Traced(result, slot, self)
+        step = Step(fn, template, template_kwargs, reads=reads)
+        wrapped = self._wrap(result, step, (), bool(reads))
+        if step.outs or reads:
             self.steps.append(step)
         return wrapped
 
-    def _unwrap(self, obj: Any, found: list[bool]) -> Any:
-        if isinstance(obj, Traced):
+    def _unwrap_args(self, args: tuple[Any, ...], reads: list[int]) -> tuple[Any, Any]:
+        """``_unwrap`` of a call's positional arguments, traced arrays and scalars inline."""
+        raw, template = [], []
+        for arg in args:
+            kind = type(arg)
+            if kind is Traced:
+                arg._check_live()
+                reads.append(arg._slot)
+                raw.append(arg._value)
+                template.append(Slot(arg._slot))
+            elif kind in _PLAIN:
+                raw.append(arg)
+                template.append(arg)
+            else:
+                raw_arg, template_arg = self._unwrap(arg, reads)
+                raw.append(raw_arg)
+                template.append(template_arg)
+        return raw, tuple(template)
+
+    def _unwrap(self, obj: Any, reads: list[int]) -> tuple[Any, Any]:
+        """``obj`` with real values for traced arrays, and as the replay sees it (``Slot``
+        for each); the slots read are appended to ``reads``."""
+        kind = type(obj)
+        if kind is Traced:
             obj._check_live()
-            found.append(True)
-            return obj._value
-        if type(obj) in (tuple, list):
-            return type(obj)(self._unwrap(o, found) for o in obj)
-        if type(obj) is dict:
-            return {k: self._unwrap(v, found) for k, v in obj.items()}
-        if type(obj) is slice:
-            return slice(*(self._unwrap(o, found) for o in (obj.start, obj.stop, obj.step)))
-        return obj
+            reads.append(obj._slot)
+            return obj._value, Slot(obj._slot)
+        if kind is tuple or kind is list:
+            pairs = [self._unwrap(o, reads) for o in obj]
+            return kind(p[0] for p in pairs), kind(p[1] for p in pairs)
+        if kind is dict:
+            raw, template = {}, {}
+            for k, v in obj.items():
+                raw[k], template[k] = self._unwrap(v, reads)
+            return raw, template
+        if kind is slice:
+            (start, stop, step), parts = self._unwrap((obj.start, obj.stop, obj.step), reads)
+            return slice(start, stop, step), slice(*parts)
+        return obj, obj
 
     def _wrap(self, result: Any, step: Step, path: tuple[int, ...], from_traced: bool) -> Any:
         if isinstance(result, self.array_types):
@@ -192,19 +261,6 @@ def _collect_slots(obj: Any, found: list[int]) -> None:
         _collect_slots((obj.start, obj.stop, obj.step), found)
 
 
-def _template(obj: Any) -> Any:
-    """An argument as the replay sees it: ``Slot`` for each traced array."""
-    if isinstance(obj, Traced):
-        return Slot(obj._slot)
-    if type(obj) in (tuple, list):
-        return type(obj)(_template(o) for o in obj)
-    if type(obj) is dict:
-        return {k: _template(v) for k, v in obj.items()}
-    if type(obj) is slice:
-        return slice(_template(obj.start), _template(obj.stop), _template(obj.step))
-    return obj
-
-
 class Traced:
     """A backend array seen by the traced function: real value, recorded operations."""
 
@@ -224,6 +280,16 @@ class Traced:
                 "neither an argument nor a result) and was used after tracing ended; "
                 "return it from the compiled function or pass it in as an argument"
             )
+
+    @property
+    def shape(self) -> Any:
+        self._check_live()
+        return self._value.shape
+
+    @property
+    def dtype(self) -> Any:
+        self._check_live()
+        return self._value.dtype
 
     def __repr__(self) -> str:
         return f"Traced(shape={tuple(self._value.shape)}, dtype={self._value.dtype})"
