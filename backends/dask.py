@@ -153,6 +153,8 @@ class DaskBackend(Backend):
         positions = _integer_positions(shape, key)
         if positions is None:
             positions = da.arange(size).reshape(shape)[key]
+        if 0 in positions.shape:  # nothing to add (dask's bincount of nothing has no size)
+            return da.zeros(shape, dtype=dtype)
         flat = da.broadcast_to(values, positions.shape).ravel()
         positions = positions.ravel()
         flat = flat.rechunk(positions.chunks)  # bincount pairs them chunk by chunk

@@ -144,8 +144,10 @@ def _repeated_positions(x: Tensor, counts: Any, n: int, axis: int) -> Any:
     xp, device = backend.xp, backend.device_of(x._data)
     if counts.ndim > 1:
         raise RuntimeError("repeats must be 0-dim or 1-dim tensor")
-    if counts.ndim == 0:
-        counts = xp.broadcast_to(counts, (n,))
+    if (
+        counts.ndim == 0 or counts.shape[0] == 1
+    ):  # one count for every element (torch, the standard)
+        counts = xp.broadcast_to(xp.reshape(counts, ()), (n,))
     elif counts.shape[0] != n:
         raise RuntimeError(
             "repeats must have the same size as input along dim, but got "

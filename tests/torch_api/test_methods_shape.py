@@ -35,13 +35,15 @@ def test_repeat_interleave_with_a_tensor_of_counts(backend):
     """Per-element counts (zeros included) on every backend, Dask too, whose own repeat
     takes only an int: the output's length is read from the counts."""
     values = np.arange(24.0).reshape(2, 3, 4)
-    for dim, counts in [(1, np.array([0, 1, 2])), (0, np.array([3, 0])), (2, np.array(2))]:
+    one_count_each = [(2, np.array(2)), (1, np.array([2])), (0, np.array([1]))]
+    for dim, counts in [(1, np.array([0, 1, 2])), (0, np.array([3, 0])), *one_count_each]:
         _both(lambda lib, x, c, d=dim: x.repeat_interleave(c, dim=d), (values, counts), backend)
     _both(
         lambda lib, x, c: lib.repeat_interleave(x, c),
         (values[0, 0], np.array([1, 0, 2, 1])),
         backend,
     )
+    _both(lambda lib, x, c: lib.repeat_interleave(x, c), (values[0, :0, 0], np.array([1])), backend)
     x = pg_from(values, backend)
     for counts, message in [
         (
