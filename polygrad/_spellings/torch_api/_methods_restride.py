@@ -30,7 +30,7 @@ from ..._core._storage import path_of
 from ..._core._tensor import Tensor
 from ..._core._view_steps import AsStrided, Index, Reshape
 from ._aliases import inplace_of
-from ._methods_windows import _itemsize
+from ._methods_windows import check_strided
 
 
 def _view_inplace(t: Any, make: Any, *args: Any) -> Tensor:
@@ -86,7 +86,8 @@ class RestrideMethods:
             )
         recorded = self.as_strided(size, stride, offset) if recording else None
         if not recording:  # as_strided's checks (lengths, signs, bounds) on the data
-            _check_bounds(self, size, stride, offset)
+            data = self._vc[2].data if len(self._vc) > 2 else self._data
+            check_strided(size, stride, offset, math.prod(tuple(data.shape)), self.dtype)
         flatten_shared(self, 0)
         return set_shared_path(self, (AsStrided(size, stride, offset, self._backend),), recorded)
 
@@ -121,24 +122,6 @@ class RestrideMethods:
     def resize_as_(self: Any, the_template: Any, memory_format: Any = None) -> Tensor:
         """``x.resize_(the_template.shape)`` (torch's ``x.resize_as_()``)."""
         return RestrideMethods.resize_(self, tuple(the_template.shape))
-
-
-def _check_bounds(t: Any, size: tuple[int, ...], stride: tuple[int, ...], offset: int) -> None:
-    if len(size) != len(stride):
-        raise RuntimeError(
-            f"mismatch in length of strides and shape: {len(stride)} and {len(size)}"
-        )
-    if any(s < 0 for s in stride):
-        raise RuntimeError("as_strided: Negative strides are not supported at the moment")
-    data = t._vc[2].data if len(t._vc) > 2 else t._data
-    numel, itemsize = math.prod(tuple(data.shape)), _itemsize(t.dtype)
-    reach = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
-    if 0 not in size and reach > numel:
-        raise RuntimeError(
-            f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
-            f"{offset}, and itemsize {itemsize} requiring a storage size of "
-            f"{reach * itemsize} are out of bounds for storage of size {numel * itemsize}"
-        )
 
 
 def resize_as_(input: Any, the_template: Any, memory_format: Any = None) -> Tensor:  # noqa: A002

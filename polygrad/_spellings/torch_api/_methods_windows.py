@@ -111,13 +111,8 @@ def _strided_positions(
     """``size`` and the flat positions of a strided view in a storage of ``numel`` of
     ``x``'s elements (torch's checks: lengths, signs, and the storage's bounds)."""
     size, stride = tuple(size), tuple(stride)
-    if len(size) != len(stride):
-        raise RuntimeError(
-            f"mismatch in length of strides and shape: {len(stride)} and {len(size)}"
-        )
-    if any(s < 0 for s in stride):
-        raise RuntimeError("as_strided: Negative strides are not supported at the moment")
     offset = 0 if storage_offset is None else storage_offset
+    check_strided(size, stride, offset, numel, x.dtype)
     xp = x._backend.xp
     device = x._backend.device_of(x._data)
     positions = xp.full(size, offset, device=device)
@@ -125,7 +120,21 @@ def _strided_positions(
         shape = [1] * len(size)
         shape[axis] = n
         positions = positions + xp.reshape(xp.arange(n, device=device) * step, tuple(shape))
-    itemsize = _itemsize(x.dtype)
+    return size, _make(xp.reshape(positions, (-1,)), x._backend)
+
+
+def check_strided(
+    size: tuple[int, ...], stride: tuple[int, ...], offset: int, numel: int, dtype: Any
+) -> None:
+    """torch's checks of a strided view over a storage of ``numel`` elements: as many
+    strides as sizes, none negative, and every element inside the storage."""
+    if len(size) != len(stride):
+        raise RuntimeError(
+            f"mismatch in length of strides and shape: {len(stride)} and {len(size)}"
+        )
+    if any(s < 0 for s in stride):
+        raise RuntimeError("as_strided: Negative strides are not supported at the moment")
+    itemsize = _itemsize(dtype)
     reach = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1
     if 0 not in size and reach > numel:
         raise RuntimeError(
@@ -134,7 +143,6 @@ def _strided_positions(
             f"{reach * itemsize} are out of bounds for storage of size "
             f"{numel * itemsize}"
         )
-    return size, _make(xp.reshape(positions, (-1,)), x._backend)
 
 
 def as_strided_copy(
