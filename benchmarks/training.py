@@ -1,7 +1,7 @@
 """The digits training loop, eager against ``pg.compile``: ``python -m benchmarks.training``.
 
 Runs ``examples/digits.py``'s loop (64-64-10 tanh MLP, batches of 64, cross-entropy,
-Adam with lr 1e-2, float32) for a few epochs three ways, interleaved, on one pinned core:
+Adam with lr 1e-2, float32) three ways, interleaved, on one pinned core:
 
 - ``eager``: the example as written (``zero_grad``, loss, ``backward``, ``Adam.step``);
 - ``compiled gradient``: the loss and ``backward`` under ``pg.compile``, ``Adam.step``
@@ -10,9 +10,9 @@ Adam with lr 1e-2, float32) for a few epochs three ways, interleaved, on one pin
   included (the optimizer binds its moments to the trace and feeds its step-dependent
   numbers on every call); the batches go in as NumPy arrays, wrapped inside.
 
-and prints, for each, seconds per epoch of the whole loop (each round starts from fresh
-parameters, so the compiled ones trace their two signatures, batches of 64 and the
-epoch's last batch of 29, inside the loop), the time of a single step once traced
+and prints, for each, seconds per epoch of the whole loop, the example's 30 epochs and a
+short one of 3 (each round starts from fresh parameters, so the compiled ones trace their
+two signatures, batches of 64 and the epoch's last batch of 29, inside the loop), the time of a single step once traced
 (median and fastest tenth of single steps, the three interleaved 20 steps at a time: on
 a shared machine a stall lands in few steps, but in many whole loops), the time of the
 compiled step's two traces, and each one's final loss.
@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 import polygrad as pg
-from examples.digits import cross_entropy, forward, init_params, load_digits
+from examples.digits import EPOCHS, cross_entropy, forward, init_params, load_digits
 
 LR = 1e-2
 
@@ -148,7 +148,12 @@ def _first_calls(batches: list[Any]) -> list[float]:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.training", description=__doc__)
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument(
+        "--epochs", type=int, default=EPOCHS, help="the whole loop (default: the example's)"
+    )
+    parser.add_argument(
+        "--short-epochs", type=int, default=3, help="a short loop, where the traces weigh more"
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--step-rounds", type=int, default=30)
     args = parser.parse_args(argv)
@@ -156,33 +161,38 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
     _setup()
     batches = _batches(load_digits(), args.epochs)
-    times: dict[str, list[float]] = {name: [] for name in RUNS}
+    short = batches[: len(batches) * args.short_epochs // args.epochs]
+    loops = {"loop": (batches, args.epochs), "short loop": (short, args.short_epochs)}
+    times: dict[str, dict[str, list[float]]] = {loop: {n: [] for n in RUNS} for loop in loops}
     losses = {}
     for _ in range(args.rounds):
-        for name, make in RUNS.items():
-            start = time.perf_counter()
-            losses[name] = _loop(make, batches)
-            times[name].append((time.perf_counter() - start) / args.epochs)
+        for loop, (loop_batches, epochs) in loops.items():
+            for name, make in RUNS.items():
+                start = time.perf_counter()
+                loss = _loop(make, loop_batches)
+                times[loop][name].append((time.perf_counter() - start) / epochs)
+                if loop == "loop":
+                    losses[name] = loss
     steps = _per_step(batches, args.step_rounds)
     traces = _first_calls(batches)
-    base = statistics.median(times["eager"])
     step_base = statistics.median(steps["eager"]), _fastest_tenth(steps["eager"])
     rows = {}
-    for name, samples in times.items():
-        median = statistics.median(samples)
+    for name in RUNS:
+        row: dict[str, Any] = {"loss": losses[name]}
+        line = f"  {name:18s}"
+        for loop, (_, epochs) in loops.items():
+            base, median = (statistics.median(times[loop][n]) for n in ("eager", name))
+            key = "" if loop == "loop" else "short_"
+            row[f"{key}seconds_per_epoch"], row[f"{key}speedup"] = median, base / median
+            line += f" {epochs:2d} epochs {median * 1e3:5.1f} ms/epoch {base / median:4.2f}x;"
         step_median, step_fastest = statistics.median(steps[name]), _fastest_tenth(steps[name])
-        rows[name] = {
-            "seconds_per_epoch": median,
-            "speedup": base / median,
-            "loss": losses[name],
-            "seconds_per_step": step_median,
-            "step_speedup": step_base[0] / step_median,
-            "step_speedup_fastest_tenth": step_base[1] / step_fastest,
-        }
+        row["seconds_per_step"] = step_median
+        row["step_speedup"] = step_base[0] / step_median
+        row["step_speedup_fastest_tenth"] = step_base[1] / step_fastest
+        rows[name] = row
         print(
-            f"  {name:18s} loop {median * 1e3:6.1f} ms/epoch {base / median:4.2f}x; a step "
-            f"{step_median * 1e6:6.1f} us {step_base[0] / step_median:4.2f}x (fastest tenth "
-            f"{step_fastest * 1e6:6.1f} us {step_base[1] / step_fastest:4.2f}x)  "
+            f"{line} a step {step_median * 1e6:6.1f} us {step_base[0] / step_median:4.2f}x "
+            f"(fastest tenth {step_fastest * 1e6:6.1f} us {step_base[1] / step_fastest:4.2f}x)  "
             f"final loss {losses[name]:.6f}"
         )
     print(f"  compiled step's two traces: {traces[0] * 1e3:.1f} and {traces[1] * 1e3:.1f} ms")

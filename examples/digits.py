@@ -33,6 +33,7 @@ import polygrad as pg
 #: Next to this script, wherever it is run from; never the picture the README shows
 #: (examples/digits_loss.png), which only an explicit ``--plot`` overwrites.
 DEFAULT_PLOT = str(pathlib.Path(__file__).resolve().with_name("digits_loss_run.png"))
+EPOCHS = 30  # the training loop's length (benchmarks/training.py times this loop)
 BACKENDS = ("numpy", "torch", "jax", "array_api_strict", "dask")
 
 
@@ -103,7 +104,7 @@ def train(
     backend: str,
     data: Digits,
     *,
-    epochs: int = 30,
+    epochs: int = EPOCHS,
     batch_size: int = 64,
     lr: float = 1e-2,
     hidden: int = 64,
@@ -199,7 +200,7 @@ def main(argv: list[str] | None = None) -> list[History]:
         default="numpy",
         help=f"one of {', '.join(BACKENDS)}, or 'all' installed (default numpy)",
     )
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=1e-2)
     parser.add_argument("--hidden", type=int, default=64)

@@ -145,11 +145,20 @@ def set_default_dtype(dtype: Any) -> None:
 _complex_dtypes: dict[int, tuple[Any, bool]] = {}
 
 
+#: exact types, tested by one set lookup (``isinstance`` of a tuple tries each in turn);
+#: NumPy's scalars subclass them but carry a dtype and take the array path
+PYTHON_NUMBERS = frozenset((int, float, bool, complex))
+
+
 def is_complex(value: Any) -> bool:
     """Whether an array, Tensor or Python number is complex (cached per dtype)."""
-    if isinstance(value, (int, float, complex)):  # bool is an int
+    if type(value) in PYTHON_NUMBERS:
+        return type(value) is complex
+    dtype = getattr(value, "dtype", None)
+    if dtype is None:  # a subclass of a Python number
         return isinstance(value, complex)
-    return _is_complex_dtype(value.dtype)
+    found = _complex_dtypes.get(id(dtype))  # the hot case: one lookup
+    return found[1] if found is not None else _is_complex_dtype(dtype)
 
 
 def real_if_complex_to_real(xp: Any, g: Any, dtype: Any) -> Any:

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import itertools
 from contextlib import nullcontext
+from sys import getrefcount
 from typing import Any
 
 from ._backward_step import accumulate_into_leaf, call_node, prepare_inputs
-from ._grad_buffer import add_gradient, held_only_by
+from ._grad_buffer import COUNTS_EVERY_REFERENCE, add_gradient
 from ._grad_mode import _grad_enabled
 from ._node import FREED_MESSAGE, AccumulateGrad, Node
 
@@ -123,6 +124,7 @@ def execute(
     for (node, nr), g in zip(roots, grads):
         add_gradient(buffers, node, nr, g, in_place=False)  # seeds may be the caller's
     in_place = not create_graph
+    counts_every_reference = COUNTS_EVERY_REFERENCE  # a local: read once per node
     captured: dict[tuple[Node, int], Any] = {}
     ready = [node for node in dict.fromkeys(n for n, _ in roots) if node not in deps]
     previous_mode = _grad_enabled.get()
@@ -161,10 +163,12 @@ def execute(
                                 raise RuntimeError(FREED_MESSAGE)
                             backend = node._backend
                             # a rule that can reuse its incoming gradient gets it when only
-                            # this frame holds it
+                            # this frame holds it (``held_only_by(buffer, 1)``, inlined:
+                            # getrefcount's argument and this local)
                             if (
                                 node._reuses_gradient
-                                and held_only_by(buffer, 1)
+                                and counts_every_reference
+                                and getrefcount(buffer) == 2
                                 and backend.owns(buffer)
                             ):
                                 input_grads = node.vjp_into(backend.xp, buffer, *saved)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
-from .._core._dtypes import _complex_dtypes, is_complex
+from .._core._dtypes import PYTHON_NUMBERS, _complex_dtypes, is_complex
 from .._core._node import Node
-from .._core._record import _SCALARS, binary_operands, operand, record
+from .._core._record import binary_operands, operand, record
 from .._core._tensor import Tensor
 
 
@@ -28,9 +28,12 @@ def conj(xp: Any, value: Any) -> Any:
     torch's rules multiply the incoming gradient by the conjugate of the derivative
     (the conjugate-Wirtinger convention); on real data that is a no-op we skip.
     """
-    if isinstance(value, _SCALARS):  # first: ``getattr(1.5, "dtype", None)`` raises inside
+    if type(value) in PYTHON_NUMBERS:  # first: ``getattr(1.5, "dtype", None)`` raises inside
+        return value.conjugate() if type(value) is complex else value
+    dtype = getattr(value, "dtype", None)
+    if dtype is None:  # a subclass of a Python number
         return value.conjugate() if isinstance(value, complex) else value
-    found = _complex_dtypes.get(id(value.dtype))  # the hot case: one lookup
+    found = _complex_dtypes.get(id(dtype))  # the hot case: one lookup
     if found is not None:
         return xp.conj(value) if found[1] else value
     return xp.conj(value) if is_complex(value) else value

@@ -13,11 +13,7 @@ from .._core._dtypes import native_dtype_name
 from .._core._node import Node
 from .._core._record import binary_operands, keep_for_backward, operand, record
 from .._core._tensor import Tensor
-from ._support import add_tangents, conj, is_complex, scaled, times
-
-
-def _needs(node: Node, i: int) -> bool:
-    return node.next_functions[i][0] is not None
+from ._support import add_tangents, conj, is_complex, needs, scaled, times
 
 
 class AddBackward0(Node):
@@ -59,16 +55,18 @@ class MulBackward0(Node):
     _reuses_gradient = True
 
     def vjp(self, xp: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        (to_x, _), (to_y, _) = self.next_functions  # None: no gradient wanted there
         # conj(): torch's convention for complex inputs, a no-op on real ones
         return (
-            g * conj(xp, y) if _needs(self, 0) else None,
-            g * conj(xp, x) if _needs(self, 1) else None,
+            g * conj(xp, y) if to_x is not None else None,
+            g * conj(xp, x) if to_y is not None else None,
         )
 
     def vjp_into(self, xp: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
-        if not (_needs(self, 1) and getattr(x, "shape", None) == g.shape and x.dtype == g.dtype):
+        (to_x, _), (to_y, _) = self.next_functions
+        if to_y is None or getattr(x, "shape", None) != g.shape or x.dtype != g.dtype:
             return self.vjp(xp, g, x, y)
-        gx = g * conj(xp, y) if _needs(self, 0) else None
+        gx = g * conj(xp, y) if to_x is not None else None
         g *= conj(xp, x)  # y's gradient, written last into the gradient we were given
         return (gx, g)
 
@@ -82,9 +80,13 @@ class DivBackward0(Node):
     _saved_from = (0, 1)
 
     def vjp(self, xp: Any, g: Any, x: Any, y: Any) -> tuple[Any, ...]:
+        (to_x, _), (to_y, _) = self.next_functions
         y = conj(xp, y)
         gx = g / y
-        return (gx if _needs(self, 0) else None, -gx * conj(xp, x) / y if _needs(self, 1) else None)
+        return (
+            gx if to_x is not None else None,
+            -gx * conj(xp, x) / y if to_y is not None else None,
+        )
 
     def jvp(self, xp: Any, t: Any, inputs: Any, outputs: Any) -> Any:
         y, result = inputs[1], outputs[0]
@@ -142,10 +144,10 @@ class PowBackward1(Node):
 
     def vjp(self, xp: Any, g: Any, x: Any, y: Any, result: Any) -> tuple[Any, ...]:
         gx = gy = None
-        if _needs(self, 0):
+        if needs(self, 0):
             # torch: the gradient is 0 where the exponent is 0, even at x = 0
             gx = xp.where(y == 0, xp.zeros_like(g), g * conj(xp, y * x ** (y - 1)))
-        if _needs(self, 1):
+        if needs(self, 1):
             # 0 ** y for y >= 0: the log term is taken as 0 (torch's convention; g
             # multiplies outside the where, as torch's rule does, so a second order
             # through the masked branch matches torch's, NaNs included)
