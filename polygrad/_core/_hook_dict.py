@@ -13,6 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 _handle_ids = itertools.count()
+#: Whether any hook was ever registered in this process. Until one is, nothing can tell
+#: when a leaf accumulates, and the engine skips counting dependencies (``_engine``).
+registered = False
 
 
 class RemovableHandle:
@@ -50,6 +53,8 @@ class HookDict(dict):
     __slots__ = ("__weakref__",)
 
     def add(self, fn: Callable[..., Any]) -> RemovableHandle:
+        global registered
+        registered = True
         handle = RemovableHandle(self)
         self[handle.id] = fn
         return handle

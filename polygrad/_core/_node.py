@@ -12,6 +12,7 @@ Nodes build on ``_tensor``, which knows them only as the type of ``grad_fn``.
 
 from __future__ import annotations
 
+import itertools
 import weakref
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,11 @@ FREED_MESSAGE = (
     "retain_graph=True if you need to backward through the graph a second time or "
     "if you need to access saved tensors after calling backward."
 )
+
+
+#: Nodes are numbered as they are made: a node's inputs' nodes were all made before it,
+#: so running the highest number first runs every node after all that feed it
+next_sequence_number = itertools.count().__next__
 
 
 class _NodeHooks:
@@ -54,7 +60,7 @@ class Node:
     namespace on Tensors when ``create_graph=True`` so the backward is recorded.
     """
 
-    __slots__ = ("next_functions", "_saved", "_backend", "_fix", "_hooks", "__weakref__")
+    __slots__ = ("next_functions", "_saved", "_backend", "_fix", "_hooks", "_seq", "__weakref__")
     _saved_from: tuple[int, ...] = ()
     #: True where the class has ``vjp_into``: the same rule, free to overwrite ``g`` (the
     #: engine calls it only with a gradient array nothing else references)
@@ -67,6 +73,7 @@ class Node:
     _backend: Any
     _fix: Any
     _hooks: _NodeHooks | None
+    _seq: int  # the order nodes were made in (``next_sequence_number``)
 
     if TYPE_CHECKING:
         # An op's parameters are extra attributes its function sets after recording
@@ -167,6 +174,7 @@ def new_node(
 ) -> Any:
     """Create a node without running ``__init__`` (the per-op hot path)."""
     node = object.__new__(cls)
+    node._seq = next_sequence_number()
     node.next_functions = next_functions
     node._saved = saved
     node._backend = backend

@@ -14,7 +14,7 @@ from typing import Any
 
 from ._backend import backend_of_array, tensor_of
 from ._grad_mode import _grad_enabled
-from ._node import Node, _edge, new_node
+from ._node import Node, _edge, new_node, next_sequence_number
 from ._tensor import Tensor, _make, _make_without_grad
 
 _SCALARS = (int, float, bool, complex)
@@ -167,6 +167,7 @@ def record(
     result._grad = None
     result._extra = None
     node = _new(cls)
+    node._seq = next_sequence_number()
     node.next_functions = tuple(edges)
     node._backend = backend
     node._hooks = None

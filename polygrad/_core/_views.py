@@ -21,7 +21,7 @@ from typing import Any
 from . import _record
 from ._backward_step import fix_grad
 from ._grad_mode import _grad_enabled
-from ._node import Node, _edge
+from ._node import Node, _edge, new_node, next_sequence_number
 from ._storage import Storage, path_of, storage_of
 from ._tensor import Tensor
 from ._view_steps import Step, Undo, contiguous, get_path, put_path
@@ -194,13 +194,7 @@ InvalidatedView.__name__ = InvalidatedView.__qualname__ = "Tensor"
 
 
 def _node(cls: type[Node], base: Tensor) -> Any:
-    node = object.__new__(cls)
-    node.next_functions = (_edge(base),)
-    node._saved = ()
-    node._backend = base._backend
-    node._fix = None
-    node._hooks = None
-    return node
+    return new_node(cls, (_edge(base),), (), base._backend)
 
 
 def rebase_history(member: Tensor) -> None:
@@ -285,6 +279,7 @@ def record_on_base(view: Tensor, node: Node) -> None:
     assert base is not None
     copy = object.__new__(CopySlices)
     copy.next_functions = (_edge(base),) + node.next_functions[1:]
+    copy._seq = next_sequence_number()  # after _edge, which may make base's AccumulateGrad
     copy._saved = ()
     copy._backend = node._backend
     # a fix-up of Nones sends the node down the engine's general path, whose

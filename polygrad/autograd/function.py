@@ -14,7 +14,7 @@ from typing import Any
 from .._core import _record
 from .._core._backend import tensor_of
 from .._core._grad_mode import _grad_enabled, no_grad
-from .._core._node import Node, _edge
+from .._core._node import Node, _edge, next_sequence_number
 from .._core._record import MultiOutputNode
 from .._core._tensor import Tensor, _make
 from .._core._views import check_writable, rebase_views, record_on_base
@@ -216,6 +216,7 @@ class Function(metaclass=FunctionMeta):
         node.next_functions = (
             edges if edges is not None else tuple(_edge(t) for t in tensors if t is not None)
         )
+        node._seq = next_sequence_number()  # after _edge, which may make AccumulateGrads
         node._backend = backend
         node._fix = None
         node._hooks = None
