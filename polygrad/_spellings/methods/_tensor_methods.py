@@ -23,50 +23,37 @@ class TensorMethods:
     __slots__ = ()
 
     # -- arithmetic operators ----------------------------------------------------------
-    def __add__(self, other: Any) -> Tensor:
-        return ops.add(self, other)
-
-    def __radd__(self, other: Any) -> Tensor:
-        return ops.add(self, other)  # torch: ``2 + x`` records x as the first input
-
-    def __sub__(self, other: Any) -> Tensor:
-        return ops.subtract(self, other)
+    # the op itself where ``self`` is its first operand (one Python call fewer per op);
+    # torch records ``2 + x`` and ``2 * x`` with x as the first input, so the reflected
+    # forms of + and * are the op too
+    __add__ = __radd__ = ops.add
+    __sub__ = ops.subtract
 
     def __rsub__(self, other: Any) -> Tensor:
         return ops.subtract(other, self)
 
-    def __mul__(self, other: Any) -> Tensor:
-        return ops.multiply(self, other)
-
-    def __rmul__(self, other: Any) -> Tensor:
-        return ops.multiply(self, other)  # torch: ``2 * x`` records x as the first input
-
-    def __truediv__(self, other: Any) -> Tensor:
-        return ops.divide(self, other)
+    __mul__ = __rmul__ = ops.multiply
+    __truediv__ = ops.divide
 
     def __rtruediv__(self, other: Any) -> Tensor:
         return ops.divide(other, self)
 
-    def __pow__(self, other: Any) -> Tensor:
-        return ops.pow(self, other)
+    __pow__ = ops.pow
 
     def __rpow__(self, other: Any) -> Tensor:
         return ops.pow(other, self)
 
-    def __matmul__(self, other: Any) -> Tensor:
-        return ops.matmul(self, other)
+    __matmul__ = ops.matmul
 
     def __rmatmul__(self, other: Any) -> Tensor:
         return ops.matmul(other, self)
 
-    def __neg__(self) -> Tensor:
-        return ops.negative(self)
+    __neg__ = ops.negative
 
     def __pos__(self) -> Tensor:
         return cast(Tensor, self)
 
-    def __abs__(self) -> Tensor:
-        return ops.abs(self)
+    __abs__ = ops.abs
 
     # -- in-place operators -----------------------------------------------------------
     def __iadd__(self, other: Any) -> Tensor:
