@@ -31,43 +31,36 @@ from ._grad_mode import _grad_enabled
 from ._node import FREED_MESSAGE, AccumulateGrad, Node
 
 
-def _count_dependencies(roots: list[tuple[Node, int]]) -> dict[Node, int]:
-    """How many edges lead into each node reachable from the roots (one iterative walk)."""
+def _count_dependencies(
+    roots: list[tuple[Node, int]], capture: dict[Node, set[int]]
+) -> tuple[dict[Node, int], bool]:
+    """How many edges lead into each node reachable from the roots (one iterative walk),
+    and whether every node found leads to a target of ``capture``: whether every path
+    ends at a leaf that is one (a graph ends at nodes with no edge onward, leaves'
+    ``AccumulateGrad``), found in the same walk."""
     first = list(dict.fromkeys(node for node, _ in roots))
     # roots start at 0, so a root below another root is walked once, not again as a child
     deps: dict[Node, int] = dict.fromkeys(first, 0)
     stack = list(first)
+    all_lead = True
     while stack:
-        for child, _ in stack.pop().next_functions:
+        node = stack.pop()
+        onward = False
+        for child, _ in node.next_functions:
             if child is not None:
+                onward = True
                 count = deps.get(child)
                 if count is None:
                     deps[child] = 1
                     stack.append(child)
                 else:
                     deps[child] = count + 1
+        if not onward and (type(node) is not AccumulateGrad or node not in capture):
+            all_lead = False  # a node with no edge onward that is not a target leaf
     for node in first:
         if not deps[node]:
             del deps[node]  # only roots that no other root reaches start ready
-    return deps
-
-
-def _all_lead_to_targets(
-    roots: list[tuple[Node, int]], deps: dict[Node, int], capture: dict[Node, set[int]]
-) -> bool:
-    """Whether every reachable node leads to a target: so when every path ends at a leaf
-    that is one (a graph ends at nodes with no edge onward, leaves' ``AccumulateGrad``)."""
-    for node in itertools.chain(deps, (node for node, _ in roots)):
-        if type(node) is AccumulateGrad:
-            if node not in capture:
-                return False
-        else:
-            for child, _ in node.next_functions:
-                if child is not None:
-                    break
-            else:
-                return False  # a node with no edge onward that is not a target leaf
-    return True
+    return deps, all_lead
 
 
 def _restrict_to_targets(
@@ -124,13 +117,13 @@ def execute(
     if targets is not None:
         for node, nr in targets:
             capture.setdefault(node, set()).add(nr)
-        counted = _count_dependencies(roots)
-        if not _all_lead_to_targets(roots, counted, capture):  # else restricting keeps all
+        counted, all_lead = _count_dependencies(roots, capture)
+        if not all_lead:  # else restricting would keep every node
             runs, deps = _restrict_to_targets(roots, counted, capture, accumulate)
         elif hook_dict.registered:  # a hook could tell when leaves run: torch's timing
             deps = counted
     elif hook_dict.registered:
-        deps = _count_dependencies(roots)
+        deps = _count_dependencies(roots, capture)[0]
 
     buffers: dict[Node, Any] = {}
     for (node, nr), g in zip(roots, grads):
