@@ -21,6 +21,10 @@ from ._tracer import Slot, Step, Trace
 def rewrite(trace: Trace, outputs: set[int]) -> BufferIndex:
     """Apply every pass to ``trace`` (NumPy only); ``outputs`` are the result slots.
     Returns the index of shared memory among its (now final) slots' values."""
+    # the adapter's broadcast_to makes np.broadcast_to's view faster: the passes below
+    # know NumPy's own, and the replay keeps the adapter's
+    adapters = trace.backend.real.xp.broadcast_to
+    _replace_fn(trace, adapters, np.broadcast_to)
     _direct_reductions(trace)
     _direct_means(trace)  # the last pass that adds slots
     sharing = BufferIndex(trace.values)
@@ -28,7 +32,14 @@ def rewrite(trace: Trace, outputs: set[int]) -> BufferIndex:
     _drop_copies(trace, outputs, sharing)
     _fuse_writes(trace, outputs)
     _drop_broadcasts(trace, outputs)
+    _replace_fn(trace, np.broadcast_to, adapters)
     return sharing
+
+
+def _replace_fn(trace: Trace, old: Any, new: Any) -> None:
+    for step in trace.steps:
+        if step.fn is old:
+            step.fn = new
 
 
 def numpy_kernels() -> dict[Any, Any]:
